@@ -1,0 +1,66 @@
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config error in {} line {line}: key `{key}`, value `{value}`: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        value: String,
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// From a toml/serde error: its span gives the line, the line gives key and value.
+    pub(super) fn from_toml(e: &toml::de::Error, text: &str, path: &Path) -> Self {
+        let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        let line_no = text[..at].matches('\n').count() + 1;
+        let line = text.lines().nth(line_no - 1).unwrap_or("");
+        let (key, value) = split_line(line);
+        Self::Invalid {
+            path: path.to_path_buf(),
+            line: line_no,
+            key,
+            value,
+            message: e.message().trim().to_string(),
+        }
+    }
+
+    /// For a value that parsed but is out of range: finds the key's line in the text.
+    pub(super) fn invalid(text: &str, path: &Path, key: &str, message: &str) -> Self {
+        let found = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| split_line(l).0 == key);
+        let (line, value) = match found {
+            Some((i, l)) => (i + 1, split_line(l).1),
+            None => (0, String::new()),
+        };
+        Self::Invalid {
+            path: path.to_path_buf(),
+            line,
+            key: key.to_string(),
+            value,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// `key = value  # comment` → (key, value), both trimmed; a table header gives its name.
+fn split_line(line: &str) -> (String, String) {
+    let line = line.trim();
+    match line.split_once('=') {
+        Some((k, v)) => {
+            let v = v.split(" #").next().unwrap_or(v);
+            (k.trim().trim_matches('"').to_string(), v.trim().to_string())
+        }
+        None => (line.trim_matches(['[', ']']).to_string(), String::new()),
+    }
+}

@@ -1,0 +1,141 @@
+//! Settings: a raw serde layer with defaults, validated, with errors that name file, line,
+//! key and value. No terminal code here.
+
+mod duration;
+mod error;
+pub mod paths;
+
+pub use duration::Dur;
+pub use error::ConfigError;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Every key montui reads from config.toml. `config.toml.example` documents each one with
+/// its default; a test keeps the two in sync.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Time between two samples of a host.
+    pub interval: Dur,
+    /// History file; empty means `$XDG_DATA_HOME/montui/history.db`.
+    pub db: String,
+    pub ui: UiConfig,
+    pub store: StoreConfig,
+    pub collect: CollectConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Shortest time between two redraws.
+    pub frame_interval: Dur,
+    /// Samples kept for the charts.
+    pub history: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// How often recorded samples are committed to disk.
+    pub flush_interval: Dur,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectConfig {
+    /// Processes kept per sample by CPU, and again by memory.
+    pub top_processes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            interval: Dur(Duration::from_secs(1)),
+            db: String::new(),
+            ui: UiConfig::default(),
+            store: StoreConfig::default(),
+            collect: CollectConfig::default(),
+        }
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            frame_interval: Dur(Duration::from_millis(50)),
+            history: 300,
+        }
+    }
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            flush_interval: Dur(Duration::from_secs(1)),
+        }
+    }
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        Self { top_processes: 25 }
+    }
+}
+
+impl Config {
+    /// Reads `path`; a missing file at the default location means defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let (path, explicit) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (paths::config_file(), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                return Ok(Self::default());
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        Self::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
+        cfg.validate(text, path)?;
+        Ok(cfg)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let bad = |key: &str, why: &str| Err(ConfigError::invalid(text, path, key, why));
+        let secs = |d: &Dur| d.0.as_secs_f64();
+        if !(0.1..=3600.0).contains(&secs(&self.interval)) {
+            return bad("interval", "must be between 100ms and 1h");
+        }
+        if !(0.01..=1.0).contains(&secs(&self.ui.frame_interval)) {
+            return bad("frame_interval", "must be between 10ms and 1s");
+        }
+        if !(10..=100_000).contains(&self.ui.history) {
+            return bad("history", "must be between 10 and 100000");
+        }
+        if !(0.1..=60.0).contains(&secs(&self.store.flush_interval)) {
+            return bad("flush_interval", "must be between 100ms and 1m");
+        }
+        if !(1..=1000).contains(&self.collect.top_processes) {
+            return bad("top_processes", "must be between 1 and 1000");
+        }
+        Ok(())
+    }
+
+    /// The history file to use: `--db`, then the config's `db`, then the XDG default.
+    pub fn db_path(&self, cli: Option<&Path>) -> PathBuf {
+        cli.map(Path::to_path_buf)
+            .or_else(|| (!self.db.is_empty()).then(|| PathBuf::from(&self.db)))
+            .unwrap_or_else(paths::default_db)
+    }
+}
+
+#[cfg(test)]
+mod tests;

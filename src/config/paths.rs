@@ -1,0 +1,19 @@
+use std::path::PathBuf;
+
+fn xdg(var: &str, fallback: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `$XDG_CONFIG_HOME/montui/config.toml`.
+pub fn config_file() -> PathBuf {
+    xdg("XDG_CONFIG_HOME", ".config").join("montui/config.toml")
+}
+
+/// `$XDG_DATA_HOME/montui/history.db`.
+pub fn default_db() -> PathBuf {
+    xdg("XDG_DATA_HOME", ".local/share").join("montui/history.db")
+}

@@ -1,0 +1,67 @@
+use super::*;
+
+fn err(text: &str) -> String {
+    Config::parse(text, Path::new("/etc/montui.toml"))
+        .err()
+        .expect("an error")
+        .to_string()
+}
+
+#[test]
+fn example_file_matches_defaults() {
+    let text = include_str!("../../config.toml.example");
+    let parsed = Config::parse(text, Path::new("config.toml.example")).expect("example parses");
+    assert_eq!(parsed, Config::default());
+    // Every key of the defaults is written out (not just left to default) in the example.
+    for key in ["interval", "db", "frame_interval", "history", "flush_interval", "top_processes"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+            "config.toml.example does not document `{key}`"
+        );
+    }
+}
+
+#[test]
+fn empty_file_is_defaults() {
+    assert_eq!(Config::parse("", Path::new("x")).unwrap(), Config::default());
+}
+
+#[test]
+fn unknown_key_names_file_line_and_key() {
+    let e = err("interval = \"2s\"\n\n[ui]\nframe_interval = \"20ms\"\ncolour = \"red\"\n");
+    assert!(e.contains("/etc/montui.toml line 5"), "{e}");
+    assert!(e.contains("key `colour`"), "{e}");
+    assert!(e.contains("\"red\""), "{e}");
+    assert!(e.contains("unknown field"), "{e}");
+}
+
+#[test]
+fn bad_duration_names_line_key_and_value() {
+    let e = err("# comment\ninterval = \"fast\"\n");
+    assert!(e.contains("line 2"), "{e}");
+    assert!(e.contains("key `interval`"), "{e}");
+    assert!(e.contains("value `\"fast\"`"), "{e}");
+}
+
+#[test]
+fn out_of_range_value_is_refused() {
+    let e = err("[ui]\nhistory = 1\n");
+    assert!(e.contains("line 2") && e.contains("key `history`") && e.contains("value `1`"), "{e}");
+    let e = err("interval = \"10ms\"\n");
+    assert!(e.contains("between 100ms and 1h"), "{e}");
+}
+
+#[test]
+fn wrong_type_is_refused() {
+    let e = err("[collect]\ntop_processes = \"many\"\n");
+    assert!(e.contains("line 2") && e.contains("key `top_processes`"), "{e}");
+}
+
+#[test]
+fn db_path_precedence() {
+    let mut c = Config::default();
+    assert!(c.db_path(None).ends_with("montui/history.db"));
+    c.db = "/x/y.db".into();
+    assert_eq!(c.db_path(None), PathBuf::from("/x/y.db"));
+    assert_eq!(c.db_path(Some(Path::new("/z.db"))), PathBuf::from("/z.db"));
+}

@@ -1,0 +1,11 @@
+//! montui: a terminal monitoring console.
+//!
+//! Layers: `model` (pure data and `derive`), `collect`, `store`, `engine` and `config` form the
+//! core and never touch the terminal; `app` is the UI state machine (no terminal either);
+//! `ui` draws it with ratatui and runs the terminal.
+
+pub mod collect;
+pub mod model;
+pub mod store;
+pub mod config;
+pub mod timeparse;

@@ -1,0 +1,10 @@
+//! The data model: raw samples as read from a host, and the metrics derived from them.
+//! Pure code: no I/O, no clock, no terminal.
+
+mod derive;
+mod raw;
+mod snapshot;
+
+pub use derive::{counter_delta, derive};
+pub use raw::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
+pub use snapshot::{CpuPct, DiskRate, FsRow, Mem, NetRate, ProcRow, Snapshot};

@@ -1,0 +1,102 @@
+use serde::{Deserialize, Serialize};
+
+/// One reading of a host, counters exactly as the kernel reported them.
+/// Rates are never stored: `derive()` computes them from two raw samples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RawSample {
+    /// Not serialized: the store keeps it once per host, not once per sample.
+    #[serde(skip)]
+    pub host: String,
+    /// Wall-clock time of the reading, milliseconds since the Unix epoch.
+    pub ts_ms: i64,
+    /// Boot time in seconds since the epoch; a change means every counter was reset.
+    pub boot_time: u64,
+    /// Clock ticks per second of the host's CPU counters (USER_HZ).
+    pub ticks_per_sec: u64,
+    /// Sum over all CPUs (the `cpu` line of /proc/stat).
+    pub cpu_total: CpuTicks,
+    /// One entry per logical CPU.
+    pub cpus: Vec<CpuTicks>,
+    pub mem: MemRaw,
+    /// 1, 5 and 15 minute load averages.
+    pub load: [f64; 3],
+    pub disks: Vec<DiskIo>,
+    pub nets: Vec<NetIo>,
+    pub fs: Vec<FsUsage>,
+    /// The processes worth showing (top by CPU and by memory), not every process.
+    pub procs: Vec<ProcRaw>,
+}
+
+/// Cumulative CPU time in clock ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CpuTicks {
+    pub user: u64,
+    pub nice: u64,
+    pub system: u64,
+    pub idle: u64,
+    pub iowait: u64,
+    pub irq: u64,
+    pub softirq: u64,
+    pub steal: u64,
+}
+
+impl CpuTicks {
+    pub fn total(&self) -> u64 {
+        self.user
+            + self.nice
+            + self.system
+            + self.idle
+            + self.iowait
+            + self.irq
+            + self.softirq
+            + self.steal
+    }
+}
+
+/// Memory figures in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MemRaw {
+    pub total: u64,
+    pub available: u64,
+    pub free: u64,
+    pub buffers: u64,
+    pub cached: u64,
+    pub swap_total: u64,
+    pub swap_free: u64,
+}
+
+/// Cumulative block device counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DiskIo {
+    pub name: String,
+    pub sectors_read: u64,
+    pub sectors_written: u64,
+}
+
+/// Cumulative network interface counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetIo {
+    pub name: String,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+}
+
+/// Space of one mounted file system, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FsUsage {
+    pub mount: String,
+    pub total: u64,
+    pub available: u64,
+}
+
+/// One process: cumulative CPU time, resident memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ProcRaw {
+    pub pid: u32,
+    /// Start time (seconds since boot or epoch, as the collector reports it):
+    /// together with the pid it identifies a process across samples.
+    pub start: u64,
+    pub name: String,
+    pub cpu_ms: u64,
+    pub rss: u64,
+}

@@ -1,0 +1,97 @@
+/// Metrics derived from a raw sample and its predecessor: what every view shows.
+/// A rate is `None` when it cannot be known (first sample, counter reset, reboot).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    pub host: String,
+    pub ts_ms: i64,
+    /// Time since the previous sample, if there was one.
+    pub dt_ms: Option<i64>,
+    pub cpu: Option<CpuPct>,
+    /// Busy % per logical CPU.
+    pub cores: Vec<Option<f64>>,
+    pub mem: Mem,
+    pub load: [f64; 3],
+    pub fs: Vec<FsRow>,
+    pub disks: Vec<DiskRate>,
+    pub nets: Vec<NetRate>,
+    pub procs: Vec<ProcRow>,
+}
+
+/// CPU time split in percent of all CPUs.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CpuPct {
+    pub user: f64,
+    pub system: f64,
+    pub iowait: f64,
+    pub other: f64,
+}
+
+impl CpuPct {
+    pub fn busy(&self) -> f64 {
+        self.user + self.system + self.other
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Mem {
+    pub total: u64,
+    pub used: u64,
+    pub cached: u64,
+    pub swap_total: u64,
+    pub swap_used: u64,
+}
+
+impl Mem {
+    pub fn used_pct(&self) -> f64 {
+        pct(self.used, self.total)
+    }
+    pub fn swap_pct(&self) -> f64 {
+        pct(self.swap_used, self.swap_total)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FsRow {
+    pub mount: String,
+    pub total: u64,
+    pub used: u64,
+}
+
+impl FsRow {
+    pub fn used_pct(&self) -> f64 {
+        pct(self.used, self.total)
+    }
+}
+
+/// Bytes per second.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiskRate {
+    pub name: String,
+    pub read: Option<f64>,
+    pub write: Option<f64>,
+}
+
+/// Bytes per second.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetRate {
+    pub name: String,
+    pub rx: Option<f64>,
+    pub tx: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProcRow {
+    pub pid: u32,
+    pub name: String,
+    /// Percent of one CPU, as top and htop show it.
+    pub cpu: Option<f64>,
+    pub rss: u64,
+}
+
+pub(crate) fn pct(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}

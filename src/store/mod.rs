@@ -1,0 +1,127 @@
+//! History in one SQLite file: raw samples per host, versioned schema, one writer at a time.
+//! No terminal code here.
+
+mod codec;
+mod lock;
+mod reader;
+mod schema;
+mod writer;
+
+pub use codec::FORMAT;
+pub use schema::SCHEMA_VERSION;
+pub use writer::{WriterHandle, WriterStatus, spawn_writer};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is being recorded by another montui (pid {pid}). Browse it with `montui --replay`, \
+         or record elsewhere with --db PATH"
+    )]
+    Locked { path: String, pid: String },
+    #[error(
+        "{path} was written by a newer montui (store format {found}, this montui knows up to \
+         {supported}); upgrade montui to open it"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path}: no history recorded there yet (run montui or montui --headless first)")]
+    Missing { path: String },
+}
+
+/// An open history file. A writer holds the lock file next to it for as long as it lives.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    host_ids: HashMap<String, i64>,
+    _lock: Option<lock::WriterLock>,
+}
+
+impl Store {
+    /// Opens (creating if needed) for recording; refuses if another process records it.
+    pub fn open_writer(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let lock = lock::WriterLock::acquire(path)?;
+        let mut store = Self::connect(path, OpenFlags::default(), Some(lock))?;
+        store.sql(|c| c.pragma_update(None, "journal_mode", "WAL"))?;
+        store.sql(|c| c.pragma_update(None, "synchronous", "NORMAL"))?;
+        schema::migrate(&mut store)?;
+        Ok(store)
+    }
+
+    /// Opens an existing history for reading (replay, export). An older format is migrated
+    /// first when no writer holds the file.
+    pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = Self::connect(path, ro, None)?;
+        let version = schema::version(&store)?;
+        if version == SCHEMA_VERSION {
+            return Ok(store);
+        }
+        drop(store);
+        // Older (migrate it) or newer (open_writer reports it).
+        drop(Self::open_writer(path)?);
+        Self::connect(path, ro, None)
+    }
+
+    fn connect(
+        path: &Path,
+        flags: OpenFlags,
+        lock: Option<lock::WriterLock>,
+    ) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let store = Self {
+            conn,
+            path: path.to_path_buf(),
+            host_ids: HashMap::new(),
+            _lock: lock,
+        };
+        store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs a SQLite call, naming this file in its error.
+    fn sql<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        f(&self.conn).map_err(|source| StoreError::Sqlite {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,43 @@
+use super::{Store, StoreError};
+
+/// Each entry moves the schema one version up; `PRAGMA user_version` says how many ran.
+/// Never edit a released entry: add a new one, so old history is migrated, never stranded.
+const MIGRATIONS: &[&str] = &[
+    // 1: raw samples, one row per host and reading.
+    "CREATE TABLE hosts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+     CREATE TABLE samples (
+         host_id INTEGER NOT NULL REFERENCES hosts(id),
+         ts_ms INTEGER NOT NULL,
+         fmt INTEGER NOT NULL,
+         data BLOB NOT NULL
+     );
+     CREATE UNIQUE INDEX samples_host_ts ON samples(host_id, ts_ms);",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn version(store: &Store) -> Result<i64, StoreError> {
+    store.sql(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
+}
+
+/// Brings the schema up to `SCHEMA_VERSION`, one transaction per step.
+pub(super) fn migrate(store: &mut Store) -> Result<(), StoreError> {
+    let found = version(store)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: store.path.display().to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let next = i as i64 + 1;
+        store.sql(|c| {
+            c.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {next}; COMMIT;"
+            ))
+        })?;
+        log::info!("history store migrated to version {next}");
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+use super::*;
+use crate::model::{ProcRaw, RawSample};
+
+fn sample(host: &str, ts_ms: i64) -> RawSample {
+    RawSample {
+        host: host.into(),
+        ts_ms,
+        boot_time: 1,
+        ticks_per_sec: 100,
+        load: [1.0, 2.0, 3.0],
+        procs: vec![ProcRaw {
+            pid: 1,
+            start: 2,
+            name: "init".into(),
+            cpu_ms: 3,
+            rss: 4,
+        }],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let written = vec![sample("a", 1000), sample("a", 2000), sample("b", 1500)];
+    w.insert(&written).unwrap();
+    let r = Store::open_reader(&path).unwrap();
+    assert_eq!(r.hosts().unwrap(), ["a", "b"]);
+    assert_eq!(r.sample_times("a", 0, i64::MAX).unwrap(), [1000, 2000]);
+    assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), written[..2]);
+    assert_eq!(r.samples("b", 1500, 1500).unwrap(), written[2..]);
+}
+
+#[test]
+fn migrates_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    rusqlite::Connection::open(&path).unwrap();
+    let w = Store::open_writer(&path).unwrap();
+    assert_eq!(schema::version(&w).unwrap(), SCHEMA_VERSION);
+    drop(w);
+    // Opening again runs nothing twice.
+    Store::open_writer(&path).unwrap();
+}
+
+#[test]
+fn reader_migrates_an_old_file_when_nobody_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    rusqlite::Connection::open(&path).unwrap();
+    let r = Store::open_reader(&path).unwrap();
+    assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn refuses_a_newer_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    drop(c);
+    let e = Store::open_writer(&path).err().unwrap();
+    assert!(matches!(e, StoreError::TooNew { .. }), "{e}");
+    assert!(e.to_string().contains("newer montui"));
+}
+
+#[test]
+fn second_writer_is_refused_with_the_first_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let _first = Store::open_writer(&path).unwrap();
+    let e = Store::open_writer(&path).err().unwrap();
+    let msg = e.to_string();
+    assert!(matches!(e, StoreError::Locked { .. }), "{msg}");
+    assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+    // Reading while somebody writes is fine.
+    Store::open_reader(&path).unwrap();
+}
+
+#[test]
+fn missing_file_is_a_clear_error_for_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Store::open_reader(&dir.path().join("none.db")).err().unwrap();
+    assert!(e.to_string().contains("no history recorded"), "{e}");
+}
+
+#[test]
+fn corrupt_row_is_skipped_and_the_rest_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&[sample("a", 1000), sample("a", 2000), sample("a", 3000)])
+        .unwrap();
+    w.conn
+        .execute("UPDATE samples SET data = x'ffffffff' WHERE ts_ms = 2000", [])
+        .unwrap();
+    let times: Vec<i64> = w
+        .samples("a", 0, i64::MAX)
+        .unwrap()
+        .iter()
+        .map(|s| s.ts_ms)
+        .collect();
+    assert_eq!(times, [1000, 3000]);
+}
+
+#[test]
+fn writer_thread_flushes_on_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let w = spawn_writer(
+        Store::open_writer(&path).unwrap(),
+        std::time::Duration::from_secs(3600),
+    );
+    for i in 0..10 {
+        w.send(sample("a", i));
+    }
+    let status = w.status.clone();
+    w.finish();
+    assert_eq!(status.written.load(std::sync::atomic::Ordering::Relaxed), 10);
+    let r = Store::open_reader(&path).unwrap();
+    assert_eq!(r.sample_times("a", 0, i64::MAX).unwrap().len(), 10);
+}

@@ -1,0 +1,181 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+
+use super::{Store, StoreError, codec};
+use crate::model::RawSample;
+
+/// Samples held while the disk refuses them, before the oldest are given up.
+const MAX_PENDING: usize = 100_000;
+/// Room in the channel between the engine and the writer.
+const CHANNEL: usize = 1024;
+
+/// What the writer is doing, read by the UI's status bar and by tests.
+#[derive(Debug, Default)]
+pub struct WriterStatus {
+    pub written: AtomicU64,
+    /// Samples the channel or the pending buffer could not take.
+    pub dropped: AtomicU64,
+    pub error: Mutex<Option<String>>,
+}
+
+impl WriterStatus {
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+    fn set_error(&self, e: Option<String>) {
+        if let Ok(mut slot) = self.error.lock() {
+            *slot = e;
+        }
+    }
+}
+
+/// The sending side of the writer thread. Dropping it flushes and stops the thread;
+/// `finish` waits for that.
+pub struct WriterHandle {
+    tx: Option<SyncSender<RawSample>>,
+    thread: Option<JoinHandle<()>>,
+    pub status: Arc<WriterStatus>,
+}
+
+impl WriterHandle {
+    /// Queues a sample without blocking; a full queue counts a drop.
+    pub fn send(&self, s: RawSample) {
+        let Some(tx) = &self.tx else { return };
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(s) {
+            self.status.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Flushes what is queued and waits for the thread to end.
+    pub fn finish(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.tx.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for WriterHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Starts the thread that owns the store and commits a batch every `flush`.
+pub fn spawn_writer(store: Store, flush: Duration) -> WriterHandle {
+    let (tx, rx) = sync_channel(CHANNEL);
+    let status = Arc::new(WriterStatus::default());
+    let st = status.clone();
+    let thread = std::thread::Builder::new()
+        .name("montui-store".into())
+        .spawn(move || run(store, rx, flush, &st))
+        .ok();
+    WriterHandle {
+        tx: Some(tx),
+        thread,
+        status,
+    }
+}
+
+fn run(mut store: Store, rx: Receiver<RawSample>, flush: Duration, status: &WriterStatus) {
+    let mut batch: Vec<RawSample> = Vec::new();
+    let mut deadline = Instant::now() + flush;
+    loop {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let closed = match rx.recv_timeout(wait) {
+            Ok(s) => {
+                batch.push(s);
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => true,
+        };
+        commit(&mut store, &mut batch, status);
+        if closed {
+            return;
+        }
+        deadline = Instant::now() + flush;
+    }
+}
+
+/// Writes the batch; on failure keeps it for the next attempt (a full disk delays, never drops,
+/// up to `MAX_PENDING` samples).
+fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) {
+    if batch.is_empty() {
+        return;
+    }
+    match store.insert(batch) {
+        Ok(()) => {
+            if status.error().is_some() {
+                log::info!("recording resumed");
+                status.set_error(None);
+            }
+            status.written.fetch_add(batch.len() as u64, Ordering::Relaxed);
+            batch.clear();
+        }
+        Err(e) => {
+            if status.error().is_none() {
+                log::error!("recording paused: {e}");
+            }
+            status.set_error(Some(e.to_string()));
+            if batch.len() > MAX_PENDING {
+                let excess = batch.len() - MAX_PENDING;
+                batch.drain(..excess);
+                status.dropped.fetch_add(excess as u64, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Inserts samples in one transaction; a sample already stored (same host and time) is kept.
+    pub fn insert(&mut self, samples: &[RawSample]) -> Result<(), StoreError> {
+        let mut ids = Vec::with_capacity(samples.len());
+        for s in samples {
+            ids.push(self.host_id(&s.host)?);
+        }
+        let path = self.path.display().to_string();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO samples (host_id, ts_ms, fmt, data) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(err)?;
+            for (s, id) in samples.iter().zip(ids) {
+                let data = codec::encode(s).map_err(|e| StoreError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other(e),
+                })?;
+                stmt.execute(params![id, s.ts_ms, codec::FORMAT, data])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    fn host_id(&mut self, host: &str) -> Result<i64, StoreError> {
+        if let Some(id) = self.host_ids.get(host) {
+            return Ok(*id);
+        }
+        let id = self.sql(|c| {
+            c.execute("INSERT OR IGNORE INTO hosts (name) VALUES (?1)", [host])?;
+            c.query_row("SELECT id FROM hosts WHERE name = ?1", [host], |r| r.get(0))
+        })?;
+        self.host_ids.insert(host.to_string(), id);
+        Ok(id)
+    }
+}
