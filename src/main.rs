@@ -1,1 +1,110 @@
-fn main(){}
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+
+use montui::app::{Mode, Recording, State};
+use montui::cli::Cli;
+use montui::collect::LocalCollector;
+use montui::config::Config;
+use montui::engine::Engine;
+use montui::replay::ReplayCursor;
+use montui::store::{Store, spawn_writer};
+use montui::timeparse::parse_time;
+use montui::{logging, ui};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("montui: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything that can fail before the terminal is touched happens first, so errors print
+/// plainly and the exit code says so.
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(i) = cli.interval {
+        if !(0.1..=3600.0).contains(&i.0.as_secs_f64()) {
+            bail!("--interval {i}: must be between 100ms and 1h");
+        }
+        cfg.interval = i;
+    }
+    if cli.check_config {
+        println!("config ok");
+        return Ok(());
+    }
+    let db = cfg.db_path(cli.db.as_deref());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(4)
+        .build()
+        .context("starting the runtime")?;
+    if cli.replay {
+        return rt.block_on(replay(&cli, &cfg, &db));
+    }
+    let store = Store::open_writer(&db)?;
+    let collector = LocalCollector::new(cfg.collect.top_processes)?;
+    let host = collector.host().to_string();
+    let interval = cfg.interval.0;
+    if cli.headless {
+        logging::to_stderr();
+    } else {
+        logging::to_ui();
+    }
+    log::info!("recording {host} every {} to {}", cfg.interval, db.display());
+    rt.block_on(async {
+        let writer = spawn_writer(store, cfg.store.flush_interval.0);
+        let engine = Engine::spawn(Box::new(collector), interval, Some(writer), !cli.headless);
+        if cli.headless {
+            wait_for_stop().await?;
+            engine.stop().await;
+            log::info!("stopped; last batch flushed");
+            return Ok(());
+        }
+        let mut state = State::new(Mode::Live, &host, interval.as_millis() as i64, cfg.ui.history);
+        state.recording = Recording::On;
+        state.utc = cli.utc;
+        let source = ui::Source::Live {
+            engine,
+            db: Some(db.clone()),
+        };
+        ui::run(state, source, cfg.ui.frame_interval.0).await
+    })
+}
+
+async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let when = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<i64>> {
+        s.as_deref()
+            .map(|t| parse_time(t, now).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
+            .transpose()
+    };
+    let (from, to) = (when(&cli.from, "--from")?, when(&cli.to, "--to")?);
+    let cursor = ReplayCursor::open(Store::open_reader(db)?, None, from, to, cfg.ui.history)?;
+    logging::to_ui();
+    log::info!("replaying {} from {}", cursor.host(), db.display());
+    let mut state = State::new(
+        Mode::Replay,
+        cursor.host(),
+        cfg.interval.0.as_millis() as i64,
+        cfg.ui.history,
+    );
+    state.utc = cli.utc;
+    ui::run(state, ui::Source::Replay(cursor), cfg.ui.frame_interval.0).await
+}
+
+async fn wait_for_stop() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}

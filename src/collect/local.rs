@@ -40,6 +40,10 @@ impl LocalCollector {
         })
     }
 
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     fn procs(&mut self) -> Vec<ProcRaw> {
         self.sys.refresh_processes_specifics(
             ProcessesToUpdate::All,

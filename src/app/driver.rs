@@ -1,0 +1,38 @@
+use super::state::{ReplayPos, State};
+use super::update::Request;
+use crate::replay::ReplayCursor;
+use crate::timeparse::parse_jump;
+
+/// Carries out a cursor request and shows where it landed. `now_ms` anchors "3h ago".
+pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms: i64) {
+    match req {
+        Request::Pause => cursor.seek_last(),
+        Request::Step(n) => cursor.step(n),
+        Request::First => cursor.seek_first(),
+        Request::Last => cursor.seek_last(),
+        Request::Jump { text, back } => match parse_jump(&text, cursor.ts(), now_ms, back) {
+            Ok(ts) => cursor.seek_time(ts),
+            Err(e) => {
+                state.message = Some(e);
+                return;
+            }
+        },
+    }
+    show(state, cursor);
+}
+
+/// Loads the cursor's current frame into the state.
+pub fn show(state: &mut State, cursor: &ReplayCursor) {
+    match cursor.frame() {
+        Ok(snaps) => state.show_recorded(
+            snaps,
+            ReplayPos {
+                index: cursor.pos(),
+                len: cursor.len(),
+                first_ts: cursor.first_ts(),
+                last_ts: cursor.last_ts(),
+            },
+        ),
+        Err(e) => state.message = Some(e.to_string()),
+    }
+}

@@ -1,0 +1,70 @@
+use std::collections::VecDeque;
+
+use crate::model::Snapshot;
+
+pub type Ring = VecDeque<Option<f64>>;
+
+/// The recent past of each charted metric, oldest first; `None` where a value is unknown.
+/// Built the same way live (one push per sample) and in replay (from a window of snapshots).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    cap: usize,
+    pub cpu: Ring,
+    pub cores: Vec<Ring>,
+    pub mem: Ring,
+    pub swap: Ring,
+    pub load: Ring,
+    /// Bytes/s over all interfaces but loopback.
+    pub net_rx: Ring,
+    pub net_tx: Ring,
+    /// Bytes/s over all disks.
+    pub disk_read: Ring,
+    pub disk_write: Ring,
+}
+
+impl History {
+    pub fn new(cap: usize) -> Self {
+        Self {
+            cap: cap.max(1),
+            ..Default::default()
+        }
+    }
+
+    pub fn from_snapshots(cap: usize, snaps: &[Snapshot]) -> Self {
+        let mut h = Self::new(cap);
+        for s in snaps {
+            h.push(s);
+        }
+        h
+    }
+
+    pub fn push(&mut self, s: &Snapshot) {
+        let cap = self.cap;
+        let put = |ring: &mut Ring, v: Option<f64>| {
+            if ring.len() == cap {
+                ring.pop_front();
+            }
+            ring.push_back(v);
+        };
+        put(&mut self.cpu, s.cpu.map(|c| c.busy()));
+        if self.cores.len() != s.cores.len() {
+            self.cores = vec![Ring::new(); s.cores.len()];
+        }
+        for (ring, v) in self.cores.iter_mut().zip(&s.cores) {
+            put(ring, *v);
+        }
+        put(&mut self.mem, Some(s.mem.used_pct()));
+        put(&mut self.swap, Some(s.mem.swap_pct()));
+        put(&mut self.load, Some(s.load[0]));
+        let nets = s.nets.iter().filter(|n| n.name != "lo");
+        put(&mut self.net_rx, sum(nets.clone().map(|n| n.rx)));
+        put(&mut self.net_tx, sum(nets.map(|n| n.tx)));
+        put(&mut self.disk_read, sum(s.disks.iter().map(|d| d.read)));
+        put(&mut self.disk_write, sum(s.disks.iter().map(|d| d.write)));
+    }
+}
+
+/// Sum of the known values; unknown if all are unknown.
+fn sum(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    values.flatten().fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+}

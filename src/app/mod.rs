@@ -1,0 +1,14 @@
+//! The UI's state machine: keys become actions through one table, `update` applies them.
+//! No terminal and no I/O here: what needs the store comes back as a `Request`.
+
+mod driver;
+mod history;
+mod keys;
+mod state;
+mod update;
+
+pub use driver::{handle, show};
+pub use history::History;
+pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
+pub use state::{Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View};
+pub use update::{Request, update};

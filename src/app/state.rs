@@ -1,0 +1,167 @@
+use super::History;
+use crate::model::Snapshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Live,
+    /// Live collection goes on; the view browses what was recorded (atop's twin mode).
+    Paused,
+    Replay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Cpu,
+    Mem,
+    Load,
+    Disk,
+    Net,
+    Procs,
+    Log,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 7] = [
+        Pane::Cpu,
+        Pane::Mem,
+        Pane::Load,
+        Pane::Disk,
+        Pane::Net,
+        Pane::Procs,
+        Pane::Log,
+    ];
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Cpu,
+    Mem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recording {
+    Off,
+    On,
+    /// Recording is paused by an error (full disk, ...); samples wait in memory.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    JumpForward,
+    JumpBack,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+/// What one of the views shows: the current snapshot and the charts' past.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    pub snapshot: Option<Snapshot>,
+    pub history: History,
+}
+
+/// Where replay stands in the recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayPos {
+    pub index: usize,
+    pub len: usize,
+    pub first_ts: i64,
+    pub last_ts: i64,
+}
+
+/// Everything the UI draws. Owned by the UI task; rendering only reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub mode: Mode,
+    pub host: String,
+    pub interval_ms: i64,
+    pub history_len: usize,
+    pub live: View,
+    /// What pause and replay show.
+    pub browsed: View,
+    pub pos: Option<ReplayPos>,
+    pub playing: bool,
+    pub speed: u32,
+    pub recording: Recording,
+    pub dropped: u64,
+    pub focus: Pane,
+    pub sort: SortBy,
+    /// Selected row of the process table, and first shown row of the disk and net lists.
+    pub selected: usize,
+    pub scroll: [usize; 7],
+    pub help: bool,
+    pub prompt: Option<Prompt>,
+    /// A short message for the user (a bad jump, a collection error), shown in the status bar.
+    pub message: Option<String>,
+    /// Show times in UTC instead of the local time zone.
+    pub utc: bool,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(mode: Mode, host: &str, interval_ms: i64, history_len: usize) -> Self {
+        Self {
+            mode,
+            host: host.to_string(),
+            interval_ms,
+            history_len,
+            live: View {
+                snapshot: None,
+                history: History::new(history_len),
+            },
+            browsed: View::default(),
+            pos: None,
+            playing: false,
+            speed: 1,
+            recording: Recording::Off,
+            dropped: 0,
+            focus: Pane::Procs,
+            sort: SortBy::Cpu,
+            selected: 0,
+            scroll: [0; 7],
+            help: false,
+            prompt: None,
+            message: None,
+            utc: false,
+            quit: false,
+        }
+    }
+
+    pub fn browsing(&self) -> bool {
+        self.mode != Mode::Live
+    }
+
+    /// The view on screen: live data, or the browsed history.
+    pub fn shown(&self) -> &View {
+        if self.browsing() { &self.browsed } else { &self.live }
+    }
+
+    /// A new live sample. While paused it is kept for the return to live, not shown.
+    pub fn push_live(&mut self, s: Snapshot) {
+        self.live.history.push(&s);
+        self.live.snapshot = Some(s);
+    }
+
+    /// Shows a window of recorded snapshots (the last one is current) at `pos`.
+    pub fn show_recorded(&mut self, snaps: Vec<Snapshot>, pos: ReplayPos) {
+        self.browsed.history = History::from_snapshots(self.history_len, &snaps);
+        self.browsed.snapshot = snaps.into_iter().next_back();
+        if let Some(s) = &self.browsed.snapshot {
+            self.host.clone_from(&s.host);
+        }
+        self.pos = Some(pos);
+    }
+
+    /// Time of the shown sample.
+    pub fn shown_ts(&self) -> Option<i64> {
+        self.shown().snapshot.as_ref().map(|s| s.ts_ms)
+    }
+}

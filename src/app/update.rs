@@ -1,0 +1,163 @@
+use super::keys::{Action, Key, action_for};
+use super::state::{Mode, Pane, Prompt, PromptKind, SortBy, State};
+
+/// Work for the owner of the history cursor, which `update` (no I/O) cannot do itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Live → paused: open the recording at its last sample.
+    Pause,
+    Step(i64),
+    First,
+    Last,
+    /// A typed jump: a duration from the shown time, or a time.
+    Jump { text: String, back: bool },
+}
+
+const PAGE: usize = 10;
+
+/// Applies a key to the state. Returns what the cursor owner must do, if anything.
+pub fn update(state: &mut State, key: Key) -> Option<Request> {
+    if state.prompt.is_some() {
+        return prompt_key(state, key);
+    }
+    let action = action_for(key, state.browsing())?;
+    state.message = None;
+    match action {
+        Action::Quit => state.quit = true,
+        Action::ToggleHelp => state.help = !state.help,
+        Action::Close => state.help = false,
+        Action::FocusNext => state.focus = cycle(state.focus, 1),
+        Action::FocusPrev => state.focus = cycle(state.focus, Pane::ALL.len() - 1),
+        Action::Up => scroll(state, -1),
+        Action::Down => scroll(state, 1),
+        Action::PageUp => scroll(state, -(PAGE as i64)),
+        Action::PageDown => scroll(state, PAGE as i64),
+        Action::SortCpu => state.sort = SortBy::Cpu,
+        Action::SortMem => state.sort = SortBy::Mem,
+        Action::Pause => return Some(Request::Pause),
+        Action::Resume => match state.mode {
+            Mode::Paused => {
+                state.mode = Mode::Live;
+                state.pos = None;
+                state.playing = false;
+            }
+            _ => state.message = Some("replay of a recording: there is no live view".into()),
+        },
+        Action::StepForward => return Some(Request::Step(1)),
+        Action::StepBack => return Some(Request::Step(-1)),
+        Action::First => return Some(Request::First),
+        Action::Last => return Some(Request::Last),
+        Action::JumpForward | Action::JumpBack => {
+            let kind = if action == Action::JumpBack {
+                PromptKind::JumpBack
+            } else {
+                PromptKind::JumpForward
+            };
+            state.prompt = Some(Prompt {
+                kind,
+                text: String::new(),
+            });
+        }
+        Action::PlayPause => state.playing = !state.playing,
+        Action::Faster => state.speed = (state.speed * 2).min(64),
+        Action::Slower => state.speed = (state.speed / 2).max(1),
+    }
+    None
+}
+
+fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
+    let prompt = state.prompt.as_mut()?;
+    match key {
+        Key::Esc | Key::Ctrl('c') => state.prompt = None,
+        Key::Backspace => {
+            prompt.text.pop();
+        }
+        Key::Char(c) => prompt.text.push(c),
+        Key::Enter => {
+            let p = state.prompt.take()?;
+            if !p.text.trim().is_empty() {
+                return Some(Request::Jump {
+                    text: p.text,
+                    back: p.kind == PromptKind::JumpBack,
+                });
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+fn cycle(p: Pane, by: usize) -> Pane {
+    Pane::ALL[(p.index() + by) % Pane::ALL.len()]
+}
+
+fn scroll(state: &mut State, by: i64) {
+    let move_by = |v: usize| (v as i64 + by).max(0) as usize;
+    match state.focus {
+        Pane::Procs => state.selected = move_by(state.selected),
+        p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mode: Mode) -> State {
+        State::new(mode, "h", 1000, 10)
+    }
+
+    #[test]
+    fn live_keys() {
+        let mut s = state(Mode::Live);
+        assert_eq!(update(&mut s, Key::Char('p')), Some(Request::Pause));
+        update(&mut s, Key::Char('?'));
+        assert!(s.help);
+        update(&mut s, Key::Esc);
+        assert!(!s.help);
+        update(&mut s, Key::Tab);
+        assert_eq!(s.focus, Pane::Log);
+        update(&mut s, Key::Tab);
+        assert_eq!(s.focus, Pane::Cpu);
+        update(&mut s, Key::BackTab);
+        assert_eq!(s.focus, Pane::Log);
+        update(&mut s, Key::Char('q'));
+        assert!(s.quit);
+    }
+
+    #[test]
+    fn replay_keys_and_jump_prompt() {
+        let mut s = state(Mode::Replay);
+        assert_eq!(update(&mut s, Key::Char('t')), Some(Request::Step(1)));
+        assert_eq!(update(&mut s, Key::Char('T')), Some(Request::Step(-1)));
+        assert_eq!(update(&mut s, Key::Char('G')), Some(Request::Last));
+        assert_eq!(update(&mut s, Key::Char('J')), None);
+        for c in "10m".chars() {
+            update(&mut s, Key::Char(c));
+        }
+        assert_eq!(
+            update(&mut s, Key::Enter),
+            Some(Request::Jump {
+                text: "10m".into(),
+                back: true
+            })
+        );
+        assert!(s.prompt.is_none());
+        for _ in 0..10 {
+            update(&mut s, Key::Char('+'));
+        }
+        assert_eq!(s.speed, 64);
+        update(&mut s, Key::Char(' '));
+        assert!(s.playing);
+        update(&mut s, Key::Char('p'));
+        assert_eq!(s.mode, Mode::Replay);
+        assert!(s.message.is_some());
+    }
+
+    #[test]
+    fn pause_resumes_live() {
+        let mut s = state(Mode::Paused);
+        update(&mut s, Key::Char('p'));
+        assert_eq!(s.mode, Mode::Live);
+    }
+}

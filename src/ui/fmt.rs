@@ -1,0 +1,87 @@
+//! Number formatting and small drawing helpers shared by the panes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Sparkline, SparklineBar};
+
+use super::theme::Theme;
+use crate::app::{Pane, State};
+
+/// 1536 → "1.5K", binary units, at most 5 characters.
+pub fn bytes(b: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "K", "M", "G", "T", "P"];
+    let mut v = b.max(0.0);
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{v:.0}{}", UNITS[u])
+    } else if v < 10.0 {
+        format!("{v:.1}{}", UNITS[u])
+    } else {
+        format!("{v:.0}{}", UNITS[u])
+    }
+}
+
+/// A rate in bytes/s, "—" when unknown.
+pub fn rate(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".into(), |v| format!("{}/s", bytes(v)))
+}
+
+/// A percentage, "—" when unknown.
+pub fn pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".into(), |v| format!("{v:.1}%"))
+}
+
+/// The bordered block of a pane, highlighted when it has focus.
+pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Block<'a> {
+    let border = if state.focus == pane {
+        theme.focus
+    } else {
+        theme.border
+    };
+    Block::bordered()
+        .border_style(border)
+        .title(title)
+        .title_style(theme.title)
+}
+
+/// Draws the newest values of `ring` that fit in `area`, scaled to `max` (or to the largest
+/// value shown). Unknown values are drawn as gaps.
+pub fn spark(
+    f: &mut Frame,
+    area: Rect,
+    ring: &std::collections::VecDeque<Option<f64>>,
+    max: Option<f64>,
+    style: Style,
+) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let skip = ring.len().saturating_sub(area.width as usize);
+    let shown = ring.iter().skip(skip);
+    let top = max.unwrap_or_else(|| shown.clone().flatten().fold(1.0, |a, b| a.max(*b)));
+    // Scale into 0..=1000 so small values still get a bar.
+    let bars: Vec<SparklineBar> = shown
+        .map(|v| SparklineBar::from(v.map(|x| (x / top * 1000.0).clamp(0.0, 1000.0) as u64)))
+        .collect();
+    f.render_widget(Sparkline::default().data(bars).max(1000).style(style), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_units() {
+        assert_eq!(bytes(0.0), "0B");
+        assert_eq!(bytes(999.0), "999B");
+        assert_eq!(bytes(1536.0), "1.5K");
+        assert_eq!(bytes(25.0 * 1024.0 * 1024.0 * 1024.0), "25G");
+        assert_eq!(rate(None), "—");
+        assert_eq!(pct(Some(12.345)), "12.3%");
+    }
+}

@@ -1,0 +1,97 @@
+//! The disk and network panes: totals with a chart each, then a scrollable list.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::fmt::{block, bytes, rate, spark};
+use super::theme::Theme;
+use crate::app::{History, Pane, State};
+
+pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let b = block(" Disks ", Pane::Disk, s, t);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let view = s.shown();
+    let Some(snap) = &view.snapshot else { return };
+    let h = &view.history;
+    let mut rows: Vec<Line> = snap
+        .fs
+        .iter()
+        .map(|fs| {
+            Line::from(vec![
+                Span::raw(format!("{:<14.14} ", fs.mount)),
+                Span::styled(format!("{:>4.0}% ", fs.used_pct()), t.level(fs.used_pct())),
+                Span::styled(format!("{} / {}", bytes(fs.used as f64), bytes(fs.total as f64)), t.dim),
+            ])
+        })
+        .collect();
+    rows.extend(snap.disks.iter().map(|d| {
+        Line::from(vec![
+            Span::raw(format!("{:<14.14} ", d.name)),
+            Span::styled(format!("r {:>9}", rate(d.read)), t.read),
+            Span::styled(format!("  w {:>9}", rate(d.write)), t.write),
+        ])
+    }));
+    let totals = [
+        ("read ", h.disk_read.back().copied().flatten(), &h.disk_read, t.read),
+        ("write", h.disk_write.back().copied().flatten(), &h.disk_write, t.write),
+    ];
+    pane(f, inner, s.scroll[Pane::Disk.index()], totals, rows);
+}
+
+pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let b = block(" Network ", Pane::Net, s, t);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let view = s.shown();
+    let Some(snap) = &view.snapshot else { return };
+    let h: &History = &view.history;
+    let rows: Vec<Line> = snap
+        .nets
+        .iter()
+        .map(|n| {
+            Line::from(vec![
+                Span::raw(format!("{:<14.14} ", n.name)),
+                Span::styled(format!("rx {:>9}", rate(n.rx)), t.rx),
+                Span::styled(format!("  tx {:>9}", rate(n.tx)), t.tx),
+            ])
+        })
+        .collect();
+    let totals = [
+        ("rx", h.net_rx.back().copied().flatten(), &h.net_rx, t.rx),
+        ("tx", h.net_tx.back().copied().flatten(), &h.net_tx, t.tx),
+    ];
+    pane(f, inner, s.scroll[Pane::Net.index()], totals, rows);
+}
+
+type Total<'a> = (&'a str, Option<f64>, &'a std::collections::VecDeque<Option<f64>>, Style);
+
+/// Two totals side by side (figure on top, chart below), then the list from `scroll`.
+fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec<Line>) {
+    if inner.height == 0 {
+        return;
+    }
+    let half = inner.width / 2;
+    let chart_h = if inner.height >= 7 { 2 } else { 1 };
+    for (i, (name, now, ring, style)) in totals.into_iter().enumerate() {
+        let col = Rect::new(inner.x + i as u16 * half, inner.y, half.saturating_sub(1), 1);
+        f.render_widget(Span::styled(format!("{name} {}", rate(now)), style), col);
+        let chart = Rect {
+            y: col.y + 1,
+            height: chart_h.min(inner.height.saturating_sub(1)),
+            ..col
+        };
+        spark(f, chart, ring, None, style);
+    }
+    let list = Rect {
+        y: inner.y + 1 + chart_h,
+        height: inner.height.saturating_sub(1 + chart_h),
+        ..inner
+    };
+    let start = scroll.min(rows.len().saturating_sub(list.height as usize));
+    for (i, line) in rows.into_iter().skip(start).take(list.height as usize).enumerate() {
+        f.render_widget(line, Rect::new(list.x, list.y + i as u16, list.width, 1));
+    }
+}

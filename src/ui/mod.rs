@@ -1,0 +1,79 @@
+//! Drawing with ratatui, and the terminal loop. Views read `&State` only: no I/O, no clock.
+
+mod cpu;
+mod fmt;
+mod io;
+mod load;
+mod log;
+mod mem;
+mod overlay;
+mod procs;
+mod run;
+mod status;
+mod theme;
+
+pub use run::{Source, run};
+pub use status::format_time;
+pub use theme::Theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::{Pane, State};
+
+/// The smallest terminal the panes fit in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Draws the whole screen.
+pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
+    let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        overlay::too_small(f, area, MIN_SIZE, t);
+        return;
+    }
+    let [status, top, mid, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(36),
+        Constraint::Percentage(24),
+        Constraint::Min(6),
+    ])
+    .areas(area);
+    status::render(f, status, s, t);
+    let [cpu, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
+    let [mem, load] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(right);
+    let [disk, net] = Layout::horizontal([Constraint::Percentage(50); 2]).areas(mid);
+    let [procs, log] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(bottom);
+    for (pane, rect) in [
+        (Pane::Cpu, cpu),
+        (Pane::Mem, mem),
+        (Pane::Load, load),
+        (Pane::Disk, disk),
+        (Pane::Net, net),
+        (Pane::Procs, procs),
+        (Pane::Log, log),
+    ] {
+        draw_pane(f, pane, rect, s, t);
+    }
+    if s.help {
+        overlay::help(f, area, t);
+    }
+    overlay::prompt(f, area, s, t);
+}
+
+/// Draws one pane into `area`: the layout uses it, and so do the per-pane snapshot tests.
+pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
+    match pane {
+        Pane::Cpu => cpu::render(f, area, s, t),
+        Pane::Mem => mem::render(f, area, s, t),
+        Pane::Load => load::render(f, area, s, t),
+        Pane::Disk => io::render_disk(f, area, s, t),
+        Pane::Net => io::render_net(f, area, s, t),
+        Pane::Procs => procs::render(f, area, s, t),
+        Pane::Log => log::render(f, area, s, t),
+    }
+}
+
+/// Draws the help overlay alone (for its snapshot test).
+pub fn draw_help(f: &mut Frame, t: &Theme) {
+    overlay::help(f, f.area(), t);
+}

@@ -1,0 +1,92 @@
+//! Layers drawn over the panes: help, the jump prompt, the too-small notice.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use crate::app::{BINDINGS, PromptKind, Scope, State};
+
+/// Every binding of the key table, grouped by scope; in columns when taller than the screen.
+pub fn help(f: &mut Frame, area: Rect, t: &Theme) {
+    let mut lines = Vec::new();
+    for scope in [Scope::Everywhere, Scope::Live, Scope::History] {
+        lines.push(Line::styled(scope.title(), t.title));
+        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {:<10}", keys.join(" ")), t.focus),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    let rows = (area.height.saturating_sub(2) as usize).max(1);
+    let cols = lines.len().div_ceil(rows).max(1);
+    let col_w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 1;
+    let w = (col_w * cols as u16 + 2).min(area.width);
+    let h = (lines.len().div_ceil(cols) as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(" Keys (Esc or ? to close) ")
+        .border_style(t.focus);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let per_col = lines.len().div_ceil(cols);
+    let mut lines = lines.into_iter();
+    for c in 0..cols as u16 {
+        let col = Rect {
+            x: inner.x + c * col_w,
+            width: col_w.min(inner.right().saturating_sub(inner.x + c * col_w)),
+            ..inner
+        };
+        let chunk: Vec<Line> = lines.by_ref().take(per_col).collect();
+        f.render_widget(Paragraph::new(chunk), col);
+    }
+}
+
+/// The jump prompt on the last line.
+pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let Some(p) = &s.prompt else { return };
+    let label = match p.kind {
+        PromptKind::JumpForward => "jump (10m, -1h, 3h ago, 2026-11-22 10:00, 14:00): ",
+        PromptKind::JumpBack => "jump back (10m, or a time): ",
+    };
+    let line = Rect {
+        y: area.bottom().saturating_sub(1),
+        height: 1,
+        ..area
+    };
+    f.render_widget(Clear, line);
+    f.render_widget(
+        Line::from(vec![
+            Span::styled(label, t.focus),
+            Span::raw(p.text.as_str()),
+            Span::styled("█", t.focus),
+        ]),
+        line,
+    );
+}
+
+/// Shown instead of the panes when the terminal is smaller than they need.
+pub fn too_small(f: &mut Frame, area: Rect, need: (u16, u16), t: &Theme) {
+    let text = format!(
+        "montui needs {}×{}; this terminal is {}×{}",
+        need.0, need.1, area.width, area.height
+    );
+    let [mid] = Layout::vertical([Constraint::Length(area.height.min(3))])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    f.render_widget(
+        Paragraph::new(Span::styled(text, t.warn))
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        mid,
+    );
+}

@@ -1,0 +1,66 @@
+use std::cmp::Ordering;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Row, Table, TableState};
+
+use super::fmt::{block, bytes, pct};
+use super::theme::Theme;
+use crate::app::{Pane, SortBy, State};
+use crate::model::ProcRow;
+
+/// Top processes, sorted by CPU (`P`) or memory (`M`); the selection moves with ↑/↓.
+pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let title = match s.sort {
+        SortBy::Cpu => " Processes (by CPU) ",
+        SortBy::Mem => " Processes (by memory) ",
+    };
+    let b = block(title, Pane::Procs, s, t);
+    let view = s.shown();
+    let mut procs: Vec<&ProcRow> = view
+        .snapshot
+        .as_ref()
+        .map(|x| x.procs.iter().collect())
+        .unwrap_or_default();
+    procs.sort_by(|a, b| match s.sort {
+        SortBy::Cpu => cmp_cpu(b, a).then(b.rss.cmp(&a.rss)),
+        SortBy::Mem => b.rss.cmp(&a.rss).then(cmp_cpu(b, a)),
+    }.then(a.pid.cmp(&b.pid)));
+    let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
+    let rows = procs.iter().map(|p| {
+        let mem_pct = if total_mem > 0 {
+            format!("{:.1}", p.rss as f64 * 100.0 / total_mem as f64)
+        } else {
+            String::new()
+        };
+        Row::new(vec![
+            p.pid.to_string(),
+            p.name.clone(),
+            pct(p.cpu),
+            bytes(p.rss as f64),
+            mem_pct,
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(7),
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(5),
+        ],
+    )
+    .header(Row::new(["PID", "NAME", "CPU", "RSS", "MEM%"]).style(t.title))
+    .block(b)
+    .row_highlight_style(t.selected);
+    let mut ts = TableState::default();
+    if s.focus == Pane::Procs && !procs.is_empty() {
+        ts.select(Some(s.selected.min(procs.len() - 1)));
+    }
+    f.render_stateful_widget(table, area, &mut ts);
+}
+
+fn cmp_cpu(a: &ProcRow, b: &ProcRow) -> Ordering {
+    a.cpu.unwrap_or(-1.0).total_cmp(&b.cpu.unwrap_or(-1.0))
+}

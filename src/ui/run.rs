@@ -1,0 +1,219 @@
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::time::{Instant, sleep_until};
+
+use super::{Theme, draw};
+use crate::app::{self, Key, Mode, Recording, Request, State};
+use crate::engine::{Engine, EngineEvent};
+use crate::replay::ReplayCursor;
+use crate::store::Store;
+
+/// Where the shown data comes from.
+pub enum Source {
+    /// This machine, sampled by the engine; `db` is where it records (pause browses it).
+    Live { engine: Engine, db: Option<PathBuf> },
+    /// A recording.
+    Replay(ReplayCursor),
+}
+
+/// Runs the UI until the user quits or SIGTERM, SIGINT or SIGHUP arrives. The terminal is restored on
+/// every way out, panics included (ratatui's hook chains the previous one).
+pub async fn run(state: State, source: Source, frame_interval: Duration) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, state, source, frame_interval).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut state: State,
+    source: Source,
+    frame_interval: Duration,
+) -> anyhow::Result<()> {
+    let theme = Theme::default();
+    let (mut engine, db, mut cursor) = match source {
+        Source::Live { engine, db } => (Some(engine), db, None),
+        Source::Replay(c) => (None, None, Some(c)),
+    };
+    if let Some(c) = &cursor {
+        app::show(&mut state, c);
+    }
+    let mut events = engine.as_mut().and_then(|e| e.events.take());
+    let mut input = EventStream::new();
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut follow = tokio::time::interval(Duration::from_secs(1));
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let mut next_play = Instant::now();
+    while !state.quit {
+        if dirty && Instant::now() >= next_frame {
+            terminal.draw(|f| draw(f, &state, &theme))?;
+            dirty = false;
+            next_frame = Instant::now() + frame_interval;
+        }
+        let playing = state.playing && cursor.is_some();
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(Event::Key(k))) => {
+                    if let Some(key) = key(k) {
+                        let req = app::update(&mut state, key);
+                        request(&mut state, &mut cursor, db.as_deref(), req);
+                        if state.mode == Mode::Live {
+                            cursor = None;
+                        }
+                        next_play = Instant::now() + play_step(&state);
+                    }
+                    dirty = true;
+                }
+                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(ev) = recv(&mut events) => {
+                apply(&mut state, ev);
+                while let Some(ev) = events.as_mut().and_then(|rx| rx.try_recv().ok()) {
+                    apply(&mut state, ev);
+                }
+                if let Some(e) = &engine {
+                    status(&mut state, e);
+                }
+                dirty |= state.mode == Mode::Live || state.mode == Mode::Paused;
+            },
+            _ = sleep_until(next_frame), if dirty => {},
+            _ = sleep_until(next_play), if playing => {
+                if let Some(c) = cursor.as_mut() {
+                    if c.at_end() {
+                        state.playing = false;
+                    } else {
+                        app::handle(&mut state, c, Request::Step(1), now_ms());
+                    }
+                }
+                next_play = Instant::now() + play_step(&state);
+                dirty = true;
+            },
+            _ = follow.tick(), if cursor.is_some() => {
+                if let Some(c) = cursor.as_mut() {
+                    let was = c.pos();
+                    // Replay sticks to the newest sample; a pause stays where the user is.
+                    match c.follow(state.mode == Mode::Replay) {
+                        Ok(0) => {}
+                        Ok(_) if c.pos() != was => { app::show(&mut state, c); dirty = true; }
+                        Ok(_) => {
+                            if let Some(p) = state.pos.as_mut() {
+                                p.len = c.len();
+                                p.last_ts = c.last_ts();
+                            }
+                            dirty = true;
+                        }
+                        Err(e) => log::warn!("reading new samples: {e}"),
+                    }
+                }
+            },
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    if let Some(e) = engine {
+        e.stop().await;
+    }
+    Ok(())
+}
+
+async fn recv(rx: &mut Option<tokio::sync::mpsc::Receiver<EngineEvent>>) -> Option<EngineEvent> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn apply(state: &mut State, ev: EngineEvent) {
+    match ev {
+        EngineEvent::Sample(s) => state.push_live(*s),
+        EngineEvent::CollectFailed(e) => state.message = Some(format!("collecting: {e}")),
+    }
+}
+
+/// Recording and drop figures from the engine into the status bar.
+fn status(state: &mut State, engine: &Engine) {
+    state.dropped = engine.stats.dropped();
+    if let Some(w) = &engine.stats.writer {
+        state.recording = match w.error() {
+            Some(e) => Recording::Failed(e),
+            None => Recording::On,
+        };
+    }
+}
+
+fn request(
+    state: &mut State,
+    cursor: &mut Option<ReplayCursor>,
+    db: Option<&std::path::Path>,
+    req: Option<Request>,
+) {
+    let Some(req) = req else { return };
+    if req == Request::Pause {
+        let opened = db
+            .ok_or_else(|| "not recording: nothing to step back through".to_string())
+            .and_then(|db| Store::open_reader(db).map_err(|e| e.to_string()))
+            .and_then(|store| {
+                let window = state.history_len;
+                ReplayCursor::open(store, Some(&state.host), None, None, window)
+                    .map_err(|e| e.to_string())
+            });
+        match opened {
+            Ok(c) => {
+                state.mode = Mode::Paused;
+                *cursor = Some(c);
+            }
+            Err(e) => {
+                state.message = Some(e);
+                return;
+            }
+        }
+    }
+    if let Some(c) = cursor.as_mut() {
+        app::handle(state, c, req, now_ms());
+    }
+}
+
+fn play_step(state: &State) -> Duration {
+    Duration::from_millis((state.interval_ms.max(1) as u64) / state.speed.max(1) as u64)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn key(k: KeyEvent) -> Option<Key> {
+    if k.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match k.code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Backspace => Key::Backspace,
+        _ => return None,
+    })
+}

@@ -1,0 +1,125 @@
+//! Shared by the integration tests: a fixture host, and finding system tools.
+#![allow(dead_code)]
+
+use montui::app::{Mode, Recording, State};
+use montui::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample, derive};
+
+/// A deterministic host: `n` one-second samples with a busy-ish pattern.
+pub fn raw_samples(n: i64) -> Vec<RawSample> {
+    let mut cpu = [0u64; 2];
+    let mut idle = [0u64; 2];
+    let (mut written, mut rx) = (0u64, 0u64);
+    (0..n)
+        .map(|i| {
+            written += (i as u64 % 7) * 4096;
+            rx += (1 + i as u64 % 4) << 20;
+            for c in 0..2 {
+                let busy = (20 + (i * 7 + c as i64 * 31) % 60) as u64;
+                cpu[c] += busy;
+                idle[c] += 100 - busy;
+            }
+            let tick = |c: usize| CpuTicks {
+                user: cpu[c] * 2 / 3,
+                system: cpu[c] / 3,
+                idle: idle[c],
+                ..Default::default()
+            };
+            let mut total = tick(0);
+            let t1 = tick(1);
+            total.user += t1.user;
+            total.system += t1.system;
+            total.idle += t1.idle;
+            RawSample {
+                host: "web-1".into(),
+                ts_ms: 1_763_900_000_000 + i * 1000,
+                boot_time: 1_763_000_000,
+                ticks_per_sec: 100,
+                cpu_total: total,
+                cpus: vec![tick(0), t1],
+                mem: MemRaw {
+                    total: 8 << 30,
+                    available: (5 << 30) - (i as u64 % 10) * (50 << 20),
+                    free: 1 << 30,
+                    buffers: 100 << 20,
+                    cached: 2 << 30,
+                    swap_total: 2 << 30,
+                    swap_free: (2 << 30) - (200 << 20),
+                },
+                load: [0.5 + (i % 5) as f64 * 0.1, 0.6, 0.7],
+                disks: vec![DiskIo {
+                    name: "nvme0n1".into(),
+                    sectors_read: i as u64 * 2048,
+                    sectors_written: written,
+                }],
+                nets: vec![
+                    NetIo {
+                        name: "eth0".into(),
+                        rx_bytes: rx,
+                        tx_bytes: i as u64 * 300_000,
+                    },
+                    NetIo {
+                        name: "lo".into(),
+                        rx_bytes: i as u64 * 1000,
+                        tx_bytes: i as u64 * 1000,
+                    },
+                ],
+                fs: vec![
+                    FsUsage {
+                        mount: "/".into(),
+                        total: 100 << 30,
+                        available: 30 << 30,
+                    },
+                    FsUsage {
+                        mount: "/home".into(),
+                        total: 400 << 30,
+                        available: 20 << 30,
+                    },
+                ],
+                procs: (1..=12)
+                    .map(|p| ProcRaw {
+                        pid: p * 100,
+                        start: 5,
+                        name: format!("proc-{p}"),
+                        cpu_ms: i as u64 * p as u64 * 40,
+                        rss: (p as u64) << 24,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A live state fed with the fixture samples through the real derive().
+pub fn fixture_state() -> State {
+    let mut s = State::new(Mode::Live, "web-1", 1000, 300);
+    s.utc = true;
+    s.recording = Recording::On;
+    let raw = raw_samples(90);
+    for (i, cur) in raw.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| &raw[p]);
+        s.push_live(derive(cur, prev));
+    }
+    s
+}
+
+/// Path of a system program, or None.
+pub fn which(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Finds a system tool a test needs. Missing: prints `SKIP: needs <package>` and returns
+/// None, or fails the test when MONTUI_E2E=require.
+pub fn need(tool: &str, package: &str) -> Option<std::path::PathBuf> {
+    let found = which(tool);
+    if found.is_none() {
+        if std::env::var("MONTUI_E2E").as_deref() == Ok("require") {
+            panic!("MONTUI_E2E=require but `{tool}` is missing: apt-get install {package}");
+        }
+        println!("SKIP: needs {package}");
+    }
+    found
+}

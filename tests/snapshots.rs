@@ -1,0 +1,80 @@
+//! Every pane, the whole screen and the help overlay drawn into ratatui's TestBackend at
+//! 120×40, 80×24 and 20×6, compared with the stored snapshots.
+
+mod common;
+
+use montui::app::{Mode, Pane, ReplayPos, State};
+use montui::ui::{Theme, draw, draw_help, draw_pane};
+use ratatui::{Terminal, backend::TestBackend};
+
+const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (20, 6)];
+
+fn render(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame)) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(f).unwrap();
+    t.backend().to_string()
+}
+
+#[test]
+fn each_pane_at_each_size() {
+    let s = common::fixture_state();
+    let theme = Theme::default();
+    for pane in Pane::ALL {
+        for (w, h) in SIZES {
+            let out = render(w, h, |f| draw_pane(f, pane, f.area(), &s, &theme));
+            insta::assert_snapshot!(format!("pane_{pane:?}_{w}x{h}").to_lowercase(), out);
+        }
+    }
+}
+
+#[test]
+fn whole_screen_at_each_size() {
+    let s = common::fixture_state();
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("screen_{w}x{h}"), out);
+    }
+}
+
+#[test]
+fn help_overlay_at_each_size() {
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw_help(f, &Theme::default()));
+        insta::assert_snapshot!(format!("help_{w}x{h}"), out);
+    }
+}
+
+#[test]
+fn replay_status_and_jump_prompt() {
+    let live = common::fixture_state();
+    let mut s = State::new(Mode::Replay, "web-1", 1000, 300);
+    s.utc = true;
+    s.speed = 4;
+    s.playing = true;
+    let snaps: Vec<_> = live.live.snapshot.iter().cloned().collect();
+    s.show_recorded(
+        snaps,
+        ReplayPos {
+            index: 41,
+            len: 90,
+            first_ts: 0,
+            last_ts: 0,
+        },
+    );
+    montui::app::update(&mut s, montui::app::Key::Char('j'));
+    for c in "10m".chars() {
+        montui::app::update(&mut s, montui::app::Key::Char(c));
+    }
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    insta::assert_snapshot!("replay_120x40", out);
+}
+
+#[test]
+fn first_sample_shows_dashes_not_zeros() {
+    let mut s = State::new(Mode::Live, "web-1", 1000, 300);
+    s.utc = true;
+    let raw = common::raw_samples(1);
+    s.push_live(montui::model::derive(&raw[0], None));
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    insta::assert_snapshot!("first_sample_120x40", out);
+}
