@@ -4,14 +4,14 @@
 //! core and never touch the terminal; `app` is the UI state machine (no terminal either);
 //! `ui` draws it with ratatui and runs the terminal.
 
-pub mod collect;
-pub mod model;
-pub mod store;
-pub mod config;
-pub mod timeparse;
-pub mod engine;
-pub mod replay;
 pub mod app;
-pub mod ui;
 pub mod cli;
+pub mod collect;
+pub mod config;
+pub mod engine;
 pub mod logging;
+pub mod model;
+pub mod replay;
+pub mod store;
+pub mod timeparse;
+pub mod ui;

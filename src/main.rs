@@ -56,7 +56,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         logging::to_ui();
     }
-    log::info!("recording {host} every {} to {}", cfg.interval, db.display());
+    log::info!(
+        "recording {host} every {} to {}",
+        cfg.interval,
+        db.display()
+    );
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0);
         let engine = Engine::spawn(Box::new(collector), interval, Some(writer), !cli.headless);
@@ -66,7 +70,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             log::info!("stopped; last batch flushed");
             return Ok(());
         }
-        let mut state = State::new(Mode::Live, &host, interval.as_millis() as i64, cfg.ui.history);
+        let mut state = State::new(
+            Mode::Live,
+            &host,
+            interval.as_millis() as i64,
+            cfg.ui.history,
+        );
         state.recording = Recording::On;
         state.utc = cli.utc;
         let source = ui::Source::Live {
@@ -95,7 +104,12 @@ async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result
         cfg.ui.history,
     );
     state.utc = cli.utc;
-    ui::run(state, ui::Source::Replay(cursor), cfg.ui.frame_interval.0).await
+    ui::run(
+        state,
+        ui::Source::Replay(Box::new(cursor)),
+        cfg.ui.frame_interval.0,
+    )
+    .await
 }
 
 async fn wait_for_stop() -> anyhow::Result<()> {

@@ -33,11 +33,12 @@ impl ReplayCursor {
     ) -> Result<Self, ReplayError> {
         let host = match host {
             Some(h) => h.to_string(),
-            None => store
-                .hosts()?
-                .into_iter()
-                .next()
-                .ok_or_else(|| ReplayError::Empty(format!("{}: no samples recorded yet", store.path().display())))?,
+            None => store.hosts()?.into_iter().next().ok_or_else(|| {
+                ReplayError::Empty(format!(
+                    "{}: no samples recorded yet",
+                    store.path().display()
+                ))
+            })?,
         };
         let (from, to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
         let times = store.sample_times(&host, from, to)?;
@@ -125,7 +126,9 @@ impl ReplayCursor {
     pub fn frame(&self) -> Result<Vec<Snapshot>, StoreError> {
         // One sample more than the window: the oldest is only the "previous" of the next.
         let first = self.pos.saturating_sub(self.window);
-        let raw = self.store.samples(&self.host, self.times[first], self.ts())?;
+        let raw = self
+            .store
+            .samples(&self.host, self.times[first], self.ts())?;
         let mut out = Vec::with_capacity(raw.len());
         for (i, cur) in raw.iter().enumerate() {
             let prev = i.checked_sub(1).map(|p| &raw[p]);
@@ -160,7 +163,8 @@ mod tests {
     #[test]
     fn step_seek_and_window() {
         let (_d, path) = store_with(10);
-        let mut c = ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
+        let mut c =
+            ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
         assert_eq!((c.host(), c.len(), c.ts()), ("h", 10, 1_000));
         assert_eq!(c.frame().unwrap().len(), 1);
         c.step(1);
@@ -170,7 +174,10 @@ mod tests {
         c.seek_last();
         assert_eq!(c.ts(), 10_000);
         let f = c.frame().unwrap();
-        assert_eq!(f.iter().map(|s| s.ts_ms).collect::<Vec<_>>(), [8_000, 9_000, 10_000]);
+        assert_eq!(
+            f.iter().map(|s| s.ts_ms).collect::<Vec<_>>(),
+            [8_000, 9_000, 10_000]
+        );
         assert!(f.iter().all(|s| s.dt_ms == Some(1_000)));
         c.seek_time(4_500);
         assert_eq!(c.ts(), 4_000);
@@ -181,7 +188,8 @@ mod tests {
     #[test]
     fn follows_new_samples_when_at_the_end() {
         let (_d, path) = store_with(3);
-        let mut c = ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
+        let mut c =
+            ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
         c.seek_last();
         let mut w = Store::open_writer(&path).unwrap();
         w.insert(&[RawSample {
@@ -197,9 +205,15 @@ mod tests {
     #[test]
     fn empty_range_is_a_clear_error() {
         let (_d, path) = store_with(3);
-        let e = ReplayCursor::open(Store::open_reader(&path).unwrap(), None, Some(50_000), None, 3)
-            .err()
-            .unwrap();
+        let e = ReplayCursor::open(
+            Store::open_reader(&path).unwrap(),
+            None,
+            Some(50_000),
+            None,
+            3,
+        )
+        .err()
+        .unwrap();
         assert!(e.to_string().contains("no samples of h"), "{e}");
     }
 }

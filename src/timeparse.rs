@@ -84,10 +84,18 @@ mod tests {
     #[test]
     fn absolute_forms_round_trip_through_local_time() {
         let t = parse_time("2026-11-22 10:00", NOW).unwrap();
-        let shown = Local.timestamp_millis_opt(t).unwrap().format("%Y-%m-%d %H:%M").to_string();
+        let shown = Local
+            .timestamp_millis_opt(t)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
         assert_eq!(shown, "2026-11-22 10:00");
         let t = parse_time("14:30", NOW).unwrap();
-        let shown = Local.timestamp_millis_opt(t).unwrap().format("%H:%M").to_string();
+        let shown = Local
+            .timestamp_millis_opt(t)
+            .unwrap()
+            .format("%H:%M")
+            .to_string();
         assert_eq!(shown, "14:30");
     }
 

@@ -66,5 +66,7 @@ impl History {
 
 /// Sum of the known values; unknown if all are unknown.
 fn sum(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    values.flatten().fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+    values
+        .flatten()
+        .fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
 }

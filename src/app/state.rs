@@ -141,7 +141,11 @@ impl State {
 
     /// The view on screen: live data, or the browsed history.
     pub fn shown(&self) -> &View {
-        if self.browsing() { &self.browsed } else { &self.live }
+        if self.browsing() {
+            &self.browsed
+        } else {
+            &self.live
+        }
     }
 
     /// A new live sample. While paused it is kept for the return to live, not shown.

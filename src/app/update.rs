@@ -10,7 +10,10 @@ pub enum Request {
     First,
     Last,
     /// A typed jump: a duration from the shown time, or a time.
-    Jump { text: String, back: bool },
+    Jump {
+        text: String,
+        back: bool,
+    },
 }
 
 const PAGE: usize = 10;

@@ -8,8 +8,19 @@ use crate::model::{FsUsage, ProcRaw, RawSample};
 
 /// File systems that are not storage a user fills.
 const PSEUDO_FS: &[&str] = &[
-    "tmpfs", "devtmpfs", "overlay", "squashfs", "proc", "sysfs", "cgroup", "cgroup2", "nsfs",
-    "ramfs", "autofs", "fuse.lxcfs", "efivarfs",
+    "tmpfs",
+    "devtmpfs",
+    "overlay",
+    "squashfs",
+    "proc",
+    "sysfs",
+    "cgroup",
+    "cgroup2",
+    "nsfs",
+    "ramfs",
+    "autofs",
+    "fuse.lxcfs",
+    "efivarfs",
 ];
 
 /// Reads this machine: /proc text through `procfs`, processes and mounts through sysinfo.
@@ -27,7 +38,8 @@ impl LocalCollector {
     /// `top`: how many processes to keep by CPU and, separately, by memory.
     pub fn new(top: usize) -> Result<Self, CollectError> {
         let sys = System::new().map_err(|e| CollectError::Other(e.to_string()))?;
-        let disks = Disks::new_with_refreshed_list().map_err(|e| CollectError::Other(e.to_string()))?;
+        let disks =
+            Disks::new_with_refreshed_list().map_err(|e| CollectError::Other(e.to_string()))?;
         // SAFETY: sysconf has no preconditions; it only reads a configuration value.
         let tps = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
         Ok(Self {
@@ -61,7 +73,8 @@ impl LocalCollector {
             .map(|p| {
                 let pid = p.pid().as_u32();
                 let cpu_ms = p.accumulated_cpu_time();
-                let recent = cpu_ms.saturating_sub(self.last_cpu.get(&pid).copied().unwrap_or(cpu_ms));
+                let recent =
+                    cpu_ms.saturating_sub(self.last_cpu.get(&pid).copied().unwrap_or(cpu_ms));
                 let raw = ProcRaw {
                     pid,
                     start: p.start_time(),
@@ -100,7 +113,7 @@ impl LocalCollector {
 fn keep_top(all: &mut Vec<(u64, ProcRaw)>, top: usize) -> Vec<ProcRaw> {
     all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rss.cmp(&a.1.rss)));
     let mut rest = all.split_off(top.min(all.len()));
-    rest.sort_by(|a, b| b.1.rss.cmp(&a.1.rss));
+    rest.sort_by_key(|p| std::cmp::Reverse(p.1.rss));
     rest.truncate(top);
     let mut kept: Vec<ProcRaw> = all.drain(..).chain(rest).map(|(_, p)| p).collect();
     kept.sort_by_key(|p| p.pid);
@@ -158,7 +171,13 @@ mod tests {
             rss,
             ..Default::default()
         };
-        let mut all = vec![(5, p(1, 1)), (0, p(2, 100)), (9, p(3, 2)), (0, p(4, 50)), (0, p(5, 1))];
+        let mut all = vec![
+            (5, p(1, 1)),
+            (0, p(2, 100)),
+            (9, p(3, 2)),
+            (0, p(4, 50)),
+            (0, p(5, 1)),
+        ];
         let kept: Vec<u32> = keep_top(&mut all, 2).iter().map(|p| p.pid).collect();
         assert_eq!(kept, [1, 2, 3, 4]);
     }

@@ -17,7 +17,10 @@ fn parse_err(what: &'static str) -> impl FnOnce(procfs_core::ProcError) -> Colle
 }
 
 /// `/proc/stat`: (all CPUs, each CPU, boot time).
-pub fn stat(text: &[u8], ticks_per_sec: u64) -> Result<(CpuTicks, Vec<CpuTicks>, u64), CollectError> {
+pub fn stat(
+    text: &[u8],
+    ticks_per_sec: u64,
+) -> Result<(CpuTicks, Vec<CpuTicks>, u64), CollectError> {
     let info = ExplicitSystemInfo {
         boot_time_secs: 0,
         ticks_per_second: ticks_per_sec,
@@ -35,7 +38,11 @@ pub fn stat(text: &[u8], ticks_per_sec: u64) -> Result<(CpuTicks, Vec<CpuTicks>,
         softirq: c.softirq.unwrap_or(0),
         steal: c.steal.unwrap_or(0),
     };
-    Ok((ticks(&ks.total), ks.cpu_time.iter().map(ticks).collect(), ks.btime))
+    Ok((
+        ticks(&ks.total),
+        ks.cpu_time.iter().map(ticks).collect(),
+        ks.btime,
+    ))
 }
 
 /// `/proc/meminfo`.
@@ -64,7 +71,9 @@ pub fn loadavg(text: &[u8]) -> Result<[f64; 3], CollectError> {
 
 /// `/proc/diskstats`, whole disks only: partitions, loop and ram devices are left out.
 pub fn diskstats(text: &[u8]) -> Result<Vec<DiskIo>, CollectError> {
-    let all = DiskStats::from_read(text).map_err(parse_err("/proc/diskstats"))?.0;
+    let all = DiskStats::from_read(text)
+        .map_err(parse_err("/proc/diskstats"))?
+        .0;
     let names: Vec<&str> = all.iter().map(|d| d.name.as_str()).collect();
     let is_partition = |name: &str| {
         names
@@ -123,7 +132,11 @@ mod tests {
    7       0 loop0 1 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n\
  259       0 nvme0n1 1 0 16 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n\
  259       1 nvme0n1p1 1 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
-        let names: Vec<String> = diskstats(text).unwrap().into_iter().map(|d| d.name).collect();
+        let names: Vec<String> = diskstats(text)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
         assert_eq!(names, ["sda", "nvme0n1"]);
     }
 

@@ -103,7 +103,8 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
         Ok(cfg)
     }

@@ -2,8 +2,7 @@ use super::*;
 
 fn err(text: &str) -> String {
     Config::parse(text, Path::new("/etc/montui.toml"))
-        .err()
-        .expect("an error")
+        .expect_err("an error")
         .to_string()
 }
 
@@ -13,9 +12,17 @@ fn example_file_matches_defaults() {
     let parsed = Config::parse(text, Path::new("config.toml.example")).expect("example parses");
     assert_eq!(parsed, Config::default());
     // Every key of the defaults is written out (not just left to default) in the example.
-    for key in ["interval", "db", "frame_interval", "history", "flush_interval", "top_processes"] {
+    for key in [
+        "interval",
+        "db",
+        "frame_interval",
+        "history",
+        "flush_interval",
+        "top_processes",
+    ] {
         assert!(
-            text.lines().any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{key} ="))),
             "config.toml.example does not document `{key}`"
         );
     }
@@ -23,7 +30,10 @@ fn example_file_matches_defaults() {
 
 #[test]
 fn empty_file_is_defaults() {
-    assert_eq!(Config::parse("", Path::new("x")).unwrap(), Config::default());
+    assert_eq!(
+        Config::parse("", Path::new("x")).unwrap(),
+        Config::default()
+    );
 }
 
 #[test]
@@ -46,7 +56,10 @@ fn bad_duration_names_line_key_and_value() {
 #[test]
 fn out_of_range_value_is_refused() {
     let e = err("[ui]\nhistory = 1\n");
-    assert!(e.contains("line 2") && e.contains("key `history`") && e.contains("value `1`"), "{e}");
+    assert!(
+        e.contains("line 2") && e.contains("key `history`") && e.contains("value `1`"),
+        "{e}"
+    );
     let e = err("interval = \"10ms\"\n");
     assert!(e.contains("between 100ms and 1h"), "{e}");
 }
@@ -54,7 +67,10 @@ fn out_of_range_value_is_refused() {
 #[test]
 fn wrong_type_is_refused() {
     let e = err("[collect]\ntop_processes = \"many\"\n");
-    assert!(e.contains("line 2") && e.contains("key `top_processes`"), "{e}");
+    assert!(
+        e.contains("line 2") && e.contains("key `top_processes`"),
+        "{e}"
+    );
 }
 
 #[test]

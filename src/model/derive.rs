@@ -10,9 +10,8 @@ const SECTOR_BYTES: f64 = 512.0;
 /// `prev` is the host's previous sample; rates are `None` where it is missing or unusable
 /// (another host, a reboot in between, a clock that went backwards).
 pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
-    let prev = prev.filter(|p| {
-        p.host == cur.host && p.boot_time == cur.boot_time && p.ts_ms < cur.ts_ms
-    });
+    let prev =
+        prev.filter(|p| p.host == cur.host && p.boot_time == cur.boot_time && p.ts_ms < cur.ts_ms);
     let dt_ms = prev.map(|p| cur.ts_ms - p.ts_ms);
     let secs = dt_ms.map(|ms| ms as f64 / 1000.0);
     let m = &cur.mem;
@@ -79,7 +78,12 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
 
 fn procs(cur: &RawSample, prev: Option<&RawSample>, secs: Option<f64>) -> Vec<ProcRow> {
     let before: HashMap<(u32, u64), u64> = prev
-        .map(|p| p.procs.iter().map(|x| ((x.pid, x.start), x.cpu_ms)).collect())
+        .map(|p| {
+            p.procs
+                .iter()
+                .map(|x| ((x.pid, x.start), x.cpu_ms))
+                .collect()
+        })
         .unwrap_or_default();
     cur.procs
         .iter()
@@ -123,7 +127,7 @@ pub fn counter_delta(before: u64, now: u64) -> Option<u64> {
     const U32: u64 = 1 << 32;
     if now >= before {
         Some(now - before)
-    } else if before < U32 && before >= U32 - (U32 >> 2) && now < (U32 >> 2) {
+    } else if (U32 - (U32 >> 2)..U32).contains(&before) && now < (U32 >> 2) {
         Some(U32 - before + now)
     } else {
         None
@@ -132,4 +136,3 @@ pub fn counter_delta(before: u64, now: u64) -> Option<u64> {
 
 #[cfg(test)]
 mod tests;
-

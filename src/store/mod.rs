@@ -96,10 +96,11 @@ impl Store {
         flags: OpenFlags,
         lock: Option<lock::WriterLock>,
     ) -> Result<Self, StoreError> {
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite {
+                path: path.display().to_string(),
+                source,
+            })?;
         let store = Self {
             conn,
             path: path.to_path_buf(),

@@ -19,7 +19,8 @@ impl Store {
                 "SELECT s.ts_ms FROM samples s JOIN hosts h ON h.id = s.host_id
                  WHERE h.name = ?1 AND s.ts_ms BETWEEN ?2 AND ?3 ORDER BY s.ts_ms",
             )?;
-            st.query_map(params![host, from, to], |r| r.get(0))?.collect()
+            st.query_map(params![host, from, to], |r| r.get(0))?
+                .collect()
         })
     }
 
@@ -31,8 +32,10 @@ impl Store {
                 "SELECT s.ts_ms, s.fmt, s.data FROM samples s JOIN hosts h ON h.id = s.host_id
                  WHERE h.name = ?1 AND s.ts_ms BETWEEN ?2 AND ?3 ORDER BY s.ts_ms",
             )?;
-            st.query_map(params![host, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
+            st.query_map(params![host, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
         })?;
         Ok(rows
             .into_iter()

@@ -59,7 +59,8 @@ fn refuses_a_newer_format() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.db");
     let c = rusqlite::Connection::open(&path).unwrap();
-    c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
     drop(c);
     let e = Store::open_writer(&path).err().unwrap();
     assert!(matches!(e, StoreError::TooNew { .. }), "{e}");
@@ -74,7 +75,10 @@ fn second_writer_is_refused_with_the_first_pid() {
     let e = Store::open_writer(&path).err().unwrap();
     let msg = e.to_string();
     assert!(matches!(e, StoreError::Locked { .. }), "{msg}");
-    assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+    assert!(
+        msg.contains(&format!("pid {}", std::process::id())),
+        "{msg}"
+    );
     // Reading while somebody writes is fine.
     Store::open_reader(&path).unwrap();
 }
@@ -82,7 +86,9 @@ fn second_writer_is_refused_with_the_first_pid() {
 #[test]
 fn missing_file_is_a_clear_error_for_readers() {
     let dir = tempfile::tempdir().unwrap();
-    let e = Store::open_reader(&dir.path().join("none.db")).err().unwrap();
+    let e = Store::open_reader(&dir.path().join("none.db"))
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("no history recorded"), "{e}");
 }
 
@@ -94,7 +100,10 @@ fn corrupt_row_is_skipped_and_the_rest_read() {
     w.insert(&[sample("a", 1000), sample("a", 2000), sample("a", 3000)])
         .unwrap();
     w.conn
-        .execute("UPDATE samples SET data = x'ffffffff' WHERE ts_ms = 2000", [])
+        .execute(
+            "UPDATE samples SET data = x'ffffffff' WHERE ts_ms = 2000",
+            [],
+        )
         .unwrap();
     let times: Vec<i64> = w
         .samples("a", 0, i64::MAX)
@@ -118,7 +127,10 @@ fn writer_thread_flushes_on_finish() {
     }
     let status = w.status.clone();
     w.finish();
-    assert_eq!(status.written.load(std::sync::atomic::Ordering::Relaxed), 10);
+    assert_eq!(
+        status.written.load(std::sync::atomic::Ordering::Relaxed),
+        10
+    );
     let r = Store::open_reader(&path).unwrap();
     assert_eq!(r.sample_times("a", 0, i64::MAX).unwrap().len(), 10);
 }

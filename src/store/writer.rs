@@ -119,7 +119,9 @@ fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) 
                 log::info!("recording resumed");
                 status.set_error(None);
             }
-            status.written.fetch_add(batch.len() as u64, Ordering::Relaxed);
+            status
+                .written
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
             batch.clear();
         }
         Err(e) => {

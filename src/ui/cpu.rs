@@ -21,7 +21,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Some(c) => Line::from(vec![
             Span::styled(format!("{:5.1}% ", c.busy()), t.level(c.busy())),
             Span::styled(
-                format!("usr {:.1}  sys {:.1}  io {:.1}  irq {:.1}", c.user, c.system, c.iowait, c.other),
+                format!(
+                    "usr {:.1}  sys {:.1}  io {:.1}  irq {:.1}",
+                    c.user, c.system, c.iowait, c.other
+                ),
                 t.dim,
             ),
         ]),
@@ -36,7 +39,16 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     spark(f, chart, &view.history.cpu, Some(100.0), t.cpu);
     let rows = inner.height.saturating_sub(1 + spark_h);
-    cores(f, Rect { y: chart.y + spark_h, height: rows, ..inner }, s, t);
+    cores(
+        f,
+        Rect {
+            y: chart.y + spark_h,
+            height: rows,
+            ..inner
+        },
+        s,
+        t,
+    );
 }
 
 fn cores(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -47,13 +59,22 @@ fn cores(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let cols = n.div_ceil(area.height as usize).max(1) as u16;
     let width = area.width / cols;
-    let now = view.snapshot.as_ref().map(|x| x.cores.as_slice()).unwrap_or(&[]);
+    let now = view
+        .snapshot
+        .as_ref()
+        .map(|x| x.cores.as_slice())
+        .unwrap_or(&[]);
     for (i, ring) in view.history.cores.iter().enumerate() {
         let (col, row) = (i as u16 / area.height, i as u16 % area.height);
         if col >= cols || width < 12 {
             break;
         }
-        let cell = Rect::new(area.x + col * width, area.y + row, width.saturating_sub(1), 1);
+        let cell = Rect::new(
+            area.x + col * width,
+            area.y + row,
+            width.saturating_sub(1),
+            1,
+        );
         let value = now.get(i).copied().flatten();
         let label = format!("{i:<3}{:>6} ", pct(value));
         f.render_widget(Span::styled(label, t.dim), cell);

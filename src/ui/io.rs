@@ -23,7 +23,10 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Line::from(vec![
                 Span::raw(format!("{:<14.14} ", fs.mount)),
                 Span::styled(format!("{:>4.0}% ", fs.used_pct()), t.level(fs.used_pct())),
-                Span::styled(format!("{} / {}", bytes(fs.used as f64), bytes(fs.total as f64)), t.dim),
+                Span::styled(
+                    format!("{} / {}", bytes(fs.used as f64), bytes(fs.total as f64)),
+                    t.dim,
+                ),
             ])
         })
         .collect();
@@ -35,8 +38,18 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ])
     }));
     let totals = [
-        ("read ", h.disk_read.back().copied().flatten(), &h.disk_read, t.read),
-        ("write", h.disk_write.back().copied().flatten(), &h.disk_write, t.write),
+        (
+            "read ",
+            h.disk_read.back().copied().flatten(),
+            &h.disk_read,
+            t.read,
+        ),
+        (
+            "write",
+            h.disk_write.back().copied().flatten(),
+            &h.disk_write,
+            t.write,
+        ),
     ];
     pane(f, inner, s.scroll[Pane::Disk.index()], totals, rows);
 }
@@ -66,7 +79,12 @@ pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     pane(f, inner, s.scroll[Pane::Net.index()], totals, rows);
 }
 
-type Total<'a> = (&'a str, Option<f64>, &'a std::collections::VecDeque<Option<f64>>, Style);
+type Total<'a> = (
+    &'a str,
+    Option<f64>,
+    &'a std::collections::VecDeque<Option<f64>>,
+    Style,
+);
 
 /// Two totals side by side (figure on top, chart below), then the list from `scroll`.
 fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec<Line>) {
@@ -76,7 +94,12 @@ fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec
     let half = inner.width / 2;
     let chart_h = if inner.height >= 7 { 2 } else { 1 };
     for (i, (name, now, ring, style)) in totals.into_iter().enumerate() {
-        let col = Rect::new(inner.x + i as u16 * half, inner.y, half.saturating_sub(1), 1);
+        let col = Rect::new(
+            inner.x + i as u16 * half,
+            inner.y,
+            half.saturating_sub(1),
+            1,
+        );
         f.render_widget(Span::styled(format!("{name} {}", rate(now)), style), col);
         let chart = Rect {
             y: col.y + 1,
@@ -91,7 +114,12 @@ fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec
         ..inner
     };
     let start = scroll.min(rows.len().saturating_sub(list.height as usize));
-    for (i, line) in rows.into_iter().skip(start).take(list.height as usize).enumerate() {
+    for (i, line) in rows
+        .into_iter()
+        .skip(start)
+        .take(list.height as usize)
+        .enumerate()
+    {
         f.render_widget(line, Rect::new(list.x, list.y + i as u16, list.width, 1));
     }
 }

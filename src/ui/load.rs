@@ -18,7 +18,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let line = Line::from(vec![
         Span::styled(format!("{one:.2}"), t.level(one / cores * 100.0)),
         Span::raw(format!(" {five:.2} {fifteen:.2}")),
-        Span::styled(format!("  (1, 5, 15 min; {} cores)", snap.cores.len()), t.dim),
+        Span::styled(
+            format!("  (1, 5, 15 min; {} cores)", snap.cores.len()),
+            t.dim,
+        ),
     ]);
     f.render_widget(line, Rect { height: 1, ..inner });
     let chart = Rect {

@@ -39,10 +39,12 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     ])
     .areas(area);
     status::render(f, status, s, t);
-    let [cpu, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
+    let [cpu, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
     let [mem, load] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(right);
     let [disk, net] = Layout::horizontal([Constraint::Percentage(50); 2]).areas(mid);
-    let [procs, log] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(bottom);
+    let [procs, log] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(bottom);
     for (pane, rect) in [
         (Pane::Cpu, cpu),
         (Pane::Mem, mem),

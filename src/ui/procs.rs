@@ -22,10 +22,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .as_ref()
         .map(|x| x.procs.iter().collect())
         .unwrap_or_default();
-    procs.sort_by(|a, b| match s.sort {
-        SortBy::Cpu => cmp_cpu(b, a).then(b.rss.cmp(&a.rss)),
-        SortBy::Mem => b.rss.cmp(&a.rss).then(cmp_cpu(b, a)),
-    }.then(a.pid.cmp(&b.pid)));
+    procs.sort_by(|a, b| {
+        match s.sort {
+            SortBy::Cpu => cmp_cpu(b, a).then(b.rss.cmp(&a.rss)),
+            SortBy::Mem => b.rss.cmp(&a.rss).then(cmp_cpu(b, a)),
+        }
+        .then(a.pid.cmp(&b.pid))
+    });
     let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
     let rows = procs.iter().map(|p| {
         let mem_pct = if total_mem > 0 {

@@ -17,7 +17,7 @@ pub enum Source {
     /// This machine, sampled by the engine; `db` is where it records (pause browses it).
     Live { engine: Engine, db: Option<PathBuf> },
     /// A recording.
-    Replay(ReplayCursor),
+    Replay(Box<ReplayCursor>),
 }
 
 /// Runs the UI until the user quits or SIGTERM, SIGINT or SIGHUP arrives. The terminal is restored on
@@ -38,7 +38,7 @@ async fn event_loop(
     let theme = Theme::default();
     let (mut engine, db, mut cursor) = match source {
         Source::Live { engine, db } => (Some(engine), db, None),
-        Source::Replay(c) => (None, None, Some(c)),
+        Source::Replay(c) => (None, None, Some(*c)),
     };
     if let Some(c) = &cursor {
         app::show(&mut state, c);

@@ -8,11 +8,17 @@ use crate::app::{Mode, Recording, State};
 
 /// Host, the shown sample's time (not the wall clock), mode, recording, drops, messages.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let time = s.shown_ts().map_or_else(|| "--".into(), |ts| format_time(ts, s.utc));
+    let time = s
+        .shown_ts()
+        .map_or_else(|| "--".into(), |ts| format_time(ts, s.utc));
     let mode = match (s.mode, s.pos) {
         (Mode::Live, _) => "LIVE".to_string(),
         (m, Some(p)) => {
-            let name = if m == Mode::Paused { "PAUSED" } else { "REPLAY" };
+            let name = if m == Mode::Paused {
+                "PAUSED"
+            } else {
+                "REPLAY"
+            };
             let play = if s.playing {
                 format!(" ▶ {}×", s.speed)
             } else {
@@ -45,9 +51,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 pub fn format_time(ts_ms: i64, utc: bool) -> String {
     const FMT: &str = "%Y-%m-%d %H:%M:%S";
     if utc {
-        Utc.timestamp_millis_opt(ts_ms).single().map(|d| d.format(FMT).to_string())
+        Utc.timestamp_millis_opt(ts_ms)
+            .single()
+            .map(|d| d.format(FMT).to_string())
     } else {
-        Local.timestamp_millis_opt(ts_ms).single().map(|d| d.format(FMT).to_string())
+        Local
+            .timestamp_millis_opt(ts_ms)
+            .single()
+            .map(|d| d.format(FMT).to_string())
     }
     .unwrap_or_else(|| "--".into())
 }

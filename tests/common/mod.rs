@@ -123,3 +123,15 @@ pub fn need(tool: &str, package: &str) -> Option<std::path::PathBuf> {
     }
     found
 }
+
+pub mod tmux;
+
+/// The time shown in the status bar (`YYYY-MM-DD HH:MM:SS`), if any.
+pub fn status_time(screen: &str) -> Option<String> {
+    let first = screen.lines().next()?;
+    first.split(" │ ").find_map(|part| {
+        let p = part.trim();
+        let b = p.as_bytes();
+        (p.len() == 19 && b[4] == b'-' && b[10] == b' ' && b[13] == b':').then(|| p.to_string())
+    })
+}

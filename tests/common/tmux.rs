@@ -1,0 +1,98 @@
+//! Drives the real montui binary in a private tmux server.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `cmd` in a detached w×h session. After the command ends the pane prints
+    /// `EXIT=<code>` and stays open, so tests can read what the terminal was left showing.
+    pub fn start(tmux: &Path, cmd: &str, env: &[(&str, &Path)], w: u16, h: u16) -> Self {
+        let socket = format!(
+            "montui-test-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let exports: String = env
+            .iter()
+            .map(|(k, v)| format!("export {k}='{}'; ", v.display()))
+            .collect();
+        let script = format!("{exports}{cmd}; echo EXIT=$?; sleep 600");
+        let ok = Command::new(tmux)
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+            ])
+            .args(["-x", &w.to_string(), "-y", &h.to_string(), &script])
+            .status()
+            .expect("run tmux")
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Self { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn capture(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    pub fn send(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "t", "--", keys]);
+    }
+
+    /// Whether the pane is on the alternate screen (montui running full-screen).
+    pub fn alternate_on(&self) -> bool {
+        self.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+
+    pub fn pane_pid(&self) -> u32 {
+        self.tmux(&["display", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+
+    /// Polls the screen until `pred` holds; panics with the last screen after `timeout`.
+    pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}

@@ -1,0 +1,219 @@
+//! The real binary, end to end: in tmux for the UI, plain processes for the rest.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::tmux::Tmux;
+use montui::store::Store;
+use montui::ui::format_time;
+
+const BIN: &str = env!("CARGO_BIN_EXE_montui");
+
+/// A home of its own for each test, so no user config or history is touched.
+fn env(dir: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
+    vec![
+        ("HOME", dir.to_path_buf()),
+        ("XDG_CONFIG_HOME", dir.join("config")),
+        ("XDG_DATA_HOME", dir.join("data")),
+    ]
+}
+
+fn start(tmux: &Path, dir: &Path, args: &str) -> Tmux {
+    let env = env(dir);
+    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    Tmux::start(tmux, &format!("'{BIN}' {args}"), &env, 120, 40)
+}
+
+fn has_figure_after(screen: &str, label: &str) -> bool {
+    screen.lines().any(|l| {
+        l.split(label)
+            .nth(1)
+            .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+#[test]
+fn live_shows_figures_help_pause_and_quits_cleanly() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(&tmux, dir.path(), "");
+    t.wait_for("CPU and memory figures", Duration::from_secs(3), |s| {
+        s.contains("LIVE")
+            && s.contains("CPU (")
+            && has_figure_after(s, "│ ")
+            && has_figure_after(s, "Mem ")
+            && s.lines().nth(2).is_some_and(|l| l.contains('%'))
+    });
+    t.send("?");
+    t.wait_for("help", Duration::from_secs(2), |s| {
+        s.contains("Keys (Esc or ? to close)")
+    });
+    t.send("Escape");
+    t.wait_for("help closed", Duration::from_secs(2), |s| {
+        !s.contains("Keys (Esc")
+    });
+    // Recorded by default in the XDG data dir.
+    assert!(dir.path().join("data/montui/history.db").exists());
+    // Pause browses what was recorded; p again is live.
+    std::thread::sleep(Duration::from_millis(1500));
+    t.send("p");
+    t.wait_for("paused", Duration::from_secs(2), |s| s.contains("PAUSED"));
+    t.send("p");
+    t.wait_for("live again", Duration::from_secs(2), |s| s.contains("LIVE"));
+    t.send("q");
+    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(!t.alternate_on(), "terminal left on the alternate screen");
+    assert!(!s.contains("CPU ("), "UI left on screen:\n{s}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let t = start(&tmux, dir.path(), "");
+    t.wait_for("UI", Duration::from_secs(3), |s| s.contains("LIVE"));
+    assert!(t.alternate_on());
+    let shell = t.pane_pid();
+    let montui = Command::new("pgrep")
+        .args(["-P", &shell.to_string(), "montui"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let target = if montui.is_empty() {
+        format!("-{shell}")
+    } else {
+        montui
+    };
+    Command::new("kill")
+        .args(["-TERM", &target])
+        .status()
+        .unwrap();
+    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(!t.alternate_on());
+}
+
+#[test]
+fn headless_records_then_replay_steps_and_jumps() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let child = Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(&db)
+        .envs(env(dir.path()))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(5));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::open_reader(&db).unwrap();
+    let host = store.hosts().unwrap().remove(0);
+    let times = store.sample_times(&host, 0, i64::MAX).unwrap();
+    // Sampling starts at once and the last batch is flushed on SIGTERM.
+    assert!(times.len() >= 5, "{} samples in 5 s", times.len());
+
+    let t = start(
+        &tmux,
+        dir.path(),
+        &format!("--replay --db '{}'", db.display()),
+    );
+    let first = format_time(times[0], false);
+    t.wait_for("first sample", Duration::from_secs(3), |s| {
+        s.contains("REPLAY 1/") && common::status_time(s).as_deref() == Some(first.as_str())
+    });
+    t.send("t");
+    let second = format_time(times[1], false);
+    t.wait_for("one step forward", Duration::from_secs(2), |s| {
+        s.contains("REPLAY 2/") && common::status_time(s).as_deref() == Some(second.as_str())
+    });
+    assert_eq!((times[1] - times[0] + 500) / 1000, 1, "one interval apart");
+    t.send("G");
+    let last = format_time(*times.last().unwrap(), false);
+    t.wait_for("last sample", Duration::from_secs(2), |s| {
+        common::status_time(s).as_deref() == Some(last.as_str())
+    });
+    t.send("T");
+    t.wait_for("one step back", Duration::from_secs(2), |s| {
+        s.contains(&format!("REPLAY {}/", times.len() - 1))
+    });
+    t.send("j");
+    t.send("-1h");
+    t.send("Enter");
+    t.wait_for(
+        "jump before the start lands on the first sample",
+        Duration::from_secs(2),
+        |s| s.contains("REPLAY 1/"),
+    );
+    t.send("q");
+    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}
+
+#[test]
+fn second_recorder_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut first = Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(&db)
+        .envs(env(dir.path()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let second = Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(&db)
+        .envs(env(dir.path()))
+        .output()
+        .unwrap();
+    let _ = first.kill();
+    let _ = first.wait();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success());
+    assert!(err.contains(&format!("pid {}", first.id())), "{err}");
+}
+
+#[test]
+fn bad_config_fails_before_the_terminal_naming_file_line_key_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(&cfg, "interval = \"1s\"\n[ui]\nhistory = \"lots\"\n").unwrap();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .envs(env(dir.path()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "touched the terminal");
+    assert!(
+        err.contains(&cfg.display().to_string()) && err.contains("line 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("key `history`") && err.contains("\"lots\""),
+        "{err}"
+    );
+}
