@@ -1,7 +1,9 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sysinfo::{Disks, ProcessRefreshKind, ProcessesToUpdate, System};
+use std::io::Read;
+
+use sysinfo::{Disks, System};
 
 use super::{CollectError, Collector, procfs};
 use crate::model::{FsUsage, ProcRaw, RawSample};
@@ -23,30 +25,34 @@ const PSEUDO_FS: &[&str] = &[
     "efivarfs",
 ];
 
-/// Reads this machine: /proc text through `procfs`, processes and mounts through sysinfo.
+/// Reads this machine: /proc text through `procfs`, mounted file systems through sysinfo.
 pub struct LocalCollector {
     host: String,
     ticks_per_sec: u64,
     top: usize,
-    sys: System,
     disks: Disks,
+    page_size: u64,
     /// CPU time of every process at the last collect, to rank them by recent CPU use.
-    last_cpu: HashMap<u32, u64>,
+    last_cpu: HashMap<(u32, u64), u64>,
 }
 
 impl LocalCollector {
     /// `top`: how many processes to keep by CPU and, separately, by memory.
     pub fn new(top: usize) -> Result<Self, CollectError> {
-        let sys = System::new().map_err(|e| CollectError::Other(e.to_string()))?;
         let disks =
             Disks::new_with_refreshed_list().map_err(|e| CollectError::Other(e.to_string()))?;
         // SAFETY: sysconf has no preconditions; it only reads a configuration value.
-        let tps = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let (tps, page) = unsafe {
+            (
+                libc::sysconf(libc::_SC_CLK_TCK),
+                libc::sysconf(libc::_SC_PAGESIZE),
+            )
+        };
         Ok(Self {
             host: System::host_name().unwrap_or_else(|_| "localhost".into()),
             ticks_per_sec: u64::try_from(tps).ok().filter(|t| *t > 0).unwrap_or(100),
+            page_size: u64::try_from(page).ok().filter(|p| *p > 0).unwrap_or(4096),
             top,
-            sys,
             disks,
             last_cpu: HashMap::new(),
         })
@@ -56,36 +62,42 @@ impl LocalCollector {
         &self.host
     }
 
+    /// Reads `/proc/N/stat` of every process (one open and read each, as htop does).
     fn procs(&mut self) -> Vec<ProcRaw> {
-        self.sys.refresh_processes_specifics(
-            ProcessesToUpdate::All,
-            true,
-            ProcessRefreshKind::nothing()
-                .with_cpu()
-                .with_memory()
-                .without_tasks(),
-        );
-        let mut all: Vec<(u64, ProcRaw)> = self
-            .sys
-            .processes()
-            .values()
-            .filter(|p| p.thread_kind().is_none())
-            .map(|p| {
-                let pid = p.pid().as_u32();
-                let cpu_ms = p.accumulated_cpu_time();
-                let recent =
-                    cpu_ms.saturating_sub(self.last_cpu.get(&pid).copied().unwrap_or(cpu_ms));
-                let raw = ProcRaw {
-                    pid,
-                    start: p.start_time(),
-                    name: p.name().to_string_lossy().into_owned(),
-                    cpu_ms,
-                    rss: p.memory(),
-                };
-                (recent, raw)
-            })
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        let mut buf = Vec::with_capacity(512);
+        let mut all: Vec<(u64, ProcRaw)> = Vec::new();
+        for entry in dir.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                continue;
+            };
+            buf.clear();
+            // A process may end between the listing and the read: skip it.
+            let Ok(mut f) = std::fs::File::open(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            if f.read_to_end(&mut buf).is_err() {
+                continue;
+            }
+            if let Ok(Some(p)) = procfs::proc_stat(&buf, self.ticks_per_sec, self.page_size) {
+                let before = self
+                    .last_cpu
+                    .get(&(p.pid, p.start))
+                    .copied()
+                    .unwrap_or(p.cpu_ms);
+                all.push((p.cpu_ms.saturating_sub(before), p));
+            }
+        }
+        self.last_cpu = all
+            .iter()
+            .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
             .collect();
-        self.last_cpu = all.iter().map(|(_, p)| (p.pid, p.cpu_ms)).collect();
         keep_top(&mut all, self.top)
     }
 

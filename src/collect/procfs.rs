@@ -7,7 +7,7 @@ use procfs_core::{
 };
 
 use super::CollectError;
-use crate::model::{CpuTicks, DiskIo, MemRaw, NetIo};
+use crate::model::{CpuTicks, DiskIo, MemRaw, NetIo, ProcRaw};
 
 fn parse_err(what: &'static str) -> impl FnOnce(procfs_core::ProcError) -> CollectError {
     move |e| CollectError::Parse {
@@ -110,6 +110,28 @@ pub fn netdev(text: &[u8]) -> Result<Vec<NetIo>, CollectError> {
     Ok(nets)
 }
 
+/// Kernel threads carry this flag in /proc/N/stat; like htop, montui leaves them out.
+const PF_KTHREAD: u32 = 0x0020_0000;
+
+/// `/proc/N/stat` of one process; `None` for kernel threads.
+pub fn proc_stat(
+    text: &[u8],
+    ticks_per_sec: u64,
+    page_size: u64,
+) -> Result<Option<ProcRaw>, CollectError> {
+    let st = procfs_core::process::Stat::from_read(text).map_err(parse_err("/proc/N/stat"))?;
+    if st.flags & PF_KTHREAD != 0 {
+        return Ok(None);
+    }
+    Ok(Some(ProcRaw {
+        pid: u32::try_from(st.pid).unwrap_or(0),
+        start: st.starttime,
+        name: st.comm,
+        cpu_ms: (st.utime + st.stime).saturating_mul(1000) / ticks_per_sec.max(1),
+        rss: st.rss.saturating_mul(page_size),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +145,19 @@ mod tests {
             let _ = diskstats(bad);
             let _ = netdev(bad);
         }
+    }
+
+    #[test]
+    fn process_stat_with_spaces_in_the_name() {
+        let text = b"4242 (my (odd) app) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 98765 100000000 512 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        let p = proc_stat(text, 100, 4096).unwrap().unwrap();
+        assert_eq!(
+            (p.pid, p.name.as_str(), p.cpu_ms, p.rss, p.start),
+            (4242, "my (odd) app", 3000, 512 * 4096, 98765)
+        );
+        let kthread = b"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 17 0 0 0 0 0 0\n";
+        assert_eq!(proc_stat(kthread, 100, 4096).unwrap(), None);
+        assert!(proc_stat(b"garbage", 100, 4096).is_err());
     }
 
     #[test]

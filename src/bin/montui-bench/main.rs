@@ -1,1 +1,64 @@
-fn main() {}
+//! Every figure montui reports comes from here: `montui-bench <name>`, each run ending with a
+//! line `<name>: key=value …`. Peers are measured in the same run; figures are medians.
+
+mod dbsize;
+mod overhead;
+mod procstat;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("overhead") => overhead::run(&args[1..]),
+        Some("dbsize") => dbsize::run(&args[1..]),
+        _ => {
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600]".into())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("montui-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--name value` from the arguments, parsed, or the default.
+pub fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("{name} needs a value")),
+    }
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The montui binary built beside this one.
+pub fn montui_bin() -> Result<std::path::PathBuf, String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let bin = me.with_file_name("montui");
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{} not found: cargo build --release --bins",
+            bin.display()
+        ))
+    }
+}

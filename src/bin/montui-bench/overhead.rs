@@ -1,0 +1,157 @@
+//! montui live (recording, 1 s) against htop and bottom, each full-screen in tmux 120×40:
+//! CPU % of one core, RSS, and bytes per second written to the terminal (tmux pipe-pane).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::procstat::{cpu_secs, rss_mb};
+use super::{flag, median, montui_bin};
+
+struct Tool {
+    name: &'static str,
+    cmd: String,
+}
+
+#[derive(Default)]
+struct Figures {
+    cpu: Vec<f64>,
+    rss: Vec<f64>,
+    bps: Vec<f64>,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let secs: u64 = flag(args, "--secs", 60)?;
+    let runs: usize = flag(args, "--runs", 3)?;
+    let warmup = Duration::from_secs(3);
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let montui = montui_bin()?;
+    let mut tools = vec![Tool {
+        name: "montui",
+        cmd: format!(
+            "'{}' --db '{}'",
+            montui.display(),
+            dir.path().join("h.db").display()
+        ),
+    }];
+    // Same refresh for all: htop's -d is in tenths of a second, bottom's -r in ms.
+    for (name, bin, args) in [("htop", "htop", "-d 10"), ("bottom", "btm", "-r 1000")] {
+        match which(bin) {
+            Some(p) => tools.push(Tool {
+                name,
+                cmd: format!("'{}' {args}", p.display()),
+            }),
+            None => eprintln!(
+                "{name} ({bin}) not found, left out: apt-get install htop; cargo install bottom --locked"
+            ),
+        }
+    }
+    let mut figs: Vec<Figures> = tools.iter().map(|_| Figures::default()).collect();
+    for run in 0..runs {
+        // Interleaved, so drift on a shared machine hits every tool alike.
+        for (tool, fig) in tools.iter().zip(figs.iter_mut()) {
+            let (cpu, rss, bps) =
+                measure(tool, run, dir.path(), warmup, Duration::from_secs(secs))?;
+            eprintln!(
+                "run {} {:<7} cpu {:5.2}%  rss {:5.1} MB  {:7.0} B/s",
+                run + 1,
+                tool.name,
+                cpu,
+                rss,
+                bps
+            );
+            fig.cpu.push(cpu);
+            fig.rss.push(rss);
+            fig.bps.push(bps);
+        }
+    }
+    let med: Vec<(f64, f64, f64)> = figs
+        .into_iter()
+        .map(|f| (median(f.cpu), median(f.rss), median(f.bps)))
+        .collect();
+    println!("median of {runs} runs of {secs} s, tmux 120x40, 1 s refresh:");
+    for (t, (cpu, rss, bps)) in tools.iter().zip(&med) {
+        println!(
+            "  {:<7} cpu {cpu:5.2}%  rss {rss:5.1} MB  {bps:7.0} B/s",
+            t.name
+        );
+    }
+    let get = |name: &str| tools.iter().position(|t| t.name == name).map(|i| med[i]);
+    let m = med[0];
+    let ratio = |peer: Option<(f64, f64, f64)>, f: fn((f64, f64, f64)) -> f64| {
+        peer.map_or(f64::NAN, |p| f(m) / f(p))
+    };
+    println!(
+        "overhead: cpu_ratio_htop={:.2} cpu_ratio_bottom={:.2} bps={:.0} bps_ratio_bottom={:.2} rss_mb={:.1}",
+        ratio(get("htop"), |x| x.0),
+        ratio(get("bottom"), |x| x.0),
+        m.2,
+        ratio(get("bottom"), |x| x.2),
+        m.1
+    );
+    Ok(())
+}
+
+/// One run of one tool: (CPU % of a core, RSS MB at the end, terminal bytes/s).
+fn measure(
+    tool: &Tool,
+    run: usize,
+    dir: &Path,
+    warmup: Duration,
+    span: Duration,
+) -> Result<(f64, f64, f64), String> {
+    // A server of its own per run: a killed server may still hold the previous socket.
+    let socket = format!("montui-bench-{}-{}-{}", std::process::id(), tool.name, run);
+    let out = dir.join(format!("{}.out", tool.name));
+    let _ = std::fs::remove_file(&out);
+    let tmux = |args: &[&str]| -> Result<String, String> {
+        let o = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env("HOME", dir)
+            .output()
+            .map_err(|e| format!("tmux: {e}"))?;
+        Ok(String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let cmd = format!("exec {}", tool.cmd);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "b",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ])?;
+    tmux(&[
+        "pipe-pane",
+        "-t",
+        "b",
+        "-o",
+        &format!("cat >> '{}'", out.display()),
+    ])?;
+    let pid: u32 = tmux(&["display", "-p", "-t", "b", "#{pane_pid}"])?
+        .parse()
+        .map_err(|_| format!("{}: no pane pid", tool.name))?;
+    std::thread::sleep(warmup);
+    let size = || std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+    let (c0, b0, t0) = (cpu_secs(pid), size(), Instant::now());
+    std::thread::sleep(span);
+    let (c1, b1, dt) = (cpu_secs(pid), size(), t0.elapsed().as_secs_f64());
+    let rss = rss_mb(pid);
+    tmux(&["kill-server"])?;
+    match (c0, c1, rss) {
+        (Some(c0), Some(c1), Some(rss)) => Ok(((c1 - c0) / dt * 100.0, rss, (b1 - b0) as f64 / dt)),
+        _ => Err(format!("{} exited during the run", tool.name)),
+    }
+}
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .chain([std::path::PathBuf::from("/opt/bottom/bin")])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
