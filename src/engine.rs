@@ -106,7 +106,7 @@ async fn run(
         })
         .await
         else {
-            log::error!("collector task panicked; sampling stopped");
+            tracing::error!("collector task panicked; sampling stopped");
             break;
         };
         collector = c;
@@ -121,7 +121,7 @@ async fn run(
                 EngineEvent::Sample(Box::new(snap))
             }
             Err(e) => {
-                log::warn!("collecting failed: {e}");
+                tracing::warn!("collecting failed: {e}");
                 EngineEvent::CollectFailed(e.to_string())
             }
         };

@@ -56,7 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         logging::to_ui();
     }
-    log::info!(
+    tracing::info!(
         "recording {host} every {} to {}",
         cfg.interval,
         db.display()
@@ -67,7 +67,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         if cli.headless {
             wait_for_stop().await?;
             engine.stop().await;
-            log::info!("stopped; last batch flushed");
+            tracing::info!("stopped; last batch flushed");
             return Ok(());
         }
         let mut state = State::new(
@@ -96,7 +96,7 @@ async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result
     let (from, to) = (when(&cli.from, "--from")?, when(&cli.to, "--to")?);
     let cursor = ReplayCursor::open(Store::open_reader(db)?, None, from, to, cfg.ui.history)?;
     logging::to_ui();
-    log::info!("replaying {} from {}", cursor.host(), db.display());
+    tracing::info!("replaying {} from {}", cursor.host(), db.display());
     let mut state = State::new(
         Mode::Replay,
         cursor.host(),

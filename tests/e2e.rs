@@ -217,3 +217,41 @@ fn bad_config_fails_before_the_terminal_naming_file_line_key_value() {
         "{err}"
     );
 }
+
+#[test]
+fn replay_follows_a_recording_in_progress() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut recorder = Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(&db)
+        .envs(env(dir.path()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let t = start(
+        &tmux,
+        dir.path(),
+        &format!("--replay --db '{}'", db.display()),
+    );
+    t.wait_for("replay", Duration::from_secs(3), |s| {
+        s.contains("REPLAY 1/")
+    });
+    t.send("G");
+    let at_end = t.wait_for("last sample", Duration::from_secs(2), |s| {
+        !s.contains("REPLAY 1/")
+    });
+    let first_seen = common::status_time(&at_end);
+    // New samples arrive every second and are flushed every second: the view follows them.
+    t.wait_for("a newer sample", Duration::from_secs(5), |s| {
+        common::status_time(s) != first_seen && s.contains("REPLAY")
+    });
+    let _ = recorder.kill();
+    let _ = recorder.wait();
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}

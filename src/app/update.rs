@@ -94,8 +94,16 @@ fn cycle(p: Pane, by: usize) -> Pane {
     Pane::ALL[(p.index() + by) % Pane::ALL.len()]
 }
 
+/// Moves the selection (processes) or the first shown row (disks, network) within the list.
 fn scroll(state: &mut State, by: i64) {
-    let move_by = |v: usize| (v as i64 + by).max(0) as usize;
+    let snap = state.shown().snapshot.as_ref();
+    let rows = match state.focus {
+        Pane::Procs => snap.map_or(0, |s| s.procs.len()),
+        Pane::Disk => snap.map_or(0, |s| s.fs.len() + s.disks.len()),
+        Pane::Net => snap.map_or(0, |s| s.nets.len()),
+        _ => 0,
+    };
+    let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
     match state.focus {
         Pane::Procs => state.selected = move_by(state.selected),
         p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
@@ -155,6 +163,23 @@ mod tests {
         update(&mut s, Key::Char('p'));
         assert_eq!(s.mode, Mode::Replay);
         assert!(s.message.is_some());
+    }
+
+    #[test]
+    fn selection_stays_inside_the_list() {
+        let mut s = state(Mode::Live);
+        s.push_live(crate::model::Snapshot {
+            procs: vec![Default::default(); 3],
+            ..Default::default()
+        });
+        for _ in 0..10 {
+            update(&mut s, Key::Down);
+        }
+        assert_eq!(s.selected, 2);
+        update(&mut s, Key::Up);
+        assert_eq!(s.selected, 1);
+        update(&mut s, Key::PageUp);
+        assert_eq!(s.selected, 0);
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Store {
             .filter_map(|(ts, fmt, data)| match codec::decode(fmt, &data, host) {
                 Ok(s) => Some(s),
                 Err(e) => {
-                    log::warn!("skipping unreadable sample of {host} at {ts}: {e}");
+                    tracing::warn!("skipping unreadable sample of {host} at {ts}: {e}");
                     None
                 }
             })

@@ -37,7 +37,7 @@ pub(super) fn migrate(store: &mut Store) -> Result<(), StoreError> {
                 "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {next}; COMMIT;"
             ))
         })?;
-        log::info!("history store migrated to version {next}");
+        tracing::info!("history store migrated to version {next}");
     }
     Ok(())
 }

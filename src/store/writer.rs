@@ -116,7 +116,7 @@ fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) 
     match store.insert(batch) {
         Ok(()) => {
             if status.error().is_some() {
-                log::info!("recording resumed");
+                tracing::info!("recording resumed");
                 status.set_error(None);
             }
             status
@@ -126,7 +126,7 @@ fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) 
         }
         Err(e) => {
             if status.error().is_none() {
-                log::error!("recording paused: {e}");
+                tracing::error!("recording paused: {e}");
             }
             status.set_error(Some(e.to_string()));
             if batch.len() > MAX_PENDING {

@@ -16,12 +16,13 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let h = &view.history;
+    let name_w = name_width(inner);
     let mut rows: Vec<Line> = snap
         .fs
         .iter()
         .map(|fs| {
             Line::from(vec![
-                Span::raw(format!("{:<14.14} ", fs.mount)),
+                Span::raw(format!("{:<w$.w$} ", fs.mount, w = name_w)),
                 Span::styled(format!("{:>4.0}% ", fs.used_pct()), t.level(fs.used_pct())),
                 Span::styled(
                     format!("{} / {}", bytes(fs.used as f64), bytes(fs.total as f64)),
@@ -32,7 +33,7 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .collect();
     rows.extend(snap.disks.iter().map(|d| {
         Line::from(vec![
-            Span::raw(format!("{:<14.14} ", d.name)),
+            Span::raw(format!("{:<w$.w$} ", d.name, w = name_w)),
             Span::styled(format!("r {:>9}", rate(d.read)), t.read),
             Span::styled(format!("  w {:>9}", rate(d.write)), t.write),
         ])
@@ -61,12 +62,13 @@ pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let h: &History = &view.history;
+    let name_w = name_width(inner);
     let rows: Vec<Line> = snap
         .nets
         .iter()
         .map(|n| {
             Line::from(vec![
-                Span::raw(format!("{:<14.14} ", n.name)),
+                Span::raw(format!("{:<w$.w$} ", n.name, w = name_w)),
                 Span::styled(format!("rx {:>9}", rate(n.rx)), t.rx),
                 Span::styled(format!("  tx {:>9}", rate(n.tx)), t.tx),
             ])
@@ -77,6 +79,11 @@ pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ("tx", h.net_tx.back().copied().flatten(), &h.net_tx, t.tx),
     ];
     pane(f, inner, s.scroll[Pane::Net.index()], totals, rows);
+}
+
+/// Width of the name column: narrower in small panes so the figures fit.
+fn name_width(inner: Rect) -> usize {
+    (inner.width as usize).saturating_sub(28).clamp(5, 14)
 }
 
 type Total<'a> = (

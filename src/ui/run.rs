@@ -54,6 +54,7 @@ async fn event_loop(
     let mut next_play = Instant::now();
     while !state.quit {
         if dirty && Instant::now() >= next_frame {
+            tui_logger::move_events();
             terminal.draw(|f| draw(f, &state, &theme))?;
             dirty = false;
             next_frame = Instant::now() + frame_interval;
@@ -113,7 +114,7 @@ async fn event_loop(
                             }
                             dirty = true;
                         }
-                        Err(e) => log::warn!("reading new samples: {e}"),
+                        Err(e) => tracing::warn!("reading new samples: {e}"),
                     }
                 }
             },
@@ -122,6 +123,8 @@ async fn event_loop(
             _ = int.recv() => break,
         }
     }
+    // Readers first, so the writer's close can checkpoint and remove the WAL.
+    drop(cursor);
     if let Some(e) = engine {
         e.stop().await;
     }
