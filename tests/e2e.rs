@@ -21,6 +21,17 @@ fn env(dir: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
     ]
 }
 
+/// `montui --headless --db <db>`, recording in the background.
+fn recorder(dir: &Path, db: &Path, stderr: Stdio) -> std::process::Child {
+    Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(db)
+        .envs(env(dir))
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 fn start(tmux: &Path, dir: &Path, args: &str) -> Tmux {
     let env = env(dir);
     let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
@@ -108,13 +119,7 @@ fn headless_records_then_replay_steps_and_jumps() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let child = Command::new(BIN)
-        .args(["--headless", "--db"])
-        .arg(&db)
-        .envs(env(dir.path()))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = recorder(dir.path(), &db, Stdio::piped());
     std::thread::sleep(Duration::from_secs(5));
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -173,13 +178,7 @@ fn headless_records_then_replay_steps_and_jumps() {
 fn second_recorder_is_refused_naming_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let mut first = Command::new(BIN)
-        .args(["--headless", "--db"])
-        .arg(&db)
-        .envs(env(dir.path()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = recorder(dir.path(), &db, Stdio::null());
     std::thread::sleep(Duration::from_millis(800));
     let second = Command::new(BIN)
         .args(["--headless", "--db"])
@@ -225,13 +224,7 @@ fn replay_follows_a_recording_in_progress() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let mut recorder = Command::new(BIN)
-        .args(["--headless", "--db"])
-        .arg(&db)
-        .envs(env(dir.path()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut recorder = recorder(dir.path(), &db, Stdio::null());
     std::thread::sleep(Duration::from_secs(3));
     let t = start(
         &tmux,

@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{block, pct, spark};
+use super::fmt::{framed, pct, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
@@ -10,9 +10,7 @@ use crate::app::{Pane, State};
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let view = s.shown();
     let title = format!(" CPU ({} cores) ", view.history.cores.len());
-    let b = block(&title, Pane::Cpu, s, t);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = framed(f, area, &title, Pane::Cpu, s, t);
     if inner.height == 0 {
         return;
     }

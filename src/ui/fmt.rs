@@ -49,6 +49,14 @@ pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Bl
         .title_style(theme.title)
 }
 
+/// Draws a pane's block and returns the area inside it.
+pub fn framed(f: &mut Frame, area: Rect, title: &str, pane: Pane, s: &State, t: &Theme) -> Rect {
+    let b = block(title, pane, s, t);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    inner
+}
+
 /// Draws the newest values of `ring` that fit in `area`, scaled to `max` (or to the largest
 /// value shown). Unknown values are drawn as gaps.
 pub fn spark(

@@ -5,14 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{block, bytes, rate, spark};
+use super::fmt::{bytes, framed, rate, spark};
 use super::theme::Theme;
 use crate::app::{History, Pane, State};
 
 pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let b = block(" Disks ", Pane::Disk, s, t);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = framed(f, area, " Disks ", Pane::Disk, s, t);
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let h = &view.history;
@@ -56,9 +54,7 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let b = block(" Network ", Pane::Net, s, t);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = framed(f, area, " Network ", Pane::Net, s, t);
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let h: &History = &view.history;

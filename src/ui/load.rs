@@ -2,15 +2,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{block, spark};
+use super::fmt::{framed, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
 /// Load averages against the core count, with a chart of the 1-minute figure.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let b = block(" Load ", Pane::Load, s, t);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = framed(f, area, " Load ", Pane::Load, s, t);
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let cores = snap.cores.len().max(1) as f64;

@@ -1,38 +1,24 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{block, bytes, spark};
+use super::fmt::{bytes, framed, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
 /// Memory and swap: figures and a chart each.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let b = block(" Memory ", Pane::Mem, s, t);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = framed(f, area, " Memory ", Pane::Mem, s, t);
     let view = s.shown();
     let Some(snap) = &view.snapshot else { return };
     let m = snap.mem;
-    let mem_line = Line::from(vec![
-        Span::styled("Mem  ", t.mem),
-        Span::raw(format!(
-            "{} / {} ",
-            bytes(m.used as f64),
-            bytes(m.total as f64)
-        )),
-        Span::styled(format!("{:.0}%", m.used_pct()), t.level(m.used_pct())),
-        Span::styled(format!("  cache {}", bytes(m.cached as f64)), t.dim),
-    ]);
-    let swap_line = Line::from(vec![
-        Span::styled("Swap ", t.swap),
-        Span::raw(format!(
-            "{} / {} ",
-            bytes(m.swap_used as f64),
-            bytes(m.swap_total as f64)
-        )),
-        Span::styled(format!("{:.0}%", m.swap_pct()), t.level(m.swap_pct())),
-    ]);
+    let mut mem_line = usage("Mem  ", m.used, m.total, m.used_pct(), t.mem, t);
+    mem_line.push_span(Span::styled(
+        format!("  cache {}", bytes(m.cached as f64)),
+        t.dim,
+    ));
+    let swap_line = usage("Swap ", m.swap_used, m.swap_total, m.swap_pct(), t.swap, t);
     // Two text lines, the rest shared by the two charts.
     let chart_h = inner.height.saturating_sub(2) / 2;
     let mut y = inner.y;
@@ -59,4 +45,20 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         spark(f, chart, ring, Some(100.0), style);
         y += 1 + chart_h;
     }
+}
+
+/// "Mem  3.4G / 8.0G 43%", the percentage coloured by level.
+fn usage(
+    label: &'static str,
+    used: u64,
+    total: u64,
+    pct: f64,
+    style: Style,
+    t: &Theme,
+) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(label, style),
+        Span::raw(format!("{} / {} ", bytes(used as f64), bytes(total as f64))),
+        Span::styled(format!("{pct:.0}%"), t.level(pct)),
+    ])
 }
