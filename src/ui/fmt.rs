@@ -72,9 +72,16 @@ pub fn spark(
     let skip = ring.len().saturating_sub(area.width as usize);
     let shown = ring.iter().skip(skip);
     let top = max.unwrap_or_else(|| shown.clone().flatten().fold(1.0, |a, b| a.max(*b)));
-    // Scale into 0..=1000 so small values still get a bar.
+    // Scale into 0..=1000; any value above zero gets at least the lowest bar (▁), so a
+    // quiet but busy metric is not drawn as nothing.
+    let lowest = 1000 / (8 * area.height as u64) + 1;
     let bars: Vec<SparklineBar> = shown
-        .map(|v| SparklineBar::from(v.map(|x| (x / top * 1000.0).clamp(0.0, 1000.0) as u64)))
+        .map(|v| {
+            SparklineBar::from(v.map(|x| {
+                let scaled = (x / top * 1000.0).clamp(0.0, 1000.0) as u64;
+                if x > 0.0 { scaled.max(lowest) } else { 0 }
+            }))
+        })
         .collect();
     f.render_widget(Sparkline::default().data(bars).max(1000).style(style), area);
 }
