@@ -1,13 +1,17 @@
 //! History in one SQLite file: raw samples per host, versioned schema, one writer at a time.
 //! No terminal code here.
 
+mod block;
 mod codec;
+mod flatten;
 mod lock;
+mod pack;
 mod reader;
 mod schema;
 mod writer;
 
 pub use codec::FORMAT;
+pub use pack::BLOCK_SAMPLES;
 pub use schema::SCHEMA_VERSION;
 pub use writer::{WriterHandle, WriterStatus, spawn_writer};
 
@@ -51,6 +55,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     host_ids: HashMap<String, i64>,
+    block_cache: std::cell::RefCell<reader::BlockCache>,
     _lock: Option<lock::WriterLock>,
 }
 
@@ -105,6 +110,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             host_ids: HashMap::new(),
+            block_cache: Default::default(),
             _lock: lock,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;

@@ -1,7 +1,22 @@
+use std::sync::Arc;
+
 use rusqlite::params;
 
+use super::block::{BLOCK_FORMAT, Block};
 use super::{Store, StoreError, codec};
 use crate::model::RawSample;
+
+/// Decoded blocks kept by a reader: replay steps through one block for a long time, and a
+/// chart window may straddle two.
+const CACHED_BLOCKS: usize = 2;
+
+pub(super) type BlockCache = Vec<((i64, i64), Arc<Vec<RawSample>>)>;
+
+struct BlockRow {
+    start: i64,
+    fmt: i64,
+    data: Vec<u8>,
+}
 
 impl Store {
     /// Hosts with recorded samples, by name.
@@ -12,40 +27,153 @@ impl Store {
         })
     }
 
-    /// Times (ms) of the host's samples in `[from, to]`, oldest first.
-    pub fn sample_times(&self, host: &str, from: i64, to: i64) -> Result<Vec<i64>, StoreError> {
+    fn host_id_of(&self, host: &str) -> Result<Option<i64>, StoreError> {
         self.sql(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT s.ts_ms FROM samples s JOIN hosts h ON h.id = s.host_id
-                 WHERE h.name = ?1 AND s.ts_ms BETWEEN ?2 AND ?3 ORDER BY s.ts_ms",
-            )?;
-            st.query_map(params![host, from, to], |r| r.get(0))?
-                .collect()
+            let mut st = c.prepare_cached("SELECT id FROM hosts WHERE name = ?1")?;
+            let mut rows = st.query_map([host], |r| r.get(0))?;
+            rows.next().transpose()
         })
     }
 
-    /// The host's samples in `[from, to]`, oldest first. A row that cannot be decoded is
-    /// reported in the log and skipped; the rest are still returned.
-    pub fn samples(&self, host: &str, from: i64, to: i64) -> Result<Vec<RawSample>, StoreError> {
-        let rows: Vec<(i64, i64, Vec<u8>)> = self.sql(|c| {
+    /// Blocks overlapping `[from, to]`, oldest first.
+    fn blocks(&self, host_id: i64, from: i64, to: i64) -> Result<Vec<BlockRow>, StoreError> {
+        self.sql(|c| {
             let mut st = c.prepare_cached(
-                "SELECT s.ts_ms, s.fmt, s.data FROM samples s JOIN hosts h ON h.id = s.host_id
-                 WHERE h.name = ?1 AND s.ts_ms BETWEEN ?2 AND ?3 ORDER BY s.ts_ms",
+                "SELECT start_ms, fmt, data FROM blocks
+                 WHERE host_id = ?1 AND end_ms >= ?2 AND start_ms <= ?3 ORDER BY start_ms",
             )?;
-            st.query_map(params![host, from, to], |r| {
+            st.query_map(params![host_id, from, to], |r| {
+                Ok(BlockRow {
+                    start: r.get(0)?,
+                    fmt: r.get(1)?,
+                    data: r.get(2)?,
+                })
+            })?
+            .collect()
+        })
+    }
+
+    fn head(
+        &self,
+        host_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64, Vec<u8>)>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT ts_ms, fmt, data FROM samples
+                 WHERE host_id = ?1 AND ts_ms BETWEEN ?2 AND ?3 ORDER BY ts_ms",
+            )?;
+            st.query_map(params![host_id, from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect()
-        })?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(ts, fmt, data)| match codec::decode(fmt, &data, host) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    tracing::warn!("skipping unreadable sample of {host} at {ts}: {e}");
-                    None
-                }
-            })
-            .collect())
+        })
     }
+
+    /// Times (ms) of the host's samples in `[from, to]`, oldest first.
+    pub fn sample_times(&self, host: &str, from: i64, to: i64) -> Result<Vec<i64>, StoreError> {
+        let Some(id) = self.host_id_of(host)? else {
+            return Ok(Vec::new());
+        };
+        let mut times = Vec::new();
+        for b in self.blocks(id, from, to)? {
+            match parse(host, &b).and_then(|blk| blk.times()) {
+                Ok(ts) => times.extend(ts.into_iter().filter(|t| (from..=to).contains(t))),
+                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+            }
+        }
+        let head: Vec<i64> = self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT ts_ms FROM samples WHERE host_id = ?1 AND ts_ms BETWEEN ?2 AND ?3 ORDER BY ts_ms",
+            )?;
+            st.query_map(params![id, from, to], |r| r.get(0))?.collect()
+        })?;
+        times.extend(head);
+        times.dedup();
+        Ok(times)
+    }
+
+    /// The host's samples in `[from, to]`, oldest first. Unreadable rows and blocks are
+    /// reported in the log and skipped; the rest are still returned.
+    pub fn samples(&self, host: &str, from: i64, to: i64) -> Result<Vec<RawSample>, StoreError> {
+        let Some(id) = self.host_id_of(host)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for b in self.blocks(id, from, to)? {
+            match self.decoded(id, host, &b) {
+                Ok(all) => out.extend(
+                    all.iter()
+                        .filter(|s| (from..=to).contains(&s.ts_ms))
+                        .cloned(),
+                ),
+                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+            }
+        }
+        for (ts, fmt, data) in self.head(id, from, to)? {
+            match codec::decode(fmt, &data, host) {
+                Ok(s) => out.push(s),
+                Err(e) => tracing::warn!("skipping unreadable sample of {host} at {ts}: {e}"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// One series of one host in `[from, to]` (a key of `flatten`), decoding only its column.
+    pub fn series(
+        &self,
+        host: &str,
+        key: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, f64)>, StoreError> {
+        let Some(id) = self.host_id_of(host)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for b in self.blocks(id, from, to)? {
+            match parse(host, &b).and_then(|blk| blk.series(key)) {
+                Ok(v) => out.extend(v.into_iter().filter(|(t, _)| (from..=to).contains(t))),
+                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+            }
+        }
+        for (ts, fmt, data) in self.head(id, from, to)? {
+            if let Ok(s) = codec::decode(fmt, &data, host)
+                && let Some((_, v)) = super::flatten::flatten(&s)
+                    .into_iter()
+                    .find(|(k, _)| k == key)
+            {
+                out.push((ts, v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A whole block decoded, through the cache.
+    fn decoded(
+        &self,
+        host_id: i64,
+        host: &str,
+        b: &BlockRow,
+    ) -> Result<Arc<Vec<RawSample>>, String> {
+        let key = (host_id, b.start);
+        let mut cache = self.block_cache.borrow_mut();
+        if let Some((_, v)) = cache.iter().find(|(k, _)| *k == key) {
+            return Ok(v.clone());
+        }
+        let all = Arc::new(parse(host, b)?.samples(host, i64::MIN, i64::MAX)?);
+        if cache.len() >= CACHED_BLOCKS {
+            cache.remove(0);
+        }
+        cache.push((key, all.clone()));
+        Ok(all)
+    }
+}
+
+fn parse<'a>(host: &str, b: &'a BlockRow) -> Result<Block<'a>, String> {
+    if b.fmt != BLOCK_FORMAT {
+        return Err(format!("unknown block format {} for {host}", b.fmt));
+    }
+    Block::parse(&b.data)
 }

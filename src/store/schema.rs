@@ -2,7 +2,7 @@ use super::{Store, StoreError};
 
 /// Each entry moves the schema one version up; `PRAGMA user_version` says how many ran.
 /// Never edit a released entry: add a new one, so old history is migrated, never stranded.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: raw samples, one row per host and reading.
     "CREATE TABLE hosts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
      CREATE TABLE samples (
@@ -12,6 +12,17 @@ const MIGRATIONS: &[&str] = &[
          data BLOB NOT NULL
      );
      CREATE UNIQUE INDEX samples_host_ts ON samples(host_id, ts_ms);",
+    // 2: older samples packed per host into compressed columnar blocks; `samples` is the head.
+    "CREATE TABLE blocks (
+         host_id INTEGER NOT NULL REFERENCES hosts(id),
+         start_ms INTEGER NOT NULL,
+         end_ms INTEGER NOT NULL,
+         n INTEGER NOT NULL,
+         fmt INTEGER NOT NULL,
+         data BLOB NOT NULL,
+         PRIMARY KEY (host_id, start_ms)
+     );
+     CREATE INDEX blocks_end ON blocks(host_id, end_ms);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

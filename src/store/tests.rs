@@ -134,3 +134,83 @@ fn writer_thread_flushes_on_finish() {
     let r = Store::open_reader(&path).unwrap();
     assert_eq!(r.sample_times("a", 0, i64::MAX).unwrap().len(), 10);
 }
+
+fn series_of(n: i64) -> Vec<RawSample> {
+    (0..n)
+        .map(|i| {
+            let mut s = sample("a", 1_000 * (i + 1));
+            s.load = [i as f64, 0.0, 0.0];
+            s.procs[0].cpu_ms = i as u64;
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn packed_history_reads_the_same_as_the_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let all = series_of(250);
+    w.insert(&all).unwrap();
+    assert_eq!(w.pack(100).unwrap(), 2);
+    let blocks: i64 = w
+        .conn
+        .query_row("SELECT COUNT(*) FROM blocks", [], |r| r.get(0))
+        .unwrap();
+    let head: i64 = w
+        .conn
+        .query_row("SELECT COUNT(*) FROM samples", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((blocks, head), (2, 50));
+    let r = Store::open_reader(&path).unwrap();
+    assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), all);
+    let times: Vec<i64> = all.iter().map(|s| s.ts_ms).collect();
+    assert_eq!(r.sample_times("a", 0, i64::MAX).unwrap(), times);
+    // A window across a block boundary and into the head.
+    assert_eq!(r.samples("a", 95_000, 205_000).unwrap(), all[94..205]);
+    let load = r.series("a", "load\u{1f}0", 0, i64::MAX).unwrap();
+    assert_eq!(load.len(), 250);
+    assert_eq!(load[120], (121_000, 120.0));
+}
+
+#[test]
+fn corrupt_block_is_skipped_and_the_rest_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&series_of(300)).unwrap();
+    w.pack(100).unwrap();
+    w.conn
+        .execute(
+            "UPDATE blocks SET data = substr(data, 1, 40) WHERE start_ms = 101000",
+            [],
+        )
+        .unwrap();
+    let times = w.sample_times("a", 0, i64::MAX).unwrap();
+    assert_eq!(times.len(), 200);
+    assert_eq!(w.samples("a", 0, i64::MAX).unwrap().len(), 200);
+    assert!(!times.contains(&150_000));
+}
+
+#[test]
+fn version_one_history_is_migrated_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    // A file as montui with store format 1 left it.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+    c.pragma_update(None, "user_version", 1).unwrap();
+    c.execute("INSERT INTO hosts (id, name) VALUES (1, 'a')", [])
+        .unwrap();
+    let old = sample("a", 5_000);
+    c.execute(
+        "INSERT INTO samples (host_id, ts_ms, fmt, data) VALUES (1, 5000, 1, ?1)",
+        [codec::encode(&old).unwrap()],
+    )
+    .unwrap();
+    drop(c);
+    let r = Store::open_reader(&path).unwrap();
+    assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
+    assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), [old]);
+}

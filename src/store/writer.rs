@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 
-use super::{Store, StoreError, codec};
+use super::{BLOCK_SAMPLES, Store, StoreError, codec};
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -86,9 +86,13 @@ pub fn spawn_writer(store: Store, flush: Duration) -> WriterHandle {
     }
 }
 
+/// Samples written between two looks at whether a block is due.
+const PACK_CHECK: u64 = 60;
+
 fn run(mut store: Store, rx: Receiver<RawSample>, flush: Duration, status: &WriterStatus) {
     let mut batch: Vec<RawSample> = Vec::new();
     let mut deadline = Instant::now() + flush;
+    let mut since_pack = 0;
     loop {
         let wait = deadline.saturating_duration_since(Instant::now());
         let closed = match rx.recv_timeout(wait) {
@@ -99,7 +103,15 @@ fn run(mut store: Store, rx: Receiver<RawSample>, flush: Duration, status: &Writ
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
+        since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
+        // Packing waits while samples are pending: a failing disk gets no extra work.
+        if since_pack >= PACK_CHECK && batch.is_empty() {
+            since_pack = 0;
+            if let Err(e) = store.pack(BLOCK_SAMPLES) {
+                tracing::warn!("packing history into blocks: {e}");
+            }
+        }
         if closed {
             return;
         }

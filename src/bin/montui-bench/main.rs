@@ -4,6 +4,7 @@
 mod dbsize;
 mod overhead;
 mod procstat;
+mod store;
 
 use std::process::ExitCode;
 
@@ -12,8 +13,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("overhead") => overhead::run(&args[1..]),
         Some("dbsize") => dbsize::run(&args[1..]),
+        Some("store") => store::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24]".into())
         }
     };
     match result {
