@@ -1,0 +1,183 @@
+//! The history file under abuse: kill -9 at random moments, and a disk that fills up.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::tmux::Tmux;
+use montui::store::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_montui");
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn times(db: &Path) -> Vec<i64> {
+    let store = Store::open_reader(db).expect("history opens");
+    match store.hosts().unwrap().first() {
+        Some(h) => store.sample_times(h, 0, i64::MAX).unwrap(),
+        None => Vec::new(),
+    }
+}
+
+fn integrity(db: &Path) -> String {
+    let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn kill_9_twenty_times_loses_at_most_the_last_flush() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut seed = now_ms() as u64 | 1;
+    let mut before = 0;
+    for round in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let run = Duration::from_millis(300 + seed % 2200);
+        let started = Instant::now();
+        let mut child = Command::new(BIN)
+            .args(["--headless", "--interval", "100ms", "--db"])
+            .arg(&db)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(run);
+        child.kill().unwrap(); // SIGKILL
+        let killed = now_ms();
+        child.wait().unwrap();
+        assert_eq!(integrity(&db), "ok", "round {round}");
+        let t = times(&db);
+        assert!(t.len() >= before, "round {round}: samples were lost");
+        // Samples are committed every second (the default flush interval): everything up
+        // to a second (plus one interval and some scheduling slack) before the kill is there.
+        if started.elapsed() > Duration::from_millis(1600) {
+            let last = *t.last().expect("samples");
+            assert!(
+                killed - last <= 1_000 + 100 + 400,
+                "round {round}: last sample {} ms before the kill",
+                killed - last
+            );
+        }
+        before = t.len();
+    }
+    assert!(before > 50, "only {before} samples in 20 runs");
+}
+
+/// A size-limited tmpfs, unmounted on drop.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, size: &str) -> Option<Self> {
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            if std::env::var("MONTUI_E2E").as_deref() == Ok("require") {
+                panic!("MONTUI_E2E=require but mounting a tmpfs failed: run as root");
+            }
+            println!("SKIP: needs root to mount a small tmpfs");
+            return None;
+        }
+        Some(Self(dir.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Fills the file system but for `leave` bytes.
+fn fill(path: &Path, leave: u64) {
+    let st = nix_statvfs(path.parent().unwrap());
+    let size = st.saturating_sub(leave);
+    let f = std::fs::File::create(path).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    let mut w = std::io::BufWriter::new(f);
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        if std::io::Write::write_all(&mut w, &chunk[..n]).is_err() {
+            break;
+        }
+        left -= n as u64;
+    }
+    let _ = std::io::Write::flush(&mut w);
+}
+
+fn nix_statvfs(dir: &Path) -> u64 {
+    let out = Command::new("stat")
+        .args(["-f", "-c", "%a %S"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    let mut it = s.split_whitespace().map(|x| x.parse::<u64>().unwrap_or(0));
+    it.next().unwrap_or(0) * it.next().unwrap_or(0)
+}
+
+#[test]
+fn full_disk_pauses_recording_visibly_and_resumes_without_losing_samples() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("disk");
+    std::fs::create_dir(&mnt).unwrap();
+    let Some(_disk) = SmallDisk::mount(&mnt, "4m") else {
+        return;
+    };
+    let db = mnt.join("h.db");
+    let env = [("XDG_CONFIG_HOME", dir.path())];
+    let t = Tmux::start(
+        &tmux,
+        &format!("'{BIN}' --interval 200ms --db '{}'", db.display()),
+        &env,
+        120,
+        40,
+    );
+    t.wait_for("recording", Duration::from_secs(3), |s| s.contains("● REC"));
+    std::thread::sleep(Duration::from_secs(1));
+    let filler = mnt.join("filler");
+    fill(&filler, 0);
+    let s = t.wait_for("recording paused", Duration::from_secs(20), |s| {
+        s.contains("REC PAUSED")
+    });
+    assert!(s.contains("LIVE"), "{s}");
+    assert!(
+        s.contains("recording paused"),
+        "log pane does not say so:\n{s}"
+    );
+    // The live view keeps moving while nothing can be written.
+    let shown = common::status_time(&s);
+    t.wait_for("live view updating", Duration::from_secs(3), |s| {
+        common::status_time(s) != shown
+    });
+    std::fs::remove_file(&filler).unwrap();
+    t.wait_for("recording resumed", Duration::from_secs(5), |s| {
+        s.contains("● REC")
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    // Nothing was dropped: the samples held while the disk was full were written after.
+    let ts = times(&db);
+    let worst = ts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    assert!(worst < 1_000, "a gap of {worst} ms in the recording");
+    assert_eq!(integrity(&db), "ok");
+}
