@@ -1,8 +1,19 @@
 //! A cursor over recorded history: seek, step, follow. It yields snapshots made by the same
 //! `derive()` as the live view, so replay shows exactly what live showed. No terminal code.
 
-use crate::model::{Snapshot, derive};
-use crate::store::{Store, StoreError};
+use crate::model::{RawSample, Snapshot, derive};
+use crate::store::{Store, StoreError, TIERS_MS};
+
+/// Chart windows for zooming, narrowest first (5 m … 7 d).
+pub const ZOOMS_MS: [i64; 7] = [
+    300_000,
+    900_000,
+    3_600_000,
+    21_600_000,
+    86_400_000,
+    259_200_000,
+    604_800_000,
+];
 
 pub struct ReplayCursor {
     store: Store,
@@ -11,6 +22,8 @@ pub struct ReplayCursor {
     pos: usize,
     to: i64,
     window: usize,
+    /// Chart window in ms; `None`: one column per sample.
+    zoom: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +68,7 @@ impl ReplayCursor {
             pos: 0,
             to,
             window: window.max(1),
+            zoom: None,
         })
     }
 
@@ -121,23 +135,60 @@ impl ReplayCursor {
         Ok(n)
     }
 
-    /// Snapshots for the current position: up to `window` of them, ending at the current
-    /// sample (the last one is what is shown; the rest feed the charts).
-    pub fn frame(&self) -> Result<Vec<Snapshot>, StoreError> {
-        // One sample more than the window: the oldest is only the "previous" of the next.
-        let first = self.pos.saturating_sub(self.window);
-        let raw = self
-            .store
-            .samples(&self.host, self.times[first], self.ts())?;
-        let mut out = Vec::with_capacity(raw.len());
-        for (i, cur) in raw.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|p| &raw[p]);
-            if i > 0 || first == 0 {
-                out.push(derive(cur, prev));
-            }
-        }
-        Ok(out)
+    /// Sets the chart window (`None`: one column per sample).
+    pub fn set_zoom(&mut self, window_ms: Option<i64>) {
+        self.zoom = window_ms;
     }
+
+    /// Snapshots for the current position, oldest first, the current sample last: up to
+    /// `window` of them for the charts. Zoomed out, each is a stride of raw samples or a
+    /// rollup bucket, whichever fits the columns; both go through the same `derive()`.
+    pub fn frame(&self) -> Result<Vec<Snapshot>, StoreError> {
+        let Some(span) = self.zoom else {
+            // One sample more than the window: the oldest is only the "previous" of the next.
+            let first = self.pos.saturating_sub(self.window);
+            let raw = self
+                .store
+                .samples(&self.host, self.times[first], self.ts())?;
+            return Ok(derive_all(&raw, first > 0));
+        };
+        let (now, from) = (self.ts(), self.ts() - span);
+        let in_window = self.pos - self.times.partition_point(|t| *t <= from).min(self.pos);
+        let columns = self.window;
+        if in_window <= columns * 4 {
+            // The window is (from, now]: 5 minutes at 1 s are 300 samples, not 301.
+            let raw = self.store.samples(&self.host, from + 1, now)?;
+            let stride = raw.len().div_ceil(columns).max(1);
+            // Every stride-th sample, counted back from the current one so it is included.
+            let picked: Vec<RawSample> = raw.iter().rev().step_by(stride).rev().cloned().collect();
+            return Ok(derive_all(&picked, false));
+        }
+        let tier = TIERS_MS
+            .into_iter()
+            .find(|t| span / t <= columns as i64)
+            .unwrap_or(TIERS_MS[TIERS_MS.len() - 1]);
+        let buckets = self.store.rollup_samples(&self.host, tier, from, now)?;
+        let mut snaps = derive_all(&buckets, false);
+        // The last column is the current sample itself, at full resolution.
+        let current =
+            self.store
+                .samples(&self.host, self.times[self.pos.saturating_sub(1)], now)?;
+        snaps.extend(derive_all(&current, current.len() > 1).into_iter().last());
+        Ok(snaps)
+    }
+}
+
+/// Derives each sample against its predecessor; with `skip_first`, the first only serves as
+/// a predecessor.
+fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, cur) in raw.iter().enumerate() {
+        if i == 0 && skip_first {
+            continue;
+        }
+        out.push(derive(cur, i.checked_sub(1).map(|p| &raw[p])));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -183,6 +234,40 @@ mod tests {
         assert_eq!(c.ts(), 4_000);
         c.seek_time(0);
         assert_eq!(c.ts(), 1_000);
+    }
+
+    #[test]
+    fn zoomed_frames_fit_the_columns() {
+        let (_d, path) = store_with(2000);
+        let mut w = Store::open_writer(&path).unwrap();
+        w.pack(500).unwrap();
+        drop(w);
+        let mut c =
+            ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 100).unwrap();
+        c.seek_last();
+        for zoom in ZOOMS_MS {
+            c.set_zoom(Some(zoom));
+            let f = c.frame().unwrap();
+            assert!(
+                !f.is_empty() && f.len() <= 101,
+                "{zoom}: {} columns",
+                f.len()
+            );
+            assert_eq!(
+                f.last().unwrap().ts_ms,
+                2_000_000,
+                "{zoom}: current sample last"
+            );
+        }
+        // 5 minutes at 1 s: 300 samples, every third one.
+        c.set_zoom(Some(300_000));
+        let f = c.frame().unwrap();
+        assert_eq!(f.len(), 100);
+        assert_eq!(f[f.len() - 2].ts_ms, 1_997_000);
+        // 1 hour: the 1-minute tier.
+        c.set_zoom(Some(3_600_000));
+        let f = c.frame().unwrap();
+        assert!(f.len() >= 33 && f.len() <= 35, "{}", f.len());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::state::{ReplayPos, State};
 use super::update::Request;
-use crate::replay::ReplayCursor;
+use crate::replay::{ReplayCursor, ZOOMS_MS};
 use crate::timeparse::parse_jump;
 
 /// Carries out a cursor request and shows where it landed. `now_ms` anchors "3h ago".
@@ -10,6 +10,7 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::Step(n) => cursor.step(n),
         Request::First => cursor.seek_first(),
         Request::Last => cursor.seek_last(),
+        Request::Zoom => {}
         Request::Jump { text, back } => match parse_jump(&text, cursor.ts(), now_ms, back) {
             Ok(ts) => cursor.seek_time(ts),
             Err(e) => {
@@ -21,8 +22,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
     show(state, cursor);
 }
 
-/// Loads the cursor's current frame into the state.
-pub fn show(state: &mut State, cursor: &ReplayCursor) {
+/// Loads the cursor's current frame, at the state's zoom, into the state.
+pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
+    cursor.set_zoom(ZOOMS_MS.get(state.zoom).copied());
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(
             snaps,

@@ -65,6 +65,8 @@ pub enum Action {
     Slower,
     First,
     Last,
+    ZoomOut,
+    ZoomIn,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -147,6 +149,18 @@ pub static BINDINGS: &[Binding] = &[
     b(&[Char('-')], Action::Slower, History, "play slower"),
     b(&[Char('g'), Home], Action::First, History, "first sample"),
     b(&[Char('G'), End], Action::Last, History, "last sample"),
+    b(
+        &[Char('z'), Char('<')],
+        Action::ZoomOut,
+        History,
+        "charts: wider (to 7d)",
+    ),
+    b(
+        &[Char('Z'), Char('>')],
+        Action::ZoomIn,
+        History,
+        "charts: narrower (5m)",
+    ),
     b(
         &[Char('p')],
         Action::Resume,

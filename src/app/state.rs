@@ -90,6 +90,8 @@ pub struct State {
     pub pos: Option<ReplayPos>,
     pub playing: bool,
     pub speed: u32,
+    /// Chart window while browsing history: an index into `replay::ZOOMS_MS`.
+    pub zoom: usize,
     pub recording: Recording,
     pub dropped: u64,
     pub focus: Pane,
@@ -121,6 +123,7 @@ impl State {
             pos: None,
             playing: false,
             speed: 1,
+            zoom: 0,
             recording: Recording::Off,
             dropped: 0,
             focus: Pane::Procs,

@@ -9,6 +9,8 @@ pub enum Request {
     Step(i64),
     First,
     Last,
+    /// The chart window changed (`State::zoom`).
+    Zoom,
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -64,6 +66,15 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         Action::PlayPause => state.playing = !state.playing,
         Action::Faster => state.speed = (state.speed * 2).min(64),
         Action::Slower => state.speed = (state.speed / 2).max(1),
+        Action::ZoomOut | Action::ZoomIn => {
+            let max = crate::replay::ZOOMS_MS.len() - 1;
+            state.zoom = if action == Action::ZoomOut {
+                (state.zoom + 1).min(max)
+            } else {
+                state.zoom.saturating_sub(1)
+            };
+            return Some(Request::Zoom);
+        }
     }
     None
 }
@@ -160,6 +171,13 @@ mod tests {
         assert_eq!(s.speed, 64);
         update(&mut s, Key::Char(' '));
         assert!(s.playing);
+        assert_eq!(update(&mut s, Key::Char('z')), Some(Request::Zoom));
+        update(&mut s, Key::Char('<'));
+        assert_eq!(s.zoom, 2);
+        for _ in 0..9 {
+            update(&mut s, Key::Char('Z'));
+        }
+        assert_eq!(s.zoom, 0);
         update(&mut s, Key::Char('p'));
         assert_eq!(s.mode, Mode::Replay);
         assert!(s.message.is_some());

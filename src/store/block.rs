@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 
-use pco::ChunkConfig;
-use pco::standalone::{simple_compress, simple_decompress};
 use serde::{Deserialize, Serialize};
 
 use super::flatten::{flatten, unflatten};
+use super::frame;
 use crate::model::RawSample;
 
 /// Encoding of `blocks.data`, stored per row so old blocks stay readable.
@@ -18,8 +17,6 @@ pub const BLOCK_FORMAT: i64 = 1;
 struct Header {
     n: u32,
     keys: Vec<String>,
-    ts_len: u32,
-    col_lens: Vec<u32>,
 }
 
 /// Packs samples (one host, oldest first).
@@ -38,30 +35,12 @@ pub fn encode(samples: &[RawSample]) -> Result<Vec<u8>, String> {
             cols[col][row] = v;
         }
     }
-    let cfg = ChunkConfig::default();
-    let err = |e: pco::errors::PcoError| e.to_string();
     let ts: Vec<i64> = samples.iter().map(|s| s.ts_ms).collect();
-    let ts = simple_compress(&ts, &cfg).map_err(err)?;
-    let cols: Vec<Vec<u8>> = cols
-        .iter()
-        .map(|c| simple_compress(c, &cfg).map_err(err))
-        .collect::<Result<_, _>>()?;
-    let header = Header {
-        n: n as u32,
-        keys,
-        ts_len: ts.len() as u32,
-        col_lens: cols.iter().map(|c| c.len() as u32).collect(),
-    };
-    let header = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
-    let mut out =
-        Vec::with_capacity(4 + header.len() + ts.len() + cols.iter().map(Vec::len).sum::<usize>());
-    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(&ts);
-    for c in cols {
-        out.extend_from_slice(&c);
+    let mut parts = vec![frame::pack(&ts)?];
+    for c in &cols {
+        parts.push(frame::pack(c)?);
     }
-    Ok(out)
+    frame::frame(&Header { n: n as u32, keys }, &parts)
 }
 
 /// A parsed block; columns are decompressed on demand. Every length is checked, so a corrupt
@@ -74,47 +53,24 @@ pub struct Block<'a> {
 
 impl<'a> Block<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Self, String> {
-        let bad = || "corrupt block".to_string();
-        let hlen = u32::from_le_bytes(
-            data.get(..4)
-                .ok_or_else(bad)?
-                .try_into()
-                .map_err(|_| bad())?,
-        ) as usize;
-        let header: Header = postcard::from_bytes(data.get(4..4 + hlen).ok_or_else(bad)?)
-            .map_err(|e| e.to_string())?;
-        if header.keys.len() != header.col_lens.len() {
-            return Err(bad());
+        let (header, mut parts): (Header, _) = frame::unframe(data)?;
+        if parts.len() != header.keys.len() + 1 {
+            return Err("corrupt block".into());
         }
-        let mut at = 4 + hlen;
-        let mut take = |len: u32| {
-            let part = data.get(at..at + len as usize).ok_or_else(bad);
-            at += len as usize;
-            part
-        };
-        let ts = take(header.ts_len)?;
-        let cols = header
-            .col_lens
-            .iter()
-            .map(|l| take(*l))
-            .collect::<Result<_, _>>()?;
-        Ok(Self { header, ts, cols })
+        let cols = parts.split_off(1);
+        Ok(Self {
+            header,
+            ts: parts[0],
+            cols,
+        })
     }
 
     pub fn times(&self) -> Result<Vec<i64>, String> {
-        let ts: Vec<i64> = simple_decompress(self.ts).map_err(|e| e.to_string())?;
-        if ts.len() != self.header.n as usize {
-            return Err("corrupt block: timestamp count".into());
-        }
-        Ok(ts)
+        frame::unpack(self.ts, self.header.n as usize)
     }
 
     fn column_at(&self, i: usize) -> Result<Vec<f64>, String> {
-        let c: Vec<f64> = simple_decompress(self.cols[i]).map_err(|e| e.to_string())?;
-        if c.len() != self.header.n as usize {
-            return Err("corrupt block: column length".into());
-        }
-        Ok(c)
+        frame::unpack(self.cols[i], self.header.n as usize)
     }
 
     /// One series, as (time, value) where present.

@@ -4,14 +4,17 @@
 mod block;
 mod codec;
 mod flatten;
+mod frame;
 mod lock;
 mod pack;
 mod reader;
+mod rollup;
 mod schema;
 mod writer;
 
 pub use codec::FORMAT;
 pub use pack::BLOCK_SAMPLES;
+pub use rollup::TIERS_MS;
 pub use schema::SCHEMA_VERSION;
 pub use writer::{WriterHandle, WriterStatus, spawn_writer};
 

@@ -1,6 +1,7 @@
 use rusqlite::params;
 
 use super::block::{self, BLOCK_FORMAT};
+use super::rollup::{self, ROLLUP_FORMAT, TIERS_MS};
 use super::{Store, StoreError, codec};
 
 /// Samples per block: an hour at the default 1 s interval.
@@ -66,7 +67,7 @@ impl Store {
             path: path.clone(),
             source: std::io::Error::other(e),
         };
-        let data = block::encode(&samples).map_err(io)?;
+        let data = block::encode(&samples).map_err(&io)?;
         let (first, n) = (
             samples.first().map_or(last, |s| s.ts_ms),
             samples.len() as i64,
@@ -76,6 +77,15 @@ impl Store {
             source,
         };
         let tx = self.conn.transaction().map_err(err)?;
+        for tier in TIERS_MS {
+            let rolled = rollup::encode(&rollup::compute(&samples, tier)).map_err(&io)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO rollups (host_id, tier_ms, start_ms, end_ms, fmt, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![host_id, tier, first, last, ROLLUP_FORMAT, rolled],
+            )
+            .map_err(err)?;
+        }
         if n > 0 {
             tx.execute(
                 "INSERT OR REPLACE INTO blocks (host_id, start_ms, end_ms, n, fmt, data)

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use rusqlite::params;
 
 use super::block::{BLOCK_FORMAT, Block};
+use super::rollup::{self, ROLLUP_FORMAT};
 use super::{Store, StoreError, codec};
 use crate::model::RawSample;
 
@@ -148,6 +149,51 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// One sample per bucket of the tier (`TIERS_MS`) in `[from, to]`: stored rollups, plus
+    /// the head rolled up on the fly. Ready for `derive()`.
+    pub fn rollup_samples(
+        &self,
+        host: &str,
+        tier_ms: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<RawSample>, StoreError> {
+        let Some(id) = self.host_id_of(host)? else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(i64, i64, Vec<u8>)> = self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT start_ms, fmt, data FROM rollups WHERE host_id = ?1 AND tier_ms = ?2
+                 AND end_ms >= ?3 AND start_ms <= ?4 ORDER BY start_ms",
+            )?;
+            st.query_map(params![id, tier_ms, from - tier_ms, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
+        })?;
+        let mut buckets = rollup::Buckets::new();
+        for (start, fmt, data) in rows {
+            let decoded = if fmt == ROLLUP_FORMAT {
+                rollup::decode(&data)
+            } else {
+                Err(format!("unknown rollup format {fmt}"))
+            };
+            match decoded {
+                Ok(b) => rollup::merge(&mut buckets, b),
+                Err(e) => tracing::warn!("skipping unreadable rollup of {host} at {start}: {e}"),
+            }
+        }
+        let head: Vec<RawSample> = self
+            .head(id, from - tier_ms, to)?
+            .into_iter()
+            .filter_map(|(_, fmt, data)| codec::decode(fmt, &data, host).ok())
+            .collect();
+        rollup::merge(&mut buckets, rollup::compute(&head, tier_ms));
+        let lo = from - from.rem_euclid(tier_ms);
+        buckets.retain(|ts, _| (lo..=to).contains(ts));
+        Ok(rollup::to_samples(host, &buckets))
     }
 
     /// A whole block decoded, through the cache.

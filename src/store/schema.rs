@@ -12,7 +12,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
          data BLOB NOT NULL
      );
      CREATE UNIQUE INDEX samples_host_ts ON samples(host_id, ts_ms);",
-    // 2: older samples packed per host into compressed columnar blocks; `samples` is the head.
+    // 2: older samples packed per host into compressed columnar blocks (`samples` is the
+    // head), with rollup tiers computed from each block.
     "CREATE TABLE blocks (
          host_id INTEGER NOT NULL REFERENCES hosts(id),
          start_ms INTEGER NOT NULL,
@@ -22,7 +23,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
          data BLOB NOT NULL,
          PRIMARY KEY (host_id, start_ms)
      );
-     CREATE INDEX blocks_end ON blocks(host_id, end_ms);",
+     CREATE INDEX blocks_end ON blocks(host_id, end_ms);
+     CREATE TABLE rollups (
+         host_id INTEGER NOT NULL REFERENCES hosts(id),
+         tier_ms INTEGER NOT NULL,
+         start_ms INTEGER NOT NULL,
+         end_ms INTEGER NOT NULL,
+         fmt INTEGER NOT NULL,
+         data BLOB NOT NULL,
+         PRIMARY KEY (host_id, tier_ms, start_ms)
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

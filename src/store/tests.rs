@@ -214,3 +214,28 @@ fn version_one_history_is_migrated_and_kept() {
     assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
     assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), [old]);
 }
+
+#[test]
+fn rollup_tiers_cover_blocks_and_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&series_of(250)).unwrap(); // samples at 1 s … 250 s, load = i
+    w.pack(100).unwrap();
+    let per_min = w.rollup_samples("a", 60_000, 0, i64::MAX).unwrap();
+    // Buckets 0 s, 60 s, 120 s, 180 s, 240 s; the one at 60 s spans two blocks.
+    assert_eq!(
+        per_min.iter().map(|s| s.ts_ms).collect::<Vec<_>>(),
+        [0, 60_000, 120_000, 180_000, 240_000]
+    );
+    assert_eq!(per_min[1].load[0], (59..119).sum::<i64>() as f64 / 60.0);
+    assert_eq!(per_min[4].load[0], (239..250).sum::<i64>() as f64 / 11.0);
+    let per_day = w.rollup_samples("a", 86_400_000, 0, i64::MAX).unwrap();
+    assert_eq!(per_day.len(), 1);
+    assert_eq!(per_day[0].load[0], 124.5);
+    let rows: i64 = w
+        .conn
+        .query_row("SELECT COUNT(*) FROM rollups", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2 * TIERS_MS.len() as i64);
+}

@@ -40,7 +40,7 @@ async fn event_loop(
         Source::Live { engine, db } => (Some(engine), db, None),
         Source::Replay(c) => (None, None, Some(*c)),
     };
-    if let Some(c) = &cursor {
+    if let Some(c) = cursor.as_mut() {
         app::show(&mut state, c);
     }
     let mut events = engine.as_mut().and_then(|e| e.events.take());

@@ -24,7 +24,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             } else {
                 format!(" ⏸ {}×", s.speed)
             };
-            format!("{name} {}/{}{play}", p.index + 1, p.len)
+            let window = crate::replay::ZOOMS_MS
+                .get(s.zoom)
+                .map_or(String::new(), |ms| format!(" ⟷ {}", span(*ms)));
+            format!("{name} {}/{}{play}{window}", p.index + 1, p.len)
         }
         (Mode::Paused, None) => "PAUSED".into(),
         (Mode::Replay, None) => "REPLAY".into(),
@@ -61,4 +64,15 @@ pub fn format_time(ts_ms: i64, utc: bool) -> String {
             .map(|d| d.format(FMT).to_string())
     }
     .unwrap_or_else(|| "--".into())
+}
+
+/// 300000 → "5m", 86400000 → "1d".
+fn span(ms: i64) -> String {
+    let s = ms / 1000;
+    match s {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
 }
