@@ -42,11 +42,10 @@ fn set_cpu(c: &mut CpuTicks, field: &str, v: u64) {
 /// Whether a key is a cumulative counter (rates come from it) rather than a gauge.
 pub fn is_counter(key: &str) -> bool {
     let mut parts = key.split(SEP);
-    match (parts.next(), parts.next()) {
-        (Some("cpu" | "core" | "disk" | "net"), _) => true,
-        (Some("proc"), Some("cpu")) => true,
-        _ => false,
-    }
+    matches!(
+        (parts.next(), parts.next()),
+        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu"))
+    )
 }
 
 /// Every value of the sample with its key (time and host are not included).
