@@ -62,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         db.display()
     );
     rt.block_on(async {
-        let writer = spawn_writer(store, cfg.store.flush_interval.0);
+        let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
         let engine = Engine::spawn(Box::new(collector), interval, Some(writer), !cli.headless);
         if cli.headless {
             wait_for_stop().await?;

@@ -41,6 +41,12 @@ pub struct UiConfig {
 pub struct StoreConfig {
     /// How often recorded samples are committed to disk.
     pub flush_interval: Dur,
+    /// How long full-resolution samples are kept.
+    pub raw_retention: Dur,
+    /// How long the 1m/5m/1h/1d rollups are kept.
+    pub rollup_retention: Dur,
+    /// Cap on the history file in MB (the oldest raw data goes first); 0: no cap.
+    pub max_size_mb: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -75,6 +81,9 @@ impl Default for StoreConfig {
     fn default() -> Self {
         Self {
             flush_interval: Dur(Duration::from_secs(1)),
+            raw_retention: Dur(Duration::from_secs(7 * 86_400)),
+            rollup_retention: Dur(Duration::from_secs(365 * 86_400)),
+            max_size_mb: 0,
         }
     }
 }
@@ -124,10 +133,27 @@ impl Config {
         if !(0.1..=60.0).contains(&secs(&self.store.flush_interval)) {
             return bad("flush_interval", "must be between 100ms and 1m");
         }
+        if secs(&self.store.raw_retention) < 3600.0 {
+            return bad("raw_retention", "must be at least 1h");
+        }
+        if self.store.rollup_retention.0 < self.store.raw_retention.0 {
+            return bad("rollup_retention", "must be at least raw_retention");
+        }
         if !(1..=1000).contains(&self.collect.top_processes) {
             return bad("top_processes", "must be between 1 and 1000");
         }
         Ok(())
+    }
+
+    /// Retention settings for the store.
+    pub fn retention(&self) -> crate::store::Retention {
+        let ms = |d: &Dur| i64::try_from(d.0.as_millis()).unwrap_or(i64::MAX);
+        crate::store::Retention {
+            raw_ms: ms(&self.store.raw_retention),
+            rollup_ms: ms(&self.store.rollup_retention),
+            max_bytes: (self.store.max_size_mb > 0)
+                .then(|| self.store.max_size_mb.saturating_mul(1 << 20)),
+        }
     }
 
     /// The history file to use: `--db`, then the config's `db`, then the XDG default.

@@ -81,3 +81,19 @@ fn db_path_precedence() {
     assert_eq!(c.db_path(None), PathBuf::from("/x/y.db"));
     assert_eq!(c.db_path(Some(Path::new("/z.db"))), PathBuf::from("/z.db"));
 }
+
+#[test]
+fn retention_must_be_consistent() {
+    let e = err("[store]\nraw_retention = \"30d\"\nrollup_retention = \"7d\"\n");
+    assert!(
+        e.contains("line 3")
+            && e.contains("key `rollup_retention`")
+            && e.contains("at least raw_retention"),
+        "{e}"
+    );
+    let r = Config::parse("[store]\nmax_size_mb = 2\n", Path::new("x"))
+        .unwrap()
+        .retention();
+    assert_eq!(r.max_bytes, Some(2 << 20));
+    assert_eq!(r.raw_ms, 7 * 86_400_000);
+}

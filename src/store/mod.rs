@@ -8,12 +8,14 @@ mod frame;
 mod lock;
 mod pack;
 mod reader;
+mod retention;
 mod rollup;
 mod schema;
 mod writer;
 
 pub use codec::FORMAT;
 pub use pack::BLOCK_SAMPLES;
+pub use retention::Retention;
 pub use rollup::TIERS_MS;
 pub use schema::SCHEMA_VERSION;
 pub use writer::{WriterHandle, WriterStatus, spawn_writer};
@@ -73,6 +75,7 @@ impl Store {
         }
         let lock = lock::WriterLock::acquire(path)?;
         let mut store = Self::connect(path, OpenFlags::default(), Some(lock))?;
+        store.incremental_vacuum_on()?;
         store.sql(|c| c.pragma_update(None, "journal_mode", "WAL"))?;
         store.sql(|c| c.pragma_update(None, "synchronous", "NORMAL"))?;
         schema::migrate(&mut store)?;
@@ -118,6 +121,26 @@ impl Store {
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
         Ok(store)
+    }
+
+    /// Retention frees pages with `PRAGMA incremental_vacuum`, which needs auto_vacuum set
+    /// to INCREMENTAL: free on a new file, one VACUUM for a file made without it.
+    fn incremental_vacuum_on(&self) -> Result<(), StoreError> {
+        const INCREMENTAL: i64 = 2;
+        let mode: i64 = self.sql(|c| c.query_row("PRAGMA auto_vacuum", [], |r| r.get(0)))?;
+        if mode != INCREMENTAL {
+            let tables: i64 =
+                self.sql(|c| c.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0)))?;
+            self.sql(|c| c.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;"))?;
+            if tables > 0 {
+                tracing::info!(
+                    "converting {} for incremental vacuum (once)",
+                    self.path.display()
+                );
+                self.sql(|c| c.execute_batch("VACUUM;"))?;
+            }
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -121,9 +121,11 @@ fn writer_thread_flushes_on_finish() {
     let w = spawn_writer(
         Store::open_writer(&path).unwrap(),
         std::time::Duration::from_secs(3600),
+        crate::config::Config::default().retention(),
     );
+    let now = chrono::Utc::now().timestamp_millis();
     for i in 0..10 {
-        w.send(sample("a", i));
+        w.send(sample("a", now + i));
     }
     let status = w.status.clone();
     w.finish();
@@ -238,4 +240,71 @@ fn rollup_tiers_cover_blocks_and_head() {
         .query_row("SELECT COUNT(*) FROM rollups", [], |r| r.get(0))
         .unwrap();
     assert_eq!(rows, 2 * TIERS_MS.len() as i64);
+}
+
+#[test]
+fn retention_deletes_old_raw_and_rollups_and_shrinks_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&series_of(3000)).unwrap(); // 1 s … 3000 s
+    w.pack(500).unwrap();
+    let keep = |raw_ms, rollup_ms, max_bytes| Retention {
+        raw_ms,
+        rollup_ms,
+        max_bytes,
+    };
+    // "Now" is 3000 s; raw kept 1000 s, rollups 2000 s.
+    w.enforce(3_000_000, keep(1_000_000, 2_000_000, None))
+        .unwrap();
+    let t = w.sample_times("a", 0, i64::MAX).unwrap();
+    assert!(
+        t[0] >= 1_500_000 && t[0] <= 2_001_000,
+        "oldest raw {}",
+        t[0]
+    );
+    let rolled = w.rollup_samples("a", 60_000, 0, i64::MAX).unwrap();
+    // Rollups go block by block: the one ending at 1000 s is kept whole.
+    assert!(
+        rolled[0].ts_ms >= 480_000 && rolled[0].ts_ms < t[0],
+        "oldest rollup {}",
+        rolled[0].ts_ms
+    );
+    let free: i64 = w
+        .conn
+        .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(free, 0, "freed pages went back to the file system");
+}
+
+#[test]
+fn size_cap_drops_the_oldest_raw_data_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&series_of(3000)).unwrap();
+    w.pack(500).unwrap();
+    let used = w.used_bytes().unwrap();
+    let forever = i64::MAX / 4;
+    let cap = |max| Retention {
+        raw_ms: forever,
+        rollup_ms: forever,
+        max_bytes: Some(max),
+    };
+    w.enforce(3_000_000, cap(used - 1)).unwrap();
+    assert!(w.used_bytes().unwrap() < used);
+    let t = w.sample_times("a", 0, i64::MAX).unwrap();
+    assert!(
+        t[0] > 1_000 && *t.last().unwrap() == 3_000_000,
+        "newest kept, oldest gone: {}",
+        t[0]
+    );
+    // A cap below what rollups alone need: every raw sample goes, the rollups stay.
+    w.enforce(3_000_000, cap(1)).unwrap();
+    assert!(w.sample_times("a", 0, i64::MAX).unwrap().is_empty());
+    // Rollups of the dropped raw data remain.
+    assert_eq!(
+        w.rollup_samples("a", 60_000, 0, i64::MAX).unwrap()[0].ts_ms,
+        0
+    );
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 
-use super::{BLOCK_SAMPLES, Store, StoreError, codec};
+use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -70,14 +70,18 @@ impl Drop for WriterHandle {
     }
 }
 
-/// Starts the thread that owns the store and commits a batch every `flush`.
-pub fn spawn_writer(store: Store, flush: Duration) -> WriterHandle {
+/// Time between two retention passes.
+const RETENTION_EVERY: Duration = Duration::from_secs(600);
+
+/// Starts the thread that owns the store: it commits a batch every `flush`, packs blocks and
+/// enforces `retention` (at start, then every ten minutes).
+pub fn spawn_writer(store: Store, flush: Duration, retention: Retention) -> WriterHandle {
     let (tx, rx) = sync_channel(CHANNEL);
     let status = Arc::new(WriterStatus::default());
     let st = status.clone();
     let thread = std::thread::Builder::new()
         .name("montui-store".into())
-        .spawn(move || run(store, rx, flush, &st))
+        .spawn(move || run(store, rx, flush, retention, &st))
         .ok();
     WriterHandle {
         tx: Some(tx),
@@ -89,8 +93,15 @@ pub fn spawn_writer(store: Store, flush: Duration) -> WriterHandle {
 /// Samples written between two looks at whether a block is due.
 const PACK_CHECK: u64 = 60;
 
-fn run(mut store: Store, rx: Receiver<RawSample>, flush: Duration, status: &WriterStatus) {
+fn run(
+    mut store: Store,
+    rx: Receiver<RawSample>,
+    flush: Duration,
+    retention: Retention,
+    status: &WriterStatus,
+) {
     let mut batch: Vec<RawSample> = Vec::new();
+    let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
     loop {
@@ -110,6 +121,15 @@ fn run(mut store: Store, rx: Receiver<RawSample>, flush: Duration, status: &Writ
             since_pack = 0;
             if let Err(e) = store.pack(BLOCK_SAMPLES) {
                 tracing::warn!("packing history into blocks: {e}");
+            }
+        }
+        if Instant::now() >= next_retention && batch.is_empty() {
+            next_retention = Instant::now() + RETENTION_EVERY;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            if let Err(e) = store.enforce(now, retention) {
+                tracing::warn!("applying retention: {e}");
             }
         }
         if closed {
