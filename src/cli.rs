@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Dur;
 
@@ -9,10 +9,10 @@ use crate::config::Dur;
 #[command(name = "montui", version, about)]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/montui/config.toml]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
     /// History file [default: $XDG_DATA_HOME/montui/history.db]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub db: Option<PathBuf>,
     /// Time between samples, e.g. 2s or 500ms [default: 1s, or the config's `interval`]
     #[arg(long, value_name = "DURATION")]
@@ -35,4 +35,37 @@ pub struct Cli {
     /// Check the config file and exit.
     #[arg(long)]
     pub check_config: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write recorded history (derived metrics) to stdout.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Start: "2h ago", "2026-11-22 10:00", "14:00".
+    #[arg(long, value_name = "TIME", default_value = "1h ago")]
+    pub from: String,
+    /// End.
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub to: String,
+    /// Only this recorded host [default: all].
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+    /// Only this metric (e.g. cpu_busy_percent), or a prefix ending in `*` (e.g. 'disk_*').
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Openmetrics,
 }

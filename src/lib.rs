@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod logging;
 pub mod model;
 pub mod replay;

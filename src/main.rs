@@ -4,14 +4,14 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use montui::app::{Mode, Recording, State};
-use montui::cli::Cli;
+use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
 use montui::collect::LocalCollector;
 use montui::config::Config;
 use montui::engine::Engine;
 use montui::replay::ReplayCursor;
 use montui::store::{Store, spawn_writer};
 use montui::timeparse::parse_time;
-use montui::{logging, ui};
+use montui::{export, logging, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,6 +39,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let db = cfg.db_path(cli.db.as_deref());
+    if let Some(Command::Export(args)) = &cli.command {
+        return export(args, &db);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(4)
@@ -110,6 +113,34 @@ async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result
         cfg.ui.frame_interval.0,
     )
     .await
+}
+
+fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let when = |s: &str, flag: &str| parse_time(s, now).map_err(|e| anyhow::anyhow!("{flag}: {e}"));
+    let query = export::Query {
+        from: when(&args.from, "--from")?,
+        to: when(&args.to, "--to")?,
+        host: args.host.clone(),
+        metric: args.metric.clone(),
+    };
+    let format = match args.format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Openmetrics => export::Format::OpenMetrics,
+    };
+    let store = Store::open_reader(db)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = export::export(&store, &query, format, &mut out).and_then(|n| {
+        std::io::Write::flush(&mut out)?;
+        Ok(n)
+    });
+    match written {
+        Ok(_) => Ok(()),
+        // `montui export | head` is not an error.
+        Err(export::ExportError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn wait_for_stop() -> anyhow::Result<()> {

@@ -137,6 +137,37 @@ fn headless_records_then_replay_steps_and_jumps() {
     // Sampling starts at once and the last batch is flushed on SIGTERM.
     assert!(times.len() >= 5, "{} samples in 5 s", times.len());
 
+    // The same recording exported, as a Prometheus scrape would read it.
+    let om = Command::new(BIN)
+        .args([
+            "export",
+            "--format",
+            "openmetrics",
+            "--from",
+            "1h ago",
+            "--db",
+        ])
+        .arg(&db)
+        .envs(env(dir.path()))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&om.stdout);
+    assert!(
+        om.status.success(),
+        "{}",
+        String::from_utf8_lossy(&om.stderr)
+    );
+    assert!(
+        text.ends_with("# EOF\n") && text.contains("montui_cpu_busy_percent{host="),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .filter(|l| l.starts_with("montui_load1{"))
+            .count()
+            >= times.len() - 1
+    );
+
     let t = start(
         &tmux,
         dir.path(),

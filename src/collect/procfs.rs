@@ -66,7 +66,9 @@ pub fn meminfo(text: &[u8]) -> Result<MemRaw, CollectError> {
 /// `/proc/loadavg`.
 pub fn loadavg(text: &[u8]) -> Result<[f64; 3], CollectError> {
     let l = LoadAverage::from_read(text).map_err(parse_err("/proc/loadavg"))?;
-    Ok([l.one as f64, l.five as f64, l.fifteen as f64])
+    // The kernel prints two decimals; the parser's f32 would add noise digits.
+    let exact = |v: f32| (v as f64 * 100.0).round() / 100.0;
+    Ok([exact(l.one), exact(l.five), exact(l.fifteen)])
 }
 
 /// `/proc/diskstats`, whole disks only: partitions, loop and ram devices are left out.
@@ -158,6 +160,14 @@ mod tests {
         let kthread = b"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 17 0 0 0 0 0 0\n";
         assert_eq!(proc_stat(kthread, 100, 4096).unwrap(), None);
         assert!(proc_stat(b"garbage", 100, 4096).is_err());
+    }
+
+    #[test]
+    fn load_keeps_the_kernels_two_decimals() {
+        assert_eq!(
+            loadavg(b"1.45 0.33 0.07 1/120 4242\n").unwrap(),
+            [1.45, 0.33, 0.07]
+        );
     }
 
     #[test]

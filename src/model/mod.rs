@@ -2,9 +2,11 @@
 //! Pure code: no I/O, no clock, no terminal.
 
 mod derive;
+mod metrics;
 mod raw;
 mod snapshot;
 
 pub use derive::{counter_delta, derive};
+pub use metrics::{FAMILIES, Metric, metrics};
 pub use raw::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 pub use snapshot::{CpuPct, DiskRate, FsRow, Mem, NetRate, ProcRow, Snapshot};

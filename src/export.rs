@@ -1,0 +1,198 @@
+//! `montui export`: recorded history as CSV, JSON lines or OpenMetrics text, the derived
+//! metrics of `model::metrics` (the figures the UI shows). No terminal code here.
+
+use std::io::Write;
+
+use chrono::{TimeZone, Utc};
+
+use crate::model::{FAMILIES, Metric, RawSample, Snapshot, derive, metrics};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    OpenMetrics,
+}
+
+pub struct Query {
+    pub from: i64,
+    pub to: i64,
+    pub host: Option<String>,
+    /// A metric name (`cpu_busy_percent` or `montui_cpu_busy_percent`), or a prefix ending in `*`.
+    pub metric: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("{0}")]
+    Query(String),
+}
+
+/// Samples are read an hour at a time, so a week's export never sits in memory.
+const WINDOW_MS: i64 = 3_600_000;
+/// How far before `from` the previous sample (for the first rates) is looked for.
+const LOOK_BACK_MS: i64 = 60_000;
+
+/// Writes the export; returns the number of values written.
+pub fn export(
+    store: &Store,
+    q: &Query,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
+    let hosts: Vec<String> = match &q.host {
+        Some(h) if store.hosts()?.contains(h) => vec![h.clone()],
+        Some(h) => return Err(ExportError::Query(format!("no host `{h}` in this history"))),
+        None => store.hosts()?,
+    };
+    let wanted = |m: &Metric| match q
+        .metric
+        .as_deref()
+        .map(|m| m.strip_prefix("montui_").unwrap_or(m))
+    {
+        None => true,
+        Some(p) if p.ends_with('*') => m.name.starts_with(p.trim_end_matches('*')),
+        Some(p) => m.name == p,
+    };
+    let mut n = 0;
+    match format {
+        Format::Csv | Format::Json => {
+            if format == Format::Csv {
+                writeln!(out, "time,host,metric,labels,value")?;
+            }
+            for host in &hosts {
+                each_snapshot(store, host, q.from, q.to, |s| {
+                    for m in metrics(s).into_iter().filter(&wanted) {
+                        n += 1;
+                        if format == Format::Csv {
+                            csv_row(out, s, &m)?;
+                        } else {
+                            json_row(out, s, &m)?;
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        Format::OpenMetrics => {
+            // A family's samples must be contiguous: one pass over the range per family.
+            for (family, help) in FAMILIES {
+                let mut header = false;
+                for host in &hosts {
+                    each_snapshot(store, host, q.from, q.to, |s| {
+                        for m in metrics(s)
+                            .into_iter()
+                            .filter(|m| m.name == *family && wanted(m))
+                        {
+                            if !header {
+                                writeln!(
+                                    out,
+                                    "# TYPE montui_{family} gauge\n# HELP montui_{family} {help}"
+                                )?;
+                                header = true;
+                            }
+                            n += 1;
+                            om_row(out, s, &m)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+            }
+            writeln!(out, "# EOF")?;
+        }
+    }
+    Ok(n)
+}
+
+/// Calls `f` with each derived snapshot of `host` in `[from, to]`, oldest first.
+fn each_snapshot(
+    store: &Store,
+    host: &str,
+    from: i64,
+    to: i64,
+    mut f: impl FnMut(&Snapshot) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    let mut prev: Option<RawSample> = store
+        .samples(host, from.saturating_sub(LOOK_BACK_MS), from - 1)?
+        .pop();
+    let mut start = from;
+    while start <= to {
+        let end = start.saturating_add(WINDOW_MS - 1).min(to);
+        for s in store.samples(host, start, end)? {
+            f(&derive(&s, prev.as_ref()))?;
+            prev = Some(s);
+        }
+        if end == i64::MAX {
+            break;
+        }
+        start = end + 1;
+    }
+    Ok(())
+}
+
+fn iso(ts_ms: i64) -> String {
+    Utc.timestamp_millis_opt(ts_ms).single().map_or_else(
+        || ts_ms.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+    )
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<()> {
+    let labels: Vec<String> = m.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    writeln!(
+        out,
+        "{},{},{},{},{}",
+        iso(s.ts_ms),
+        csv_field(&s.host),
+        m.name,
+        csv_field(&labels.join(";")),
+        m.value
+    )
+}
+
+fn json_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<()> {
+    let labels: serde_json::Map<String, serde_json::Value> = m
+        .labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone().into()))
+        .collect();
+    let row = serde_json::json!({
+        "time": iso(s.ts_ms),
+        "host": s.host,
+        "metric": m.name,
+        "labels": labels,
+        "value": m.value,
+    });
+    writeln!(out, "{row}")
+}
+
+fn om_escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn om_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<()> {
+    let mut labels = format!("host=\"{}\"", om_escape(&s.host));
+    for (k, v) in &m.labels {
+        labels.push_str(&format!(",{k}=\"{}\"", om_escape(v)));
+    }
+    let secs = s.ts_ms as f64 / 1000.0;
+    writeln!(out, "montui_{}{{{labels}}} {} {secs:.3}", m.name, m.value)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+use super::*;
+use crate::model::{CpuTicks, FsUsage};
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let samples: Vec<RawSample> = (0..5)
+        .map(|i| RawSample {
+            host: "web\"1".into(),
+            ts_ms: 1_000 * (i + 1),
+            cpu_total: CpuTicks {
+                user: 10 * i as u64,
+                idle: 90 * i as u64,
+                ..Default::default()
+            },
+            load: [0.5, 0.25, 0.125],
+            fs: vec![FsUsage {
+                mount: "/mnt/a,b".into(),
+                total: 100,
+                available: 40,
+            }],
+            ..Default::default()
+        })
+        .collect();
+    w.insert(&samples).unwrap();
+    (dir, w)
+}
+
+fn run(store: &Store, metric: Option<&str>, format: Format) -> String {
+    let q = Query {
+        from: 2_000,
+        to: 4_000,
+        host: None,
+        metric: metric.map(Into::into),
+    };
+    let mut out = Vec::new();
+    export(store, &q, format, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn csv_quotes_and_rates_from_the_sample_before_the_range() {
+    let (_d, s) = store();
+    let out = run(&s, Some("cpu_busy*"), Format::Csv);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "time,host,metric,labels,value");
+    // 2 s, 3 s, 4 s: the first has its rate from the sample at 1 s.
+    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(
+        lines[1],
+        "1970-01-01T00:00:02.000Z,\"web\"\"1\",cpu_busy_percent,,10"
+    );
+    let fs = run(&s, Some("filesystem_used_bytes"), Format::Csv);
+    assert!(fs.contains(",\"mount=/mnt/a,b\",60"), "{fs}");
+}
+
+#[test]
+fn json_lines() {
+    let (_d, s) = store();
+    let out = run(&s, Some("montui_load1"), Format::Json);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["metric"], "load1");
+    assert_eq!(rows[0]["value"], 0.5);
+    assert_eq!(rows[2]["time"], "1970-01-01T00:00:04.000Z");
+}
+
+#[test]
+fn openmetrics_families_are_contiguous_and_end_with_eof() {
+    let (_d, s) = store();
+    let out = run(&s, None, Format::OpenMetrics);
+    assert!(out.ends_with("# EOF\n"));
+    assert!(out.contains("# TYPE montui_load1 gauge"));
+    assert!(out.contains("montui_load1{host=\"web\\\"1\"} 0.5 2.000"));
+    assert!(
+        out.contains("montui_filesystem_used_bytes{host=\"web\\\"1\",mount=\"/mnt/a,b\"} 60 4.000")
+    );
+    // Each family's samples follow its TYPE line without another family in between.
+    let mut seen = Vec::new();
+    for l in out.lines().filter(|l| !l.starts_with('#')) {
+        let fam = l.split('{').next().unwrap();
+        if seen.last() != Some(&fam.to_string()) {
+            assert!(!seen.contains(&fam.to_string()), "{fam} interleaved");
+            seen.push(fam.to_string());
+        }
+    }
+}
+
+#[test]
+fn unknown_host_is_a_clear_error() {
+    let (_d, s) = store();
+    let q = Query {
+        from: 0,
+        to: 1,
+        host: Some("nope".into()),
+        metric: None,
+    };
+    let e = export(&s, &q, Format::Csv, &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("no host `nope`"));
+}

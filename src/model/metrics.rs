@@ -1,0 +1,155 @@
+//! Derived figures as named metrics with labels, Prometheus style: what export writes and
+//! what rules will read. One list, so names never drift between them.
+
+use super::snapshot::Snapshot;
+
+/// Every metric family: name (without the `montui_` prefix montui adds on export), help.
+pub const FAMILIES: &[(&str, &str)] = &[
+    ("cpu_busy_percent", "CPU busy, percent of all CPUs"),
+    ("cpu_user_percent", "CPU in user mode, percent of all CPUs"),
+    (
+        "cpu_system_percent",
+        "CPU in kernel mode, percent of all CPUs",
+    ),
+    (
+        "cpu_iowait_percent",
+        "CPU idle waiting for I/O, percent of all CPUs",
+    ),
+    ("core_busy_percent", "busy percent of one logical CPU"),
+    ("memory_used_bytes", "memory in use (total less available)"),
+    ("memory_total_bytes", "installed memory"),
+    ("swap_used_bytes", "swap in use"),
+    ("swap_total_bytes", "swap size"),
+    ("load1", "1-minute load average"),
+    ("load5", "5-minute load average"),
+    ("load15", "15-minute load average"),
+    (
+        "filesystem_used_bytes",
+        "space used on a mounted file system",
+    ),
+    ("filesystem_size_bytes", "size of a mounted file system"),
+    (
+        "disk_read_bytes_per_second",
+        "bytes read from a disk per second",
+    ),
+    (
+        "disk_written_bytes_per_second",
+        "bytes written to a disk per second",
+    ),
+    (
+        "network_receive_bytes_per_second",
+        "bytes received on an interface per second",
+    ),
+    (
+        "network_transmit_bytes_per_second",
+        "bytes sent on an interface per second",
+    ),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub name: &'static str,
+    pub labels: Vec<(&'static str, String)>,
+    pub value: f64,
+}
+
+/// The snapshot's metrics; unknown rates are left out, not written as zero.
+pub fn metrics(s: &Snapshot) -> Vec<Metric> {
+    let mut out = Vec::new();
+    let mut put = |name: &'static str, labels: Vec<(&'static str, String)>, value: Option<f64>| {
+        if let Some(value) = value {
+            out.push(Metric {
+                name,
+                labels,
+                value,
+            });
+        }
+    };
+    if let Some(c) = s.cpu {
+        put("cpu_busy_percent", vec![], Some(c.busy()));
+        put("cpu_user_percent", vec![], Some(c.user));
+        put("cpu_system_percent", vec![], Some(c.system));
+        put("cpu_iowait_percent", vec![], Some(c.iowait));
+    }
+    for (i, v) in s.cores.iter().enumerate() {
+        put("core_busy_percent", vec![("core", i.to_string())], *v);
+    }
+    let m = s.mem;
+    put("memory_used_bytes", vec![], Some(m.used as f64));
+    put("memory_total_bytes", vec![], Some(m.total as f64));
+    put("swap_used_bytes", vec![], Some(m.swap_used as f64));
+    put("swap_total_bytes", vec![], Some(m.swap_total as f64));
+    for (name, v) in ["load1", "load5", "load15"].into_iter().zip(s.load) {
+        put(name, vec![], Some(v));
+    }
+    for f in &s.fs {
+        put(
+            "filesystem_used_bytes",
+            vec![("mount", f.mount.clone())],
+            Some(f.used as f64),
+        );
+        put(
+            "filesystem_size_bytes",
+            vec![("mount", f.mount.clone())],
+            Some(f.total as f64),
+        );
+    }
+    for d in &s.disks {
+        put(
+            "disk_read_bytes_per_second",
+            vec![("disk", d.name.clone())],
+            d.read,
+        );
+        put(
+            "disk_written_bytes_per_second",
+            vec![("disk", d.name.clone())],
+            d.write,
+        );
+    }
+    for n in &s.nets {
+        put(
+            "network_receive_bytes_per_second",
+            vec![("interface", n.name.clone())],
+            n.rx,
+        );
+        put(
+            "network_transmit_bytes_per_second",
+            vec![("interface", n.name.clone())],
+            n.tx,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_a_family() {
+        let s = Snapshot {
+            cpu: Some(Default::default()),
+            cores: vec![Some(1.0)],
+            fs: vec![Default::default()],
+            disks: vec![super::super::DiskRate {
+                read: Some(1.0),
+                write: Some(2.0),
+                ..Default::default()
+            }],
+            nets: vec![super::super::NetRate {
+                rx: Some(1.0),
+                tx: None,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let m = metrics(&s);
+        assert!(m.iter().all(|x| FAMILIES.iter().any(|(f, _)| *f == x.name)));
+        // The unknown tx rate is left out.
+        assert!(
+            !m.iter()
+                .any(|x| x.name == "network_transmit_bytes_per_second")
+        );
+        assert_eq!(m.len(), FAMILIES.len() - 1);
+    }
+}
