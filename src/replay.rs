@@ -135,6 +135,34 @@ impl ReplayCursor {
         Ok(n)
     }
 
+    /// Moves to the first sample after the next (or previous) gap in the recording — where
+    /// montui or the host restarted or was stopped. False when there is none that way.
+    pub fn seek_gap(&mut self, forward: bool) -> bool {
+        let limit = self.gap_threshold();
+        let is_gap = |i: usize| i > 0 && self.times[i] - self.times[i - 1] > limit;
+        let found = if forward {
+            (self.pos + 1..self.times.len()).find(|i| is_gap(*i))
+        } else {
+            (1..self.pos).rev().find(|i| is_gap(*i))
+        };
+        if let Some(i) = found {
+            self.pos = i;
+        }
+        found.is_some()
+    }
+
+    /// A step between samples longer than 2.5 times the usual one counts as a gap.
+    fn gap_threshold(&self) -> i64 {
+        let mut steps: Vec<i64> = self
+            .times
+            .windows(2)
+            .take(1000)
+            .map(|w| w[1] - w[0])
+            .collect();
+        steps.sort_unstable();
+        steps.get(steps.len() / 2).map_or(i64::MAX, |m| m * 5 / 2)
+    }
+
     /// Sets the chart window (`None`: one column per sample).
     pub fn set_zoom(&mut self, window_ms: Option<i64>) {
         self.zoom = window_ms;
@@ -234,6 +262,34 @@ mod tests {
         assert_eq!(c.ts(), 4_000);
         c.seek_time(0);
         assert_eq!(c.ts(), 1_000);
+    }
+
+    #[test]
+    fn gaps_are_found_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.db");
+        let mut w = Store::open_writer(&path).unwrap();
+        // Samples every second with a stop between 10 s and 60 s and another after 70 s.
+        let ts = (1..=10).chain(60..=70).chain(100..=105);
+        let samples: Vec<RawSample> = ts
+            .map(|t| RawSample {
+                host: "h".into(),
+                ts_ms: t * 1000,
+                ..Default::default()
+            })
+            .collect();
+        w.insert(&samples).unwrap();
+        let mut c =
+            ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
+        assert!(c.seek_gap(true));
+        assert_eq!(c.ts(), 60_000);
+        assert!(c.seek_gap(true));
+        assert_eq!(c.ts(), 100_000);
+        assert!(!c.seek_gap(true));
+        assert!(c.seek_gap(false));
+        assert_eq!(c.ts(), 60_000);
+        assert!(!c.seek_gap(false));
+        assert_eq!(c.ts(), 60_000);
     }
 
     #[test]

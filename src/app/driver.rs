@@ -11,6 +11,13 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::First => cursor.seek_first(),
         Request::Last => cursor.seek_last(),
         Request::Zoom => {}
+        Request::Marker(forward) => {
+            if !cursor.seek_gap(forward) {
+                let way = if forward { "after" } else { "before" };
+                state.message = Some(format!("no gap or restart {way} this sample"));
+                return;
+            }
+        }
         Request::Jump { text, back } => match parse_jump(&text, cursor.ts(), now_ms, back) {
             Ok(ts) => cursor.seek_time(ts),
             Err(e) => {

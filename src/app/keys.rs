@@ -67,6 +67,8 @@ pub enum Action {
     Last,
     ZoomOut,
     ZoomIn,
+    NextMarker,
+    PrevMarker,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -149,6 +151,18 @@ pub static BINDINGS: &[Binding] = &[
     b(&[Char('-')], Action::Slower, History, "play slower"),
     b(&[Char('g'), Home], Action::First, History, "first sample"),
     b(&[Char('G'), End], Action::Last, History, "last sample"),
+    b(
+        &[Char('n')],
+        Action::NextMarker,
+        History,
+        "next gap or restart",
+    ),
+    b(
+        &[Char('N')],
+        Action::PrevMarker,
+        History,
+        "previous gap or restart",
+    ),
     b(
         &[Char('z'), Char('<')],
         Action::ZoomOut,

@@ -11,6 +11,8 @@ pub enum Request {
     Last,
     /// The chart window changed (`State::zoom`).
     Zoom,
+    /// To the next (true) or previous marker: a gap or restart in the recording.
+    Marker(bool),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -51,6 +53,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         Action::StepForward => return Some(Request::Step(1)),
         Action::StepBack => return Some(Request::Step(-1)),
         Action::First => return Some(Request::First),
+        Action::NextMarker => return Some(Request::Marker(true)),
+        Action::PrevMarker => return Some(Request::Marker(false)),
         Action::Last => return Some(Request::Last),
         Action::JumpForward | Action::JumpBack => {
             let kind = if action == Action::JumpBack {
