@@ -191,10 +191,7 @@ impl ReplayCursor {
             let picked: Vec<RawSample> = raw.iter().rev().step_by(stride).rev().cloned().collect();
             return Ok(derive_all(&picked, false));
         }
-        let tier = TIERS_MS
-            .into_iter()
-            .find(|t| span / t <= columns as i64)
-            .unwrap_or(TIERS_MS[TIERS_MS.len() - 1]);
+        let tier = tier_for(span, columns);
         let buckets = self.store.rollup_samples(&self.host, tier, from, now)?;
         let mut snaps = derive_all(&buckets, false);
         // The last column is the current sample itself, at full resolution.
@@ -204,6 +201,14 @@ impl ReplayCursor {
         snaps.extend(derive_all(&current, current.len() > 1).into_iter().last());
         Ok(snaps)
     }
+}
+
+/// The rollup tier for a chart of `columns` over `span_ms`: the finest whose buckets fit.
+pub fn tier_for(span_ms: i64, columns: usize) -> i64 {
+    TIERS_MS
+        .into_iter()
+        .find(|t| span_ms / t <= columns as i64)
+        .unwrap_or(TIERS_MS[TIERS_MS.len() - 1])
 }
 
 /// Derives each sample against its predecessor; with `skip_first`, the first only serves as

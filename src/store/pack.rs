@@ -77,8 +77,15 @@ impl Store {
             source,
         };
         let tx = self.conn.transaction().map_err(err)?;
+        // The finest tier from the samples, the others from it.
+        let finest = rollup::compute(&samples, TIERS_MS[0]);
         for tier in TIERS_MS {
-            let rolled = rollup::encode(&rollup::compute(&samples, tier)).map_err(&io)?;
+            let buckets = if tier == TIERS_MS[0] {
+                finest.clone()
+            } else {
+                rollup::coarsen(&finest, tier)
+            };
+            let rolled = rollup::encode(&buckets).map_err(&io)?;
             tx.execute(
                 "INSERT OR REPLACE INTO rollups (host_id, tier_ms, start_ms, end_ms, fmt, data)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -168,9 +168,10 @@ impl Store {
                 "SELECT start_ms, fmt, data FROM rollups WHERE host_id = ?1 AND tier_ms = ?2
                  AND end_ms >= ?3 AND start_ms <= ?4 ORDER BY start_ms",
             )?;
-            st.query_map(params![id, tier_ms, from - tier_ms, to], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
+            st.query_map(
+                params![id, tier_ms, from.saturating_sub(tier_ms), to],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?
             .collect()
         })?;
         let mut buckets = rollup::Buckets::new();
@@ -186,12 +187,12 @@ impl Store {
             }
         }
         let head: Vec<RawSample> = self
-            .head(id, from - tier_ms, to)?
+            .head(id, from.saturating_sub(tier_ms), to)?
             .into_iter()
             .filter_map(|(_, fmt, data)| codec::decode(fmt, &data, host).ok())
             .collect();
         rollup::merge(&mut buckets, rollup::compute(&head, tier_ms));
-        let lo = from - from.rem_euclid(tier_ms);
+        let lo = from.saturating_sub(from.rem_euclid(tier_ms));
         buckets.retain(|ts, _| (lo..=to).contains(ts));
         Ok(rollup::to_samples(host, &buckets))
     }

@@ -82,26 +82,33 @@ struct Header {
     keys: Vec<String>,
 }
 
-/// Columns: bucket starts, then per key min, max, sum, count, last (NaN where absent).
+/// Coarser buckets made from finer ones (exact: the aggregates merge).
+pub fn coarsen(fine: &Buckets, tier_ms: i64) -> Buckets {
+    let mut out = Buckets::new();
+    for (ts, aggs) in fine {
+        let b = out.entry(ts - ts.rem_euclid(tier_ms)).or_default();
+        for (k, a) in aggs {
+            b.entry(k.clone()).and_modify(|x| x.merge(a)).or_insert(*a);
+        }
+    }
+    out
+}
+
+/// Columns: bucket starts, then min, max, sum, count and last, each one column over all keys
+/// (key-major, NaN where a key is absent): few columns, so pco's per-column cost stays small.
 pub fn encode(b: &Buckets) -> Result<Vec<u8>, String> {
     let mut keys: Vec<String> = b.values().flat_map(|m| m.keys().cloned()).collect();
     keys.sort();
     keys.dedup();
     let ts: Vec<i64> = b.keys().copied().collect();
     let mut parts = vec![frame::pack(&ts)?];
-    for k in &keys {
-        let col = |f: fn(&Agg) -> f64| -> Vec<f64> {
-            b.values().map(|m| m.get(k).map_or(f64::NAN, f)).collect()
-        };
-        for f in [
-            |a: &Agg| a.min,
-            |a: &Agg| a.max,
-            |a: &Agg| a.sum,
-            |a: &Agg| a.count,
-            |a: &Agg| a.last,
-        ] {
-            parts.push(frame::pack(&col(f))?);
-        }
+    let fields: [fn(&Agg) -> f64; 5] = [|a| a.min, |a| a.max, |a| a.sum, |a| a.count, |a| a.last];
+    for f in fields {
+        let col: Vec<f64> = keys
+            .iter()
+            .flat_map(|k| b.values().map(move |m| m.get(k).map_or(f64::NAN, f)))
+            .collect();
+        parts.push(frame::pack(&col)?);
     }
     frame::frame(
         &Header {
@@ -114,27 +121,29 @@ pub fn encode(b: &Buckets) -> Result<Vec<u8>, String> {
 
 pub fn decode(data: &[u8]) -> Result<Buckets, String> {
     let (h, parts): (Header, _) = frame::unframe(data)?;
-    if parts.len() != 1 + 5 * h.keys.len() {
+    if parts.len() != 6 {
         return Err("corrupt rollup".into());
     }
     let n = h.n as usize;
     let ts: Vec<i64> = frame::unpack(parts[0], n)?;
+    let cells = n * h.keys.len();
+    let c = |j: usize| frame::unpack::<f64>(parts[1 + j], cells);
+    let (min, max, sum, count, last) = (c(0)?, c(1)?, c(2)?, c(3)?, c(4)?);
     let mut out: Buckets = ts.iter().map(|t| (*t, HashMap::new())).collect();
     for (i, k) in h.keys.iter().enumerate() {
-        let c = |j: usize| frame::unpack::<f64>(parts[1 + 5 * i + j], n);
-        let (min, max, sum, count, last) = (c(0)?, c(1)?, c(2)?, c(3)?, c(4)?);
         for (r, t) in ts.iter().enumerate() {
-            if count[r] > 0.0
+            let at = i * n + r;
+            if count[at] > 0.0
                 && let Some(b) = out.get_mut(t)
             {
                 b.insert(
                     k.clone(),
                     Agg {
-                        min: min[r],
-                        max: max[r],
-                        sum: sum[r],
-                        count: count[r],
-                        last: last[r],
+                        min: min[at],
+                        max: max[at],
+                        sum: sum[at],
+                        count: count[at],
+                        last: last[at],
                     },
                 );
             }
@@ -192,6 +201,7 @@ mod tests {
         let b = &whole[&60_000]["load\u{1f}0"];
         assert_eq!((b.min, b.max, b.count, b.last), (60.0, 119.0, 60.0, 119.0));
         assert_eq!(decode(&encode(&whole).unwrap()).unwrap(), whole);
+        assert_eq!(coarsen(&whole, 300_000), compute(&all, 300_000));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 
 use std::time::Instant;
 
+use montui::config::Config;
 use montui::model::{CpuTicks, MemRaw, RawSample};
-use montui::replay::ReplayCursor;
+use montui::replay::{ReplayCursor, tier_for};
 use montui::store::{BLOCK_SAMPLES, Store};
 use rusqlite::params;
 
@@ -30,9 +31,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
         store.pack(BLOCK_SAMPLES).map_err(err)?;
     }
     let ingest_s = t.elapsed().as_secs_f64();
+    // The writer's periodic retention pass (nothing is old enough to go; free pages are
+    // given back), as a recording that ran this long has had.
+    let end = samples.last().map_or(0, |s| s.ts_ms);
+    store.enforce(end, Config::default().retention()).map_err(err)?;
     drop(store);
     let values = (n as usize * SERIES) as f64;
     let bytes = file_size(&path);
+    let split = {
+        let c = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+        let sum = |table: &str| -> u64 {
+            c.query_row(
+                &format!("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM {table}"),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_or(0) as u64
+        };
+        (sum("blocks"), sum("rollups"), sum("samples"))
+    };
 
     // The reference: one row per value.
     let plain = dir.path().join("plain.db");
@@ -48,6 +65,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         q24.push(t.elapsed().as_secs_f64() * 1000.0);
         if v.len() != n as usize {
             return Err(format!("read {} of {n} values", v.len()));
+        }
+    }
+    // The tier a 200-column chart of the whole day reads.
+    let tier = tier_for(n * 1000, 200);
+    let mut qtier = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let v = reader
+            .rollup_samples("bench", tier, i64::MIN, i64::MAX)
+            .map_err(err)?;
+        qtier.push(t.elapsed().as_secs_f64() * 1000.0);
+        if v.is_empty() || v.len() > 200 {
+            return Err(format!("{} buckets from tier {tier} ms", v.len()));
         }
     }
     let mut cursor =
@@ -71,7 +101,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "{hours} h of 1 s samples, {SERIES} series, {} values",
         values as u64
     );
-    println!("  montui  {bytes} bytes   plain rows {plain_bytes} bytes");
+    println!(
+        "  montui  {bytes} bytes (blocks {}, rollups {}, head {}, rest SQLite pages)   plain rows {plain_bytes} bytes",
+        split.0, split.1, split.2
+    );
+    println!("  tier for a 200-column day: {} s buckets", tier / 1000);
     println!(
         "  ingest {:.2} s; query 24 h of one series {:.1} ms (median of 5); seek + frame {:.1} ms (median of 20)",
         ingest_s,
@@ -79,11 +113,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         median(seeks.clone())
     );
     println!(
-        "store: bytes_per_sample={:.3} plain_bytes_per_sample={:.1} ingest_per_s={:.0} query_24h_ms={:.1} query_tier_ms=na seek_ms={:.1}",
+        "store: bytes_per_sample={:.3} plain_bytes_per_sample={:.1} ingest_per_s={:.0} query_24h_ms={:.1} query_tier_ms={:.1} seek_ms={:.1}",
         bytes as f64 / values,
         plain_bytes as f64 / values,
         values / ingest_s,
         median(q24),
+        median(qtier),
         median(seeks)
     );
     Ok(())
