@@ -4,6 +4,7 @@
 //! core and never touch the terminal; `app` is the UI state machine (no terminal either);
 //! `ui` draws it with ratatui and runs the terminal.
 
+pub mod alert;
 pub mod app;
 pub mod cli;
 pub mod collect;

@@ -34,7 +34,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The writer's periodic retention pass (nothing is old enough to go; free pages are
     // given back), as a recording that ran this long has had.
     let end = samples.last().map_or(0, |s| s.ts_ms);
-    store.enforce(end, Config::default().retention()).map_err(err)?;
+    store
+        .enforce(end, Config::default().retention())
+        .map_err(err)?;
     drop(store);
     let values = (n as usize * SERIES) as f64;
     let bytes = file_size(&path);

@@ -1,0 +1,3 @@
+//! Alerting: rules, their evaluation and the alert lifecycle. No terminal code here.
+
+pub mod expr;
