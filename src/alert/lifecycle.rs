@@ -1,0 +1,256 @@
+//! The alert lifecycle with Alertmanager's semantics: an alert is its rule and labels (a
+//! fingerprint), so a long incident is one row. inactive → pending (condition true, `for` not
+//! yet met) → firing → resolved. Pure: the caller passes the time.
+
+use std::collections::BTreeMap;
+
+pub type Labels = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Firing,
+    Resolved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    Pending,
+    Firing,
+    Resolved,
+    Acked { by: String },
+    Unacked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: i64,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ack {
+    pub by: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub fingerprint: u64,
+    pub rule: String,
+    pub labels: Labels,
+    pub severity: Severity,
+    pub phase: Phase,
+    /// When the condition became true (start of this episode).
+    pub active_since: i64,
+    pub fired_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub value: f64,
+    pub threshold: Option<f64>,
+    pub ack: Option<Ack>,
+    pub events: Vec<Event>,
+}
+
+/// One evaluation of a rule for one label set.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub rule: String,
+    pub labels: Labels,
+    pub severity: Severity,
+    pub for_ms: i64,
+    pub active: bool,
+    pub value: f64,
+    pub threshold: Option<f64>,
+}
+
+/// Alert identity, stable across runs and versions (FNV-1a over rule and sorted labels).
+pub fn fingerprint(rule: &str, labels: &Labels) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator no text contains, so ("ab","c") and ("a","bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(rule.as_bytes());
+    for (k, v) in labels {
+        eat(k.as_bytes());
+        eat(v.as_bytes());
+    }
+    h
+}
+
+/// Whether a threshold condition holds, with hysteresis: once active it stays so until the
+/// value crosses `clear` (default: the threshold itself), so a value hovering at the line does
+/// not flap. `below` flips the direction.
+pub fn threshold_active(
+    value: f64,
+    threshold: f64,
+    clear: Option<f64>,
+    below: bool,
+    was_active: bool,
+) -> bool {
+    let line = if was_active {
+        clear.unwrap_or(threshold)
+    } else {
+        threshold
+    };
+    if below { value < line } else { value > line }
+}
+
+/// Every alert montui knows, by fingerprint.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    alerts: BTreeMap<u64, Alert>,
+}
+
+impl Tracker {
+    /// Whether the alert is pending or firing: what hysteresis needs to know.
+    pub fn is_active(&self, fingerprint: u64) -> bool {
+        self.alerts
+            .get(&fingerprint)
+            .is_some_and(|a| matches!(a.phase, Phase::Pending | Phase::Firing))
+    }
+
+    pub fn get(&self, fingerprint: u64) -> Option<&Alert> {
+        self.alerts.get(&fingerprint)
+    }
+
+    pub fn alerts(&self) -> impl Iterator<Item = &Alert> {
+        self.alerts.values()
+    }
+
+    /// Applies one evaluation at `now`; returns the new phase when it changed.
+    pub fn observe(&mut self, o: Observation, now: i64) -> Option<Phase> {
+        let fp = fingerprint(&o.rule, &o.labels);
+        let current = self.alerts.get(&fp).map(|a| a.phase);
+        match (current, o.active) {
+            (None | Some(Phase::Resolved), true) => {
+                let firing = o.for_ms <= 0;
+                let phase = if firing {
+                    Phase::Firing
+                } else {
+                    Phase::Pending
+                };
+                let mut events = self
+                    .alerts
+                    .remove(&fp)
+                    .map(|a| a.events)
+                    .unwrap_or_default();
+                events.push(Event {
+                    at: now,
+                    kind: EventKind::Pending,
+                });
+                if firing {
+                    events.push(Event {
+                        at: now,
+                        kind: EventKind::Firing,
+                    });
+                }
+                self.alerts.insert(
+                    fp,
+                    Alert {
+                        fingerprint: fp,
+                        rule: o.rule,
+                        labels: o.labels,
+                        severity: o.severity,
+                        phase,
+                        active_since: now,
+                        fired_at: firing.then_some(now),
+                        resolved_at: None,
+                        value: o.value,
+                        threshold: o.threshold,
+                        ack: None,
+                        events,
+                    },
+                );
+                Some(phase)
+            }
+            (Some(Phase::Pending), true) => {
+                let a = self.alerts.get_mut(&fp)?;
+                a.value = o.value;
+                a.threshold = o.threshold;
+                if now - a.active_since >= o.for_ms {
+                    a.phase = Phase::Firing;
+                    a.fired_at = Some(now);
+                    a.events.push(Event {
+                        at: now,
+                        kind: EventKind::Firing,
+                    });
+                    return Some(Phase::Firing);
+                }
+                None
+            }
+            // A pending alert whose condition went away never fired: it is forgotten, as in
+            // Prometheus.
+            (Some(Phase::Pending), false) => {
+                self.alerts.remove(&fp);
+                None
+            }
+            (Some(Phase::Firing), true) => {
+                let a = self.alerts.get_mut(&fp)?;
+                a.value = o.value;
+                a.threshold = o.threshold;
+                None
+            }
+            (Some(Phase::Firing), false) => {
+                let a = self.alerts.get_mut(&fp)?;
+                a.phase = Phase::Resolved;
+                a.resolved_at = Some(now);
+                a.value = o.value;
+                a.ack = None;
+                a.events.push(Event {
+                    at: now,
+                    kind: EventKind::Resolved,
+                });
+                Some(Phase::Resolved)
+            }
+            (None | Some(Phase::Resolved), false) => None,
+        }
+    }
+
+    /// Acknowledges a pending or firing alert. False if there is no such active alert.
+    pub fn ack(&mut self, fingerprint: u64, by: &str, now: i64) -> bool {
+        match self.alerts.get_mut(&fingerprint) {
+            Some(a) if a.phase != Phase::Resolved => {
+                a.ack = Some(Ack {
+                    by: by.to_string(),
+                    at: now,
+                });
+                a.events.push(Event {
+                    at: now,
+                    kind: EventKind::Acked { by: by.to_string() },
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn unack(&mut self, fingerprint: u64, now: i64) -> bool {
+        match self.alerts.get_mut(&fingerprint) {
+            Some(a) if a.ack.is_some() => {
+                a.ack = None;
+                a.events.push(Event {
+                    at: now,
+                    kind: EventKind::Unacked,
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
