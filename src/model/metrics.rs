@@ -17,17 +17,30 @@ pub const FAMILIES: &[(&str, &str)] = &[
     ),
     ("core_busy_percent", "busy percent of one logical CPU"),
     ("memory_used_bytes", "memory in use (total less available)"),
+    (
+        "memory_used_percent",
+        "memory in use, percent of installed memory",
+    ),
     ("memory_total_bytes", "installed memory"),
     ("swap_used_bytes", "swap in use"),
     ("swap_total_bytes", "swap size"),
+    ("swap_used_percent", "swap in use, percent of swap size"),
     ("load1", "1-minute load average"),
     ("load5", "5-minute load average"),
     ("load15", "15-minute load average"),
+    (
+        "load1_per_core",
+        "1-minute load average divided by the number of logical CPUs",
+    ),
     (
         "filesystem_used_bytes",
         "space used on a mounted file system",
     ),
     ("filesystem_size_bytes", "size of a mounted file system"),
+    (
+        "filesystem_used_percent",
+        "space used on a mounted file system, percent of its size",
+    ),
     (
         "disk_read_bytes_per_second",
         "bytes read from a disk per second",
@@ -77,11 +90,27 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
     let m = s.mem;
     put("memory_used_bytes", vec![], Some(m.used as f64));
     put("memory_total_bytes", vec![], Some(m.total as f64));
+    put(
+        "memory_used_percent",
+        vec![],
+        (m.total > 0).then(|| m.used_pct()),
+    );
     put("swap_used_bytes", vec![], Some(m.swap_used as f64));
     put("swap_total_bytes", vec![], Some(m.swap_total as f64));
+    put(
+        "swap_used_percent",
+        vec![],
+        (m.swap_total > 0).then(|| m.swap_pct()),
+    );
     for (name, v) in ["load1", "load5", "load15"].into_iter().zip(s.load) {
         put(name, vec![], Some(v));
     }
+    let cores = s.cores.len();
+    put(
+        "load1_per_core",
+        vec![],
+        (cores > 0).then(|| s.load[0] / cores as f64),
+    );
     for f in &s.fs {
         put(
             "filesystem_used_bytes",
@@ -92,6 +121,11 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
             "filesystem_size_bytes",
             vec![("mount", f.mount.clone())],
             Some(f.total as f64),
+        );
+        put(
+            "filesystem_used_percent",
+            vec![("mount", f.mount.clone())],
+            (f.total > 0).then(|| f.used_pct()),
         );
     }
     for d in &s.disks {
@@ -130,7 +164,18 @@ mod tests {
         let s = Snapshot {
             cpu: Some(Default::default()),
             cores: vec![Some(1.0)],
-            fs: vec![Default::default()],
+            mem: super::super::Mem {
+                total: 10,
+                used: 5,
+                swap_total: 4,
+                swap_used: 1,
+                ..Default::default()
+            },
+            fs: vec![super::super::FsRow {
+                total: 10,
+                used: 1,
+                ..Default::default()
+            }],
             disks: vec![super::super::DiskRate {
                 read: Some(1.0),
                 write: Some(2.0),
