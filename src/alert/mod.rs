@@ -1,4 +1,6 @@
 //! Alerting: rules, their evaluation and the alert lifecycle. No terminal code here.
 
+pub mod eval;
 pub mod expr;
 pub mod lifecycle;
+pub mod rules;

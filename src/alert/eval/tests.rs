@@ -1,0 +1,92 @@
+use super::*;
+use crate::alert::expr::parse;
+use crate::alert::lifecycle::Severity;
+use crate::alert::rules::default_rules;
+use crate::model::{CpuPct, FsRow, Mem, Snapshot};
+
+fn snap(ts_ms: i64, cpu: f64, fs: &[(&str, u64)]) -> Snapshot {
+    Snapshot {
+        host: "web-1".into(),
+        ts_ms,
+        cpu: Some(CpuPct {
+            user: cpu,
+            ..Default::default()
+        }),
+        cores: vec![Some(cpu), Some(cpu)],
+        mem: Mem {
+            total: 100,
+            used: 50,
+            ..Default::default()
+        },
+        load: [0.5, 0.5, 0.5],
+        fs: fs
+            .iter()
+            .map(|(m, used)| FsRow {
+                mount: m.to_string(),
+                total: 100,
+                used: *used,
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn default_cpu_rule_fires_after_five_minutes_and_resolves_below_the_clear_line() {
+    let mut e = Evaluator::new(default_rules());
+    let mut fired = None;
+    for i in 0..=360 {
+        let t = e.evaluate(&snap(i * 1000, 95.0, &[]));
+        if t.iter().any(|t| t.phase == Phase::Firing) {
+            fired = Some(i);
+        }
+    }
+    assert_eq!(fired, Some(300));
+    // 88 % is under the line but above the clear line: still firing.
+    assert!(e.evaluate(&snap(361_000, 88.0, &[])).is_empty());
+    let t = e.evaluate(&snap(362_000, 80.0, &[]));
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].phase, Phase::Resolved);
+}
+
+#[test]
+fn one_alert_per_file_system_and_vanished_ones_resolve() {
+    let mut e = Evaluator::new(default_rules());
+    let t = e.evaluate(&snap(0, 10.0, &[("/", 95), ("/home", 50), ("/data", 80)]));
+    // disk_full on /, disk_filling on / and /data (no `for`): fire at once.
+    assert_eq!(t.iter().filter(|t| t.phase == Phase::Firing).count(), 3);
+    let firing: Vec<String> = e
+        .tracker
+        .alerts()
+        .filter(|a| a.phase == Phase::Firing)
+        .map(|a| format!("{} {}", a.rule, a.labels["mount"]))
+        .collect();
+    assert_eq!(firing.len(), 3);
+    assert!(
+        firing.contains(&"disk_full /".to_string())
+            && firing.contains(&"disk_filling /data".to_string())
+    );
+    // /data is unmounted: its alert resolves rather than firing forever.
+    let t = e.evaluate(&snap(1000, 10.0, &[("/", 95), ("/home", 50)]));
+    assert_eq!(t.iter().filter(|t| t.phase == Phase::Resolved).count(), 1);
+}
+
+#[test]
+fn expression_rules_with_windows() {
+    let rule = Rule {
+        name: "busy_and_loaded".into(),
+        condition: Condition::Expr(parse("avg(cpu_busy_percent, 10s) > 50 and load1 < 1").unwrap()),
+        for_ms: 0,
+        severity: Severity::Warning,
+    };
+    let mut e = Evaluator::new(vec![rule]);
+    // The 10 s average crosses 50 only after several busy samples.
+    let mut first = None;
+    for i in 0..20 {
+        let cpu = if i < 10 { 0.0 } else { 100.0 };
+        if !e.evaluate(&snap(i * 1000, cpu, &[])).is_empty() && first.is_none() {
+            first = Some(i);
+        }
+    }
+    assert_eq!(first, Some(15));
+}
