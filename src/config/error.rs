@@ -53,6 +53,34 @@ impl ConfigError {
     }
 }
 
+impl ConfigError {
+    /// For a bad value of a key that may appear many times (in `[[alerts.rules]]`): finds the
+    /// line with that key and that value.
+    pub(super) fn invalid_value(
+        text: &str,
+        path: &Path,
+        key: &str,
+        value: &str,
+        message: &str,
+    ) -> Self {
+        let found = text.lines().enumerate().find(|(_, l)| {
+            let (k, v) = split_line(l);
+            k == key && v.trim_matches(['"', '\'']) == value
+        });
+        let (line, shown) = match found {
+            Some((i, l)) => (i + 1, split_line(l).1),
+            None => (0, value.to_string()),
+        };
+        Self::Invalid {
+            path: path.to_path_buf(),
+            line,
+            key: key.to_string(),
+            value: shown,
+            message: message.to_string(),
+        }
+    }
+}
+
 /// `key = value  # comment` → (key, value), both trimmed; a table header gives its name.
 fn split_line(line: &str) -> (String, String) {
     let line = line.trim();

@@ -1,10 +1,12 @@
 //! Settings: a raw serde layer with defaults, validated, with errors that name file, line,
 //! key and value. No terminal code here.
 
+mod alerts;
 mod duration;
 mod error;
 pub mod paths;
 
+pub use alerts::{AlertsConfig, RuleConfig};
 pub use duration::Dur;
 pub use error::ConfigError;
 
@@ -25,6 +27,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub store: StoreConfig,
     pub collect: CollectConfig,
+    pub alerts: AlertsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -64,6 +67,7 @@ impl Default for Config {
             ui: UiConfig::default(),
             store: StoreConfig::default(),
             collect: CollectConfig::default(),
+            alerts: AlertsConfig::default(),
         }
     }
 }
@@ -115,6 +119,7 @@ impl Config {
         let cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
+        cfg.alerts.rules(text, path)?;
         Ok(cfg)
     }
 

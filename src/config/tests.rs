@@ -19,6 +19,7 @@ fn example_file_matches_defaults() {
         "history",
         "flush_interval",
         "top_processes",
+        "default_rules",
     ] {
         assert!(
             text.lines()
@@ -96,4 +97,43 @@ fn retention_must_be_consistent() {
         .retention();
     assert_eq!(r.max_bytes, Some(2 << 20));
     assert_eq!(r.raw_ms, 7 * 86_400_000);
+}
+
+#[test]
+fn alert_rules_from_config() {
+    let text = "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"slow\"\nexpr = \"app.article_rate < 100 and app.error_rate > 2.0\"\nfor = \"2m\"\nseverity = \"warning\"\n\n[[alerts.rules]]\nname = \"root_full\"\nmetric = \"filesystem_used_percent\"\nabove = 95\nclear = 90\nseverity = \"critical\"\n";
+    let c = Config::parse(text, Path::new("x")).unwrap();
+    let rules = c.alerts.rules(text, Path::new("x")).unwrap();
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].for_ms, 120_000);
+    assert_eq!(
+        Config::default()
+            .alerts
+            .rules("", Path::new("x"))
+            .unwrap()
+            .len(),
+        6
+    );
+}
+
+#[test]
+fn bad_alert_rules_name_line_key_and_value() {
+    let e = err(
+        "[[alerts.rules]]\nname = \"a\"\nseverity = \"warning\"\nexpr = \"cpu >\"\n\n[[alerts.rules]]\nname = \"b\"\nexpr = \"cpu > \"\nseverity = \"info\"\n",
+    );
+    assert!(
+        e.contains("line 4") && e.contains("key `expr`") && e.contains("column 6: expected"),
+        "{e}"
+    );
+    let e = err("[[alerts.rules]]\nname = \"a\"\nmetric = \"load1\"\nseverity = \"loud\"\n");
+    assert!(
+        e.contains("line 4") && e.contains("key `severity`") && e.contains("loud"),
+        "{e}"
+    );
+    let e = err(
+        "[[alerts.rules]]\nname = \"cpu_high\"\nmetric = \"load1\"\nabove = 1\nseverity = \"info\"\n",
+    );
+    assert!(e.contains("line 2") && e.contains("exists already"), "{e}");
+    let e = err("[[alerts.rules]]\nname = \"x\"\nmetric = \"load1\"\nseverity = \"info\"\n");
+    assert!(e.contains("either `expr`"), "{e}");
 }
