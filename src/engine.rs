@@ -8,6 +8,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
+use crate::alert::eval::Evaluator;
+use crate::alert::lifecycle::Alert;
 use crate::collect::Collector;
 use crate::model::{RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
@@ -19,7 +21,19 @@ const EVENT_CHANNEL: usize = 64;
 pub enum EngineEvent {
     Sample(Box<Snapshot>),
     CollectFailed(String),
+    /// Every alert the engine knows, after a sample or a command.
+    Alerts(Vec<Alert>),
 }
+
+/// What the UI asks of the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineCommand {
+    Ack { fingerprint: u64, by: String },
+    Unack { fingerprint: u64 },
+}
+
+/// Room for UI commands (key presses: a handful at a time).
+const COMMAND_CHANNEL: usize = 16;
 
 /// Counters the status bar shows.
 #[derive(Debug, Default)]
@@ -44,16 +58,19 @@ impl EngineStats {
 pub struct Engine {
     pub stats: Arc<EngineStats>,
     pub events: Option<mpsc::Receiver<EngineEvent>>,
+    pub commands: mpsc::Sender<EngineCommand>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
 
 impl Engine {
-    /// Starts sampling every `interval`. `writer` records; `with_events` feeds a UI.
+    /// Starts sampling every `interval`. `writer` records; `evaluator` raises alerts;
+    /// `with_events` feeds a UI.
     pub fn spawn(
         collector: Box<dyn Collector>,
         interval: Duration,
         writer: Option<WriterHandle>,
+        evaluator: Option<Evaluator>,
         with_events: bool,
     ) -> Self {
         let stats = Arc::new(EngineStats {
@@ -67,10 +84,19 @@ impl Engine {
             (None, None)
         };
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(run(collector, interval, writer, tx, stats.clone(), stop));
+        let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
+        let parts = Parts {
+            writer,
+            evaluator,
+            events: tx,
+            commands: cmd_rx,
+            stats: stats.clone(),
+        };
+        let task = tokio::spawn(run(collector, interval, parts, stop));
         Self {
             stats,
             events: rx,
+            commands,
             shutdown,
             task,
         }
@@ -83,20 +109,59 @@ impl Engine {
     }
 }
 
+/// What the engine task owns besides the collector.
+struct Parts {
+    writer: Option<WriterHandle>,
+    evaluator: Option<Evaluator>,
+    events: Option<mpsc::Sender<EngineEvent>>,
+    commands: mpsc::Receiver<EngineCommand>,
+    stats: Arc<EngineStats>,
+}
+
+impl Parts {
+    fn send(&self, event: EngineEvent) {
+        if let Some(tx) = &self.events
+            && tx.try_send(event).is_err()
+        {
+            self.stats.dropped_events.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn send_alerts(&self) {
+        if let Some(ev) = &self.evaluator {
+            self.send(EngineEvent::Alerts(ev.tracker.alerts().cloned().collect()));
+        }
+    }
+
+    fn command(&mut self, c: EngineCommand, now: i64) {
+        let Some(ev) = self.evaluator.as_mut() else {
+            return;
+        };
+        match c {
+            EngineCommand::Ack { fingerprint, by } => ev.tracker.ack(fingerprint, &by, now),
+            EngineCommand::Unack { fingerprint } => ev.tracker.unack(fingerprint, now),
+        };
+        self.send_alerts();
+    }
+}
+
 async fn run(
     mut collector: Box<dyn Collector>,
     interval: Duration,
-    writer: Option<WriterHandle>,
-    events: Option<mpsc::Sender<EngineEvent>>,
-    stats: Arc<EngineStats>,
+    mut parts: Parts,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut prev: Option<RawSample> = None;
+    let mut last_ts = 0;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
+            Some(c) = parts.commands.recv() => {
+                parts.command(c, last_ts);
+                continue;
+            }
             _ = stop.changed() => break,
         }
         // One collection in flight: the collector moves into the blocking task and back.
@@ -110,27 +175,32 @@ async fn run(
             break;
         };
         collector = c;
-        let event = match result {
+        match result {
             Ok(raw) => {
-                stats.collected.fetch_add(1, Ordering::Relaxed);
+                parts.stats.collected.fetch_add(1, Ordering::Relaxed);
                 let snap = derive(&raw, prev.as_ref());
-                if let Some(w) = &writer {
+                last_ts = raw.ts_ms;
+                if let Some(w) = &parts.writer {
                     w.send(raw.clone());
                 }
                 prev = Some(raw);
-                EngineEvent::Sample(Box::new(snap))
+                if let Some(ev) = parts.evaluator.as_mut() {
+                    for t in ev.evaluate(&snap) {
+                        if let Some(a) = ev.tracker.get(t.fingerprint) {
+                            tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
+                        }
+                    }
+                }
+                parts.send(EngineEvent::Sample(Box::new(snap)));
+                parts.send_alerts();
             }
             Err(e) => {
                 tracing::warn!("collecting failed: {e}");
-                EngineEvent::CollectFailed(e.to_string())
+                parts.send(EngineEvent::CollectFailed(e.to_string()));
             }
-        };
-        if let Some(tx) = &events
-            && tx.try_send(event).is_err()
-        {
-            stats.dropped_events.fetch_add(1, Ordering::Relaxed);
         }
     }
+    let writer = parts.writer.take();
     if let Some(w) = writer {
         let _ = tokio::task::spawn_blocking(move || w.finish()).await;
     }

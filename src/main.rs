@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 
+use montui::alert::eval::Evaluator;
 use montui::app::{Mode, Recording, State};
 use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
 use montui::collect::LocalCollector;
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
 /// Everything that can fail before the terminal is touched happens first, so errors print
 /// plainly and the exit code says so.
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut cfg = Config::load(cli.config.as_deref())?;
+    let (mut cfg, rules) = Config::load_with_rules(cli.config.as_deref())?;
     if let Some(i) = cli.interval {
         if !(0.1..=3600.0).contains(&i.0.as_secs_f64()) {
             bail!("--interval {i}: must be between 100ms and 1h");
@@ -66,7 +67,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
-        let engine = Engine::spawn(Box::new(collector), interval, Some(writer), !cli.headless);
+        let evaluator = Some(Evaluator::new(rules));
+        let engine = Engine::spawn(
+            Box::new(collector),
+            interval,
+            Some(writer),
+            evaluator,
+            !cli.headless,
+        );
         if cli.headless {
             wait_for_stop().await?;
             engine.stop().await;

@@ -279,3 +279,42 @@ fn replay_follows_a_recording_in_progress() {
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn a_configured_rule_fires_and_a_acknowledges_it() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(
+        &cfg,
+        "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
+         metric = \"memory_used_percent\"\nabove = 0\nseverity = \"critical\"\n",
+    )
+    .unwrap();
+    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+    t.wait_for("the rule firing", Duration::from_secs(5), |s| {
+        s.contains("1 firing") && s.contains("FIRING") && s.contains("memory_in_use")
+    });
+    t.send("a");
+    let s = t.wait_for("the alert acked", Duration::from_secs(3), |s| {
+        s.contains("1 acked")
+            && s.lines()
+                .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
+    });
+    assert!(
+        s.contains("alert memory_in_use"),
+        "the log pane records the transition:\n{s}"
+    );
+    t.send("u");
+    t.wait_for("un-acked", Duration::from_secs(3), |s| {
+        s.contains("0 acked") && s.contains("FIRING")
+    });
+    t.send("A");
+    t.wait_for("all acked", Duration::from_secs(3), |s| {
+        s.contains("1 acked")
+    });
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}

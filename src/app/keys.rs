@@ -69,6 +69,9 @@ pub enum Action {
     ZoomIn,
     NextMarker,
     PrevMarker,
+    Ack,
+    AckAll,
+    Unack,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -182,6 +185,24 @@ pub static BINDINGS: &[Binding] = &[
         "back to live (from pause)",
     ),
     b(&[Char('p')], Action::Pause, Live, "pause: browse recording"),
+    b(
+        &[Char('a')],
+        Action::Ack,
+        Live,
+        "acknowledge the selected alert",
+    ),
+    b(
+        &[Char('A')],
+        Action::AckAll,
+        Live,
+        "acknowledge every active alert",
+    ),
+    b(
+        &[Char('u')],
+        Action::Unack,
+        Live,
+        "un-acknowledge the selected alert",
+    ),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
     b(&[Esc], Action::Close, Everywhere, "close help or prompt"),

@@ -1,4 +1,5 @@
 use super::History;
+use crate::alert::lifecycle::{Alert, Phase};
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,17 +18,19 @@ pub enum Pane {
     Disk,
     Net,
     Procs,
+    Alerts,
     Log,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] = [
+    pub const ALL: [Pane; 8] = [
         Pane::Cpu,
         Pane::Mem,
         Pane::Load,
         Pane::Disk,
         Pane::Net,
         Pane::Procs,
+        Pane::Alerts,
         Pane::Log,
     ];
     pub fn index(self) -> usize {
@@ -98,7 +101,10 @@ pub struct State {
     pub sort: SortBy,
     /// Selected row of the process table, and first shown row of the disk and net lists.
     pub selected: usize,
-    pub scroll: [usize; 7],
+    pub scroll: [usize; 8],
+    /// Every alert the engine knows, and the selected row of the alert pane.
+    pub alerts: Vec<Alert>,
+    pub alert_selected: usize,
     pub help: bool,
     pub prompt: Option<Prompt>,
     /// A short message for the user (a bad jump, a collection error), shown in the status bar.
@@ -129,7 +135,9 @@ impl State {
             focus: Pane::Procs,
             sort: SortBy::Cpu,
             selected: 0,
-            scroll: [0; 7],
+            scroll: [0; 8],
+            alerts: Vec::new(),
+            alert_selected: 0,
             help: false,
             prompt: None,
             message: None,
@@ -170,5 +178,34 @@ impl State {
     /// Time of the shown sample.
     pub fn shown_ts(&self) -> Option<i64> {
         self.shown().snapshot.as_ref().map(|s| s.ts_ms)
+    }
+}
+
+impl State {
+    /// Alerts in the order the pane shows them: firing, pending, resolved; then by severity
+    /// (highest first), then oldest first. The ack keys act on this order too.
+    pub fn alerts_sorted(&self) -> Vec<&Alert> {
+        let rank = |p: Phase| match p {
+            Phase::Firing => 0,
+            Phase::Pending => 1,
+            Phase::Resolved => 2,
+        };
+        let mut v: Vec<&Alert> = self.alerts.iter().collect();
+        v.sort_by(|a, b| {
+            rank(a.phase)
+                .cmp(&rank(b.phase))
+                .then(b.severity.cmp(&a.severity))
+                .then(a.active_since.cmp(&b.active_since))
+                .then(a.fingerprint.cmp(&b.fingerprint))
+        });
+        v
+    }
+
+    /// The alert under the pane's selection.
+    pub fn selected_alert(&self) -> Option<&Alert> {
+        let sorted = self.alerts_sorted();
+        sorted
+            .get(self.alert_selected.min(sorted.len().saturating_sub(1)))
+            .copied()
     }
 }

@@ -13,6 +13,9 @@ pub enum Request {
     Zoom,
     /// To the next (true) or previous marker: a gap or restart in the recording.
     Marker(bool),
+    /// Acknowledge these alerts (fingerprints).
+    Ack(Vec<u64>),
+    Unack(u64),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -53,6 +56,25 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         Action::StepForward => return Some(Request::Step(1)),
         Action::StepBack => return Some(Request::Step(-1)),
         Action::First => return Some(Request::First),
+        Action::Ack => {
+            return state
+                .selected_alert()
+                .map(|a| Request::Ack(vec![a.fingerprint]));
+        }
+        Action::AckAll => {
+            let active: Vec<u64> = state
+                .alerts_sorted()
+                .iter()
+                .filter(|a| a.phase != crate::alert::lifecycle::Phase::Resolved && a.ack.is_none())
+                .map(|a| a.fingerprint)
+                .collect();
+            return (!active.is_empty()).then_some(Request::Ack(active));
+        }
+        Action::Unack => {
+            return state
+                .selected_alert()
+                .map(|a| Request::Unack(a.fingerprint));
+        }
         Action::NextMarker => return Some(Request::Marker(true)),
         Action::PrevMarker => return Some(Request::Marker(false)),
         Action::Last => return Some(Request::Last),
@@ -116,11 +138,13 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Procs => snap.map_or(0, |s| s.procs.len()),
         Pane::Disk => snap.map_or(0, |s| s.fs.len() + s.disks.len()),
         Pane::Net => snap.map_or(0, |s| s.nets.len()),
+        Pane::Alerts => state.alerts.len(),
         _ => 0,
     };
     let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
     match state.focus {
         Pane::Procs => state.selected = move_by(state.selected),
+        Pane::Alerts => state.alert_selected = move_by(state.alert_selected),
         p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
     }
 }
@@ -142,7 +166,8 @@ mod tests {
         update(&mut s, Key::Esc);
         assert!(!s.help);
         update(&mut s, Key::Tab);
-        assert_eq!(s.focus, Pane::Log);
+        assert_eq!(s.focus, Pane::Alerts);
+        update(&mut s, Key::Tab);
         update(&mut s, Key::Tab);
         assert_eq!(s.focus, Pane::Cpu);
         update(&mut s, Key::BackTab);

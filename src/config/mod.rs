@@ -99,20 +99,32 @@ impl Default for CollectConfig {
 }
 
 impl Config {
+    /// Like `load`, with the alert rules it defines (checked, shipped ones included).
+    pub fn load_with_rules(
+        path: Option<&Path>,
+    ) -> Result<(Self, Vec<crate::alert::rules::Rule>), ConfigError> {
+        let (cfg, text, path) = Self::load_text(path)?;
+        let rules = cfg.alerts.rules(&text, &path)?;
+        Ok((cfg, rules))
+    }
+
     /// Reads `path`; a missing file at the default location means defaults.
     pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_text(path).map(|(cfg, _, _)| cfg)
+    }
+
+    fn load_text(path: Option<&Path>) -> Result<(Self, String, PathBuf), ConfigError> {
         let (path, explicit) = match path {
             Some(p) => (p.to_path_buf(), true),
             None => (paths::config_file(), false),
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-                return Ok(Self::default());
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => String::new(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        Self::parse(&text, &path)
+        let cfg = Self::parse(&text, &path)?;
+        Ok((cfg, text, path))
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {

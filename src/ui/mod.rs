@@ -1,5 +1,6 @@
 //! Drawing with ratatui, and the terminal loop. Views read `&State` only: no I/O, no clock.
 
+mod alerts;
 mod cpu;
 mod fmt;
 mod io;
@@ -43,8 +44,10 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
     let [mem, load] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(right);
     let [disk, net] = Layout::horizontal([Constraint::Percentage(50); 2]).areas(mid);
-    let [procs, log] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(bottom);
+    let [procs, side] =
+        Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(bottom);
+    let [alerts, log] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Percentage(45)]).areas(side);
     for (pane, rect) in [
         (Pane::Cpu, cpu),
         (Pane::Mem, mem),
@@ -52,6 +55,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         (Pane::Disk, disk),
         (Pane::Net, net),
         (Pane::Procs, procs),
+        (Pane::Alerts, alerts),
         (Pane::Log, log),
     ] {
         draw_pane(f, pane, rect, s, t);
@@ -71,6 +75,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
         Pane::Disk => io::render_disk(f, area, s, t),
         Pane::Net => io::render_net(f, area, s, t),
         Pane::Procs => procs::render(f, area, s, t),
+        Pane::Alerts => alerts::render(f, area, s, t),
         Pane::Log => log::render(f, area, s, t),
     }
 }

@@ -8,7 +8,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::{Theme, draw};
 use crate::app::{self, Key, Mode, Recording, Request, State};
-use crate::engine::{Engine, EngineEvent};
+use crate::engine::{Engine, EngineCommand, EngineEvent};
 use crate::replay::ReplayCursor;
 use crate::store::Store;
 
@@ -65,6 +65,7 @@ async fn event_loop(
                 Some(Ok(Event::Key(k))) => {
                     if let Some(key) = key(k) {
                         let req = app::update(&mut state, key);
+                        let req = alert_command(&mut state, engine.as_ref(), req);
                         request(&mut state, &mut cursor, db.as_deref(), req);
                         if state.mode == Mode::Live {
                             cursor = None;
@@ -142,6 +143,7 @@ fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
         EngineEvent::Sample(s) => state.push_live(*s),
         EngineEvent::CollectFailed(e) => state.message = Some(format!("collecting: {e}")),
+        EngineEvent::Alerts(a) => state.alerts = a,
     }
 }
 
@@ -186,6 +188,34 @@ fn request(
     if let Some(c) = cursor.as_mut() {
         app::handle(state, c, req, now_ms());
     }
+}
+
+/// Sends alert requests to the engine; passes every other request on.
+fn alert_command(
+    state: &mut State,
+    engine: Option<&Engine>,
+    req: Option<Request>,
+) -> Option<Request> {
+    let commands: Vec<EngineCommand> = match req {
+        Some(Request::Ack(fps)) => {
+            let by = std::env::var("USER").unwrap_or_else(|_| "montui".into());
+            fps.into_iter()
+                .map(|fingerprint| EngineCommand::Ack {
+                    fingerprint,
+                    by: by.clone(),
+                })
+                .collect()
+        }
+        Some(Request::Unack(fingerprint)) => vec![EngineCommand::Unack { fingerprint }],
+        other => return other,
+    };
+    let engine = engine?;
+    for c in commands {
+        if engine.commands.try_send(c).is_err() {
+            state.message = Some("busy: acknowledge again in a moment".into());
+        }
+    }
+    None
 }
 
 fn play_step(state: &State) -> Duration {

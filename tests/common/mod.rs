@@ -95,10 +95,14 @@ pub fn fixture_state() -> State {
     s.utc = true;
     s.recording = Recording::On;
     let raw = raw_samples(90);
+    let mut rules = montui::alert::eval::Evaluator::new(montui::alert::rules::default_rules());
     for (i, cur) in raw.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| &raw[p]);
-        s.push_live(derive(cur, prev));
+        let snap = derive(cur, prev);
+        rules.evaluate(&snap);
+        s.push_live(snap);
     }
+    s.alerts = rules.tracker.alerts().cloned().collect();
     s
 }
 

@@ -1,0 +1,106 @@
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Row, Table, TableState};
+
+use super::fmt::block;
+use super::theme::Theme;
+use crate::alert::lifecycle::{Alert, Phase, Severity};
+use crate::app::{Pane, State};
+
+/// Alerts, firing first and by severity: counters in the title, one row per alert.
+pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let count = |p: Phase| s.alerts.iter().filter(|a| a.phase == p).count();
+    let acked = s.alerts.iter().filter(|a| a.ack.is_some()).count();
+    let title = format!(
+        " Alerts  {} firing · {} pending · {} acked ",
+        count(Phase::Firing),
+        count(Phase::Pending),
+        acked
+    );
+    let now = s.shown_ts().unwrap_or(0);
+    let sorted = s.alerts_sorted();
+    // In a narrow pane the name matters more than the figures.
+    let narrow = area.width < 52;
+    let rows = sorted.iter().map(|a| row(a, now, t, narrow));
+    let widths = if narrow {
+        vec![
+            Constraint::Length(4),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ]
+    } else {
+        vec![
+            Constraint::Length(4),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+            Constraint::Length(9),
+            Constraint::Length(3),
+        ]
+    };
+    let table = Table::new(rows, widths)
+        .block(block(&title, Pane::Alerts, s, t))
+        .row_highlight_style(t.selected);
+    let mut ts = TableState::default();
+    if s.focus == Pane::Alerts && !sorted.is_empty() {
+        ts.select(Some(s.alert_selected.min(sorted.len() - 1)));
+    }
+    f.render_stateful_widget(table, area, &mut ts);
+}
+
+fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool) -> Row<'a> {
+    let (sev, sev_style) = match a.severity {
+        Severity::Critical => ("CRIT", t.bad),
+        Severity::Warning => ("WARN", t.warn),
+        Severity::Info => ("INFO", t.dim),
+    };
+    let phase = match (a.phase, &a.ack) {
+        (Phase::Firing, Some(_)) => "acked",
+        (Phase::Firing, None) => "FIRING",
+        (Phase::Pending, _) => "pending",
+        (Phase::Resolved, _) => "resolved",
+    };
+    let labels: Vec<String> = a
+        .labels
+        .iter()
+        .filter(|(k, _)| k.as_str() != "host")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let what = if labels.is_empty() {
+        a.rule.clone()
+    } else {
+        format!("{} {}", a.rule, labels.join(" "))
+    };
+    let value = match a.threshold {
+        Some(th) => format!("{:.0}/{th}", a.value),
+        None => format!("{:.1}", a.value),
+    };
+    let age = age(now - a.active_since);
+    let style = if a.phase == Phase::Resolved {
+        t.dim
+    } else {
+        Style::new()
+    };
+    let mut cells = vec![
+        ratatui::text::Span::styled(sev, sev_style),
+        phase.into(),
+        what.into(),
+    ];
+    if !narrow {
+        cells.push(value.into());
+    }
+    cells.push(age.into());
+    Row::new(cells).style(style)
+}
+
+/// 59 s → "59s", 3 600 s → "1h".
+fn age(ms: i64) -> String {
+    let s = (ms / 1000).max(0);
+    match s {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
