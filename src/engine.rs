@@ -137,11 +137,27 @@ impl Parts {
         let Some(ev) = self.evaluator.as_mut() else {
             return;
         };
-        match c {
-            EngineCommand::Ack { fingerprint, by } => ev.tracker.ack(fingerprint, &by, now),
-            EngineCommand::Unack { fingerprint } => ev.tracker.unack(fingerprint, now),
+        let (fingerprint, changed) = match c {
+            EngineCommand::Ack { fingerprint, by } => {
+                (fingerprint, ev.tracker.ack(fingerprint, &by, now))
+            }
+            EngineCommand::Unack { fingerprint } => {
+                (fingerprint, ev.tracker.unack(fingerprint, now))
+            }
         };
+        if changed {
+            self.save(fingerprint);
+        }
         self.send_alerts();
+    }
+
+    /// Hands an alert's new state to the store writer.
+    fn save(&self, fingerprint: u64) {
+        if let (Some(w), Some(ev)) = (&self.writer, &self.evaluator)
+            && let Some(a) = ev.tracker.get(fingerprint)
+        {
+            w.send_alert(a.clone());
+        }
     }
 }
 
@@ -184,12 +200,20 @@ async fn run(
                     w.send(raw.clone());
                 }
                 prev = Some(raw);
-                if let Some(ev) = parts.evaluator.as_mut() {
-                    for t in ev.evaluate(&snap) {
-                        if let Some(a) = ev.tracker.get(t.fingerprint) {
-                            tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
-                        }
+                let transitions = parts
+                    .evaluator
+                    .as_mut()
+                    .map(|ev| ev.evaluate(&snap))
+                    .unwrap_or_default();
+                for t in transitions {
+                    if let Some(a) = parts
+                        .evaluator
+                        .as_ref()
+                        .and_then(|ev| ev.tracker.get(t.fingerprint))
+                    {
+                        tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
                     }
+                    parts.save(t.fingerprint);
                 }
                 parts.send(EngineEvent::Sample(Box::new(snap)));
                 parts.send_alerts();

@@ -52,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return rt.block_on(replay(&cli, &cfg, &db));
     }
     let store = Store::open_writer(&db)?;
+    let saved_alerts = store.load_alerts()?;
     let collector = LocalCollector::new(cfg.collect.top_processes)?;
     let host = collector.host().to_string();
     let interval = cfg.interval.0;
@@ -67,7 +68,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
-        let evaluator = Some(Evaluator::new(rules));
+        let mut evaluator = Evaluator::new(rules);
+        evaluator.tracker.restore(saved_alerts);
+        let evaluator = Some(evaluator);
         let engine = Engine::spawn(
             Box::new(collector),
             interval,

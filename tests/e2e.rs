@@ -281,7 +281,7 @@ fn replay_follows_a_recording_in_progress() {
 }
 
 #[test]
-fn a_configured_rule_fires_and_a_acknowledges_it() {
+fn a_configured_rule_fires_is_acknowledged_and_stays_so_after_a_restart() {
     let Some(tmux) = common::need("tmux", "tmux") else {
         return;
     };
@@ -314,6 +314,14 @@ fn a_configured_rule_fires_and_a_acknowledges_it() {
     t.send("A");
     t.wait_for("all acked", Duration::from_secs(3), |s| {
         s.contains("1 acked")
+    });
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    drop(t);
+    // A restart on the same history: still firing, still acknowledged.
+    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+    t.wait_for("the alert restored", Duration::from_secs(3), |s| {
+        s.contains("1 firing") && s.contains("1 acked")
     });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));

@@ -115,6 +115,13 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    /// Puts back alerts saved by an earlier run (they go on from where they were).
+    pub fn restore(&mut self, alerts: Vec<Alert>) {
+        for a in alerts {
+            self.alerts.insert(a.fingerprint, a);
+        }
+    }
+
     /// Whether the alert is pending or firing: what hysteresis needs to know.
     pub fn is_active(&self, fingerprint: u64) -> bool {
         self.alerts

@@ -1,6 +1,7 @@
 //! History in one SQLite file: raw samples per host, versioned schema, one writer at a time.
 //! No terminal code here.
 
+mod alerts;
 mod block;
 mod codec;
 mod flatten;
@@ -18,7 +19,7 @@ pub use pack::BLOCK_SAMPLES;
 pub use retention::Retention;
 pub use rollup::TIERS_MS;
 pub use schema::SCHEMA_VERSION;
-pub use writer::{WriterHandle, WriterStatus, spawn_writer};
+pub use writer::{WriteMsg, WriterHandle, WriterStatus, spawn_writer};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -33,6 +33,28 @@ pub(super) const MIGRATIONS: &[&str] = &[
          data BLOB NOT NULL,
          PRIMARY KEY (host_id, tier_ms, start_ms)
      );",
+    // 3: alerts as the lifecycle last left them, and their timelines.
+    "CREATE TABLE alerts (
+         fingerprint INTEGER PRIMARY KEY,
+         rule TEXT NOT NULL,
+         labels TEXT NOT NULL,
+         severity INTEGER NOT NULL,
+         phase INTEGER NOT NULL,
+         active_since INTEGER NOT NULL,
+         fired_at INTEGER,
+         resolved_at INTEGER,
+         value REAL NOT NULL,
+         threshold REAL,
+         ack_by TEXT,
+         ack_at INTEGER
+     );
+     CREATE TABLE alert_events (
+         fingerprint INTEGER NOT NULL,
+         seq INTEGER NOT NULL,
+         at INTEGER NOT NULL,
+         kind TEXT NOT NULL,
+         PRIMARY KEY (fingerprint, seq)
+     ) WITHOUT ROWID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

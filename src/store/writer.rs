@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 use rusqlite::params;
 
 use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
+use crate::alert::lifecycle::Alert;
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -34,10 +36,17 @@ impl WriterStatus {
     }
 }
 
+/// What the writer thread is sent.
+pub enum WriteMsg {
+    Sample(RawSample),
+    /// An alert's latest state (a transition or an acknowledgement).
+    Alert(Box<Alert>),
+}
+
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
 /// `finish` waits for that.
 pub struct WriterHandle {
-    tx: Option<SyncSender<RawSample>>,
+    tx: Option<SyncSender<WriteMsg>>,
     thread: Option<JoinHandle<()>>,
     pub status: Arc<WriterStatus>,
 }
@@ -45,8 +54,17 @@ pub struct WriterHandle {
 impl WriterHandle {
     /// Queues a sample without blocking; a full queue counts a drop.
     pub fn send(&self, s: RawSample) {
+        self.queue(WriteMsg::Sample(s));
+    }
+
+    /// Queues an alert's new state.
+    pub fn send_alert(&self, a: Alert) {
+        self.queue(WriteMsg::Alert(Box::new(a)));
+    }
+
+    fn queue(&self, m: WriteMsg) {
         let Some(tx) = &self.tx else { return };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(s) {
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(m) {
             self.status.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -95,20 +113,26 @@ const PACK_CHECK: u64 = 60;
 
 fn run(
     mut store: Store,
-    rx: Receiver<RawSample>,
+    rx: Receiver<WriteMsg>,
     flush: Duration,
     retention: Retention,
     status: &WriterStatus,
 ) {
     let mut batch: Vec<RawSample> = Vec::new();
+    // Latest state per alert, saved with the next commit.
+    let mut alerts: HashMap<u64, Alert> = HashMap::new();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
     loop {
         let wait = deadline.saturating_duration_since(Instant::now());
         let closed = match rx.recv_timeout(wait) {
-            Ok(s) => {
+            Ok(WriteMsg::Sample(s)) => {
                 batch.push(s);
+                continue;
+            }
+            Ok(WriteMsg::Alert(a)) => {
+                alerts.insert(a.fingerprint, *a);
                 continue;
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -116,6 +140,13 @@ fn run(
         };
         since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
+        alerts.retain(|_, a| match store.save_alert(a) {
+            Ok(()) => false,
+            Err(e) => {
+                tracing::warn!("saving alert {}: {e}", a.rule);
+                true
+            }
+        });
         // Packing waits while samples are pending: a failing disk gets no extra work.
         if since_pack >= PACK_CHECK && batch.is_empty() {
             since_pack = 0;

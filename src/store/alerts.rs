@@ -1,0 +1,232 @@
+//! Alerts as the lifecycle left them, so a restart keeps what was firing and acknowledged.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::alert::lifecycle::{Ack, Alert, Event, EventKind, Phase, Severity};
+
+fn severity_code(s: Severity) -> i64 {
+    match s {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Critical => 2,
+    }
+}
+
+fn severity_of(code: i64) -> Severity {
+    match code {
+        0 => Severity::Info,
+        1 => Severity::Warning,
+        _ => Severity::Critical,
+    }
+}
+
+fn phase_code(p: Phase) -> i64 {
+    match p {
+        Phase::Pending => 0,
+        Phase::Firing => 1,
+        Phase::Resolved => 2,
+    }
+}
+
+fn phase_of(code: i64) -> Phase {
+    match code {
+        0 => Phase::Pending,
+        1 => Phase::Firing,
+        _ => Phase::Resolved,
+    }
+}
+
+/// `acked:alice` and the like: one text column for every kind of event.
+fn kind_text(k: &EventKind) -> String {
+    match k {
+        EventKind::Pending => "pending".into(),
+        EventKind::Firing => "firing".into(),
+        EventKind::Resolved => "resolved".into(),
+        EventKind::Acked { by } => format!("acked:{by}"),
+        EventKind::Unacked => "unacked".into(),
+    }
+}
+
+fn kind_of(t: &str) -> Option<EventKind> {
+    Some(match t {
+        "pending" => EventKind::Pending,
+        "firing" => EventKind::Firing,
+        "resolved" => EventKind::Resolved,
+        "unacked" => EventKind::Unacked,
+        _ => EventKind::Acked {
+            by: t.strip_prefix("acked:")?.to_string(),
+        },
+    })
+}
+
+impl Store {
+    /// Writes the alert's state and any events not stored yet, in one transaction.
+    pub fn save_alert(&mut self, a: &Alert) -> Result<(), StoreError> {
+        let labels = serde_json::to_string(&a.labels).unwrap_or_else(|_| "{}".into());
+        let fp = a.fingerprint as i64;
+        let path = self.path.display().to_string();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, severity, phase, active_since,
+                 fired_at, resolved_at, value, threshold, ack_by, ack_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                fp,
+                a.rule,
+                labels,
+                severity_code(a.severity),
+                phase_code(a.phase),
+                a.active_since,
+                a.fired_at,
+                a.resolved_at,
+                a.value,
+                a.threshold,
+                a.ack.as_ref().map(|x| x.by.clone()),
+                a.ack.as_ref().map(|x| x.at),
+            ],
+        )
+        .map_err(err)?;
+        let stored: i64 = tx
+            .query_row(
+                "SELECT COUNT(*) FROM alert_events WHERE fingerprint = ?1",
+                [fp],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        for (seq, e) in a.events.iter().enumerate().skip(stored as usize) {
+            tx.execute(
+                "INSERT OR REPLACE INTO alert_events (fingerprint, seq, at, kind) VALUES (?1, ?2, ?3, ?4)",
+                params![fp, seq as i64, e.at, kind_text(&e.kind)],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Every stored alert with its timeline. Rows that cannot be read are skipped (logged).
+    pub fn load_alerts(&self) -> Result<Vec<Alert>, StoreError> {
+        type Row = (
+            i64,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            f64,
+            Option<f64>,
+            Option<String>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = self.sql(|c| {
+            let mut st = c.prepare(
+                "SELECT fingerprint, rule, labels, severity, phase, active_since, fired_at,
+                        resolved_at, value, threshold, ack_by, ack_at FROM alerts",
+            )?;
+            st.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                ))
+            })?
+            .collect()
+        })?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (
+            fp,
+            rule,
+            labels,
+            sev,
+            phase,
+            since,
+            fired,
+            resolved,
+            value,
+            threshold,
+            ack_by,
+            ack_at,
+        ) in rows
+        {
+            let Ok(labels) = serde_json::from_str(&labels) else {
+                tracing::warn!("skipping stored alert {rule}: unreadable labels");
+                continue;
+            };
+            let events: Vec<(i64, String)> = self.sql(|c| {
+                let mut st = c.prepare_cached(
+                    "SELECT at, kind FROM alert_events WHERE fingerprint = ?1 ORDER BY seq",
+                )?;
+                st.query_map([fp], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })?;
+            out.push(Alert {
+                fingerprint: fp as u64,
+                rule,
+                labels,
+                severity: severity_of(sev),
+                phase: phase_of(phase),
+                active_since: since,
+                fired_at: fired,
+                resolved_at: resolved,
+                value,
+                threshold,
+                ack: ack_by.zip(ack_at).map(|(by, at)| Ack { by, at }),
+                events: events
+                    .into_iter()
+                    .filter_map(|(at, k)| kind_of(&k).map(|kind| Event { at, kind }))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::lifecycle::{Labels, Observation, Tracker};
+
+    #[test]
+    fn a_firing_acked_alert_survives_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.db");
+        let mut t = Tracker::default();
+        let o = Observation {
+            rule: "cpu_high".into(),
+            labels: Labels::from([
+                ("host".into(), "web-1".into()),
+                ("odd".into(), "a\"b".into()),
+            ]),
+            severity: Severity::Critical,
+            for_ms: 0,
+            active: true,
+            value: 97.5,
+            threshold: Some(90.0),
+        };
+        t.observe(o, 1_000);
+        let a = t.alerts().next().unwrap().clone();
+        let mut w = Store::open_writer(&path).unwrap();
+        w.save_alert(&a).unwrap();
+        assert!(t.ack(a.fingerprint, "alice", 2_000));
+        let acked = t.get(a.fingerprint).unwrap().clone();
+        w.save_alert(&acked).unwrap();
+        drop(w);
+        let back = Store::open_reader(&path).unwrap().load_alerts().unwrap();
+        assert_eq!(back, vec![acked]);
+    }
+}
