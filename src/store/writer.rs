@@ -38,7 +38,7 @@ impl WriterStatus {
 
 /// What the writer thread is sent.
 pub enum WriteMsg {
-    Sample(RawSample),
+    Sample(Box<RawSample>),
     /// An alert's latest state (a transition or an acknowledgement).
     Alert(Box<Alert>),
 }
@@ -54,7 +54,7 @@ pub struct WriterHandle {
 impl WriterHandle {
     /// Queues a sample without blocking; a full queue counts a drop.
     pub fn send(&self, s: RawSample) {
-        self.queue(WriteMsg::Sample(s));
+        self.queue(WriteMsg::Sample(Box::new(s)));
     }
 
     /// Queues an alert's new state.
@@ -128,7 +128,7 @@ fn run(
         let wait = deadline.saturating_duration_since(Instant::now());
         let closed = match rx.recv_timeout(wait) {
             Ok(WriteMsg::Sample(s)) => {
-                batch.push(s);
+                batch.push(*s);
                 continue;
             }
             Ok(WriteMsg::Alert(a)) => {
