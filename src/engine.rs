@@ -10,6 +10,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::alert::eval::Evaluator;
 use crate::alert::lifecycle::Alert;
+use crate::alert::silence::Silence;
 use crate::collect::Collector;
 use crate::model::{RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
@@ -21,15 +22,30 @@ const EVENT_CHANNEL: usize = 64;
 pub enum EngineEvent {
     Sample(Box<Snapshot>),
     CollectFailed(String),
-    /// Every alert the engine knows, after a sample or a command.
-    Alerts(Vec<Alert>),
+    /// Every alert the engine knows and the live silences, after a sample or a command.
+    Alerts(Vec<Alert>, Vec<Silence>),
 }
 
 /// What the UI asks of the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineCommand {
-    Ack { fingerprint: u64, by: String },
-    Unack { fingerprint: u64 },
+    Ack {
+        fingerprint: u64,
+        by: String,
+    },
+    Unack {
+        fingerprint: u64,
+    },
+    /// Mute alerts matching `matchers` until `ends_at`.
+    Silence {
+        matchers: Vec<(String, String)>,
+        ends_at: i64,
+        by: String,
+    },
+    /// End these silences now.
+    Expire {
+        ids: Vec<u64>,
+    },
 }
 
 /// Room for UI commands (key presses: a handful at a time).
@@ -71,6 +87,7 @@ impl Engine {
         interval: Duration,
         writer: Option<WriterHandle>,
         evaluator: Option<Evaluator>,
+        silences: Vec<Silence>,
         with_events: bool,
     ) -> Self {
         let stats = Arc::new(EngineStats {
@@ -87,6 +104,7 @@ impl Engine {
         let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
         let parts = Parts {
             writer,
+            silences,
             evaluator,
             events: tx,
             commands: cmd_rx,
@@ -112,6 +130,7 @@ impl Engine {
 /// What the engine task owns besides the collector.
 struct Parts {
     writer: Option<WriterHandle>,
+    silences: Vec<Silence>,
     evaluator: Option<Evaluator>,
     events: Option<mpsc::Sender<EngineEvent>>,
     commands: mpsc::Receiver<EngineCommand>,
@@ -129,21 +148,74 @@ impl Parts {
 
     fn send_alerts(&self) {
         if let Some(ev) = &self.evaluator {
-            self.send(EngineEvent::Alerts(ev.tracker.alerts().cloned().collect()));
+            let alerts = ev.tracker.alerts().cloned().collect();
+            self.send(EngineEvent::Alerts(alerts, self.silences.clone()));
         }
     }
 
+    fn silence_command(&mut self, c: EngineCommand, now: i64) {
+        match c {
+            EngineCommand::Silence {
+                matchers,
+                ends_at,
+                by,
+            } => {
+                let id = self.silences.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+                let s = Silence {
+                    id,
+                    matchers,
+                    starts_at: now,
+                    ends_at,
+                    by,
+                };
+                tracing::info!("silence {id} until {ends_at} by {}", s.by);
+                self.keep_silence(s);
+            }
+            EngineCommand::Expire { ids } => {
+                let ended: Vec<Silence> = self
+                    .silences
+                    .iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| Silence {
+                        ends_at: now,
+                        ..s.clone()
+                    })
+                    .collect();
+                for s in ended {
+                    tracing::info!("silence {} expired", s.id);
+                    self.keep_silence(s);
+                }
+            }
+            _ => {}
+        }
+        self.silences.retain(|s| s.ends_at > now);
+        self.send_alerts();
+    }
+
+    /// Records a silence (new or changed) and hands it to the writer.
+    fn keep_silence(&mut self, s: Silence) {
+        if let Some(w) = &self.writer {
+            w.send_silence(s.clone());
+        }
+        self.silences.retain(|x| x.id != s.id);
+        self.silences.push(s);
+    }
+
     fn command(&mut self, c: EngineCommand, now: i64) {
-        let Some(ev) = self.evaluator.as_mut() else {
-            return;
-        };
         let (fingerprint, changed) = match c {
-            EngineCommand::Ack { fingerprint, by } => {
-                (fingerprint, ev.tracker.ack(fingerprint, &by, now))
-            }
-            EngineCommand::Unack { fingerprint } => {
-                (fingerprint, ev.tracker.unack(fingerprint, now))
-            }
+            EngineCommand::Ack { fingerprint, by } => (
+                fingerprint,
+                self.evaluator
+                    .as_mut()
+                    .is_some_and(|ev| ev.tracker.ack(fingerprint, &by, now)),
+            ),
+            EngineCommand::Unack { fingerprint } => (
+                fingerprint,
+                self.evaluator
+                    .as_mut()
+                    .is_some_and(|ev| ev.tracker.unack(fingerprint, now)),
+            ),
+            other => return self.silence_command(other, now),
         };
         if changed {
             self.save(fingerprint);

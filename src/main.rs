@@ -53,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
+    let silences = store.load_silences(chrono::Utc::now().timestamp_millis())?;
     let collector = LocalCollector::new(cfg.collect.top_processes)?;
     let host = collector.host().to_string();
     let interval = cfg.interval.0;
@@ -76,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             interval,
             Some(writer),
             evaluator,
+            silences,
             !cli.headless,
         );
         if cli.headless {

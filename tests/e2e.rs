@@ -281,7 +281,7 @@ fn replay_follows_a_recording_in_progress() {
 }
 
 #[test]
-fn a_configured_rule_fires_is_acknowledged_and_stays_so_after_a_restart() {
+fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     let Some(tmux) = common::need("tmux", "tmux") else {
         return;
     };
@@ -322,6 +322,19 @@ fn a_configured_rule_fires_is_acknowledged_and_stays_so_after_a_restart() {
     let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
     t.wait_for("the alert restored", Duration::from_secs(3), |s| {
         s.contains("1 firing") && s.contains("1 acked")
+    });
+    // Silence it for an hour, then expire the silence.
+    t.send("s");
+    t.send("1h");
+    t.send("Enter");
+    t.wait_for("silenced", Duration::from_secs(3), |s| {
+        s.contains("1 silenced")
+            && s.lines()
+                .any(|l| l.contains("silenced") && l.contains("memory_in_use"))
+    });
+    t.send("S");
+    t.wait_for("silence expired", Duration::from_secs(3), |s| {
+        s.contains("0 silenced")
     });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));

@@ -4,3 +4,4 @@ pub mod eval;
 pub mod expr;
 pub mod lifecycle;
 pub mod rules;
+pub mod silence;

@@ -12,7 +12,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::Last => cursor.seek_last(),
         Request::Zoom => {}
         // Alert commands go to the engine, not the history cursor.
-        Request::Ack(_) | Request::Unack(_) => return,
+        Request::Ack(_) | Request::Unack(_) | Request::Silence { .. } | Request::Unsilence(_) => {
+            return;
+        }
         Request::Marker(forward) => {
             if !cursor.seek_gap(forward) {
                 let way = if forward { "after" } else { "before" };

@@ -72,6 +72,8 @@ pub enum Action {
     Ack,
     AckAll,
     Unack,
+    Silence,
+    Unsilence,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -185,24 +187,21 @@ pub static BINDINGS: &[Binding] = &[
         "back to live (from pause)",
     ),
     b(&[Char('p')], Action::Pause, Live, "pause: browse recording"),
-    b(
-        &[Char('a')],
-        Action::Ack,
-        Live,
-        "acknowledge the selected alert",
-    ),
-    b(
-        &[Char('A')],
-        Action::AckAll,
-        Live,
-        "acknowledge every active alert",
-    ),
+    b(&[Char('a')], Action::Ack, Live, "ack the selected alert"),
+    b(&[Char('A')], Action::AckAll, Live, "ack every active alert"),
     b(
         &[Char('u')],
         Action::Unack,
         Live,
-        "un-acknowledge the selected alert",
+        "un-ack the selected alert",
     ),
+    b(
+        &[Char('s')],
+        Action::Silence,
+        Live,
+        "silence it (1h/until 9:00)",
+    ),
+    b(&[Char('S')], Action::Unsilence, Live, "expire its silences"),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
     b(&[Esc], Action::Close, Everywhere, "close help or prompt"),

@@ -1,5 +1,6 @@
 use super::History;
 use crate::alert::lifecycle::{Alert, Phase};
+use crate::alert::silence::Silence;
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +57,8 @@ pub enum Recording {
 pub enum PromptKind {
     JumpForward,
     JumpBack,
+    /// How long to silence this alert (fingerprint).
+    Silence(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +107,7 @@ pub struct State {
     pub scroll: [usize; 8],
     /// Every alert the engine knows, and the selected row of the alert pane.
     pub alerts: Vec<Alert>,
+    pub silences: Vec<Silence>,
     pub alert_selected: usize,
     pub help: bool,
     pub prompt: Option<Prompt>,
@@ -137,6 +141,7 @@ impl State {
             selected: 0,
             scroll: [0; 8],
             alerts: Vec::new(),
+            silences: Vec::new(),
             alert_selected: 0,
             help: false,
             prompt: None,

@@ -16,6 +16,13 @@ pub enum Request {
     /// Acknowledge these alerts (fingerprints).
     Ack(Vec<u64>),
     Unack(u64),
+    /// Silence this alert for the typed span ("1h", "until 18:00").
+    Silence {
+        fingerprint: u64,
+        text: String,
+    },
+    /// Expire the silences muting this alert.
+    Unsilence(u64),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -75,6 +82,20 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
                 .selected_alert()
                 .map(|a| Request::Unack(a.fingerprint));
         }
+        Action::Silence => match state.selected_alert().map(|a| a.fingerprint) {
+            Some(fp) => {
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Silence(fp),
+                    text: String::new(),
+                })
+            }
+            None => state.message = Some("no alert to silence".into()),
+        },
+        Action::Unsilence => {
+            return state
+                .selected_alert()
+                .map(|a| Request::Unsilence(a.fingerprint));
+        }
         Action::NextMarker => return Some(Request::Marker(true)),
         Action::PrevMarker => return Some(Request::Marker(false)),
         Action::Last => return Some(Request::Last),
@@ -115,12 +136,19 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
         Key::Char(c) => prompt.text.push(c),
         Key::Enter => {
             let p = state.prompt.take()?;
-            if !p.text.trim().is_empty() {
-                return Some(Request::Jump {
-                    text: p.text,
-                    back: p.kind == PromptKind::JumpBack,
-                });
+            if p.text.trim().is_empty() {
+                return None;
             }
+            return Some(match p.kind {
+                PromptKind::Silence(fingerprint) => Request::Silence {
+                    fingerprint,
+                    text: p.text,
+                },
+                kind => Request::Jump {
+                    text: p.text,
+                    back: kind == PromptKind::JumpBack,
+                },
+            });
         }
         _ => {}
     }

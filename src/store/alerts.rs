@@ -4,6 +4,7 @@ use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::alert::lifecycle::{Ack, Alert, Event, EventKind, Phase, Severity};
+use crate::alert::silence::Silence;
 
 fn severity_code(s: Severity) -> i64 {
     match s {
@@ -196,6 +197,46 @@ impl Store {
     }
 }
 
+impl Store {
+    pub fn save_silence(&mut self, s: &Silence) -> Result<(), StoreError> {
+        let matchers = serde_json::to_string(&s.matchers).unwrap_or_else(|_| "[]".into());
+        self.sql(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO silences (id, matchers, starts_at, ends_at, by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.id as i64, matchers, s.starts_at, s.ends_at, s.by],
+            )
+        })
+        .map(|_| ())
+    }
+
+    /// Silences that have not ended by `now`.
+    pub fn load_silences(&self, now: i64) -> Result<Vec<Silence>, StoreError> {
+        let rows: Vec<(i64, String, i64, i64, String)> = self.sql(|c| {
+            let mut st = c.prepare(
+                "SELECT id, matchers, starts_at, ends_at, by FROM silences WHERE ends_at > ?1",
+            )?;
+            st.query_map([now], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, m, starts_at, ends_at, by)| {
+                let matchers = serde_json::from_str(&m).ok()?;
+                Some(Silence {
+                    id: id as u64,
+                    matchers,
+                    starts_at,
+                    ends_at,
+                    by,
+                })
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +269,16 @@ mod tests {
         drop(w);
         let back = Store::open_reader(&path).unwrap().load_alerts().unwrap();
         assert_eq!(back, vec![acked]);
+        let mut w = Store::open_writer(&path).unwrap();
+        let s = Silence {
+            id: 3,
+            matchers: Silence::matchers_for(&a),
+            starts_at: 1_000,
+            ends_at: 5_000,
+            by: "bob".into(),
+        };
+        w.save_silence(&s).unwrap();
+        assert_eq!(w.load_silences(4_999).unwrap(), vec![s]);
+        assert!(w.load_silences(5_000).unwrap().is_empty());
     }
 }

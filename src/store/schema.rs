@@ -33,7 +33,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
          data BLOB NOT NULL,
          PRIMARY KEY (host_id, tier_ms, start_ms)
      );",
-    // 3: alerts as the lifecycle last left them, and their timelines.
+    // 3: alerts as the lifecycle last left them, their timelines, and silences.
     "CREATE TABLE alerts (
          fingerprint INTEGER PRIMARY KEY,
          rule TEXT NOT NULL,
@@ -54,7 +54,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
          at INTEGER NOT NULL,
          kind TEXT NOT NULL,
          PRIMARY KEY (fingerprint, seq)
-     ) WITHOUT ROWID;",
+     ) WITHOUT ROWID;
+     CREATE TABLE silences (
+         id INTEGER PRIMARY KEY,
+         matchers TEXT NOT NULL,
+         starts_at INTEGER NOT NULL,
+         ends_at INTEGER NOT NULL,
+         by TEXT NOT NULL
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -9,6 +9,7 @@ use rusqlite::params;
 
 use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
 use crate::alert::lifecycle::Alert;
+use crate::alert::silence::Silence;
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -41,6 +42,8 @@ pub enum WriteMsg {
     Sample(Box<RawSample>),
     /// An alert's latest state (a transition or an acknowledgement).
     Alert(Box<Alert>),
+    /// A new or expired silence.
+    Silence(Box<Silence>),
 }
 
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
@@ -55,6 +58,11 @@ impl WriterHandle {
     /// Queues a sample without blocking; a full queue counts a drop.
     pub fn send(&self, s: RawSample) {
         self.queue(WriteMsg::Sample(Box::new(s)));
+    }
+
+    /// Queues a silence to save.
+    pub fn send_silence(&self, s: Silence) {
+        self.queue(WriteMsg::Silence(Box::new(s)));
     }
 
     /// Queues an alert's new state.
@@ -121,6 +129,7 @@ fn run(
     let mut batch: Vec<RawSample> = Vec::new();
     // Latest state per alert, saved with the next commit.
     let mut alerts: HashMap<u64, Alert> = HashMap::new();
+    let mut silences: HashMap<u64, Silence> = HashMap::new();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
@@ -135,11 +144,16 @@ fn run(
                 alerts.insert(a.fingerprint, *a);
                 continue;
             }
+            Ok(WriteMsg::Silence(s)) => {
+                silences.insert(s.id, *s);
+                continue;
+            }
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
         since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
+        silences.retain(|_, s| store.save_silence(s).is_err());
         alerts.retain(|_, a| match store.save_alert(a) {
             Ok(()) => false,
             Err(e) => {

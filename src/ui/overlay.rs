@@ -57,6 +57,7 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let label = match p.kind {
         PromptKind::JumpForward => "jump (10m, -1h, 3h ago, 2026-11-22 10:00, 14:00): ",
         PromptKind::JumpBack => "jump back (10m, or a time): ",
+        PromptKind::Silence(_) => "silence the selected alert for (1h, 30m, until 18:00): ",
     };
     let line = Rect {
         y: area.bottom().saturating_sub(1),

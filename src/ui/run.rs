@@ -7,6 +7,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
 use super::{Theme, draw};
+use crate::alert::silence::{Silence, parse_end};
 use crate::app::{self, Key, Mode, Recording, Request, State};
 use crate::engine::{Engine, EngineCommand, EngineEvent};
 use crate::replay::ReplayCursor;
@@ -143,7 +144,10 @@ fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
         EngineEvent::Sample(s) => state.push_live(*s),
         EngineEvent::CollectFailed(e) => state.message = Some(format!("collecting: {e}")),
-        EngineEvent::Alerts(a) => state.alerts = a,
+        EngineEvent::Alerts(a, silences) => {
+            state.alerts = a;
+            state.silences = silences;
+        }
     }
 }
 
@@ -198,7 +202,7 @@ fn alert_command(
 ) -> Option<Request> {
     let commands: Vec<EngineCommand> = match req {
         Some(Request::Ack(fps)) => {
-            let by = std::env::var("USER").unwrap_or_else(|_| "montui".into());
+            let by = user();
             fps.into_iter()
                 .map(|fingerprint| EngineCommand::Ack {
                     fingerprint,
@@ -207,6 +211,41 @@ fn alert_command(
                 .collect()
         }
         Some(Request::Unack(fingerprint)) => vec![EngineCommand::Unack { fingerprint }],
+        Some(Request::Silence { fingerprint, text }) => {
+            let alert = state.alerts.iter().find(|a| a.fingerprint == fingerprint)?;
+            match parse_end(&text, now_ms()) {
+                Ok(ends_at) => vec![EngineCommand::Silence {
+                    matchers: Silence::matchers_for(alert),
+                    ends_at,
+                    by: user(),
+                }],
+                Err(e) => {
+                    state.message = Some(e);
+                    return None;
+                }
+            }
+        }
+        Some(Request::Unsilence(fingerprint)) => {
+            let now = now_ms();
+            let ids: Vec<u64> = state
+                .alerts
+                .iter()
+                .find(|a| a.fingerprint == fingerprint)
+                .map(|a| {
+                    state
+                        .silences
+                        .iter()
+                        .filter(|s| s.matches(a, now))
+                        .map(|s| s.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if ids.is_empty() {
+                state.message = Some("no silence mutes this alert".into());
+                return None;
+            }
+            vec![EngineCommand::Expire { ids }]
+        }
         other => return other,
     };
     let engine = engine?;
@@ -216,6 +255,11 @@ fn alert_command(
         }
     }
     None
+}
+
+/// Who acknowledges or silences: the login name.
+fn user() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "montui".into())
 }
 
 fn play_step(state: &State) -> Duration {
