@@ -4,9 +4,34 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::expr::{EvalContext, Expr, Func};
-use super::lifecycle::{Labels, Observation, Phase, Tracker, fingerprint, threshold_active};
+use super::lifecycle::{
+    Labels, Observation, Phase, Tracker, fingerprint, fingerprint_pairs, threshold_active,
+};
 use super::rules::{Condition, Rule};
-use crate::model::{Snapshot, metrics};
+use crate::model::{Metric, Snapshot, metrics};
+
+/// Fingerprints are hashes already: sets of them need no hashing again.
+#[derive(Default, Clone, Copy)]
+struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FpSet = HashSet<u64, std::hash::BuildHasherDefault<Identity>>;
+
+/// metric → (time, value), oldest first.
+type Rings = HashMap<&'static str, VecDeque<(i64, f64)>>;
 
 /// A change of an alert: its fingerprint and new phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,9 +43,11 @@ pub struct Transition {
 pub struct Evaluator {
     rules: Vec<Rule>,
     pub tracker: Tracker,
-    /// (host, metric) → (time, value), oldest first, for label-less metrics.
-    recent: HashMap<(String, String), VecDeque<(i64, f64)>>,
+    /// host → metric → (time, value), oldest first, for label-less metrics.
+    recent: HashMap<String, Rings>,
     keep_ms: i64,
+    /// host → per rule (by index), the alerts pending or firing after the last evaluation.
+    live: HashMap<String, Vec<FpSet>>,
 }
 
 impl Evaluator {
@@ -38,6 +65,7 @@ impl Evaluator {
             tracker: Tracker::default(),
             recent: HashMap::new(),
             keep_ms,
+            live: HashMap::new(),
         }
     }
 
@@ -46,23 +74,28 @@ impl Evaluator {
         let now = s.ts_ms;
         let ms = metrics(s);
         let mut latest: HashMap<&str, f64> = HashMap::new();
+        let rings = self.recent.entry(s.host.clone()).or_default();
         for m in ms.iter().filter(|m| m.labels.is_empty()) {
             latest.insert(m.name, m.value);
             if self.keep_ms > 0 {
-                let ring = self
-                    .recent
-                    .entry((s.host.clone(), m.name.to_string()))
-                    .or_default();
+                let ring = rings.entry(m.name).or_default();
                 ring.push_back((now, m.value));
                 while ring.front().is_some_and(|(t, _)| *t < now - self.keep_ms) {
                     ring.pop_front();
                 }
             }
         }
+        let mut by_name: HashMap<&str, Vec<&Metric>> = HashMap::new();
+        for m in &ms {
+            by_name.entry(m.name).or_default().push(m);
+        }
         let mut out = Vec::new();
         let host_labels = Labels::from([("host".to_string(), s.host.clone())]);
-        for rule in &self.rules {
-            let mut seen = HashSet::new();
+        let mut live = self.live.remove(&s.host).unwrap_or_default();
+        live.resize_with(self.rules.len(), FpSet::default);
+        let mut seen = FpSet::default();
+        for (rule, before) in self.rules.iter().zip(live.iter_mut()) {
+            seen.clear();
             match &rule.condition {
                 Condition::Threshold {
                     metric,
@@ -70,13 +103,27 @@ impl Evaluator {
                     clear,
                     below,
                 } => {
-                    for m in ms.iter().filter(|m| m.name == metric) {
-                        let mut labels = host_labels.clone();
-                        labels.extend(m.labels.iter().map(|(k, v)| (k.to_string(), v.clone())));
-                        let fp = fingerprint(&rule.name, &labels);
-                        seen.insert(fp);
-                        let was = self.tracker.is_active(fp);
+                    for m in by_name.get(metric.as_str()).into_iter().flatten() {
+                        let mut pairs: Vec<(&str, &str)> =
+                            m.labels.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        pairs.push(("host", s.host.as_str()));
+                        pairs.sort_unstable();
+                        let fp = fingerprint_pairs(&rule.name, pairs.iter().copied());
+                        let phase = self.tracker.phase(fp);
+                        let was = matches!(phase, Some(Phase::Pending | Phase::Firing));
                         let active = threshold_active(m.value, *threshold, *clear, *below, was);
+                        if !active && !was {
+                            continue;
+                        }
+                        seen.insert(fp);
+                        if active && phase == Some(Phase::Firing) {
+                            self.tracker.refresh(fp, m.value, Some(*threshold));
+                            continue;
+                        }
+                        let labels: Labels = pairs
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect();
                         out.extend(observe(
                             &mut self.tracker,
                             rule,
@@ -90,46 +137,52 @@ impl Evaluator {
                 }
                 Condition::Expr(e) => {
                     let ctx = Ctx {
-                        host: &s.host,
                         now,
                         latest: &latest,
-                        recent: &self.recent,
+                        rings: self.recent.get(&s.host),
                     };
                     let value = e.eval(&ctx);
                     let active = value.is_some_and(|v| v != 0.0);
-                    seen.insert(fingerprint(&rule.name, &host_labels));
+                    let fp = fingerprint(&rule.name, &host_labels);
+                    let phase = self.tracker.phase(fp);
                     let v = value.unwrap_or(f64::NAN);
+                    if active && phase == Some(Phase::Firing) {
+                        self.tracker.refresh(fp, v, None);
+                    } else if active || matches!(phase, Some(Phase::Pending | Phase::Firing)) {
+                        out.extend(observe(
+                            &mut self.tracker,
+                            rule,
+                            host_labels.clone(),
+                            active,
+                            v,
+                            None,
+                            now,
+                        ));
+                    }
+                    if active {
+                        seen.insert(fp);
+                    }
+                }
+            }
+            // A label set that vanished (an unmounted file system) ends its alert.
+            for fp in before.difference(&seen) {
+                if let Some(a) = self.tracker.get(*fp) {
+                    let (labels, value) = (a.labels.clone(), a.value);
                     out.extend(observe(
                         &mut self.tracker,
                         rule,
-                        host_labels.clone(),
-                        active,
-                        v,
+                        labels,
+                        false,
+                        value,
                         None,
                         now,
                     ));
                 }
             }
-            // A label set that vanished (an unmounted file system) ends its alert.
-            let gone: Vec<(Labels, f64)> = self
-                .tracker
-                .alerts()
-                .filter(|a| a.rule == rule.name && a.labels.get("host") == Some(&s.host))
-                .filter(|a| a.phase != Phase::Resolved && !seen.contains(&a.fingerprint))
-                .map(|a| (a.labels.clone(), a.value))
-                .collect();
-            for (labels, value) in gone {
-                out.extend(observe(
-                    &mut self.tracker,
-                    rule,
-                    labels,
-                    false,
-                    value,
-                    None,
-                    now,
-                ));
-            }
+            before.clear();
+            before.extend(seen.iter().filter(|fp| self.tracker.is_active(**fp)));
         }
+        self.live.insert(s.host.clone(), live);
         out
     }
 }
@@ -169,10 +222,9 @@ fn max_window(e: &Expr) -> i64 {
 }
 
 struct Ctx<'a> {
-    host: &'a str,
     now: i64,
     latest: &'a HashMap<&'a str, f64>,
-    recent: &'a HashMap<(String, String), VecDeque<(i64, f64)>>,
+    rings: Option<&'a Rings>,
 }
 
 impl EvalContext for Ctx<'_> {
@@ -181,21 +233,26 @@ impl EvalContext for Ctx<'_> {
     }
 
     fn window(&self, func: Func, metric: &str, window_ms: i64) -> Option<f64> {
-        let ring = self
-            .recent
-            .get(&(self.host.to_string(), metric.to_string()))?;
-        let vals: Vec<(i64, f64)> = ring
-            .iter()
-            .copied()
-            .filter(|(t, _)| *t >= self.now - window_ms)
-            .collect();
-        let (first, last) = (vals.first()?, vals.last()?);
+        let ring = self.rings?.get(metric)?;
+        // Newest first, until the window's start: no allocation on this per-sample path.
+        let from = self.now - window_ms;
+        let mut inside = ring.iter().rev().take_while(|(t, _)| *t >= from);
+        let (last_t, last_v) = *inside.next()?;
+        let (mut n, mut sum, mut max, mut min, mut first) =
+            (1.0, last_v, last_v, last_v, (last_t, last_v));
+        for &(t, v) in inside {
+            n += 1.0;
+            sum += v;
+            max = max.max(v);
+            min = min.min(v);
+            first = (t, v);
+        }
         Some(match func {
-            Func::Avg => vals.iter().map(|v| v.1).sum::<f64>() / vals.len() as f64,
-            Func::Max => vals.iter().map(|v| v.1).fold(f64::MIN, f64::max),
-            Func::Min => vals.iter().map(|v| v.1).fold(f64::MAX, f64::min),
-            Func::Rate if last.0 > first.0 => {
-                (last.1 - first.1) / ((last.0 - first.0) as f64 / 1000.0)
+            Func::Avg => sum / n,
+            Func::Max => max,
+            Func::Min => min,
+            Func::Rate if last_t > first.0 => {
+                (last_v - first.1) / ((last_t - first.0) as f64 / 1000.0)
             }
             Func::Rate => return None,
         })

@@ -72,6 +72,11 @@ pub struct Observation {
 
 /// Alert identity, stable across runs and versions (FNV-1a over rule and sorted labels).
 pub fn fingerprint(rule: &str, labels: &Labels) -> u64 {
+    fingerprint_pairs(rule, labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// The same from borrowed label pairs, which must come sorted by name.
+pub fn fingerprint_pairs<'a>(rule: &str, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for b in bytes {
@@ -83,7 +88,7 @@ pub fn fingerprint(rule: &str, labels: &Labels) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     };
     eat(rule.as_bytes());
-    for (k, v) in labels {
+    for (k, v) in pairs {
         eat(k.as_bytes());
         eat(v.as_bytes());
     }
@@ -119,6 +124,19 @@ impl Tracker {
     pub fn restore(&mut self, alerts: Vec<Alert>) {
         for a in alerts {
             self.alerts.insert(a.fingerprint, a);
+        }
+    }
+
+    /// The phase of a known alert.
+    pub fn phase(&self, fingerprint: u64) -> Option<Phase> {
+        self.alerts.get(&fingerprint).map(|a| a.phase)
+    }
+
+    /// A firing alert whose condition still holds: only its figures change.
+    pub fn refresh(&mut self, fingerprint: u64, value: f64, threshold: Option<f64>) {
+        if let Some(a) = self.alerts.get_mut(&fingerprint) {
+            a.value = value;
+            a.threshold = threshold;
         }
     }
 

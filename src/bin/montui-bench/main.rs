@@ -1,6 +1,7 @@
 //! Every figure montui reports comes from here: `montui-bench <name>`, each run ending with a
 //! line `<name>: key=value …`. Peers are measured in the same run; figures are medians.
 
+mod alerts;
 mod dbsize;
 mod overhead;
 mod procstat;
@@ -14,8 +15,9 @@ fn main() -> ExitCode {
         Some("overhead") => overhead::run(&args[1..]),
         Some("dbsize") => dbsize::run(&args[1..]),
         Some("store") => store::run(&args[1..]),
+        Some("alerts") => alerts::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100]".into())
         }
     };
     match result {
