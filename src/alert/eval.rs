@@ -91,7 +91,10 @@ impl Evaluator {
         }
         let mut out = Vec::new();
         let host_labels = Labels::from([("host".to_string(), s.host.clone())]);
-        let mut live = self.live.remove(&s.host).unwrap_or_default();
+        let mut live = match self.live.remove(&s.host) {
+            Some(l) => l,
+            None => self.restored_live(&s.host),
+        };
         live.resize_with(self.rules.len(), FpSet::default);
         let mut seen = FpSet::default();
         for (rule, before) in self.rules.iter().zip(live.iter_mut()) {
@@ -210,6 +213,23 @@ fn observe(
     tracker
         .observe(o, now)
         .map(|phase| Transition { fingerprint, phase })
+}
+
+impl Evaluator {
+    /// The host's active alerts already in the tracker (restored from an earlier run), by rule,
+    /// so that one whose label set is gone still resolves.
+    fn restored_live(&self, host: &str) -> Vec<FpSet> {
+        let mut live = vec![FpSet::default(); self.rules.len()];
+        for a in self.tracker.alerts() {
+            if a.labels.get("host").map(String::as_str) == Some(host)
+                && matches!(a.phase, Phase::Pending | Phase::Firing)
+                && let Some(i) = self.rules.iter().position(|r| r.name == a.rule)
+            {
+                live[i].insert(a.fingerprint);
+            }
+        }
+        live
+    }
 }
 
 fn max_window(e: &Expr) -> i64 {

@@ -90,3 +90,16 @@ fn expression_rules_with_windows() {
     }
     assert_eq!(first, Some(15));
 }
+
+#[test]
+fn a_restored_alert_whose_label_set_is_gone_resolves() {
+    let mut first = Evaluator::new(default_rules());
+    first.evaluate(&snap(0, 10.0, &[("/data", 95)]));
+    let saved: Vec<_> = first.tracker.alerts().cloned().collect();
+    assert!(saved.iter().any(|a| a.phase == Phase::Firing));
+    // A new run restores them; /data is no longer mounted.
+    let mut second = Evaluator::new(default_rules());
+    second.tracker.restore(saved);
+    let t = second.evaluate(&snap(1000, 10.0, &[("/", 10)]));
+    assert_eq!(t.iter().filter(|t| t.phase == Phase::Resolved).count(), 2);
+}
