@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::alert::rules::Rule;
+
 /// Every key montui reads from config.toml. `config.toml.example` documents each one with
 /// its default; a test keeps the two in sync.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -100,20 +102,7 @@ impl Default for CollectConfig {
 
 impl Config {
     /// Like `load`, with the alert rules it defines (checked, shipped ones included).
-    pub fn load_with_rules(
-        path: Option<&Path>,
-    ) -> Result<(Self, Vec<crate::alert::rules::Rule>), ConfigError> {
-        let (cfg, text, path) = Self::load_text(path)?;
-        let rules = cfg.alerts.rules(&text, &path)?;
-        Ok((cfg, rules))
-    }
-
-    /// Reads `path`; a missing file at the default location means defaults.
-    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::load_text(path).map(|(cfg, _, _)| cfg)
-    }
-
-    fn load_text(path: Option<&Path>) -> Result<(Self, String, PathBuf), ConfigError> {
+    pub fn load_with_rules(path: Option<&Path>) -> Result<(Self, Vec<Rule>), ConfigError> {
         let (path, explicit) = match path {
             Some(p) => (p.to_path_buf(), true),
             None => (paths::config_file(), false),
@@ -123,16 +112,25 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => String::new(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        let cfg = Self::parse(&text, &path)?;
-        Ok((cfg, text, path))
+        Self::parse_with_rules(&text, &path)
+    }
+
+    /// Reads `path`; a missing file at the default location means defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with_rules(path).map(|(cfg, _)| cfg)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        Self::parse_with_rules(text, path).map(|(cfg, _)| cfg)
+    }
+
+    /// Parses and checks everything, alert rules included (their errors need the text).
+    pub fn parse_with_rules(text: &str, path: &Path) -> Result<(Self, Vec<Rule>), ConfigError> {
         let cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
-        cfg.alerts.rules(text, path)?;
-        Ok(cfg)
+        let rules = cfg.alerts.rules(text, path)?;
+        Ok((cfg, rules))
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
