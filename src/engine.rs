@@ -22,7 +22,8 @@ const EVENT_CHANNEL: usize = 64;
 pub enum EngineEvent {
     Sample(Box<Snapshot>),
     CollectFailed(String),
-    /// Every alert the engine knows and the live silences, after a sample or a command.
+    /// Every alert the engine knows (without timelines) and the live silences, after a
+    /// sample or a command.
     Alerts(Vec<Alert>, Vec<Silence>),
 }
 
@@ -148,7 +149,7 @@ impl Parts {
 
     fn send_alerts(&self) {
         if let Some(ev) = &self.evaluator {
-            let alerts = ev.tracker.alerts().cloned().collect();
+            let alerts = ev.tracker.alerts().map(Alert::summary).collect();
             self.send(EngineEvent::Alerts(alerts, self.silences.clone()));
         }
     }

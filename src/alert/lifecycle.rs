@@ -58,6 +58,27 @@ pub struct Alert {
     pub events: Vec<Event>,
 }
 
+impl Alert {
+    /// The alert without its timeline: what the alert pane needs, cheap to copy each sample
+    /// (a timeline only grows).
+    pub fn summary(&self) -> Alert {
+        Alert {
+            fingerprint: self.fingerprint,
+            rule: self.rule.clone(),
+            labels: self.labels.clone(),
+            severity: self.severity,
+            phase: self.phase,
+            active_since: self.active_since,
+            fired_at: self.fired_at,
+            resolved_at: self.resolved_at,
+            value: self.value,
+            threshold: self.threshold,
+            ack: self.ack.clone(),
+            events: Vec::new(),
+        }
+    }
+}
+
 /// One evaluation of a rule for one label set.
 #[derive(Debug, Clone)]
 pub struct Observation {
