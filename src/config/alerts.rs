@@ -62,7 +62,7 @@ impl AlertsConfig {
         };
         for r in &self.rules {
             let bad = |key: &str, value: &str, why: String| {
-                Err(ConfigError::invalid_value(text, path, key, value, &why))
+                Err(ConfigError::invalid(text, path, key, Some(value), &why))
             };
             if out.iter().any(|x| x.name == r.name) {
                 return bad(

@@ -33,43 +33,22 @@ impl ConfigError {
         }
     }
 
-    /// For a value that parsed but is out of range: finds the key's line in the text.
-    pub(super) fn invalid(text: &str, path: &Path, key: &str, message: &str) -> Self {
-        let found = text
-            .lines()
-            .enumerate()
-            .find(|(_, l)| split_line(l).0 == key);
-        let (line, value) = match found {
-            Some((i, l)) => (i + 1, split_line(l).1),
-            None => (0, String::new()),
-        };
-        Self::Invalid {
-            path: path.to_path_buf(),
-            line,
-            key: key.to_string(),
-            value,
-            message: message.to_string(),
-        }
-    }
-}
-
-impl ConfigError {
-    /// For a bad value of a key that may appear many times (in `[[alerts.rules]]`): finds the
-    /// line with that key and that value.
-    pub(super) fn invalid_value(
+    /// For a value that parsed but is not allowed: the line of `key`, or with `value` the
+    /// line where `key` has that value (a key of `[[alerts.rules]]` appears many times).
+    pub(super) fn invalid(
         text: &str,
         path: &Path,
         key: &str,
-        value: &str,
+        value: Option<&str>,
         message: &str,
     ) -> Self {
         let found = text.lines().enumerate().find(|(_, l)| {
             let (k, v) = split_line(l);
-            k == key && v.trim_matches(['"', '\'']) == value
+            k == key && value.is_none_or(|want| v.trim_matches(['"', '\'']) == want)
         });
         let (line, shown) = match found {
             Some((i, l)) => (i + 1, split_line(l).1),
-            None => (0, value.to_string()),
+            None => (0, value.unwrap_or_default().to_string()),
         };
         Self::Invalid {
             path: path.to_path_buf(),

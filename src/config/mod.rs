@@ -134,7 +134,7 @@ impl Config {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
-        let bad = |key: &str, why: &str| Err(ConfigError::invalid(text, path, key, why));
+        let bad = |key: &str, why: &str| Err(ConfigError::invalid(text, path, key, None, why));
         let secs = |d: &Dur| d.0.as_secs_f64();
         if !(0.1..=3600.0).contains(&secs(&self.interval)) {
             return bad("interval", "must be between 100ms and 1h");
