@@ -1,34 +1,16 @@
 //! Turns each snapshot into rule observations for the lifecycle tracker. Keeps, per host and
 //! metric, the recent values the window functions need. Pure: time is the sample's.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use super::expr::{EvalContext, Expr, Func};
+use super::fpset::FpSet;
 use super::lifecycle::{
-    Labels, Observation, Phase, Tracker, fingerprint, fingerprint_pairs, threshold_active,
+    Labels, Observation, Phase, Tracker, fingerprint, fingerprint_from, rule_prefix,
+    threshold_active,
 };
 use super::rules::{Condition, Rule};
-use crate::model::{Metric, Snapshot, metrics};
-
-/// Fingerprints are hashes already: sets of them need no hashing again.
-#[derive(Default, Clone, Copy)]
-struct Identity(u64);
-
-impl std::hash::Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type FpSet = HashSet<u64, std::hash::BuildHasherDefault<Identity>>;
+use crate::model::{FAMILIES, Metric, Snapshot, metrics};
 
 /// metric → (time, value), oldest first.
 type Rings = HashMap<&'static str, VecDeque<(i64, f64)>>;
@@ -40,14 +22,25 @@ pub struct Transition {
     pub phase: Phase,
 }
 
+/// What a rule needs on every sample, worked out once.
+struct Compiled {
+    /// Fingerprint state after the rule's name.
+    prefix: u64,
+    /// For a threshold rule, the index of its metric family (None: no such metric).
+    family: Option<usize>,
+}
+
 pub struct Evaluator {
     rules: Vec<Rule>,
+    compiled: Vec<Compiled>,
     pub tracker: Tracker,
     /// host → metric → (time, value), oldest first, for label-less metrics.
     recent: HashMap<String, Rings>,
     keep_ms: i64,
     /// host → per rule (by index), the alerts pending or firing after the last evaluation.
     live: HashMap<String, Vec<FpSet>>,
+    /// Per metric family, the indexes of this sample's metrics (reused between samples).
+    by_family: Vec<Vec<usize>>,
 }
 
 impl Evaluator {
@@ -60,12 +53,24 @@ impl Evaluator {
             })
             .max()
             .unwrap_or(0);
+        let compiled = rules
+            .iter()
+            .map(|r| Compiled {
+                prefix: rule_prefix(&r.name),
+                family: match &r.condition {
+                    Condition::Threshold { metric, .. } => family(metric),
+                    Condition::Expr(_) => None,
+                },
+            })
+            .collect();
         Self {
             rules,
+            compiled,
             tracker: Tracker::default(),
             recent: HashMap::new(),
             keep_ms,
             live: HashMap::new(),
+            by_family: vec![Vec::new(); FAMILIES.len()],
         }
     }
 
@@ -74,10 +79,15 @@ impl Evaluator {
         let now = s.ts_ms;
         let ms = metrics(s);
         let mut latest: HashMap<&str, f64> = HashMap::new();
-        let rings = self.recent.entry(s.host.clone()).or_default();
+        if !self.recent.contains_key(&s.host) {
+            self.recent.insert(s.host.clone(), Rings::new());
+        }
+        let mut rings = self.recent.get_mut(&s.host);
         for m in ms.iter().filter(|m| m.labels.is_empty()) {
             latest.insert(m.name, m.value);
-            if self.keep_ms > 0 {
+            if self.keep_ms > 0
+                && let Some(rings) = rings.as_deref_mut()
+            {
                 let ring = rings.entry(m.name).or_default();
                 ring.push_back((now, m.value));
                 while ring.front().is_some_and(|(t, _)| *t < now - self.keep_ms) {
@@ -85,57 +95,58 @@ impl Evaluator {
                 }
             }
         }
-        let mut by_name: HashMap<&str, Vec<&Metric>> = HashMap::new();
-        for m in &ms {
-            by_name.entry(m.name).or_default().push(m);
+        self.by_family.iter_mut().for_each(Vec::clear);
+        for (i, m) in ms.iter().enumerate() {
+            if let Some(f) = family(m.name) {
+                self.by_family[f].push(i);
+            }
         }
         let mut out = Vec::new();
-        let host_labels = Labels::from([("host".to_string(), s.host.clone())]);
         let mut live = match self.live.remove(&s.host) {
             Some(l) => l,
             None => self.restored_live(&s.host),
         };
         live.resize_with(self.rules.len(), FpSet::default);
         let mut seen = FpSet::default();
-        for (rule, before) in self.rules.iter().zip(live.iter_mut()) {
+        for ((rule, c), before) in self.rules.iter().zip(&self.compiled).zip(live.iter_mut()) {
             seen.clear();
             match &rule.condition {
                 Condition::Threshold {
-                    metric,
                     threshold,
                     clear,
                     below,
+                    ..
                 } => {
-                    for m in by_name.get(metric.as_str()).into_iter().flatten() {
-                        let mut pairs: Vec<(&str, &str)> =
-                            m.labels.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                        pairs.push(("host", s.host.as_str()));
-                        pairs.sort_unstable();
-                        let fp = fingerprint_pairs(&rule.name, pairs.iter().copied());
-                        let phase = self.tracker.phase(fp);
-                        let was = matches!(phase, Some(Phase::Pending | Phase::Firing));
+                    let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
+                    for m in members.iter().map(|i| &ms[*i]) {
+                        // The common case, nothing active and nothing crossing: one comparison.
+                        if before.is_empty()
+                            && !threshold_active(m.value, *threshold, *clear, *below, false)
+                        {
+                            continue;
+                        }
+                        let fp = fingerprint_from(c.prefix, with_host(m, &s.host));
+                        let was = before.contains(&fp);
                         let active = threshold_active(m.value, *threshold, *clear, *below, was);
-                        if !active && !was {
-                            continue;
+                        let refreshed =
+                            active && self.tracker.refresh_firing(fp, m.value, Some(*threshold));
+                        if !refreshed && (active || was) {
+                            let labels = with_host(m, &s.host)
+                                .map(|(k, v)| (k.to_string(), v.to_string()))
+                                .collect();
+                            out.extend(observe(
+                                &mut self.tracker,
+                                rule,
+                                labels,
+                                active,
+                                m.value,
+                                Some(*threshold),
+                                now,
+                            ));
                         }
-                        seen.insert(fp);
-                        if active && phase == Some(Phase::Firing) {
-                            self.tracker.refresh(fp, m.value, Some(*threshold));
-                            continue;
+                        if active {
+                            seen.insert(fp);
                         }
-                        let labels: Labels = pairs
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), v.to_string()))
-                            .collect();
-                        out.extend(observe(
-                            &mut self.tracker,
-                            rule,
-                            labels,
-                            active,
-                            m.value,
-                            Some(*threshold),
-                            now,
-                        ));
                     }
                 }
                 Condition::Expr(e) => {
@@ -146,16 +157,15 @@ impl Evaluator {
                     };
                     let value = e.eval(&ctx);
                     let active = value.is_some_and(|v| v != 0.0);
-                    let fp = fingerprint(&rule.name, &host_labels);
-                    let phase = self.tracker.phase(fp);
+                    let fp = fingerprint_from(c.prefix, std::iter::once(("host", s.host.as_str())));
                     let v = value.unwrap_or(f64::NAN);
-                    if active && phase == Some(Phase::Firing) {
-                        self.tracker.refresh(fp, v, None);
-                    } else if active || matches!(phase, Some(Phase::Pending | Phase::Firing)) {
+                    let refreshed = active && self.tracker.refresh_firing(fp, v, None);
+                    if !refreshed && (active || before.contains(&fp)) {
+                        let labels = Labels::from([("host".to_string(), s.host.clone())]);
                         out.extend(observe(
                             &mut self.tracker,
                             rule,
-                            host_labels.clone(),
+                            labels,
                             active,
                             v,
                             None,
@@ -167,9 +177,12 @@ impl Evaluator {
                     }
                 }
             }
-            // A label set that vanished (an unmounted file system) ends its alert.
+            // Active before, not now: the condition cleared (observed above) or the label
+            // set vanished (an unmounted file system), which ends its alert too.
             for fp in before.difference(&seen) {
-                if let Some(a) = self.tracker.get(*fp) {
+                if let Some(a) = self.tracker.get(*fp)
+                    && matches!(a.phase, Phase::Pending | Phase::Firing)
+                {
                     let (labels, value) = (a.labels.clone(), a.value);
                     out.extend(observe(
                         &mut self.tracker,
@@ -182,12 +195,27 @@ impl Evaluator {
                     ));
                 }
             }
-            before.clear();
-            before.extend(seen.iter().filter(|fp| self.tracker.is_active(**fp)));
+            std::mem::swap(before, &mut seen);
         }
         self.live.insert(s.host.clone(), live);
         out
     }
+}
+
+/// The index of a metric family by name.
+fn family(name: &str) -> Option<usize> {
+    FAMILIES.iter().position(|(f, _)| *f == name)
+}
+
+/// A metric's labels with the host's, sorted by name (a metric's own come sorted).
+fn with_host<'a>(m: &'a Metric, host: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let split = m.labels.partition_point(|(k, _)| *k < "host");
+    let pair = |(k, v): &'a (&'static str, String)| (*k, v.as_str());
+    m.labels[..split]
+        .iter()
+        .map(pair)
+        .chain(std::iter::once(("host", host)))
+        .chain(m.labels[split..].iter().map(pair))
 }
 
 /// One observation of `rule` into the tracker; the transition it caused, if any.

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::fpset::FpMap;
+
 pub type Labels = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -98,22 +100,28 @@ pub fn fingerprint(rule: &str, labels: &Labels) -> u64 {
 
 /// The same from borrowed label pairs, which must come sorted by name.
 pub fn fingerprint_pairs<'a>(rule: &str, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        // A separator no text contains, so ("ab","c") and ("a","bc") differ.
-        h ^= 0xff;
+    fingerprint_from(rule_prefix(rule), pairs)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of one field, then a separator no text contains, so ("ab","c") and ("a","bc") differ.
+fn eat(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes.iter().chain(&[0xff]) {
+        h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    eat(rule.as_bytes());
-    for (k, v) in pairs {
-        eat(k.as_bytes());
-        eat(v.as_bytes());
     }
     h
+}
+
+/// The fingerprint state after the rule's name: computed once per rule, continued per label set.
+pub fn rule_prefix(rule: &str) -> u64 {
+    eat(FNV_OFFSET, rule.as_bytes())
+}
+
+/// Continues a rule's prefix over label pairs sorted by name.
+pub fn fingerprint_from<'a>(prefix: u64, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
+    pairs.fold(prefix, |h, (k, v)| eat(eat(h, k.as_bytes()), v.as_bytes()))
 }
 
 /// Whether a threshold condition holds, with hysteresis: once active it stays so until the
@@ -134,10 +142,10 @@ pub fn threshold_active(
     if below { value < line } else { value > line }
 }
 
-/// Every alert montui knows, by fingerprint.
+/// Every alert montui knows, by fingerprint (in no particular order).
 #[derive(Debug, Default)]
 pub struct Tracker {
-    alerts: BTreeMap<u64, Alert>,
+    alerts: FpMap<Alert>,
 }
 
 impl Tracker {
@@ -148,16 +156,16 @@ impl Tracker {
         }
     }
 
-    /// The phase of a known alert.
-    pub fn phase(&self, fingerprint: u64) -> Option<Phase> {
-        self.alerts.get(&fingerprint).map(|a| a.phase)
-    }
-
-    /// A firing alert whose condition still holds: only its figures change.
-    pub fn refresh(&mut self, fingerprint: u64, value: f64, threshold: Option<f64>) {
-        if let Some(a) = self.alerts.get_mut(&fingerprint) {
-            a.value = value;
-            a.threshold = threshold;
+    /// A firing alert whose condition still holds: only its figures change. False (and
+    /// nothing changed) when the alert is not firing.
+    pub fn refresh_firing(&mut self, fingerprint: u64, value: f64, threshold: Option<f64>) -> bool {
+        match self.alerts.get_mut(&fingerprint) {
+            Some(a) if a.phase == Phase::Firing => {
+                a.value = value;
+                a.threshold = threshold;
+                true
+            }
+            _ => false,
         }
     }
 

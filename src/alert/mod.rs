@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub mod expr;
+pub mod fpset;
 pub mod lifecycle;
 pub mod rules;
 pub mod silence;

@@ -62,6 +62,7 @@ pub const FAMILIES: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub name: &'static str,
+    /// Sorted by name.
     pub labels: Vec<(&'static str, String)>,
     pub value: f64,
 }

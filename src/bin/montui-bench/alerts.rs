@@ -15,8 +15,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let n_rules: usize = flag(args, "--rules", 1000)?;
     let hosts: usize = flag(args, "--hosts", 100)?;
     let ticks: i64 = flag(args, "--ticks", 60)?;
-    // A storm (about half of all rule × host pairs active) and a normal day (thresholds near
-    // the top of each metric's range: only the byte-rate families fire).
+    // A storm (about half of all rule × host pairs active) and a normal day (lines near the
+    // top of each metric's range, byte figures at 1 TB: the rules watch, few fire).
     let storm = measure(rules(n_rules, true)?, hosts, ticks);
     let normal = measure(rules(n_rules, false)?, hosts, ticks);
     for (name, (tick_s, alerts)) in [("storm", storm), ("normal", normal)] {
@@ -63,13 +63,15 @@ fn rules(n: usize, storm: bool) -> Result<Vec<Rule>, String> {
             let condition = if i % 5 == 4 {
                 Condition::Expr(parse(exprs[i % exprs.len()]).map_err(|e| e.to_string())?)
             } else {
+                let metric = FAMILIES[i % FAMILIES.len()].0;
+                let threshold = match (storm, metric.contains("bytes")) {
+                    (true, _) => 50.0 + (i % 50) as f64,
+                    (false, false) => 91.0 + (i % 9) as f64,
+                    (false, true) => 1e12,
+                };
                 Condition::Threshold {
-                    metric: FAMILIES[i % FAMILIES.len()].0.to_string(),
-                    threshold: if storm {
-                        50.0 + (i % 50) as f64
-                    } else {
-                        91.0 + (i % 9) as f64
-                    },
+                    metric: metric.to_string(),
+                    threshold,
                     clear: Some(45.0),
                     below: false,
                 }
