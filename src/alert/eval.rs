@@ -6,8 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use super::expr::{EvalContext, Expr, Func};
 use super::fpset::FpSet;
 use super::lifecycle::{
-    Labels, Observation, Phase, Tracker, fingerprint, fingerprint_from, rule_prefix,
-    threshold_active,
+    Labels, Observation, Phase, Tracker, fingerprint_from, rule_prefix, threshold_active,
 };
 use super::rules::{Condition, Rule};
 use crate::model::{FAMILIES, Metric, Snapshot, metrics};
@@ -76,13 +75,26 @@ impl Evaluator {
 
     /// Evaluates every rule on a host's new snapshot.
     pub fn evaluate(&mut self, s: &Snapshot) -> Vec<Transition> {
-        let now = s.ts_ms;
-        let ms = metrics(s);
+        self.run(&s.host, s.ts_ms, &metrics(s), false)
+    }
+
+    /// The host did not answer at `now`: rules on `up` see it at 0 (`host_down`); every other
+    /// rule keeps its alerts as they were.
+    pub fn evaluate_down(&mut self, host: &str, now: i64) -> Vec<Transition> {
+        let up = Metric {
+            name: "up",
+            labels: Vec::new(),
+            value: 0.0,
+        };
+        self.run(host, now, &[up], true)
+    }
+
+    fn run(&mut self, host: &str, now: i64, ms: &[Metric], down: bool) -> Vec<Transition> {
         let mut latest: HashMap<&str, f64> = HashMap::new();
-        if !self.recent.contains_key(&s.host) {
-            self.recent.insert(s.host.clone(), Rings::new());
+        if !self.recent.contains_key(host) {
+            self.recent.insert(host.to_string(), Rings::new());
         }
-        let mut rings = self.recent.get_mut(&s.host);
+        let mut rings = self.recent.get_mut(host);
         for m in ms.iter().filter(|m| m.labels.is_empty()) {
             latest.insert(m.name, m.value);
             if self.keep_ms > 0
@@ -102,13 +114,16 @@ impl Evaluator {
             }
         }
         let mut out = Vec::new();
-        let mut live = match self.live.remove(&s.host) {
+        let mut live = match self.live.remove(host) {
             Some(l) => l,
-            None => self.restored_live(&s.host),
+            None => self.restored_live(host),
         };
         live.resize_with(self.rules.len(), FpSet::default);
         let mut seen = FpSet::default();
         for ((rule, c), before) in self.rules.iter().zip(&self.compiled).zip(live.iter_mut()) {
+            if down && c.family != family("up") {
+                continue;
+            }
             seen.clear();
             match &rule.condition {
                 Condition::Threshold {
@@ -125,22 +140,18 @@ impl Evaluator {
                         {
                             continue;
                         }
-                        let fp = fingerprint_from(c.prefix, with_host(m, &s.host));
+                        let fp = fingerprint_from(c.prefix, with_host(m, host));
                         let was = before.contains(&fp);
                         let active = threshold_active(m.value, *threshold, *clear, *below, was);
                         let refreshed =
                             active && self.tracker.refresh_firing(fp, m.value, Some(*threshold));
                         if !refreshed && (active || was) {
-                            let labels = with_host(m, &s.host)
+                            let labels = with_host(m, host)
                                 .map(|(k, v)| (k.to_string(), v.to_string()))
                                 .collect();
-                            out.extend(observe(
+                            out.extend(apply(
                                 &mut self.tracker,
-                                rule,
-                                labels,
-                                active,
-                                m.value,
-                                Some(*threshold),
+                                rule.observation(fp, labels, active, m.value, Some(*threshold)),
                                 now,
                             ));
                         }
@@ -153,22 +164,18 @@ impl Evaluator {
                     let ctx = Ctx {
                         now,
                         latest: &latest,
-                        rings: self.recent.get(&s.host),
+                        rings: self.recent.get(host),
                     };
                     let value = e.eval(&ctx);
                     let active = value.is_some_and(|v| v != 0.0);
-                    let fp = fingerprint_from(c.prefix, std::iter::once(("host", s.host.as_str())));
+                    let fp = fingerprint_from(c.prefix, std::iter::once(("host", host)));
                     let v = value.unwrap_or(f64::NAN);
                     let refreshed = active && self.tracker.refresh_firing(fp, v, None);
                     if !refreshed && (active || before.contains(&fp)) {
-                        let labels = Labels::from([("host".to_string(), s.host.clone())]);
-                        out.extend(observe(
+                        let labels = Labels::from([("host".to_string(), host.to_string())]);
+                        out.extend(apply(
                             &mut self.tracker,
-                            rule,
-                            labels,
-                            active,
-                            v,
-                            None,
+                            rule.observation(fp, labels, active, v, None),
                             now,
                         ));
                     }
@@ -184,20 +191,16 @@ impl Evaluator {
                     && matches!(a.phase, Phase::Pending | Phase::Firing)
                 {
                     let (labels, value) = (a.labels.clone(), a.value);
-                    out.extend(observe(
+                    out.extend(apply(
                         &mut self.tracker,
-                        rule,
-                        labels,
-                        false,
-                        value,
-                        None,
+                        rule.observation(*fp, labels, false, value, None),
                         now,
                     ));
                 }
             }
             std::mem::swap(before, &mut seen);
         }
-        self.live.insert(s.host.clone(), live);
+        self.live.insert(host.to_string(), live);
         out
     }
 }
@@ -218,26 +221,9 @@ fn with_host<'a>(m: &'a Metric, host: &'a str) -> impl Iterator<Item = (&'a str,
         .chain(m.labels[split..].iter().map(pair))
 }
 
-/// One observation of `rule` into the tracker; the transition it caused, if any.
-fn observe(
-    tracker: &mut Tracker,
-    rule: &Rule,
-    labels: Labels,
-    active: bool,
-    value: f64,
-    threshold: Option<f64>,
-    now: i64,
-) -> Option<Transition> {
-    let fingerprint = fingerprint(&rule.name, &labels);
-    let o = Observation {
-        rule: rule.name.clone(),
-        labels,
-        severity: rule.severity,
-        for_ms: rule.for_ms,
-        active,
-        value,
-        threshold,
-    };
+/// One observation into the tracker; the transition it caused, if any.
+fn apply(tracker: &mut Tracker, o: Observation, now: i64) -> Option<Transition> {
+    let fingerprint = o.fingerprint;
     tracker
         .observe(o, now)
         .map(|phase| Transition { fingerprint, phase })

@@ -15,6 +15,16 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Pending,
@@ -61,6 +71,45 @@ pub struct Alert {
 }
 
 impl Alert {
+    /// A label's value; `alertname` is the rule, as in Alertmanager's matchers.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        if name == "alertname" {
+            Some(&self.rule)
+        } else {
+            self.labels.get(name).map(String::as_str)
+        }
+    }
+
+    /// Whether every `name = value` matcher holds.
+    pub fn matches(&self, matchers: &[(String, String)]) -> bool {
+        matchers
+            .iter()
+            .all(|(k, v)| self.label(k) == Some(v.as_str()))
+    }
+
+    /// A firing alert of `rule` with `labels`, for tests.
+    #[cfg(test)]
+    pub fn firing(rule: &str, labels: &[(&str, &str)]) -> Alert {
+        let labels: Labels = labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Alert {
+            fingerprint: fingerprint(rule, &labels),
+            rule: rule.into(),
+            labels,
+            severity: Severity::Warning,
+            phase: Phase::Firing,
+            active_since: 0,
+            fired_at: Some(0),
+            resolved_at: None,
+            value: 1.0,
+            threshold: None,
+            ack: None,
+            events: vec![],
+        }
+    }
+
     /// The alert without its timeline: what the alert pane needs, cheap to copy each sample
     /// (a timeline only grows).
     pub fn summary(&self) -> Alert {
@@ -84,6 +133,8 @@ impl Alert {
 /// One evaluation of a rule for one label set.
 #[derive(Debug, Clone)]
 pub struct Observation {
+    /// The alert's identity: its rule and its series' labels (see `fingerprint`).
+    pub fingerprint: u64,
     pub rule: String,
     pub labels: Labels,
     pub severity: Severity,
@@ -186,7 +237,7 @@ impl Tracker {
 
     /// Applies one evaluation at `now`; returns the new phase when it changed.
     pub fn observe(&mut self, o: Observation, now: i64) -> Option<Phase> {
-        let fp = fingerprint(&o.rule, &o.labels);
+        let fp = o.fingerprint;
         let current = self.alerts.get(&fp).map(|a| a.phase);
         match (current, o.active) {
             (None | Some(Phase::Resolved), true) => {

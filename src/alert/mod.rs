@@ -3,6 +3,8 @@
 pub mod eval;
 pub mod expr;
 pub mod fpset;
+pub mod inhibit;
 pub mod lifecycle;
 pub mod rules;
 pub mod silence;
+pub mod template;

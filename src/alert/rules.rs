@@ -1,7 +1,10 @@
 //! What a rule is, and the rules montui ships with.
 
+use std::time::Duration;
+
 use super::expr::Expr;
-use super::lifecycle::Severity;
+use super::lifecycle::{Alert, Labels, Observation, Severity};
+use super::template::{figure, render};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
@@ -23,6 +26,75 @@ pub struct Rule {
     pub condition: Condition,
     pub for_ms: i64,
     pub severity: Severity,
+    /// Added to each alert's labels (templates of its labels: `{host}`, `{mount}`…).
+    pub labels: Vec<(String, String)>,
+    /// `summary`, `description`, `runbook`…: templates that may also use `{value}`,
+    /// `{threshold}` and `{for}`.
+    pub annotations: Vec<(String, String)>,
+}
+
+impl Rule {
+    /// The alert's labels: its series' labels (its identity) and the rule's, rendered.
+    pub fn labels_for(&self, mut series: Labels) -> Labels {
+        let rendered: Vec<(String, String)> = self
+            .labels
+            .iter()
+            .map(|(k, t)| (k.clone(), render(t, |n| field(self, &series, n))))
+            .collect();
+        series.extend(rendered);
+        series
+    }
+
+    /// One evaluation of the rule for the series `labels` (identity `fingerprint`).
+    pub fn observation(
+        &self,
+        fingerprint: u64,
+        labels: Labels,
+        active: bool,
+        value: f64,
+        threshold: Option<f64>,
+    ) -> Observation {
+        Observation {
+            fingerprint,
+            rule: self.name.clone(),
+            labels: self.labels_for(labels),
+            severity: self.severity,
+            for_ms: self.for_ms,
+            active,
+            value,
+            threshold,
+        }
+    }
+
+    /// The rule's annotations for an alert, rendered with its figures.
+    pub fn annotations_for(&self, a: &Alert) -> Vec<(String, String)> {
+        self.annotations
+            .iter()
+            .map(|(k, t)| {
+                let text = render(t, |n| match n {
+                    "value" => Some(figure(a.value)),
+                    "threshold" => a.threshold.map(figure),
+                    "for" => Some(
+                        humantime::format_duration(
+                            Duration::from_millis(self.for_ms.max(0) as u64),
+                        )
+                        .to_string(),
+                    ),
+                    _ => field(self, &a.labels, n),
+                });
+                (k.clone(), text)
+            })
+            .collect()
+    }
+}
+
+/// A placeholder every alert of the rule can fill: `rule`, `severity` or a label.
+fn field(rule: &Rule, labels: &Labels, name: &str) -> Option<String> {
+    match name {
+        "rule" => Some(rule.name.clone()),
+        "severity" => Some(rule.severity.name().to_string()),
+        _ => labels.get(name).cloned(),
+    }
 }
 
 const MIN: i64 = 60_000;
@@ -34,8 +106,11 @@ fn threshold(
     clear: f64,
     for_ms: i64,
     severity: Severity,
+    summary: &str,
 ) -> Rule {
     Rule {
+        labels: Vec::new(),
+        annotations: vec![("summary".into(), summary.into())],
         name: name.into(),
         condition: Condition::Threshold {
             metric: metric.into(),
@@ -59,6 +134,7 @@ pub fn default_rules() -> Vec<Rule> {
             85.0,
             5 * MIN,
             Critical,
+            "CPU on {host} at {value}% (over {threshold}% for {for})",
         ),
         threshold(
             "memory_high",
@@ -67,6 +143,7 @@ pub fn default_rules() -> Vec<Rule> {
             80.0,
             5 * MIN,
             Warning,
+            "memory on {host} at {value}% (over {threshold}% for {for})",
         ),
         threshold(
             "disk_full",
@@ -75,6 +152,7 @@ pub fn default_rules() -> Vec<Rule> {
             88.0,
             0,
             Critical,
+            "{mount} on {host} is {value}% full",
         ),
         threshold(
             "disk_filling",
@@ -83,6 +161,7 @@ pub fn default_rules() -> Vec<Rule> {
             73.0,
             0,
             Warning,
+            "{mount} on {host} is {value}% full",
         ),
         threshold(
             "swap_high",
@@ -91,7 +170,32 @@ pub fn default_rules() -> Vec<Rule> {
             75.0,
             5 * MIN,
             Warning,
+            "swap on {host} at {value}% (over {threshold}% for {for})",
         ),
-        threshold("load_high", "load1_per_core", 2.0, 1.5, 10 * MIN, Warning),
+        threshold(
+            "load_high",
+            "load1_per_core",
+            2.0,
+            1.5,
+            10 * MIN,
+            Warning,
+            "load on {host} at {value} per core (over {threshold} for {for})",
+        ),
+        Rule {
+            name: HOST_DOWN.into(),
+            condition: Condition::Threshold {
+                metric: "up".into(),
+                threshold: 1.0,
+                clear: None,
+                below: true,
+            },
+            for_ms: MIN,
+            severity: Critical,
+            labels: Vec::new(),
+            annotations: vec![("summary".into(), "{host} has not answered for {for}".into())],
+        },
     ]
 }
+
+/// The rule that fires when a host stops answering; it inhibits that host's other alerts.
+pub const HOST_DOWN: &str = "host_down";

@@ -20,14 +20,7 @@ impl Silence {
     }
 
     pub fn matches(&self, a: &Alert, now: i64) -> bool {
-        self.active(now)
-            && self.matchers.iter().all(|(k, v)| {
-                if k == "alertname" {
-                    &a.rule == v
-                } else {
-                    a.labels.get(k) == Some(v)
-                }
-            })
+        self.active(now) && a.matches(&self.matchers)
     }
 
     /// Matchers that pick exactly this alert: its rule and every label.
@@ -64,26 +57,9 @@ pub fn parse_end(text: &str, now: i64) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alert::lifecycle::{Labels, Phase, Severity};
 
     fn alert(rule: &str, mount: &str) -> Alert {
-        Alert {
-            fingerprint: 1,
-            rule: rule.into(),
-            labels: Labels::from([
-                ("host".into(), "web-1".into()),
-                ("mount".into(), mount.into()),
-            ]),
-            severity: Severity::Warning,
-            phase: Phase::Firing,
-            active_since: 0,
-            fired_at: Some(0),
-            resolved_at: None,
-            value: 1.0,
-            threshold: None,
-            ack: None,
-            events: vec![],
-        }
+        Alert::firing(rule, &[("host", "web-1"), ("mount", mount)])
     }
 
     #[test]

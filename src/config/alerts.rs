@@ -1,11 +1,15 @@
 //! `[alerts]` in config.toml: the shipped rules on or off, and the user's own rules.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::{ConfigError, Dur};
 use crate::alert::expr::parse;
 use crate::alert::lifecycle::Severity;
 use crate::alert::rules::{Condition, Rule, default_rules};
+use crate::alert::template::{FIELDS, FIGURES, placeholders};
+use crate::model::{FAMILIES, label_names};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,6 +50,13 @@ pub struct RuleConfig {
     #[serde(rename = "for", default = "zero")]
     pub for_: Dur,
     pub severity: SeverityConfig,
+    /// Added to each alert; templates of its labels (`{host}`, `{mount}`…).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// `summary`, `description`, `runbook`…: templates that may also use `{value}`,
+    /// `{threshold}` and `{for}`.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
 }
 
 fn zero() -> Dur {
@@ -77,6 +88,14 @@ impl AlertsConfig {
                     Err(err) => return bad("expr", e, err.to_string()),
                 },
                 (None, Some(m), Some(t), None) | (None, Some(m), None, Some(t)) => {
+                    if !FAMILIES.iter().any(|(f, _)| f == m) {
+                        let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
+                        return bad(
+                            "metric",
+                            m,
+                            format!("no such metric; known: {}", known.join(", ")),
+                        );
+                    }
                     Condition::Threshold {
                         metric: m.clone(),
                         threshold: t,
@@ -93,8 +112,45 @@ impl AlertsConfig {
                     );
                 }
             };
+            // Labels may name the series' labels; annotations also the figures and the
+            // rule's own labels.
+            let series: Vec<&str> = match &r.metric {
+                Some(m) if r.expr.is_none() => label_names(m),
+                _ => Vec::new(),
+            };
+            let for_labels: Vec<&str> = FIELDS.iter().copied().chain(series).collect();
+            let for_annotations: Vec<&str> = for_labels
+                .iter()
+                .copied()
+                .chain(FIGURES.iter().copied())
+                .chain(r.labels.keys().map(String::as_str))
+                .collect();
+            for (map, allowed) in [(&r.labels, &for_labels), (&r.annotations, &for_annotations)] {
+                for (k, t) in map {
+                    let names = match placeholders(t) {
+                        Ok(n) => n,
+                        Err(why) => return bad(k, t, why),
+                    };
+                    if let Some(n) = names.iter().find(|n| !allowed.contains(n)) {
+                        return bad(
+                            k,
+                            t,
+                            format!(
+                                "`{{{n}}}` is not known here; use {}",
+                                allowed
+                                    .iter()
+                                    .map(|a| format!("{{{a}}}"))
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            ),
+                        );
+                    }
+                }
+            }
             out.push(Rule {
                 name: r.name.clone(),
+                labels: r.labels.clone().into_iter().collect(),
+                annotations: r.annotations.clone().into_iter().collect(),
                 condition,
                 for_ms: r.for_.0.as_millis() as i64,
                 severity: match r.severity {

@@ -112,8 +112,30 @@ fn alert_rules_from_config() {
             .rules("", Path::new("x"))
             .unwrap()
             .len(),
-        6
+        7
     );
+}
+
+#[test]
+fn rule_labels_and_annotations_are_templates_checked_at_load() {
+    let text = "[[alerts.rules]]\nname = \"root_full\"\nmetric = \"filesystem_used_percent\"\nabove = 95\nseverity = \"critical\"\n[alerts.rules.labels]\nteam = \"storage-{host}\"\n[alerts.rules.annotations]\nsummary = \"{mount} on {host} at {value}% (line {threshold}, team {team})\"\n";
+    let c = Config::parse(text, Path::new("x")).unwrap();
+    let rules = c.alerts.rules(text, Path::new("x")).unwrap();
+    let r = rules.iter().find(|r| r.name == "root_full").unwrap();
+    assert_eq!(
+        r.labels,
+        [("team".to_string(), "storage-{host}".to_string())]
+    );
+    // A label may not use a figure: it would make a new alert each time the figure moves.
+    let e = err(&text.replace("storage-{host}", "storage-{value}"));
+    assert!(
+        e.contains("line 7") && e.contains("key `team`") && e.contains("`{value}` is not known"),
+        "{e}"
+    );
+    let e = err(&text.replace("{mount} on", "{mount on"));
+    assert!(e.contains("line 9") && e.contains("key `summary`"), "{e}");
+    let e = err(&text.replace("filesystem_used_percent", "filesystem_usd_percent"));
+    assert!(e.contains("line 3") && e.contains("no such metric"), "{e}");
 }
 
 #[test]

@@ -5,6 +5,10 @@ use super::snapshot::Snapshot;
 
 /// Every metric family: name (without the `montui_` prefix montui adds on export), help.
 pub const FAMILIES: &[(&str, &str)] = &[
+    (
+        "up",
+        "1 when the host answered this sample, 0 when it did not",
+    ),
     ("cpu_busy_percent", "CPU busy, percent of all CPUs"),
     ("cpu_user_percent", "CPU in user mode, percent of all CPUs"),
     (
@@ -79,6 +83,7 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
             });
         }
     };
+    put("up", vec![], Some(1.0));
     if let Some(c) = s.cpu {
         put("cpu_busy_percent", vec![], Some(c.busy()));
         put("cpu_user_percent", vec![], Some(c.user));
@@ -156,6 +161,40 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
     out
 }
 
+/// The label names of a metric family (`mount` for `filesystem_used_percent`), read off a
+/// snapshot that has one of everything, so this never drifts from `metrics`.
+pub fn label_names(family: &str) -> Vec<&'static str> {
+    let s = Snapshot {
+        cpu: Some(Default::default()),
+        cores: vec![Some(0.0)],
+        mem: super::Mem {
+            total: 1,
+            swap_total: 1,
+            ..Default::default()
+        },
+        fs: vec![super::FsRow {
+            total: 1,
+            ..Default::default()
+        }],
+        disks: vec![super::DiskRate {
+            read: Some(0.0),
+            write: Some(0.0),
+            ..Default::default()
+        }],
+        nets: vec![super::NetRate {
+            rx: Some(0.0),
+            tx: Some(0.0),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    metrics(&s)
+        .into_iter()
+        .find(|m| m.name == family)
+        .map(|m| m.labels.iter().map(|(k, _)| *k).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +228,8 @@ mod tests {
             }],
             ..Default::default()
         };
+        assert_eq!(label_names("filesystem_used_percent"), ["mount"]);
+        assert!(label_names("up").is_empty());
         let m = metrics(&s);
         assert!(m.iter().all(|x| FAMILIES.iter().any(|(f, _)| *f == x.name)));
         // The unknown tx rate is left out.

@@ -7,6 +7,6 @@ mod raw;
 mod snapshot;
 
 pub use derive::{counter_delta, derive};
-pub use metrics::{FAMILIES, Metric, metrics};
+pub use metrics::{FAMILIES, Metric, label_names, metrics};
 pub use raw::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 pub use snapshot::{CpuPct, DiskRate, FsRow, Mem, NetRate, ProcRow, Snapshot};

@@ -248,6 +248,7 @@ mod tests {
         let path = dir.path().join("h.db");
         let mut t = Tracker::default();
         let o = Observation {
+            fingerprint: 7,
             rule: "cpu_high".into(),
             labels: Labels::from([
                 ("host".into(), "web-1".into()),

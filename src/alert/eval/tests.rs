@@ -42,6 +42,14 @@ fn default_cpu_rule_fires_after_five_minutes_and_resolves_below_the_clear_line()
         }
     }
     assert_eq!(fired, Some(300));
+    let a = e.tracker.alerts().next().unwrap();
+    assert_eq!(
+        default_rules()[0].annotations_for(a),
+        [(
+            "summary".to_string(),
+            "CPU on web-1 at 95% (over 90% for 5m)".to_string()
+        )]
+    );
     // 88 % is under the line but above the clear line: still firing.
     assert!(e.evaluate(&snap(361_000, 88.0, &[])).is_empty());
     let t = e.evaluate(&snap(362_000, 80.0, &[]));
@@ -78,6 +86,8 @@ fn expression_rules_with_windows() {
         condition: Condition::Expr(parse("avg(cpu_busy_percent, 10s) > 50 and load1 < 1").unwrap()),
         for_ms: 0,
         severity: Severity::Warning,
+        labels: vec![],
+        annotations: vec![],
     };
     let mut e = Evaluator::new(vec![rule]);
     // The 10 s average crosses 50 only after several busy samples.
@@ -102,4 +112,54 @@ fn a_restored_alert_whose_label_set_is_gone_resolves() {
     second.tracker.restore(saved);
     let t = second.evaluate(&snap(1000, 10.0, &[("/", 10)]));
     assert_eq!(t.iter().filter(|t| t.phase == Phase::Resolved).count(), 2);
+}
+
+#[test]
+fn rule_labels_are_added_but_identity_is_the_series() {
+    let mut rules = default_rules();
+    rules[2].labels = vec![("team".into(), "storage-{host}{mount}".into())];
+    let mut e = Evaluator::new(rules);
+    e.evaluate(&snap(0, 10.0, &[("/", 95)]));
+    let a = e.tracker.alerts().find(|a| a.rule == "disk_full").unwrap();
+    assert_eq!(a.labels["team"], "storage-web-1/");
+    let series = Labels::from([
+        ("host".to_string(), "web-1".to_string()),
+        ("mount".to_string(), "/".to_string()),
+    ]);
+    assert_eq!(
+        a.fingerprint,
+        crate::alert::lifecycle::fingerprint("disk_full", &series)
+    );
+    // Next sample: still one alert, refreshed in place.
+    e.evaluate(&snap(1000, 10.0, &[("/", 96)]));
+    assert_eq!(
+        e.tracker.alerts().filter(|a| a.rule == "disk_full").count(),
+        1
+    );
+}
+
+#[test]
+fn a_host_that_stops_answering_is_down_after_a_minute_and_keeps_its_other_alerts() {
+    let mut e = Evaluator::new(default_rules());
+    e.evaluate(&snap(0, 10.0, &[("/", 95)]));
+    let mut fired = None;
+    for i in 1..=70 {
+        let t = e.evaluate_down("web-1", i * 1000);
+        if t.iter().any(|t| t.phase == Phase::Firing) {
+            fired = Some(i);
+        }
+    }
+    assert_eq!(fired, Some(61));
+    let firing: Vec<&str> = e
+        .tracker
+        .alerts()
+        .filter(|a| a.phase == Phase::Firing)
+        .map(|a| a.rule.as_str())
+        .collect();
+    assert_eq!(firing.len(), 3, "{firing:?}");
+    assert!(firing.contains(&"host_down") && firing.contains(&"disk_full"));
+    // It answers again: host_down resolves at once.
+    let t = e.evaluate(&snap(71_000, 10.0, &[("/", 95)]));
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].phase, Phase::Resolved);
 }

@@ -4,6 +4,7 @@ const MIN: i64 = 60_000;
 
 fn obs(active: bool, value: f64) -> Observation {
     Observation {
+        fingerprint: fp(),
         rule: "cpu_high".into(),
         labels: Labels::from([("host".into(), "web-1".into())]),
         severity: Severity::Critical,

@@ -81,6 +81,8 @@ fn rules(n: usize, storm: bool) -> Result<Vec<Rule>, String> {
                 condition,
                 for_ms: 60_000,
                 severity: Severity::Warning,
+                labels: vec![],
+                annotations: vec![],
             })
         })
         .collect()
