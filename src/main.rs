@@ -3,12 +3,11 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 
-use montui::alert::eval::Evaluator;
 use montui::app::{Mode, Recording, State};
 use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
 use montui::collect::LocalCollector;
 use montui::config::Config;
-use montui::engine::Engine;
+use montui::engine::{Alerting, Engine};
 use montui::replay::ReplayCursor;
 use montui::store::{Store, spawn_writer};
 use montui::timeparse::parse_time;
@@ -28,7 +27,8 @@ fn main() -> ExitCode {
 /// Everything that can fail before the terminal is touched happens first, so errors print
 /// plainly and the exit code says so.
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let (mut cfg, rules) = Config::load_with_rules(cli.config.as_deref())?;
+    let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
+    let policy = std::sync::Arc::new(policy);
     if let Some(i) = cli.interval {
         if !(0.1..=3600.0).contains(&i.0.as_secs_f64()) {
             bail!("--interval {i}: must be between 100ms and 1h");
@@ -69,15 +69,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
-        let mut evaluator = Evaluator::new(rules);
-        evaluator.tracker.restore(saved_alerts);
-        let evaluator = Some(evaluator);
+        let alerting = Alerting::new(policy.clone(), saved_alerts, silences);
         let engine = Engine::spawn(
             Box::new(collector),
             interval,
             Some(writer),
-            evaluator,
-            silences,
+            Some(alerting),
             !cli.headless,
         );
         if cli.headless {

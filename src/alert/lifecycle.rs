@@ -37,14 +37,22 @@ pub enum EventKind {
     Pending,
     Firing,
     Resolved,
-    Acked { by: String },
+    Acked {
+        by: String,
+    },
     Unacked,
+    /// Escalation step `step` (counted from 1) was taken.
+    Escalated {
+        step: u32,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: i64,
     pub kind: EventKind,
+    /// The alert's value then.
+    pub value: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +75,8 @@ pub struct Alert {
     pub value: f64,
     pub threshold: Option<f64>,
     pub ack: Option<Ack>,
+    /// Escalation steps taken while firing unacknowledged (0: none).
+    pub escalation: u32,
     pub events: Vec<Event>,
 }
 
@@ -106,8 +116,18 @@ impl Alert {
             value: 1.0,
             threshold: None,
             ack: None,
+            escalation: 0,
             events: vec![],
         }
+    }
+
+    /// Adds an event to the timeline, with the alert's value now.
+    pub(super) fn log(&mut self, at: i64, kind: EventKind) {
+        self.events.push(Event {
+            at,
+            kind,
+            value: self.value,
+        });
     }
 
     /// The alert without its timeline: what the alert pane needs, cheap to copy each sample
@@ -125,6 +145,7 @@ impl Alert {
             value: self.value,
             threshold: self.threshold,
             ack: self.ack.clone(),
+            escalation: self.escalation,
             events: Vec::new(),
         }
     }
@@ -231,6 +252,10 @@ impl Tracker {
         self.alerts.get(&fingerprint)
     }
 
+    pub fn get_mut(&mut self, fingerprint: u64) -> Option<&mut Alert> {
+        self.alerts.get_mut(&fingerprint)
+    }
+
     pub fn alerts(&self) -> impl Iterator<Item = &Alert> {
         self.alerts.values()
     }
@@ -247,38 +272,31 @@ impl Tracker {
                 } else {
                     Phase::Pending
                 };
-                let mut events = self
+                let events = self
                     .alerts
                     .remove(&fp)
                     .map(|a| a.events)
                     .unwrap_or_default();
-                events.push(Event {
-                    at: now,
-                    kind: EventKind::Pending,
-                });
+                let mut a = Alert {
+                    fingerprint: fp,
+                    rule: o.rule,
+                    labels: o.labels,
+                    severity: o.severity,
+                    phase,
+                    active_since: now,
+                    fired_at: firing.then_some(now),
+                    resolved_at: None,
+                    value: o.value,
+                    threshold: o.threshold,
+                    ack: None,
+                    escalation: 0,
+                    events,
+                };
+                a.log(now, EventKind::Pending);
                 if firing {
-                    events.push(Event {
-                        at: now,
-                        kind: EventKind::Firing,
-                    });
+                    a.log(now, EventKind::Firing);
                 }
-                self.alerts.insert(
-                    fp,
-                    Alert {
-                        fingerprint: fp,
-                        rule: o.rule,
-                        labels: o.labels,
-                        severity: o.severity,
-                        phase,
-                        active_since: now,
-                        fired_at: firing.then_some(now),
-                        resolved_at: None,
-                        value: o.value,
-                        threshold: o.threshold,
-                        ack: None,
-                        events,
-                    },
-                );
+                self.alerts.insert(fp, a);
                 Some(phase)
             }
             (Some(Phase::Pending), true) => {
@@ -288,10 +306,7 @@ impl Tracker {
                 if now - a.active_since >= o.for_ms {
                     a.phase = Phase::Firing;
                     a.fired_at = Some(now);
-                    a.events.push(Event {
-                        at: now,
-                        kind: EventKind::Firing,
-                    });
+                    a.log(now, EventKind::Firing);
                     return Some(Phase::Firing);
                 }
                 None
@@ -314,10 +329,7 @@ impl Tracker {
                 a.resolved_at = Some(now);
                 a.value = o.value;
                 a.ack = None;
-                a.events.push(Event {
-                    at: now,
-                    kind: EventKind::Resolved,
-                });
+                a.log(now, EventKind::Resolved);
                 Some(Phase::Resolved)
             }
             (None | Some(Phase::Resolved), false) => None,
@@ -332,10 +344,7 @@ impl Tracker {
                     by: by.to_string(),
                     at: now,
                 });
-                a.events.push(Event {
-                    at: now,
-                    kind: EventKind::Acked { by: by.to_string() },
-                });
+                a.log(now, EventKind::Acked { by: by.to_string() });
                 true
             }
             _ => false,
@@ -346,10 +355,7 @@ impl Tracker {
         match self.alerts.get_mut(&fingerprint) {
             Some(a) if a.ack.is_some() => {
                 a.ack = None;
-                a.events.push(Event {
-                    at: now,
-                    kind: EventKind::Unacked,
-                });
+                a.log(now, EventKind::Unacked);
                 true
             }
             _ => false,

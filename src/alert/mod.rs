@@ -1,10 +1,13 @@
 //! Alerting: rules, their evaluation and the alert lifecycle. No terminal code here.
 
+pub mod board;
+pub mod escalate;
 pub mod eval;
 pub mod expr;
 pub mod fpset;
 pub mod inhibit;
 pub mod lifecycle;
+pub mod policy;
 pub mod rules;
 pub mod silence;
 pub mod template;

@@ -1,6 +1,6 @@
 use super::History;
+use crate::alert::board::Board;
 use crate::alert::lifecycle::{Alert, Phase};
-use crate::alert::silence::Silence;
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +105,8 @@ pub struct State {
     /// Selected row of the process table, and first shown row of the disk and net lists.
     pub selected: usize,
     pub scroll: [usize; 8],
-    /// Every alert the engine knows, and the selected row of the alert pane.
-    pub alerts: Vec<Alert>,
-    pub silences: Vec<Silence>,
+    /// Alerting as the engine (or the recording) has it, and the alert pane's selected row.
+    pub board: Board,
     pub alert_selected: usize,
     pub help: bool,
     pub prompt: Option<Prompt>,
@@ -140,8 +139,7 @@ impl State {
             sort: SortBy::Cpu,
             selected: 0,
             scroll: [0; 8],
-            alerts: Vec::new(),
-            silences: Vec::new(),
+            board: Board::default(),
             alert_selected: 0,
             help: false,
             prompt: None,
@@ -195,7 +193,7 @@ impl State {
             Phase::Pending => 1,
             Phase::Resolved => 2,
         };
-        let mut v: Vec<&Alert> = self.alerts.iter().collect();
+        let mut v: Vec<&Alert> = self.board.alerts.iter().collect();
         v.sort_by(|a, b| {
             rank(a.phase)
                 .cmp(&rank(b.phase))

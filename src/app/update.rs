@@ -166,7 +166,7 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Procs => snap.map_or(0, |s| s.procs.len()),
         Pane::Disk => snap.map_or(0, |s| s.fs.len() + s.disks.len()),
         Pane::Net => snap.map_or(0, |s| s.nets.len()),
-        Pane::Alerts => state.alerts.len(),
+        Pane::Alerts => state.board.alerts.len(),
         _ => 0,
     };
     let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;

@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::escalation::{EscalationConfig, InhibitConfig};
 use super::{ConfigError, Dur};
 use crate::alert::expr::parse;
 use crate::alert::lifecycle::Severity;
+use crate::alert::policy::Policy;
 use crate::alert::rules::{Condition, Rule, default_rules};
 use crate::alert::template::{FIELDS, FIGURES, placeholders};
 use crate::model::{FAMILIES, label_names};
@@ -17,6 +19,8 @@ pub struct AlertsConfig {
     /// Keep the rules montui ships (CPU, memory, disk, swap, load).
     pub default_rules: bool,
     pub rules: Vec<RuleConfig>,
+    pub inhibit: Vec<InhibitConfig>,
+    pub escalation: Vec<EscalationConfig>,
 }
 
 impl Default for AlertsConfig {
@@ -24,6 +28,8 @@ impl Default for AlertsConfig {
         Self {
             default_rules: true,
             rules: Vec::new(),
+            inhibit: Vec::new(),
+            escalation: Vec::new(),
         }
     }
 }
@@ -59,11 +65,46 @@ pub struct RuleConfig {
     pub annotations: BTreeMap<String, String>,
 }
 
+impl SeverityConfig {
+    pub fn severity(self) -> Severity {
+        match self {
+            SeverityConfig::Info => Severity::Info,
+            SeverityConfig::Warning => Severity::Warning,
+            SeverityConfig::Critical => Severity::Critical,
+        }
+    }
+}
+
 fn zero() -> Dur {
     Dur(std::time::Duration::ZERO)
 }
 
 impl AlertsConfig {
+    /// Rules, inhibitions and escalations: the shipped ones (unless turned off), then the
+    /// user's, checked.
+    pub fn policy(&self, text: &str, path: &std::path::Path) -> Result<Policy, ConfigError> {
+        let shipped = if self.default_rules {
+            Policy::default()
+        } else {
+            Policy {
+                rules: Vec::new(),
+                inhibitions: Vec::new(),
+                escalations: Vec::new(),
+            }
+        };
+        let mut inhibitions = shipped.inhibitions;
+        inhibitions.extend(self.inhibit.iter().map(InhibitConfig::build));
+        Ok(Policy {
+            rules: self.rules(text, path)?,
+            inhibitions,
+            escalations: self
+                .escalation
+                .iter()
+                .map(EscalationConfig::build)
+                .collect(),
+        })
+    }
+
     /// The rules to evaluate: shipped ones (unless turned off) then the user's, checked.
     pub fn rules(&self, text: &str, path: &std::path::Path) -> Result<Vec<Rule>, ConfigError> {
         let mut out = if self.default_rules {
@@ -153,11 +194,7 @@ impl AlertsConfig {
                 annotations: r.annotations.clone().into_iter().collect(),
                 condition,
                 for_ms: r.for_.0.as_millis() as i64,
-                severity: match r.severity {
-                    SeverityConfig::Info => Severity::Info,
-                    SeverityConfig::Warning => Severity::Warning,
-                    SeverityConfig::Critical => Severity::Critical,
-                },
+                severity: r.severity.severity(),
             });
         }
         Ok(out)

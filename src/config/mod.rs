@@ -4,6 +4,7 @@
 mod alerts;
 mod duration;
 mod error;
+mod escalation;
 pub mod paths;
 
 pub use alerts::{AlertsConfig, RuleConfig};
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::alert::rules::Rule;
+use crate::alert::policy::Policy;
 
 /// Every key montui reads from config.toml. `config.toml.example` documents each one with
 /// its default; a test keeps the two in sync.
@@ -101,8 +102,8 @@ impl Default for CollectConfig {
 }
 
 impl Config {
-    /// Like `load`, with the alert rules it defines (checked, shipped ones included).
-    pub fn load_with_rules(path: Option<&Path>) -> Result<(Self, Vec<Rule>), ConfigError> {
+    /// Like `load`, with the alerting policy it defines (checked, shipped rules included).
+    pub fn load_with_policy(path: Option<&Path>) -> Result<(Self, Policy), ConfigError> {
         let (path, explicit) = match path {
             Some(p) => (p.to_path_buf(), true),
             None => (paths::config_file(), false),
@@ -112,25 +113,25 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => String::new(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        Self::parse_with_rules(&text, &path)
+        Self::parse_with_policy(&text, &path)
     }
 
     /// Reads `path`; a missing file at the default location means defaults.
     pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::load_with_rules(path).map(|(cfg, _)| cfg)
+        Self::load_with_policy(path).map(|(cfg, _)| cfg)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        Self::parse_with_rules(text, path).map(|(cfg, _)| cfg)
+        Self::parse_with_policy(text, path).map(|(cfg, _)| cfg)
     }
 
     /// Parses and checks everything, alert rules included (their errors need the text).
-    pub fn parse_with_rules(text: &str, path: &Path) -> Result<(Self, Vec<Rule>), ConfigError> {
+    pub fn parse_with_policy(text: &str, path: &Path) -> Result<(Self, Policy), ConfigError> {
         let cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
-        let rules = cfg.alerts.rules(text, path)?;
-        Ok((cfg, rules))
+        let policy = cfg.alerts.policy(text, path)?;
+        Ok((cfg, policy))
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {

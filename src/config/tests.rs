@@ -159,3 +159,37 @@ fn bad_alert_rules_name_line_key_and_value() {
     let e = err("[[alerts.rules]]\nname = \"x\"\nmetric = \"load1\"\nseverity = \"info\"\n");
     assert!(e.contains("either `expr`"), "{e}");
 }
+
+#[test]
+fn the_examples_commented_out_in_the_example_file_are_valid() {
+    let text: String = include_str!("../../config.toml.example")
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with('[')
+                    || rest.split_once(" = ").is_some_and(|(k, _)| {
+                        k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+            {
+                rest
+            }
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (_, policy) =
+        Config::parse_with_policy(&text, Path::new("x")).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(
+        policy
+            .rule("root_nearly_full")
+            .is_some_and(|r| r.labels.len() == 1)
+    );
+    assert_eq!(policy.inhibitions.len(), 3);
+    let e = &policy.escalations[0];
+    assert_eq!(
+        e.matchers,
+        [("severity".to_string(), "warning".to_string())]
+    );
+    assert_eq!(e.steps.len(), 2);
+    assert_eq!(e.steps[1].assignee.as_deref(), Some("team-lead"));
+}

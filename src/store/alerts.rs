@@ -46,6 +46,7 @@ fn kind_text(k: &EventKind) -> String {
         EventKind::Resolved => "resolved".into(),
         EventKind::Acked { by } => format!("acked:{by}"),
         EventKind::Unacked => "unacked".into(),
+        EventKind::Escalated { step } => format!("escalated:{step}"),
     }
 }
 
@@ -55,8 +56,12 @@ fn kind_of(t: &str) -> Option<EventKind> {
         "firing" => EventKind::Firing,
         "resolved" => EventKind::Resolved,
         "unacked" => EventKind::Unacked,
-        _ => EventKind::Acked {
-            by: t.strip_prefix("acked:")?.to_string(),
+        _ => match t.split_once(':')? {
+            ("acked", by) => EventKind::Acked { by: by.to_string() },
+            ("escalated", step) => EventKind::Escalated {
+                step: step.parse().ok()?,
+            },
+            _ => return None,
         },
     })
 }
@@ -74,8 +79,8 @@ impl Store {
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
             "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, severity, phase, active_since,
-                 fired_at, resolved_at, value, threshold, ack_by, ack_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 fired_at, resolved_at, value, threshold, ack_by, ack_at, escalation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 fp,
                 a.rule,
@@ -89,6 +94,7 @@ impl Store {
                 a.threshold,
                 a.ack.as_ref().map(|x| x.by.clone()),
                 a.ack.as_ref().map(|x| x.at),
+                a.escalation,
             ],
         )
         .map_err(err)?;
@@ -101,8 +107,9 @@ impl Store {
             .map_err(err)?;
         for (seq, e) in a.events.iter().enumerate().skip(stored as usize) {
             tx.execute(
-                "INSERT OR REPLACE INTO alert_events (fingerprint, seq, at, kind) VALUES (?1, ?2, ?3, ?4)",
-                params![fp, seq as i64, e.at, kind_text(&e.kind)],
+                "INSERT OR REPLACE INTO alert_events (fingerprint, seq, at, kind, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![fp, seq as i64, e.at, kind_text(&e.kind), e.value],
             )
             .map_err(err)?;
         }
@@ -124,11 +131,12 @@ impl Store {
             Option<f64>,
             Option<String>,
             Option<i64>,
+            u32,
         );
         let rows: Vec<Row> = self.sql(|c| {
             let mut st = c.prepare(
                 "SELECT fingerprint, rule, labels, severity, phase, active_since, fired_at,
-                        resolved_at, value, threshold, ack_by, ack_at FROM alerts",
+                        resolved_at, value, threshold, ack_by, ack_at, escalation FROM alerts",
             )?;
             st.query_map([], |r| {
                 Ok((
@@ -144,6 +152,7 @@ impl Store {
                     r.get(9)?,
                     r.get(10)?,
                     r.get(11)?,
+                    r.get(12)?,
                 ))
             })?
             .collect()
@@ -162,17 +171,18 @@ impl Store {
             threshold,
             ack_by,
             ack_at,
+            escalation,
         ) in rows
         {
             let Ok(labels) = serde_json::from_str(&labels) else {
                 tracing::warn!("skipping stored alert {rule}: unreadable labels");
                 continue;
             };
-            let events: Vec<(i64, String)> = self.sql(|c| {
+            let events: Vec<(i64, String, Option<f64>)> = self.sql(|c| {
                 let mut st = c.prepare_cached(
-                    "SELECT at, kind FROM alert_events WHERE fingerprint = ?1 ORDER BY seq",
+                    "SELECT at, kind, value FROM alert_events WHERE fingerprint = ?1 ORDER BY seq",
                 )?;
-                st.query_map([fp], |r| Ok((r.get(0)?, r.get(1)?)))?
+                st.query_map([fp], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect()
             })?;
             out.push(Alert {
@@ -187,9 +197,16 @@ impl Store {
                 value,
                 threshold,
                 ack: ack_by.zip(ack_at).map(|(by, at)| Ack { by, at }),
+                escalation,
                 events: events
                     .into_iter()
-                    .filter_map(|(at, k)| kind_of(&k).map(|kind| Event { at, kind }))
+                    .filter_map(|(at, k, v)| {
+                        kind_of(&k).map(|kind| Event {
+                            at,
+                            kind,
+                            value: v.unwrap_or(f64::NAN),
+                        })
+                    })
                     .collect(),
             });
         }
@@ -265,7 +282,14 @@ mod tests {
         let mut w = Store::open_writer(&path).unwrap();
         w.save_alert(&a).unwrap();
         assert!(t.ack(a.fingerprint, "alice", 2_000));
-        let acked = t.get(a.fingerprint).unwrap().clone();
+        let mut acked = t.get(a.fingerprint).unwrap().clone();
+        let step = crate::alert::escalate::Step {
+            after_ms: 0,
+            severity: None,
+            channels: vec![],
+            assignee: Some("lead".into()),
+        };
+        acked.escalate(0, &step, 1_500);
         w.save_alert(&acked).unwrap();
         drop(w);
         let back = Store::open_reader(&path).unwrap().load_alerts().unwrap();

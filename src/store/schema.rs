@@ -62,6 +62,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
          ends_at INTEGER NOT NULL,
          by TEXT NOT NULL
      );",
+    // 4: escalation steps taken, each event's value, and dynamic thresholds as they moved.
+    "ALTER TABLE alerts ADD COLUMN escalation INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE alert_events ADD COLUMN value REAL;
+     CREATE TABLE threshold_history (
+         rule TEXT NOT NULL,
+         host TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         threshold REAL NOT NULL,
+         PRIMARY KEY (rule, host, at)
+     ) WITHOUT ROWID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,34 +5,45 @@ use ratatui::widgets::{Row, Table, TableState};
 
 use super::fmt::block;
 use super::theme::Theme;
+use crate::alert::board::Mute;
 use crate::alert::lifecycle::{Alert, Phase, Severity};
-use crate::alert::silence::silenced_by;
 use crate::app::{Pane, State};
 
 /// Alerts, firing first and by severity: counters in the title, one row per alert.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let count = |p: Phase| s.alerts.iter().filter(|a| a.phase == p).count();
-    let acked = s.alerts.iter().filter(|a| a.ack.is_some()).count();
+    let count = |p: Phase| s.board.alerts.iter().filter(|a| a.phase == p).count();
+    let acked = s.board.alerts.iter().filter(|a| a.ack.is_some()).count();
     let now = s.shown_ts().unwrap_or(0);
-    let silenced = s
+    let mutes: Vec<Option<Mute>> = s
+        .board
         .alerts
         .iter()
-        .filter(|a| silenced_by(&s.silences, a, now).is_some())
+        .map(|a| s.board.muted(a, now))
+        .collect();
+    let silenced = mutes
+        .iter()
+        .filter(|m| matches!(m, Some(Mute::Silenced(_))))
         .count();
-    let title = format!(
+    let inhibited = mutes
+        .iter()
+        .filter(|m| matches!(m, Some(Mute::Inhibited(_))))
+        .count();
+    let mut title = format!(
         " Alerts  {} firing · {} pending · {} acked · {} silenced ",
         count(Phase::Firing),
         count(Phase::Pending),
         acked,
         silenced
     );
+    if inhibited > 0 {
+        title.push_str(&format!("· {inhibited} inhibited "));
+    }
     let sorted = s.alerts_sorted();
     // In a narrow pane the name matters more than the figures.
     let narrow = area.width < 52;
-    let rows = sorted.iter().map(|a| {
-        let muted = silenced_by(&s.silences, a, now).is_some();
-        row(a, now, t, narrow, muted)
-    });
+    let rows = sorted
+        .iter()
+        .map(|a| row(a, now, t, narrow, s.board.muted(a, now)));
     let widths = if narrow {
         vec![
             Constraint::Length(4),
@@ -59,14 +70,17 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_stateful_widget(table, area, &mut ts);
 }
 
-fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: bool) -> Row<'a> {
+fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: Option<Mute>) -> Row<'a> {
     let (sev, sev_style) = match a.severity {
         Severity::Critical => ("CRIT", t.bad),
         Severity::Warning => ("WARN", t.warn),
         Severity::Info => ("INFO", t.dim),
     };
     let phase = match (a.phase, &a.ack) {
-        (Phase::Firing | Phase::Pending, _) if muted => "silenced",
+        (Phase::Firing | Phase::Pending, _) if muted.is_some() => match muted {
+            Some(Mute::Inhibited(_)) => "inhibit",
+            _ => "silenced",
+        },
         (Phase::Firing, Some(_)) => "acked",
         (Phase::Firing, None) => "FIRING",
         (Phase::Pending, _) => "pending",

@@ -144,10 +144,7 @@ fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
         EngineEvent::Sample(s) => state.push_live(*s),
         EngineEvent::CollectFailed(e) => state.message = Some(format!("collecting: {e}")),
-        EngineEvent::Alerts(a, silences) => {
-            state.alerts = a;
-            state.silences = silences;
-        }
+        EngineEvent::Alerts(board) => state.board = board,
     }
 }
 
@@ -212,7 +209,7 @@ fn alert_command(
         }
         Some(Request::Unack(fingerprint)) => vec![EngineCommand::Unack { fingerprint }],
         Some(Request::Silence { fingerprint, text }) => {
-            let alert = state.alerts.iter().find(|a| a.fingerprint == fingerprint)?;
+            let alert = state.board.get(fingerprint)?;
             match parse_end(&text, now_ms()) {
                 Ok(ends_at) => vec![EngineCommand::Silence {
                     matchers: Silence::matchers_for(alert),
@@ -228,11 +225,11 @@ fn alert_command(
         Some(Request::Unsilence(fingerprint)) => {
             let now = now_ms();
             let ids: Vec<u64> = state
-                .alerts
-                .iter()
-                .find(|a| a.fingerprint == fingerprint)
+                .board
+                .get(fingerprint)
                 .map(|a| {
                     state
+                        .board
                         .silences
                         .iter()
                         .filter(|s| s.matches(a, now))

@@ -102,7 +102,7 @@ pub fn fixture_state() -> State {
         rules.evaluate(&snap);
         s.push_live(snap);
     }
-    s.alerts = rules.tracker.alerts().cloned().collect();
+    s.board.alerts = rules.tracker.alerts().cloned().collect();
     s
 }
 

@@ -1,4 +1,11 @@
-//! The live pipeline: collector → derive → (store writer, UI events). No terminal code here.
+//! The live pipeline: collector → derive → (store writer, alerting, UI events). No terminal
+//! code here.
+
+mod alerting;
+
+pub use alerting::Alerting;
+
+use crate::alert::board::Board;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,9 +15,6 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
-use crate::alert::eval::Evaluator;
-use crate::alert::lifecycle::Alert;
-use crate::alert::silence::Silence;
 use crate::collect::Collector;
 use crate::model::{RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
@@ -22,9 +26,8 @@ const EVENT_CHANNEL: usize = 64;
 pub enum EngineEvent {
     Sample(Box<Snapshot>),
     CollectFailed(String),
-    /// Every alert the engine knows (without timelines) and the live silences, after a
-    /// sample or a command.
-    Alerts(Vec<Alert>, Vec<Silence>),
+    /// Alerting as it stands, after a sample or a command.
+    Alerts(Board),
 }
 
 /// What the UI asks of the engine.
@@ -81,14 +84,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts sampling every `interval`. `writer` records; `evaluator` raises alerts;
+    /// Starts sampling every `interval`. `writer` records; `alerting` raises alerts;
     /// `with_events` feeds a UI.
     pub fn spawn(
         collector: Box<dyn Collector>,
         interval: Duration,
         writer: Option<WriterHandle>,
-        evaluator: Option<Evaluator>,
-        silences: Vec<Silence>,
+        alerting: Option<Alerting>,
         with_events: bool,
     ) -> Self {
         let stats = Arc::new(EngineStats {
@@ -105,8 +107,7 @@ impl Engine {
         let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
         let parts = Parts {
             writer,
-            silences,
-            evaluator,
+            alerting,
             events: tx,
             commands: cmd_rx,
             stats: stats.clone(),
@@ -131,8 +132,7 @@ impl Engine {
 /// What the engine task owns besides the collector.
 struct Parts {
     writer: Option<WriterHandle>,
-    silences: Vec<Silence>,
-    evaluator: Option<Evaluator>,
+    alerting: Option<Alerting>,
     events: Option<mpsc::Sender<EngineEvent>>,
     commands: mpsc::Receiver<EngineCommand>,
     stats: Arc<EngineStats>,
@@ -148,89 +148,32 @@ impl Parts {
     }
 
     fn send_alerts(&self) {
-        if let Some(ev) = &self.evaluator {
-            let alerts = ev.tracker.alerts().map(Alert::summary).collect();
-            self.send(EngineEvent::Alerts(alerts, self.silences.clone()));
+        if let Some(al) = &self.alerting
+            && self.events.is_some()
+        {
+            self.send(EngineEvent::Alerts(al.board()));
         }
-    }
-
-    fn silence_command(&mut self, c: EngineCommand, now: i64) {
-        match c {
-            EngineCommand::Silence {
-                matchers,
-                ends_at,
-                by,
-            } => {
-                let id = self.silences.iter().map(|s| s.id).max().unwrap_or(0) + 1;
-                let s = Silence {
-                    id,
-                    matchers,
-                    starts_at: now,
-                    ends_at,
-                    by,
-                };
-                tracing::info!("silence {id} until {ends_at} by {}", s.by);
-                self.keep_silence(s);
-            }
-            EngineCommand::Expire { ids } => {
-                let ended: Vec<Silence> = self
-                    .silences
-                    .iter()
-                    .filter(|s| ids.contains(&s.id))
-                    .map(|s| Silence {
-                        ends_at: now,
-                        ..s.clone()
-                    })
-                    .collect();
-                for s in ended {
-                    tracing::info!("silence {} expired", s.id);
-                    self.keep_silence(s);
-                }
-            }
-            _ => {}
-        }
-        self.silences.retain(|s| s.ends_at > now);
-        self.send_alerts();
-    }
-
-    /// Records a silence (new or changed) and hands it to the writer.
-    fn keep_silence(&mut self, s: Silence) {
-        if let Some(w) = &self.writer {
-            w.send_silence(s.clone());
-        }
-        self.silences.retain(|x| x.id != s.id);
-        self.silences.push(s);
     }
 
     fn command(&mut self, c: EngineCommand, now: i64) {
-        let (fingerprint, changed) = match c {
-            EngineCommand::Ack { fingerprint, by } => (
-                fingerprint,
-                self.evaluator
-                    .as_mut()
-                    .is_some_and(|ev| ev.tracker.ack(fingerprint, &by, now)),
-            ),
-            EngineCommand::Unack { fingerprint } => (
-                fingerprint,
-                self.evaluator
-                    .as_mut()
-                    .is_some_and(|ev| ev.tracker.unack(fingerprint, now)),
-            ),
-            other => return self.silence_command(other, now),
-        };
-        if changed {
-            self.save(fingerprint);
+        if let Some(al) = &mut self.alerting {
+            al.command(c, now, self.writer.as_ref());
         }
         self.send_alerts();
     }
 
-    /// Hands an alert's new state to the store writer.
-    fn save(&self, fingerprint: u64) {
-        if let (Some(w), Some(ev)) = (&self.writer, &self.evaluator)
-            && let Some(a) = ev.tracker.get(fingerprint)
-        {
-            w.send_alert(a.clone());
+    /// Alerting's view of a sample, or of a host that did not answer (`snap` None).
+    fn alert(&mut self, snap: Option<&Snapshot>, host: &str, now: i64) {
+        if let Some(al) = &mut self.alerting {
+            let changed = match snap {
+                Some(s) => al.sample(s),
+                None => al.down(host, now),
+            };
+            for fp in changed {
+                al.save(fp, self.writer.as_ref());
+            }
         }
+        self.send_alerts();
     }
 }
 
@@ -273,27 +216,16 @@ async fn run(
                     w.send(raw.clone());
                 }
                 prev = Some(raw);
-                let transitions = parts
-                    .evaluator
-                    .as_mut()
-                    .map(|ev| ev.evaluate(&snap))
-                    .unwrap_or_default();
-                for t in transitions {
-                    if let Some(a) = parts
-                        .evaluator
-                        .as_ref()
-                        .and_then(|ev| ev.tracker.get(t.fingerprint))
-                    {
-                        tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
-                    }
-                    parts.save(t.fingerprint);
-                }
+                parts.alert(Some(&snap), &snap.host, snap.ts_ms);
                 parts.send(EngineEvent::Sample(Box::new(snap)));
-                parts.send_alerts();
             }
             Err(e) => {
                 tracing::warn!("collecting failed: {e}");
                 parts.send(EngineEvent::CollectFailed(e.to_string()));
+                if let Some(host) = prev.as_ref().map(|p| p.host.clone()) {
+                    let now = chrono::Utc::now().timestamp_millis();
+                    parts.alert(None, &host, now);
+                }
             }
         }
     }

@@ -1,0 +1,38 @@
+//! Everything the configuration says about alerting, in one value shared by the engine and
+//! the UI (which shows annotations and escalation steps).
+
+use super::escalate::Escalation;
+use super::inhibit::{Inhibition, default_inhibitions};
+use super::lifecycle::Alert;
+use super::rules::{Rule, default_rules};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub rules: Vec<Rule>,
+    pub inhibitions: Vec<Inhibition>,
+    pub escalations: Vec<Escalation>,
+}
+
+impl Default for Policy {
+    /// What montui watches with no configuration.
+    fn default() -> Self {
+        Self {
+            rules: default_rules(),
+            inhibitions: default_inhibitions(),
+            escalations: Vec::new(),
+        }
+    }
+}
+
+impl Policy {
+    pub fn rule(&self, name: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.name == name)
+    }
+
+    /// The alert's annotations as its rule renders them now (none if the rule is gone).
+    pub fn annotations(&self, a: &Alert) -> Vec<(String, String)> {
+        self.rule(&a.rule)
+            .map(|r| r.annotations_for(a))
+            .unwrap_or_default()
+    }
+}

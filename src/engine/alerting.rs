@@ -1,0 +1,179 @@
+//! The engine's alerting half: rule evaluation, acknowledgements, silences, inhibition and
+//! escalation, each change handed to the store writer.
+
+use std::sync::Arc;
+
+use super::EngineCommand;
+use crate::alert::board::Board;
+use crate::alert::escalate::due;
+use crate::alert::eval::{Evaluator, Transition};
+use crate::alert::fpset::FpSet;
+use crate::alert::inhibit::inhibited;
+use crate::alert::lifecycle::Alert;
+use crate::alert::policy::Policy;
+use crate::alert::silence::{Silence, silenced_by};
+use crate::model::Snapshot;
+use crate::store::WriterHandle;
+
+pub struct Alerting {
+    pub evaluator: Evaluator,
+    pub silences: Vec<Silence>,
+    pub policy: Arc<Policy>,
+}
+
+impl Alerting {
+    /// Alerts restored from the store go on from where they were.
+    pub fn new(policy: Arc<Policy>, saved: Vec<Alert>, silences: Vec<Silence>) -> Self {
+        let mut evaluator = Evaluator::new(policy.rules.clone());
+        evaluator.tracker.restore(saved);
+        Self {
+            evaluator,
+            silences,
+            policy,
+        }
+    }
+
+    pub fn board(&self) -> Board {
+        let alerts: Vec<Alert> = self
+            .evaluator
+            .tracker
+            .alerts()
+            .map(Alert::summary)
+            .collect();
+        let refs: Vec<&Alert> = alerts.iter().collect();
+        let inhibited = inhibited(&self.policy.inhibitions, &refs);
+        Board {
+            alerts,
+            silences: self.silences.clone(),
+            inhibited,
+        }
+    }
+
+    /// A new sample: evaluates the rules, then takes the escalation steps due. Returns the
+    /// alerts that changed.
+    pub fn sample(&mut self, snap: &Snapshot) -> Vec<u64> {
+        let transitions = self.evaluator.evaluate(snap);
+        self.after(transitions, snap.ts_ms)
+    }
+
+    /// `host` did not answer at `now`.
+    pub fn down(&mut self, host: &str, now: i64) -> Vec<u64> {
+        let transitions = self.evaluator.evaluate_down(host, now);
+        self.after(transitions, now)
+    }
+
+    fn after(&mut self, transitions: Vec<Transition>, now: i64) -> Vec<u64> {
+        let mut changed = Vec::with_capacity(transitions.len());
+        for t in transitions {
+            if let Some(a) = self.evaluator.tracker.get(t.fingerprint) {
+                tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
+            }
+            changed.push(t.fingerprint);
+        }
+        changed.extend(self.escalate(now));
+        changed
+    }
+
+    /// Takes the escalation steps due at `now` (muted alerts wait).
+    fn escalate(&mut self, now: i64) -> Vec<u64> {
+        if self.policy.escalations.is_empty() {
+            return Vec::new();
+        }
+        let tracker = &mut self.evaluator.tracker;
+        let alerts: Vec<&Alert> = tracker.alerts().collect();
+        let mut muted: FpSet = inhibited(&self.policy.inhibitions, &alerts)
+            .into_iter()
+            .map(|(fp, _)| fp)
+            .collect();
+        muted.extend(
+            alerts
+                .iter()
+                .filter(|a| silenced_by(&self.silences, a, now).is_some())
+                .map(|a| a.fingerprint),
+        );
+        let steps = due(&self.policy.escalations, alerts.into_iter(), &muted, now);
+        let mut changed = Vec::new();
+        for (fp, index, step) in steps {
+            if let Some(a) = tracker.get_mut(fp) {
+                a.escalate(index, step, now);
+                tracing::warn!(
+                    "alert {} {:?} escalated to step {} ({:?})",
+                    a.rule,
+                    a.labels,
+                    a.escalation,
+                    a.severity
+                );
+                changed.push(fp);
+            }
+        }
+        changed
+    }
+
+    /// Applies a command from the UI at `now`; changed alerts and silences go to `writer`.
+    pub fn command(&mut self, c: EngineCommand, now: i64, writer: Option<&WriterHandle>) {
+        let tracker = &mut self.evaluator.tracker;
+        let changed = match c {
+            EngineCommand::Ack { fingerprint, by } => {
+                tracker.ack(fingerprint, &by, now).then_some(fingerprint)
+            }
+            EngineCommand::Unack { fingerprint } => {
+                tracker.unack(fingerprint, now).then_some(fingerprint)
+            }
+            EngineCommand::Silence {
+                matchers,
+                ends_at,
+                by,
+            } => {
+                let id = self.silences.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+                tracing::info!("silence {id} until {ends_at} by {by}");
+                self.keep_silence(
+                    Silence {
+                        id,
+                        matchers,
+                        starts_at: now,
+                        ends_at,
+                        by,
+                    },
+                    writer,
+                );
+                None
+            }
+            EngineCommand::Expire { ids } => {
+                let ended: Vec<Silence> = self
+                    .silences
+                    .iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| Silence {
+                        ends_at: now,
+                        ..s.clone()
+                    })
+                    .collect();
+                for s in ended {
+                    tracing::info!("silence {} expired", s.id);
+                    self.keep_silence(s, writer);
+                }
+                None
+            }
+        };
+        self.silences.retain(|s| s.ends_at > now);
+        if let Some(fp) = changed {
+            self.save(fp, writer);
+        }
+    }
+
+    /// Records a silence (new or changed) and hands it to the writer.
+    fn keep_silence(&mut self, s: Silence, writer: Option<&WriterHandle>) {
+        if let Some(w) = writer {
+            w.send_silence(s.clone());
+        }
+        self.silences.retain(|x| x.id != s.id);
+        self.silences.push(s);
+    }
+
+    /// Hands an alert's new state to the store writer.
+    pub fn save(&self, fingerprint: u64, writer: Option<&WriterHandle>) {
+        if let (Some(w), Some(a)) = (writer, self.evaluator.tracker.get(fingerprint)) {
+            w.send_alert(a.clone());
+        }
+    }
+}
