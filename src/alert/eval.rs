@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::dynamic::Learned;
 use super::expr::{EvalContext, Expr, Func};
-use super::fpset::FpSet;
+use super::fpset::{FpMap, FpSet};
 use super::lifecycle::{
     Labels, Observation, Phase, Tracker, fingerprint_from, rule_prefix, threshold_active,
 };
@@ -40,6 +41,10 @@ pub struct Evaluator {
     live: HashMap<String, Vec<FpSet>>,
     /// Per metric family, the indexes of this sample's metrics (reused between samples).
     by_family: Vec<Vec<usize>>,
+    /// What dynamic thresholds learned, per series.
+    learned: FpMap<Learned>,
+    /// Dynamic lines that moved, (series fingerprint, time, line), for the caller to record.
+    pub threshold_changes: Vec<(u64, i64, f64)>,
 }
 
 impl Evaluator {
@@ -70,6 +75,8 @@ impl Evaluator {
             keep_ms,
             live: HashMap::new(),
             by_family: vec![Vec::new(); FAMILIES.len()],
+            learned: FpMap::default(),
+            threshold_changes: Vec::new(),
         }
     }
 
@@ -130,28 +137,45 @@ impl Evaluator {
                     threshold,
                     clear,
                     below,
+                    dynamic,
                     ..
                 } => {
                     let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
                     for m in members.iter().map(|i| &ms[*i]) {
+                        let mut series_fp = None;
+                        let (line, clear) = match dynamic {
+                            Some(d) => {
+                                let fp = fingerprint_from(c.prefix, with_host(m, host));
+                                series_fp = Some(fp);
+                                let learned = self.learned.entry(fp).or_default();
+                                let line =
+                                    d.line(learned, m.value, now, *below, before.contains(&fp));
+                                if d.record(learned, line) {
+                                    self.threshold_changes.push((fp, now, line));
+                                }
+                                (line, None)
+                            }
+                            None => (*threshold, *clear),
+                        };
                         // The common case, nothing active and nothing crossing: one comparison.
                         if before.is_empty()
-                            && !threshold_active(m.value, *threshold, *clear, *below, false)
+                            && !threshold_active(m.value, line, clear, *below, false)
                         {
                             continue;
                         }
-                        let fp = fingerprint_from(c.prefix, with_host(m, host));
+                        let fp = series_fp
+                            .unwrap_or_else(|| fingerprint_from(c.prefix, with_host(m, host)));
                         let was = before.contains(&fp);
-                        let active = threshold_active(m.value, *threshold, *clear, *below, was);
+                        let active = threshold_active(m.value, line, clear, *below, was);
                         let refreshed =
-                            active && self.tracker.refresh_firing(fp, m.value, Some(*threshold));
+                            active && self.tracker.refresh_firing(fp, m.value, Some(line));
                         if !refreshed && (active || was) {
                             let labels = with_host(m, host)
                                 .map(|(k, v)| (k.to_string(), v.to_string()))
                                 .collect();
                             out.extend(apply(
                                 &mut self.tracker,
-                                rule.observation(fp, labels, active, m.value, Some(*threshold)),
+                                rule.observation(fp, labels, active, m.value, Some(line)),
                                 now,
                             ));
                         }

@@ -1,6 +1,7 @@
 //! Alerting: rules, their evaluation and the alert lifecycle. No terminal code here.
 
 pub mod board;
+pub mod dynamic;
 pub mod escalate;
 pub mod eval;
 pub mod expr;

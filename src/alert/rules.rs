@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::dynamic::Dynamic;
 use super::expr::Expr;
 use super::lifecycle::{Alert, Labels, Observation, Severity};
 use super::template::{figure, render};
@@ -15,6 +16,8 @@ pub enum Condition {
         threshold: f64,
         clear: Option<f64>,
         below: bool,
+        /// A line that follows the metric (then `threshold` is its base).
+        dynamic: Option<Dynamic>,
     },
     /// An expression over the host's metrics; true (non-zero) means active.
     Expr(Expr),
@@ -117,6 +120,7 @@ fn threshold(
             threshold: above,
             clear: Some(clear),
             below: false,
+            dynamic: None,
         },
         for_ms,
         severity,
@@ -188,6 +192,7 @@ pub fn default_rules() -> Vec<Rule> {
                 threshold: 1.0,
                 clear: None,
                 below: true,
+                dynamic: None,
             },
             for_ms: MIN,
             severity: Critical,

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::escalation::{EscalationConfig, InhibitConfig};
 use super::{ConfigError, Dur};
+use crate::alert::dynamic::Dynamic;
 use crate::alert::expr::parse;
 use crate::alert::lifecycle::Severity;
 use crate::alert::policy::Policy;
@@ -63,6 +64,95 @@ pub struct RuleConfig {
     /// `{threshold}` and `{for}`.
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+    /// A line that follows the metric instead of `above`/`below`.
+    pub dynamic: Option<DynamicConfig>,
+}
+
+/// `[alerts.rules.dynamic]`: see `alert::dynamic::Dynamic`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicConfig {
+    pub base: f64,
+    #[serde(default = "default_factor")]
+    pub factor: f64,
+    pub min: f64,
+    pub max: f64,
+    #[serde(default = "default_std")]
+    pub std: f64,
+    #[serde(default)]
+    pub trend: f64,
+    /// Alert under the line (a drop) rather than over it.
+    #[serde(default)]
+    pub below: bool,
+}
+
+fn default_factor() -> f64 {
+    0.05
+}
+
+fn default_std() -> f64 {
+    3.0
+}
+
+type Bad = (&'static str, String, String);
+
+/// The rule's condition, or the key, value and reason it is wrong.
+fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
+    let threshold = |m: &String, line: f64, below: bool, dynamic: Option<Dynamic>| {
+        if !FAMILIES.iter().any(|(f, _)| f == m) {
+            let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
+            return Err((
+                "metric",
+                m.clone(),
+                format!("no such metric; known: {}", known.join(", ")),
+            ));
+        }
+        Ok(Condition::Threshold {
+            metric: m.clone(),
+            threshold: line,
+            clear: r.clear,
+            below,
+            dynamic,
+        })
+    };
+    match (&r.expr, &r.metric, r.above, r.below, r.dynamic) {
+        (Some(e), None, None, None, None) => parse(e)
+            .map(Condition::Expr)
+            .map_err(|err| ("expr", e.clone(), err.to_string())),
+        (None, Some(m), Some(t), None, None) => threshold(m, t, false, None),
+        (None, Some(m), None, Some(t), None) => threshold(m, t, true, None),
+        (None, Some(m), None, None, Some(d)) => threshold(m, d.base, d.below, Some(d.build()?)),
+        _ => Err((
+            "name",
+            r.name.clone(),
+            "a rule needs either `expr`, or `metric` with one of `above`, `below` and \
+             `[alerts.rules.dynamic]`"
+                .into(),
+        )),
+    }
+}
+
+impl DynamicConfig {
+    fn build(self) -> Result<Dynamic, Bad> {
+        let bad = |key, v: f64, why: &str| Err((key, v.to_string(), why.to_string()));
+        if !(self.factor > 0.0 && self.factor <= 1.0) {
+            return bad("factor", self.factor, "must be more than 0 and at most 1");
+        }
+        if !(self.min <= self.base && self.base <= self.max) {
+            return bad("base", self.base, "must lie between min and max");
+        }
+        if self.std.is_nan() || self.std < 0.0 {
+            return bad("std", self.std, "must be 0 or more");
+        }
+        Ok(Dynamic {
+            base: self.base,
+            factor: self.factor,
+            min: self.min,
+            max: self.max,
+            std_mult: self.std,
+            trend: self.trend,
+        })
+    }
 }
 
 impl SeverityConfig {
@@ -123,35 +213,9 @@ impl AlertsConfig {
                     format!("a rule named `{}` exists already", r.name),
                 );
             }
-            let condition = match (&r.expr, &r.metric, r.above, r.below) {
-                (Some(e), None, None, None) => match parse(e) {
-                    Ok(x) => Condition::Expr(x),
-                    Err(err) => return bad("expr", e, err.to_string()),
-                },
-                (None, Some(m), Some(t), None) | (None, Some(m), None, Some(t)) => {
-                    if !FAMILIES.iter().any(|(f, _)| f == m) {
-                        let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
-                        return bad(
-                            "metric",
-                            m,
-                            format!("no such metric; known: {}", known.join(", ")),
-                        );
-                    }
-                    Condition::Threshold {
-                        metric: m.clone(),
-                        threshold: t,
-                        clear: r.clear,
-                        below: r.below.is_some(),
-                    }
-                }
-                _ => {
-                    return bad(
-                        "name",
-                        &r.name,
-                        "a rule needs either `expr`, or `metric` with one of `above` and `below`"
-                            .into(),
-                    );
-                }
+            let condition = match condition(r) {
+                Ok(c) => c,
+                Err((key, value, why)) => return bad(key, &value, why),
             };
             // Labels may name the series' labels; annotations also the figures and the
             // rule's own labels.

@@ -170,6 +170,14 @@ impl Alerting {
         self.silences.push(s);
     }
 
+    /// Hands the moves of dynamic thresholds to the store writer.
+    pub fn save_thresholds(&mut self, writer: Option<&WriterHandle>) {
+        let moves = std::mem::take(&mut self.evaluator.threshold_changes);
+        if let (Some(w), false) = (writer, moves.is_empty()) {
+            w.send_thresholds(moves);
+        }
+    }
+
     /// Hands an alert's new state to the store writer.
     pub fn save(&self, fingerprint: u64, writer: Option<&WriterHandle>) {
         if let (Some(w), Some(a)) = (writer, self.evaluator.tracker.get(fingerprint)) {

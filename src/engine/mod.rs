@@ -172,6 +172,7 @@ impl Parts {
             for fp in changed {
                 al.save(fp, self.writer.as_ref());
             }
+            al.save_thresholds(self.writer.as_ref());
         }
         self.send_alerts();
     }

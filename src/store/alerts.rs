@@ -215,6 +215,37 @@ impl Store {
 }
 
 impl Store {
+    /// Dynamic lines as they moved: (series fingerprint, time, line).
+    pub fn save_thresholds(&mut self, moves: &[(u64, i64, f64)]) -> Result<(), StoreError> {
+        self.sql(|c| {
+            let tx = c.unchecked_transaction()?;
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO threshold_history (fingerprint, at, threshold)
+                     VALUES (?1, ?2, ?3)",
+                )?;
+                for (fp, at, line) in moves {
+                    st.execute(params![*fp as i64, at, line])?;
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    /// A series' recorded lines from `from` on, oldest first.
+    pub fn thresholds(&self, fingerprint: u64, from: i64) -> Result<Vec<(i64, f64)>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT at, threshold FROM threshold_history
+                 WHERE fingerprint = ?1 AND at >= ?2 ORDER BY at",
+            )?;
+            st.query_map(params![fingerprint as i64, from], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        })
+    }
+
     pub fn save_silence(&mut self, s: &Silence) -> Result<(), StoreError> {
         let matchers = serde_json::to_string(&s.matchers).unwrap_or_else(|_| "[]".into());
         self.sql(|c| {
@@ -304,6 +335,9 @@ mod tests {
         };
         w.save_silence(&s).unwrap();
         assert_eq!(w.load_silences(4_999).unwrap(), vec![s]);
+        w.save_thresholds(&[(9, 1_000, 80.0), (9, 2_000, 75.5), (8, 1_500, 1.0)])
+            .unwrap();
+        assert_eq!(w.thresholds(9, 1_500).unwrap(), [(2_000, 75.5)]);
         assert!(w.load_silences(5_000).unwrap().is_empty());
     }
 }

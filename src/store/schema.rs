@@ -66,11 +66,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE alerts ADD COLUMN escalation INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE alert_events ADD COLUMN value REAL;
      CREATE TABLE threshold_history (
-         rule TEXT NOT NULL,
-         host TEXT NOT NULL,
+         fingerprint INTEGER NOT NULL,
          at INTEGER NOT NULL,
          threshold REAL NOT NULL,
-         PRIMARY KEY (rule, host, at)
+         PRIMARY KEY (fingerprint, at)
      ) WITHOUT ROWID;",
 ];
 

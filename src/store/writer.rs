@@ -44,6 +44,8 @@ pub enum WriteMsg {
     Alert(Box<Alert>),
     /// A new or expired silence.
     Silence(Box<Silence>),
+    /// Dynamic thresholds that moved: (series fingerprint, time, line).
+    Thresholds(Vec<(u64, i64, f64)>),
 }
 
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
@@ -63,6 +65,11 @@ impl WriterHandle {
     /// Queues a silence to save.
     pub fn send_silence(&self, s: Silence) {
         self.queue(WriteMsg::Silence(Box::new(s)));
+    }
+
+    /// Queues moves of dynamic thresholds.
+    pub fn send_thresholds(&self, moves: Vec<(u64, i64, f64)>) {
+        self.queue(WriteMsg::Thresholds(moves));
     }
 
     /// Queues an alert's new state.
@@ -130,6 +137,7 @@ fn run(
     // Latest state per alert, saved with the next commit.
     let mut alerts: HashMap<u64, Alert> = HashMap::new();
     let mut silences: HashMap<u64, Silence> = HashMap::new();
+    let mut thresholds: Vec<(u64, i64, f64)> = Vec::new();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
@@ -148,12 +156,19 @@ fn run(
                 silences.insert(s.id, *s);
                 continue;
             }
+            Ok(WriteMsg::Thresholds(t)) => {
+                thresholds.extend(t);
+                continue;
+            }
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
         since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
         silences.retain(|_, s| store.save_silence(s).is_err());
+        if !thresholds.is_empty() && store.save_thresholds(&thresholds).is_ok() {
+            thresholds.clear();
+        }
         alerts.retain(|_, a| match store.save_alert(a) {
             Ok(()) => false,
             Err(e) => {

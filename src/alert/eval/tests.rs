@@ -163,3 +163,51 @@ fn a_host_that_stops_answering_is_down_after_a_minute_and_keeps_its_other_alerts
     assert_eq!(t.len(), 1);
     assert_eq!(t[0].phase, Phase::Resolved);
 }
+
+#[test]
+fn a_dynamic_line_learns_the_usual_level_and_fires_on_a_jump() {
+    let rule = Rule {
+        name: "cpu_unusual".into(),
+        condition: Condition::Threshold {
+            metric: "cpu_busy_percent".into(),
+            threshold: 90.0,
+            clear: None,
+            below: false,
+            dynamic: Some(crate::alert::dynamic::Dynamic {
+                base: 90.0,
+                factor: 0.1,
+                min: 10.0,
+                max: 95.0,
+                std_mult: 3.0,
+                trend: 0.0,
+            }),
+        },
+        for_ms: 0,
+        severity: Severity::Warning,
+        labels: vec![],
+        annotations: vec![],
+    };
+    let mut e = Evaluator::new(vec![rule]);
+    for i in 0..100 {
+        let cpu = 20.0 + (i % 5) as f64;
+        assert!(
+            e.evaluate(&snap(i * 1000, cpu, &[])).is_empty(),
+            "quiet at {i}"
+        );
+    }
+    // The line left its base of 90 once warmed up, for near the usual 20-24 %.
+    let moves = std::mem::take(&mut e.threshold_changes);
+    assert!(moves.len() >= 2 && moves[0].2 == 90.0, "{moves:?}");
+    let line = moves.last().unwrap().2;
+    assert!((24.0..35.0).contains(&line), "{line}");
+    // 50 % is nowhere near 90, but far above what this host does.
+    let t = e.evaluate(&snap(100_000, 50.0, &[]));
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].phase, Phase::Firing);
+    let a = e.tracker.get(t[0].fingerprint).unwrap();
+    // The alert carries the line it crossed; history records moves of 1 % of the range.
+    assert!(
+        a.threshold.is_some_and(|t| (t - line).abs() < 0.85),
+        "{a:?}"
+    );
+}

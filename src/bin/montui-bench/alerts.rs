@@ -74,6 +74,7 @@ fn rules(n: usize, storm: bool) -> Result<Vec<Rule>, String> {
                     threshold,
                     clear: Some(45.0),
                     below: false,
+                    dynamic: None,
                 }
             };
             Ok(Rule {
