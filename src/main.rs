@@ -1,8 +1,10 @@
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Parser;
 
+use montui::alert::policy::Policy;
 use montui::app::{Mode, Recording, State};
 use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
 use montui::collect::LocalCollector;
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
 /// plainly and the exit code says so.
 fn run(cli: Cli) -> anyhow::Result<()> {
     let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
-    let policy = std::sync::Arc::new(policy);
+    let policy = Arc::new(policy);
     if let Some(i) = cli.interval {
         if !(0.1..=3600.0).contains(&i.0.as_secs_f64()) {
             bail!("--interval {i}: must be between 100ms and 1h");
@@ -49,7 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     if cli.replay {
-        return rt.block_on(replay(&cli, &cfg, &db));
+        return rt.block_on(replay(&cli, &cfg, policy, &db));
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
@@ -90,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cfg.ui.history,
         );
         state.recording = Recording::On;
+        state.policy = policy;
         state.utc = cli.utc;
         let source = ui::Source::Live {
             engine,
@@ -99,7 +102,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     })
 }
 
-async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result<()> {
+async fn replay(
+    cli: &Cli,
+    cfg: &Config,
+    policy: Arc<Policy>,
+    db: &std::path::Path,
+) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
     let when = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<i64>> {
         s.as_deref()
@@ -117,6 +125,7 @@ async fn replay(cli: &Cli, cfg: &Config, db: &std::path::Path) -> anyhow::Result
         cfg.ui.history,
     );
     state.utc = cli.utc;
+    state.policy = policy;
     ui::run(
         state,
         ui::Source::Replay(Box::new(cursor)),

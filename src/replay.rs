@@ -1,6 +1,11 @@
 //! A cursor over recorded history: seek, step, follow. It yields snapshots made by the same
 //! `derive()` as the live view, so replay shows exactly what live showed. No terminal code.
 
+use crate::alert::board::Board;
+use crate::alert::inhibit::Inhibition;
+use crate::alert::lifecycle::Alert;
+use crate::alert::recorded::board_at;
+use crate::alert::silence::Silence;
 use crate::model::{RawSample, Snapshot, derive};
 use crate::store::{Store, StoreError, TIERS_MS};
 
@@ -24,6 +29,9 @@ pub struct ReplayCursor {
     window: usize,
     /// Chart window in ms; `None`: one column per sample.
     zoom: Option<i64>,
+    /// The host's recorded alerts with their timelines, and every silence.
+    alerts: Vec<Alert>,
+    silences: Vec<Silence>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +69,7 @@ impl ReplayCursor {
                 store.path().display()
             )));
         }
-        Ok(Self {
+        let mut cursor = Self {
             store,
             host,
             times,
@@ -69,7 +77,29 @@ impl ReplayCursor {
             to,
             window: window.max(1),
             zoom: None,
-        })
+            alerts: Vec::new(),
+            silences: Vec::new(),
+        };
+        cursor.load_alerts()?;
+        Ok(cursor)
+    }
+
+    fn load_alerts(&mut self) -> Result<(), StoreError> {
+        let mut alerts = self.store.load_alerts()?;
+        alerts.retain(|a| a.labels.get("host") == Some(&self.host));
+        self.alerts = alerts;
+        self.silences = self.store.load_silences(i64::MIN)?;
+        Ok(())
+    }
+
+    /// The alert list as it was at the current sample.
+    pub fn board(&self, inhibitions: &[Inhibition]) -> Board {
+        board_at(&self.alerts, &self.silences, inhibitions, self.ts())
+    }
+
+    /// The recorded alerts, with their timelines.
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
     }
 
     pub fn host(&self) -> &str {
@@ -129,6 +159,9 @@ impl ReplayCursor {
         let new = self.store.sample_times(&self.host, last + 1, self.to)?;
         let n = new.len();
         self.times.extend(new);
+        if n > 0 {
+            self.load_alerts()?;
+        }
         if was_at_end {
             self.seek_last();
         }
@@ -227,6 +260,7 @@ fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alert::lifecycle::Phase;
     use crate::model::RawSample;
 
     fn store_with(n: i64) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -242,6 +276,40 @@ mod tests {
             .collect();
         w.insert(&samples).unwrap();
         (dir, path)
+    }
+
+    #[test]
+    fn the_alert_list_is_the_one_of_the_replayed_moment() {
+        let (_d, path) = store_with(10);
+        let mut a = crate::alert::lifecycle::Alert::firing("cpu_high", &[("host", "h")]);
+        a.events = vec![
+            crate::alert::lifecycle::Event {
+                at: 3_000,
+                kind: crate::alert::lifecycle::EventKind::Pending,
+                value: 95.0,
+            },
+            crate::alert::lifecycle::Event {
+                at: 5_000,
+                kind: crate::alert::lifecycle::EventKind::Firing,
+                value: 97.0,
+            },
+        ];
+        let other_host = crate::alert::lifecycle::Alert::firing("cpu_high", &[("host", "x")]);
+        let mut w = Store::open_writer(&path).unwrap();
+        w.save_alert(&a).unwrap();
+        w.save_alert(&other_host).unwrap();
+        drop(w);
+        let mut c =
+            ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
+        let phases = |c: &ReplayCursor| -> Vec<Phase> {
+            c.board(&[]).alerts.iter().map(|a| a.phase).collect()
+        };
+        assert!(phases(&c).is_empty(), "nothing at 1 s");
+        c.seek_time(4_000);
+        assert_eq!(phases(&c), [Phase::Pending]);
+        c.seek_time(6_000);
+        assert_eq!(phases(&c), [Phase::Firing]);
+        assert_eq!(c.board(&[]).alerts[0].value, 97.0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod fpset;
 pub mod inhibit;
 pub mod lifecycle;
 pub mod policy;
+pub mod recorded;
 pub mod rules;
 pub mod silence;
 pub mod template;

@@ -1,4 +1,4 @@
-use super::state::{ReplayPos, State};
+use super::state::{Mode, ReplayPos, State};
 use super::update::Request;
 use crate::replay::{ReplayCursor, ZOOMS_MS};
 use crate::timeparse::parse_jump;
@@ -36,6 +36,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
 /// Loads the cursor's current frame, at the state's zoom, into the state.
 pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
     cursor.set_zoom(ZOOMS_MS.get(state.zoom).copied());
+    if state.mode == Mode::Replay {
+        state.board = cursor.board(&state.policy.inhibitions);
+    }
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(
             snaps,

@@ -1,6 +1,9 @@
 use super::History;
+use std::sync::Arc;
+
 use crate::alert::board::Board;
 use crate::alert::lifecycle::{Alert, Phase};
+use crate::alert::policy::Policy;
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +110,8 @@ pub struct State {
     pub scroll: [usize; 8],
     /// Alerting as the engine (or the recording) has it, and the alert pane's selected row.
     pub board: Board,
+    /// Rules, inhibitions, escalations: for annotations, details and replayed lists.
+    pub policy: Arc<Policy>,
     pub alert_selected: usize,
     pub help: bool,
     pub prompt: Option<Prompt>,
@@ -140,6 +145,7 @@ impl State {
             selected: 0,
             scroll: [0; 8],
             board: Board::default(),
+            policy: Arc::new(Policy::default()),
             alert_selected: 0,
             help: false,
             prompt: None,

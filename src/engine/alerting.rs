@@ -11,6 +11,7 @@ use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
 use crate::alert::lifecycle::Alert;
 use crate::alert::policy::Policy;
+use crate::alert::recorded::shown;
 use crate::alert::silence::{Silence, silenced_by};
 use crate::model::Snapshot;
 use crate::store::WriterHandle;
@@ -33,11 +34,13 @@ impl Alerting {
         }
     }
 
-    pub fn board(&self) -> Board {
+    /// What the alert pane shows at `now`.
+    pub fn board(&self, now: i64) -> Board {
         let alerts: Vec<Alert> = self
             .evaluator
             .tracker
             .alerts()
+            .filter(|a| shown(a, now))
             .map(Alert::summary)
             .collect();
         let refs: Vec<&Alert> = alerts.iter().collect();

@@ -147,11 +147,11 @@ impl Parts {
         }
     }
 
-    fn send_alerts(&self) {
+    fn send_alerts(&self, now: i64) {
         if let Some(al) = &self.alerting
             && self.events.is_some()
         {
-            self.send(EngineEvent::Alerts(al.board()));
+            self.send(EngineEvent::Alerts(al.board(now)));
         }
     }
 
@@ -159,7 +159,7 @@ impl Parts {
         if let Some(al) = &mut self.alerting {
             al.command(c, now, self.writer.as_ref());
         }
-        self.send_alerts();
+        self.send_alerts(now);
     }
 
     /// Alerting's view of a sample, or of a host that did not answer (`snap` None).
@@ -174,7 +174,7 @@ impl Parts {
             }
             al.save_thresholds(self.writer.as_ref());
         }
-        self.send_alerts();
+        self.send_alerts(now);
     }
 }
 

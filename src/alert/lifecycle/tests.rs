@@ -47,11 +47,13 @@ fn pending_then_firing_after_for_then_resolved() {
 }
 
 #[test]
-fn pending_that_clears_is_forgotten() {
+fn pending_that_clears_ends_unlisted() {
     let mut t = Tracker::default();
     t.observe(obs(true, 95.0), 0);
-    assert_eq!(t.observe(obs(false, 80.0), MIN), None);
-    assert_eq!(t.alerts().count(), 0);
+    assert_eq!(t.observe(obs(false, 80.0), MIN), Some(Phase::Resolved));
+    let a = t.get(fp()).unwrap();
+    assert_eq!((a.fired_at, a.resolved_at), (None, Some(MIN)));
+    assert!(!crate::alert::recorded::shown(a, MIN), "it never fired");
 }
 
 #[test]
