@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod details;
 pub mod engine;
 pub mod export;
 pub mod logging;

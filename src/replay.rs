@@ -102,6 +102,11 @@ impl ReplayCursor {
         &self.alerts
     }
 
+    /// The recording's file.
+    pub fn db_path(&self) -> &std::path::Path {
+        self.store.path()
+    }
+
     pub fn host(&self) -> &str {
         &self.host
     }

@@ -333,8 +333,33 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
                 .any(|l| l.contains("silenced") && l.contains("memory_in_use"))
     });
     t.send("S");
+    t.wait_for("the silence list", Duration::from_secs(3), |s| {
+        s.contains("Silences (x or Enter") && s.contains("alertname=memory_in_use")
+    });
+    t.send("x");
     t.wait_for("silence expired", Duration::from_secs(3), |s| {
         s.contains("0 silenced")
+    });
+    t.send("Escape");
+    // Details: the rule, the annotations' absence aside, the timeline with the ack.
+    t.send("Enter");
+    t.wait_for("the details", Duration::from_secs(3), |s| {
+        s.contains("rule memory_used_percent > 0")
+            && s.contains("Timeline")
+            && s.contains("acked by")
+            && s.contains("FIRING")
+    });
+    t.send("Escape");
+    // A filter that matches nothing hides the row; Esc clears it.
+    t.send("/");
+    t.send("nomatch");
+    t.send("Enter");
+    t.wait_for("filtered out", Duration::from_secs(3), |s| {
+        s.contains("/nomatch") && !s.lines().any(|l| l.contains("memory_in_use"))
+    });
+    t.send("Escape");
+    t.wait_for("filter cleared", Duration::from_secs(3), |s| {
+        !s.contains("/nomatch") && s.lines().any(|l| l.contains("memory_in_use"))
     });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));

@@ -78,3 +78,54 @@ fn first_sample_shows_dashes_not_zeros() {
     let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
     insta::assert_snapshot!("first_sample_120x40", out);
 }
+
+/// The fixture recorded into a store, with its alerts: what the details window reads.
+fn recorded_fixture(dir: &std::path::Path) -> (State, std::path::PathBuf) {
+    let s = common::fixture_state();
+    let db = dir.join("h.db");
+    let mut w = montui::store::Store::open_writer(&db).unwrap();
+    w.insert(&common::raw_samples(90)).unwrap();
+    for a in &s.board.alerts {
+        w.save_alert(a).unwrap();
+    }
+    (s, db)
+}
+
+#[test]
+fn alert_details_and_silence_list_at_each_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, db) = recorded_fixture(dir.path());
+    let firing = s
+        .alerts_sorted()
+        .first()
+        .map(|a| a.fingerprint)
+        .expect("the fixture fires an alert");
+    let now = s.shown_ts().unwrap();
+    let d = montui::details::load(&db, &s.policy, firing, now).unwrap();
+    assert!(d.values.len() > 10, "values come from the recording: {d:?}");
+    assert_eq!(d.thresholds.len(), 2);
+    s.details = Some(d);
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("details_{w}x{h}"), out);
+    }
+    s.details = None;
+    let a = s.board.alerts[0].clone();
+    s.board = montui::alert::board::Board::new(
+        s.board.alerts.clone(),
+        vec![montui::alert::silence::Silence {
+            id: 1,
+            matchers: montui::alert::silence::Silence::matchers_for(&a),
+            starts_at: now - 60_000,
+            ends_at: now + 3_600_000,
+            by: "alice".into(),
+        }],
+        &s.policy.inhibitions.clone(),
+    );
+    s.silence_list = true;
+    s.filter = Some("disk".into());
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("silences_{w}x{h}"), out);
+    }
+}

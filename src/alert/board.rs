@@ -1,6 +1,7 @@
 //! Alerting as the UI shows it, live or replayed: the alerts, the silences, and which alerts
 //! are muted and by what.
 
+use super::inhibit::{Inhibition, inhibited};
 use super::lifecycle::Alert;
 use super::silence::{Silence, silenced_by};
 
@@ -23,6 +24,17 @@ pub enum Mute {
 }
 
 impl Board {
+    /// The board of these alerts and silences, with the inhibitions worked out.
+    pub fn new(alerts: Vec<Alert>, silences: Vec<Silence>, inhibitions: &[Inhibition]) -> Self {
+        let refs: Vec<&Alert> = alerts.iter().collect();
+        let inhibited = inhibited(inhibitions, &refs);
+        Self {
+            alerts,
+            silences,
+            inhibited,
+        }
+    }
+
     pub fn muted(&self, a: &Alert, now: i64) -> Option<Mute> {
         if let Some(s) = silenced_by(&self.silences, a, now) {
             return Some(Mute::Silenced(s.id));

@@ -439,5 +439,7 @@ impl Expr {
     }
 }
 
+mod display;
+
 #[cfg(test)]
 mod tests;

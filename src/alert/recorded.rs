@@ -2,7 +2,7 @@
 //! replay shows in the alert pane.
 
 use super::board::Board;
-use super::inhibit::{Inhibition, inhibited};
+use super::inhibit::Inhibition;
 use super::lifecycle::{Ack, Alert, EventKind, Phase};
 use super::silence::Silence;
 
@@ -65,13 +65,8 @@ pub fn board_at(
         .filter_map(|a| alert_at(a, t))
         .filter(|a| shown(a, t))
         .collect();
-    let refs: Vec<&Alert> = alerts.iter().collect();
-    let inhibited = inhibited(inhibitions, &refs);
-    Board {
-        alerts,
-        silences: silences.iter().filter(|s| s.active(t)).cloned().collect(),
-        inhibited,
-    }
+    let silences = silences.iter().filter(|s| s.active(t)).cloned().collect();
+    Board::new(alerts, silences, inhibitions)
 }
 
 #[cfg(test)]

@@ -12,7 +12,11 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::Last => cursor.seek_last(),
         Request::Zoom => {}
         // Alert commands go to the engine, not the history cursor.
-        Request::Ack(_) | Request::Unack(_) | Request::Silence { .. } | Request::Unsilence(_) => {
+        Request::Ack(_)
+        | Request::Unack(_)
+        | Request::Silence { .. }
+        | Request::Expire(_)
+        | Request::Details(_) => {
             return;
         }
         Request::Marker(forward) => {

@@ -73,7 +73,9 @@ pub enum Action {
     AckAll,
     Unack,
     Silence,
-    Unsilence,
+    Silences,
+    Details,
+    Filter,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -201,10 +203,27 @@ pub static BINDINGS: &[Binding] = &[
         Live,
         "silence it (1h/until 9:00)",
     ),
-    b(&[Char('S')], Action::Unsilence, Live, "expire its silences"),
+    b(
+        &[Char('S')],
+        Action::Silences,
+        Everywhere,
+        "silences: list, expire",
+    ),
+    b(
+        &[Enter],
+        Action::Details,
+        Everywhere,
+        "details of the alert",
+    ),
+    b(
+        &[Char('/')],
+        Action::Filter,
+        Everywhere,
+        "filter the alerts",
+    ),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
-    b(&[Esc], Action::Close, Everywhere, "close help or prompt"),
+    b(&[Esc], Action::Close, Everywhere, "close a window / filter"),
     b(
         &[Tab, Char('l'), Right],
         Action::FocusNext,

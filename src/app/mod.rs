@@ -4,6 +4,7 @@
 mod driver;
 mod history;
 mod keys;
+mod overlays;
 mod state;
 mod update;
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use crate::alert::board::Board;
 use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::policy::Policy;
+use crate::details::Details;
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,8 @@ pub enum Recording {
 pub enum PromptKind {
     JumpForward,
     JumpBack,
+    /// Words every listed alert must contain (rule, label names or values).
+    Filter,
     /// How long to silence this alert (fingerprint).
     Silence(u64),
 }
@@ -113,6 +116,13 @@ pub struct State {
     /// Rules, inhibitions, escalations: for annotations, details and replayed lists.
     pub policy: Arc<Policy>,
     pub alert_selected: usize,
+    /// The alert list's filter (`/`).
+    pub filter: Option<String>,
+    /// The open details window (Enter on an alert).
+    pub details: Option<Details>,
+    /// The silence list (`S`) is open, and its selected row.
+    pub silence_list: bool,
+    pub silence_selected: usize,
     pub help: bool,
     pub prompt: Option<Prompt>,
     /// A short message for the user (a bad jump, a collection error), shown in the status bar.
@@ -147,6 +157,10 @@ impl State {
             board: Board::default(),
             policy: Arc::new(Policy::default()),
             alert_selected: 0,
+            filter: None,
+            details: None,
+            silence_list: false,
+            silence_selected: 0,
             help: false,
             prompt: None,
             message: None,
@@ -199,7 +213,18 @@ impl State {
             Phase::Pending => 1,
             Phase::Resolved => 2,
         };
-        let mut v: Vec<&Alert> = self.board.alerts.iter().collect();
+        let words: Vec<String> = self
+            .filter
+            .iter()
+            .flat_map(|f| f.split_whitespace())
+            .map(str::to_lowercase)
+            .collect();
+        let mut v: Vec<&Alert> = self
+            .board
+            .alerts
+            .iter()
+            .filter(|a| words.iter().all(|w| alert_text(a).contains(w.as_str())))
+            .collect();
         v.sort_by(|a, b| {
             rank(a.phase)
                 .cmp(&rank(b.phase))
@@ -217,4 +242,13 @@ impl State {
             .get(self.alert_selected.min(sorted.len().saturating_sub(1)))
             .copied()
     }
+}
+
+/// What the filter searches: rule, severity, state, and each label as `name=value`.
+fn alert_text(a: &Alert) -> String {
+    let mut t = format!("{} {} {:?}", a.rule, a.severity.name(), a.phase);
+    for (k, v) in &a.labels {
+        t.push_str(&format!(" {k}={v}"));
+    }
+    t.to_lowercase()
 }

@@ -1,4 +1,5 @@
 use super::keys::{Action, Key, action_for};
+use super::overlays::{details_key, silences_key};
 use super::state::{Mode, Pane, Prompt, PromptKind, SortBy, State};
 
 /// Work for the owner of the history cursor, which `update` (no I/O) cannot do itself.
@@ -21,8 +22,10 @@ pub enum Request {
         fingerprint: u64,
         text: String,
     },
-    /// Expire the silences muting this alert.
-    Unsilence(u64),
+    /// End these silences (ids) now.
+    Expire(Vec<u64>),
+    /// Load the details of this alert.
+    Details(u64),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -37,12 +40,24 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
     if state.prompt.is_some() {
         return prompt_key(state, key);
     }
+    if state.silence_list {
+        return silences_key(state, key);
+    }
+    if state.details.is_some() && details_key(state, key) {
+        return None;
+    }
     let action = action_for(key, state.browsing())?;
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
-        Action::Close => state.help = false,
+        Action::Close => {
+            if state.help {
+                state.help = false;
+            } else {
+                state.filter = None;
+            }
+        }
         Action::FocusNext => state.focus = cycle(state.focus, 1),
         Action::FocusPrev => state.focus = cycle(state.focus, Pane::ALL.len() - 1),
         Action::Up => scroll(state, -1),
@@ -91,10 +106,19 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             }
             None => state.message = Some("no alert to silence".into()),
         },
-        Action::Unsilence => {
-            return state
-                .selected_alert()
-                .map(|a| Request::Unsilence(a.fingerprint));
+        Action::Silences => {
+            state.silence_list = true;
+            state.silence_selected = 0;
+        }
+        Action::Details => match state.selected_alert() {
+            Some(a) => return Some(Request::Details(a.fingerprint)),
+            None => state.message = Some("no alert selected".into()),
+        },
+        Action::Filter => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Filter,
+                text: state.filter.clone().unwrap_or_default(),
+            })
         }
         Action::NextMarker => return Some(Request::Marker(true)),
         Action::PrevMarker => return Some(Request::Marker(false)),
@@ -136,6 +160,12 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
         Key::Char(c) => prompt.text.push(c),
         Key::Enter => {
             let p = state.prompt.take()?;
+            if p.kind == PromptKind::Filter {
+                let text = p.text.trim();
+                state.filter = (!text.is_empty()).then(|| text.to_string());
+                state.alert_selected = 0;
+                return None;
+            }
             if p.text.trim().is_empty() {
                 return None;
             }

@@ -43,13 +43,7 @@ impl Alerting {
             .filter(|a| shown(a, now))
             .map(Alert::summary)
             .collect();
-        let refs: Vec<&Alert> = alerts.iter().collect();
-        let inhibited = inhibited(&self.policy.inhibitions, &refs);
-        Board {
-            alerts,
-            silences: self.silences.clone(),
-            inhibited,
-        }
+        Board::new(alerts, self.silences.clone(), &self.policy.inhibitions)
     }
 
     /// A new sample: evaluates the rules, then takes the escalation steps due. Returns the

@@ -38,6 +38,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if inhibited > 0 {
         title.push_str(&format!("· {inhibited} inhibited "));
     }
+    // The filter first: a narrow pane cuts the end of the title.
+    if let Some(words) = &s.filter {
+        title = title.replacen(" Alerts ", &format!(" Alerts /{words} ·"), 1);
+    }
     let sorted = s.alerts_sorted();
     // In a narrow pane the name matters more than the figures.
     let narrow = area.width < 52;
@@ -76,16 +80,7 @@ fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: Option<Mute>) ->
         Severity::Warning => ("WARN", t.warn),
         Severity::Info => ("INFO", t.dim),
     };
-    let phase = match (a.phase, &a.ack) {
-        (Phase::Firing | Phase::Pending, _) if muted.is_some() => match muted {
-            Some(Mute::Inhibited(_)) => "inhibit",
-            _ => "silenced",
-        },
-        (Phase::Firing, Some(_)) => "acked",
-        (Phase::Firing, None) => "FIRING",
-        (Phase::Pending, _) => "pending",
-        (Phase::Resolved, _) => "resolved",
-    };
+    let phase = phase_word(a, muted);
     let labels: Vec<String> = a
         .labels
         .iter()
@@ -119,8 +114,22 @@ fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: Option<Mute>) ->
     Row::new(cells).style(style)
 }
 
+/// The alert's state as the list shows it.
+pub(super) fn phase_word(a: &Alert, muted: Option<Mute>) -> &'static str {
+    match (a.phase, &a.ack) {
+        (Phase::Firing | Phase::Pending, _) if muted.is_some() => match muted {
+            Some(Mute::Inhibited(_)) => "inhibit",
+            _ => "silenced",
+        },
+        (Phase::Firing, Some(_)) => "acked",
+        (Phase::Firing, None) => "FIRING",
+        (Phase::Pending, _) => "pending",
+        (Phase::Resolved, _) => "resolved",
+    }
+}
+
 /// 59 s → "59s", 3 600 s → "1h".
-fn age(ms: i64) -> String {
+pub(super) fn age(ms: i64) -> String {
     let s = (ms / 1000).max(0);
     match s {
         s if s < 60 => format!("{s}s"),

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod cpu;
+mod details;
 mod fmt;
 mod io;
 mod load;
@@ -60,6 +61,8 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     ] {
         draw_pane(f, pane, rect, s, t);
     }
+    details::render(f, area, s, t);
+    overlay::silences(f, area, s, t);
     if s.help {
         overlay::help(f, area, t);
     }

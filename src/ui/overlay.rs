@@ -58,6 +58,7 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         PromptKind::JumpForward => "jump (10m, -1h, 3h ago, 2026-11-22 10:00, 14:00): ",
         PromptKind::JumpBack => "jump back (10m, or a time): ",
         PromptKind::Silence(_) => "silence the selected alert for (1h, 30m, until 18:00): ",
+        PromptKind::Filter => "show alerts containing (rule, host=web-1, critical…; empty: all): ",
     };
     let line = Rect {
         y: area.bottom().saturating_sub(1),
@@ -90,4 +91,52 @@ pub fn too_small(f: &mut Frame, area: Rect, need: (u16, u16), t: &Theme) {
             .wrap(Wrap { trim: true }),
         mid,
     );
+}
+
+/// The silence list (`S`): matchers, span, who; `x` or Enter expires the selected one.
+pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    if !s.silence_list {
+        return;
+    }
+    let w = area.width.saturating_sub(8).min(100);
+    let h = (s.board.silences.len() as u16 + 4).clamp(5, area.height.saturating_sub(2));
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(" Silences (x or Enter: expire · Esc: close) ")
+        .border_style(t.focus);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let lines: Vec<Line> = if s.board.silences.is_empty() {
+        vec![Line::styled("no silences: `s` on an alert adds one", t.dim)]
+    } else {
+        s.board
+            .silences
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let m: Vec<String> = x.matchers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let line = Line::from(vec![
+                    Span::styled(format!("#{:<3} ", x.id), t.dim),
+                    Span::raw(format!(
+                        "until {} by {}  ",
+                        super::status::format_with(x.ends_at, s.utc, "%m-%d %H:%M"),
+                        x.by
+                    )),
+                    Span::styled(m.join(" "), t.focus),
+                ]);
+                if i == s.silence_selected {
+                    line.style(t.selected)
+                } else {
+                    line
+                }
+            })
+            .collect()
+    };
+    f.render_widget(Paragraph::new(lines), inner);
 }

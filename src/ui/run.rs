@@ -9,6 +9,7 @@ use tokio::time::{Instant, sleep_until};
 use super::{Theme, draw};
 use crate::alert::silence::{Silence, parse_end};
 use crate::app::{self, Key, Mode, Recording, Request, State};
+use crate::details;
 use crate::engine::{Engine, EngineCommand, EngineEvent};
 use crate::replay::ReplayCursor;
 use crate::store::Store;
@@ -166,6 +167,23 @@ fn request(
     req: Option<Request>,
 ) {
     let Some(req) = req else { return };
+    if let Request::Details(fp) = req {
+        let path = db
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| cursor.as_ref().map(|c| c.db_path().to_path_buf()));
+        let now = match state.mode {
+            Mode::Replay => state.shown_ts().unwrap_or_else(now_ms),
+            _ => now_ms(),
+        };
+        let loaded = path
+            .ok_or_else(|| "not recording: no details to read".to_string())
+            .and_then(|p| details::load(&p, &state.policy, fp, now));
+        match loaded {
+            Ok(d) => state.details = Some(d),
+            Err(e) => state.message = Some(e),
+        }
+        return;
+    }
     if req == Request::Pause {
         let opened = db
             .ok_or_else(|| "not recording: nothing to step back through".to_string())
@@ -222,30 +240,13 @@ fn alert_command(
                 }
             }
         }
-        Some(Request::Unsilence(fingerprint)) => {
-            let now = now_ms();
-            let ids: Vec<u64> = state
-                .board
-                .get(fingerprint)
-                .map(|a| {
-                    state
-                        .board
-                        .silences
-                        .iter()
-                        .filter(|s| s.matches(a, now))
-                        .map(|s| s.id)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if ids.is_empty() {
-                state.message = Some("no silence mutes this alert".into());
-                return None;
-            }
-            vec![EngineCommand::Expire { ids }]
-        }
+        Some(Request::Expire(ids)) => vec![EngineCommand::Expire { ids }],
         other => return other,
     };
-    let engine = engine?;
+    let Some(engine) = engine else {
+        state.message = Some("a recording: alerts are changed from the live montui".into());
+        return None;
+    };
     for c in commands {
         if engine.commands.try_send(c).is_err() {
             state.message = Some("busy: acknowledge again in a moment".into());

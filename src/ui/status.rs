@@ -52,16 +52,20 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 pub fn format_time(ts_ms: i64, utc: bool) -> String {
-    const FMT: &str = "%Y-%m-%d %H:%M:%S";
+    format_with(ts_ms, utc, "%Y-%m-%d %H:%M:%S")
+}
+
+/// A time in a chrono format, UTC or local.
+pub fn format_with(ts_ms: i64, utc: bool, fmt: &str) -> String {
     if utc {
         Utc.timestamp_millis_opt(ts_ms)
             .single()
-            .map(|d| d.format(FMT).to_string())
+            .map(|d| d.format(fmt).to_string())
     } else {
         Local
             .timestamp_millis_opt(ts_ms)
             .single()
-            .map(|d| d.format(FMT).to_string())
+            .map(|d| d.format(fmt).to_string())
     }
     .unwrap_or_else(|| "--".into())
 }

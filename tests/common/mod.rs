@@ -102,7 +102,11 @@ pub fn fixture_state() -> State {
         rules.evaluate(&snap);
         s.push_live(snap);
     }
-    s.board.alerts = rules.tracker.alerts().cloned().collect();
+    s.board = montui::alert::board::Board::new(
+        rules.tracker.alerts().cloned().collect(),
+        Vec::new(),
+        &s.policy.inhibitions,
+    );
     s
 }
 

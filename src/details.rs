@@ -1,0 +1,208 @@
+//! An alert's details, read from the recording: its timeline, the value it watched over the
+//! episode with the threshold line (moves of a dynamic one included), and its escalation
+//! steps. The same for live (from the file being recorded) and replay. No terminal code.
+
+use std::path::Path;
+
+use crate::alert::escalate::policy_for;
+use crate::alert::lifecycle::Alert;
+use crate::alert::policy::Policy;
+use crate::alert::rules::Condition;
+use crate::model::metrics;
+use crate::replay::ReplayCursor;
+use crate::store::Store;
+
+/// Columns of the value chart.
+const POINTS: usize = 120;
+/// The chart starts this long before the episode, at least.
+const LEAD_MS: i64 = 300_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub after_ms: i64,
+    pub what: String,
+    /// When it was taken in this episode.
+    pub taken_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
+    /// With its timeline.
+    pub alert: Alert,
+    /// The rule as written: `cpu_busy_percent > 90 for 5m`.
+    pub rule: String,
+    pub annotations: Vec<(String, String)>,
+    /// (time, value) over the episode, and the line it was held to.
+    pub values: Vec<(i64, f64)>,
+    pub thresholds: Vec<(i64, f64)>,
+    pub steps: Vec<Step>,
+}
+
+/// Loads the details of alert `fingerprint` from the recording at `db`, up to `now`.
+pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<Details, String> {
+    let store = Store::open_reader(db).map_err(|e| e.to_string())?;
+    let alert = store
+        .load_alerts()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|a| a.fingerprint == fingerprint)
+        .ok_or("this alert is not in the recording yet: try again in a second")?;
+    let rule = policy.rule(&alert.rule);
+    let end = alert.resolved_at.unwrap_or(now).max(alert.active_since);
+    let from = alert.active_since - LEAD_MS.max((end - alert.active_since) / 4);
+    let thresholds = match rule.map(|r| &r.condition) {
+        Some(Condition::Threshold {
+            dynamic: Some(_), ..
+        }) => {
+            let moves = store
+                .thresholds(fingerprint, i64::MIN)
+                .map_err(|e| e.to_string())?;
+            // The line in force at `from`, then its moves.
+            let before = moves
+                .iter()
+                .rev()
+                .find(|(t, _)| *t <= from)
+                .map(|(_, v)| (from, *v));
+            before
+                .into_iter()
+                .chain(
+                    moves
+                        .iter()
+                        .copied()
+                        .filter(|(t, _)| *t > from && *t <= end),
+                )
+                .collect()
+        }
+        Some(Condition::Threshold { threshold, .. }) => vec![(from, *threshold), (end, *threshold)],
+        _ => Vec::new(),
+    };
+    let metric = match rule.map(|r| &r.condition) {
+        Some(Condition::Threshold { metric, .. }) => Some(metric.as_str()),
+        _ => None,
+    };
+    let mut values = match metric {
+        Some(m) => recorded_values(store, &alert, m, from, end)?,
+        None => Vec::new(),
+    };
+    if values.is_empty() {
+        // An expression, or nothing recorded: the values the timeline noted.
+        values = alert
+            .events
+            .iter()
+            .filter(|e| e.value.is_finite())
+            .map(|e| (e.at, e.value))
+            .collect();
+    }
+    let steps = policy_for(&policy.escalations, &alert)
+        .map(|p| {
+            p.steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Step {
+                    after_ms: s.after_ms,
+                    what: describe_step(s),
+                    taken_at: taken_at(&alert, i as u32 + 1),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Details {
+        annotations: policy.annotations(&alert),
+        rule: rule
+            .map(describe)
+            .unwrap_or_else(|| "(rule no longer configured)".into()),
+        alert,
+        values,
+        thresholds,
+        steps,
+    })
+}
+
+/// The metric of the alert's series over [from, end], from the recorded samples.
+fn recorded_values(
+    store: Store,
+    a: &Alert,
+    metric: &str,
+    from: i64,
+    end: i64,
+) -> Result<Vec<(i64, f64)>, String> {
+    let Some(host) = a.labels.get("host") else {
+        return Ok(Vec::new());
+    };
+    let Ok(mut cursor) = ReplayCursor::open(store, Some(host), Some(from), Some(end), POINTS)
+    else {
+        return Ok(Vec::new());
+    };
+    cursor.seek_last();
+    cursor.set_zoom(Some(end - from));
+    let frame = cursor.frame().map_err(|e| e.to_string())?;
+    Ok(frame
+        .iter()
+        .filter_map(|s| {
+            let m = metrics(s).into_iter().find(|m| {
+                m.name == metric && m.labels.iter().all(|(k, v)| a.labels.get(*k) == Some(v))
+            })?;
+            Some((s.ts_ms, m.value))
+        })
+        .collect())
+}
+
+/// When step `n` (from 1) was last taken, in the alert's current episode.
+fn taken_at(a: &Alert, n: u32) -> Option<i64> {
+    use crate::alert::lifecycle::EventKind;
+    a.events
+        .iter()
+        .rev()
+        .take_while(|e| e.kind != EventKind::Pending)
+        .find(|e| e.kind == EventKind::Escalated { step: n })
+        .map(|e| e.at)
+}
+
+fn describe(r: &crate::alert::rules::Rule) -> String {
+    use crate::alert::template::figure;
+    let cond = match &r.condition {
+        Condition::Threshold {
+            metric,
+            threshold,
+            below,
+            dynamic,
+            ..
+        } => {
+            let op = if *below { "<" } else { ">" };
+            match dynamic {
+                Some(d) => format!(
+                    "{metric} {op} dynamic line (mean {op} {}σ, within {}..{})",
+                    figure(d.std_mult),
+                    figure(d.min),
+                    figure(d.max)
+                ),
+                None => format!("{metric} {op} {}", figure(*threshold)),
+            }
+        }
+        Condition::Expr(e) => e.to_string(),
+    };
+    let for_ = std::time::Duration::from_millis(r.for_ms.max(0) as u64);
+    if r.for_ms > 0 {
+        format!("{cond} for {}", humantime::format_duration(for_))
+    } else {
+        cond
+    }
+}
+
+fn describe_step(s: &crate::alert::escalate::Step) -> String {
+    let mut parts = Vec::new();
+    if let Some(sev) = s.severity {
+        parts.push(format!("raise to {}", sev.name()));
+    }
+    if !s.channels.is_empty() {
+        parts.push(format!("notify {}", s.channels.join(", ")));
+    }
+    if let Some(a) = &s.assignee {
+        parts.push(format!("assign {a}"));
+    }
+    if parts.is_empty() {
+        "record only".into()
+    } else {
+        parts.join(", ")
+    }
+}

@@ -1,0 +1,209 @@
+//! An alert's details over the panes: state, rule, annotations, the value with its threshold
+//! line, the timeline and the escalation steps.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph, Wrap};
+
+use super::alerts::{age, phase_word};
+use super::status::format_with;
+use super::theme::Theme;
+use crate::alert::lifecycle::{EventKind, Phase};
+use crate::alert::template::figure;
+use crate::app::State;
+use crate::details::Details;
+
+pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let Some(d) = &s.details else { return };
+    let a = &d.alert;
+    let popup = Rect {
+        x: area.x + area.width / 20,
+        y: area.y + 1,
+        width: area.width - area.width / 10,
+        height: area.height.saturating_sub(2),
+    };
+    f.render_widget(Clear, popup);
+    let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let block = Block::bordered()
+        .title(format!(" {} {} (Esc to close) ", a.rule, labels.join(" ")))
+        .border_style(t.focus)
+        .title_style(t.title);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let now = s.shown_ts().unwrap_or(a.active_since);
+    let clock = |ts: i64| format_with(ts, s.utc, "%H:%M:%S");
+    let mut state = vec![
+        Span::styled(
+            format!(
+                "{} {}",
+                phase_word(a, s.board.muted(a, now)),
+                a.severity.name()
+            ),
+            t.bad,
+        ),
+        Span::raw(format!(
+            " · since {} ({}) · value {}",
+            format_with(a.active_since, s.utc, "%Y-%m-%d %H:%M:%S"),
+            age(now - a.active_since),
+            figure(a.value)
+        )),
+    ];
+    if let Some(th) = a.threshold {
+        state.push(Span::raw(format!(" / line {}", figure(th))));
+    }
+    if let Some(ack) = &a.ack {
+        state.push(Span::raw(format!(
+            " · acked by {} at {}",
+            ack.by,
+            clock(ack.at)
+        )));
+    }
+    let mut head = vec![
+        Line::from(state),
+        Line::from(vec![
+            Span::styled("chart ", t.dim),
+            Span::styled("⣀ value ", t.cpu),
+            Span::styled("• line", t.bad),
+        ]),
+        Line::from(vec![
+            Span::styled("rule ", t.dim),
+            Span::raw(d.rule.as_str()),
+        ]),
+    ];
+    for (k, v) in &d.annotations {
+        head.push(Line::from(vec![
+            Span::styled(format!("{k} "), t.dim),
+            Span::raw(v.as_str()),
+        ]));
+    }
+    let head_h = head.len() as u16;
+    let lists_h = (inner.height / 3).max(4);
+    let [top, chart, lists] = Layout::vertical([
+        Constraint::Length(head_h),
+        Constraint::Fill(1),
+        Constraint::Length(lists_h),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+    value_chart(f, chart, d, s.utc, t);
+    let [timeline, steps] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(lists);
+    let events: Vec<Line> = a
+        .events
+        .iter()
+        .rev()
+        .map(|e| {
+            let what = match &e.kind {
+                EventKind::Pending => "pending".to_string(),
+                EventKind::Firing => "FIRING".to_string(),
+                EventKind::Resolved => "resolved".to_string(),
+                EventKind::Acked { by } => format!("acked by {by}"),
+                EventKind::Unacked => "un-acked".to_string(),
+                EventKind::Escalated { step } => format!("escalated, step {step}"),
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{} ", format_with(e.at, s.utc, "%m-%d %H:%M:%S")),
+                    t.dim,
+                ),
+                Span::raw(format!("{what} ({})", figure(e.value))),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(events).block(Block::bordered().title(" Timeline ").border_style(t.border)),
+        timeline,
+    );
+    let steps_lines: Vec<Line> = if d.steps.is_empty() {
+        vec![Line::styled("no escalation policy matches", t.dim)]
+    } else {
+        d.steps
+            .iter()
+            .map(|st| {
+                let when = match (st.taken_at, a.fired_at) {
+                    (Some(at), _) => format!("taken {}", clock(at)),
+                    (None, Some(_)) if a.phase == Phase::Firing && a.ack.is_none() => "due".into(),
+                    _ => "waiting".into(),
+                };
+                Line::from(vec![
+                    Span::styled(format!("after {} ", age(st.after_ms)), t.dim),
+                    Span::raw(format!("{}: {when}", st.what)),
+                ])
+            })
+            .collect()
+    };
+    f.render_widget(
+        Paragraph::new(steps_lines).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .title(" Escalation ")
+                .border_style(t.border),
+        ),
+        steps,
+    );
+}
+
+fn value_chart(f: &mut Frame, area: Rect, d: &Details, utc: bool, t: &Theme) {
+    if area.height < 3 {
+        return;
+    }
+    let pts =
+        |v: &[(i64, f64)]| -> Vec<(f64, f64)> { v.iter().map(|(x, y)| (*x as f64, *y)).collect() };
+    let values = pts(&d.values);
+    // A step line: each threshold holds until the next.
+    let mut line = Vec::new();
+    for w in d.thresholds.windows(2) {
+        line.push((w[0].0 as f64, w[0].1));
+        line.push((w[1].0 as f64, w[0].1));
+    }
+    if let Some(last) = d.thresholds.last() {
+        let end = d.values.last().map_or(last.0, |v| v.0.max(last.0));
+        line.push((last.0 as f64, last.1));
+        line.push((end as f64, last.1));
+    }
+    let all = values.iter().chain(&line);
+    let (x0, x1) = all
+        .clone()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (y0, y1) = all.fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    if x0 > x1 {
+        f.render_widget(
+            Paragraph::new(Line::styled("no values recorded", t.dim)),
+            area,
+        );
+        return;
+    }
+    let pad = ((y1 - y0) * 0.1).max(1.0);
+    let (y0, y1) = ((y0 - pad).max(0.0_f64.min(y0)), y1 + pad);
+    let datasets = vec![
+        Dataset::default()
+            .name("value")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(t.cpu)
+            .data(&values),
+        Dataset::default()
+            .name("threshold")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Line)
+            .style(t.bad)
+            .data(&line),
+    ];
+    let clock = |x: f64| Span::raw(format_with(x as i64, utc, "%H:%M:%S"));
+    let chart = Chart::new(datasets)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .bounds([x0, x1.max(x0 + 1.0)])
+                .labels([clock(x0), clock(x1)])
+                .style(t.dim),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([y0, y1])
+                .labels([Span::raw(figure(y0)), Span::raw(figure(y1))])
+                .style(t.dim),
+        );
+    f.render_widget(chart, area);
+}
