@@ -3,7 +3,7 @@
 
 use crate::alert::board::Board;
 use crate::alert::inhibit::Inhibition;
-use crate::alert::lifecycle::Alert;
+use crate::alert::lifecycle::{Alert, EventKind};
 use crate::alert::recorded::board_at;
 use crate::alert::silence::Silence;
 use crate::model::{RawSample, Snapshot, derive};
@@ -173,15 +173,33 @@ impl ReplayCursor {
         Ok(n)
     }
 
-    /// Moves to the first sample after the next (or previous) gap in the recording — where
-    /// montui or the host restarted or was stopped. False when there is none that way.
-    pub fn seek_gap(&mut self, forward: bool) -> bool {
+    /// Moves to the next (or previous) marker: the sample where an alert went pending or
+    /// fired, or the first sample after a gap in the recording (montui or the host restarted
+    /// or was stopped). False when there is none that way.
+    pub fn seek_marker(&mut self, forward: bool) -> bool {
         let limit = self.gap_threshold();
         let is_gap = |i: usize| i > 0 && self.times[i] - self.times[i - 1] > limit;
-        let found = if forward {
+        let gap = if forward {
             (self.pos + 1..self.times.len()).find(|i| is_gap(*i))
         } else {
             (1..self.pos).rev().find(|i| is_gap(*i))
+        };
+        let alerts = self
+            .alerts
+            .iter()
+            .flat_map(|a| &a.events)
+            .filter(|e| matches!(e.kind, EventKind::Pending | EventKind::Firing))
+            .map(|e| self.times.partition_point(|t| *t < e.at))
+            .filter(|i| *i < self.times.len());
+        let alert = if forward {
+            alerts.filter(|i| *i > self.pos).min()
+        } else {
+            alerts.filter(|i| *i < self.pos).max()
+        };
+        let found = match (gap, alert) {
+            (Some(g), Some(a)) if forward => Some(g.min(a)),
+            (Some(g), Some(a)) => Some(g.max(a)),
+            (g, a) => g.or(a),
         };
         if let Some(i) = found {
             self.pos = i;
@@ -315,6 +333,15 @@ mod tests {
         c.seek_time(6_000);
         assert_eq!(phases(&c), [Phase::Firing]);
         assert_eq!(c.board(&[]).alerts[0].value, 97.0);
+        // n and N stop where the alert went pending and where it fired.
+        c.seek_first();
+        assert!(c.seek_marker(true));
+        assert_eq!(c.ts(), 3_000);
+        assert!(c.seek_marker(true));
+        assert_eq!(c.ts(), 5_000);
+        assert!(!c.seek_marker(true));
+        assert!(c.seek_marker(false));
+        assert_eq!(c.ts(), 3_000);
     }
 
     #[test]
@@ -359,14 +386,14 @@ mod tests {
         w.insert(&samples).unwrap();
         let mut c =
             ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
-        assert!(c.seek_gap(true));
+        assert!(c.seek_marker(true));
         assert_eq!(c.ts(), 60_000);
-        assert!(c.seek_gap(true));
+        assert!(c.seek_marker(true));
         assert_eq!(c.ts(), 100_000);
-        assert!(!c.seek_gap(true));
-        assert!(c.seek_gap(false));
+        assert!(!c.seek_marker(true));
+        assert!(c.seek_marker(false));
         assert_eq!(c.ts(), 60_000);
-        assert!(!c.seek_gap(false));
+        assert!(!c.seek_marker(false));
         assert_eq!(c.ts(), 60_000);
     }
 

@@ -129,3 +129,21 @@ fn alert_details_and_silence_list_at_each_size() {
         insta::assert_snapshot!(format!("silences_{w}x{h}"), out);
     }
 }
+
+#[test]
+fn charts_mark_where_alerts_fired() {
+    let mut s = common::fixture_state();
+    let ts = s.live.history.ts.clone();
+    // disk_full on /home fired ten samples ago; load_high (a load chart) twenty.
+    s.board.alerts[0].fired_at = Some(ts[ts.len() - 10]);
+    let mut load = s.board.alerts[0].clone();
+    load.rule = "load_high".into();
+    load.fired_at = Some(ts[ts.len() - 20]);
+    s.board.alerts.push(load);
+    assert_eq!(s.board.alerts[0].rule, "disk_full");
+    for pane in [Pane::Disk, Pane::Load] {
+        let out = render(80, 12, |f| draw_pane(f, pane, f.area(), &s, &Theme::default()));
+        assert_eq!(out.matches('▼').count(), if pane == Pane::Disk { 2 } else { 1 }, "{out}");
+        insta::assert_snapshot!(format!("marks_{pane:?}").to_lowercase(), out);
+    }
+}

@@ -20,9 +20,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
             return;
         }
         Request::Marker(forward) => {
-            if !cursor.seek_gap(forward) {
+            if !cursor.seek_marker(forward) {
                 let way = if forward { "after" } else { "before" };
-                state.message = Some(format!("no gap or restart {way} this sample"));
+                state.message = Some(format!("no alert, gap or restart {way} this sample"));
                 return;
             }
         }

@@ -9,6 +9,8 @@ pub type Ring = VecDeque<Option<f64>>;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     cap: usize,
+    /// Each column's sample time.
+    pub ts: VecDeque<i64>,
     pub cpu: Ring,
     pub cores: Vec<Ring>,
     pub mem: Ring,
@@ -46,6 +48,10 @@ impl History {
             }
             ring.push_back(v);
         };
+        if self.ts.len() == cap {
+            self.ts.pop_front();
+        }
+        self.ts.push_back(s.ts_ms);
         put(&mut self.cpu, s.cpu.map(|c| c.busy()));
         if self.cores.len() != s.cores.len() {
             self.cores = vec![Ring::new(); s.cores.len()];

@@ -162,13 +162,13 @@ pub static BINDINGS: &[Binding] = &[
         &[Char('n')],
         Action::NextMarker,
         History,
-        "next gap or restart",
+        "next alert, gap, restart",
     ),
     b(
         &[Char('N')],
         Action::PrevMarker,
         History,
-        "previous gap or restart",
+        "prev. alert, gap, restart",
     ),
     b(
         &[Char('z'), Char('<')],

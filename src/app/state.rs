@@ -4,6 +4,7 @@ use std::sync::Arc;
 use crate::alert::board::Board;
 use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::policy::Policy;
+use crate::alert::rules::{Condition, Rule};
 use crate::details::Details;
 use crate::model::Snapshot;
 
@@ -235,6 +236,17 @@ impl State {
         v
     }
 
+    /// When the alerts about what `pane` charts fired (each one's latest episode): where
+    /// the charts put markers.
+    pub fn alert_marks(&self, pane: Pane) -> Vec<i64> {
+        self.board
+            .alerts
+            .iter()
+            .filter(|a| chart_of(self.policy.rule(&a.rule)) == pane)
+            .filter_map(|a| a.fired_at)
+            .collect()
+    }
+
     /// The alert under the pane's selection.
     pub fn selected_alert(&self) -> Option<&Alert> {
         let sorted = self.alerts_sorted();
@@ -251,4 +263,19 @@ fn alert_text(a: &Alert) -> String {
         t.push_str(&format!(" {k}={v}"));
     }
     t.to_lowercase()
+}
+
+/// The pane whose chart shows what a rule watches; expressions and unknown rules: CPU.
+fn chart_of(rule: Option<&Rule>) -> Pane {
+    let metric = match rule.map(|r| &r.condition) {
+        Some(Condition::Threshold { metric, .. }) => metric.as_str(),
+        _ => "",
+    };
+    match metric.split('_').next() {
+        Some("memory" | "swap") => Pane::Mem,
+        Some("load1" | "load5" | "load15") => Pane::Load,
+        Some("filesystem" | "disk") => Pane::Disk,
+        Some("network") => Pane::Net,
+        _ => Pane::Cpu,
+    }
 }

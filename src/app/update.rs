@@ -12,7 +12,7 @@ pub enum Request {
     Last,
     /// The chart window changed (`State::zoom`).
     Zoom,
-    /// To the next (true) or previous marker: a gap or restart in the recording.
+    /// To the next (true) or previous marker: an alert, a gap or restart in the recording.
     Marker(bool),
     /// Acknowledge these alerts (fingerprints).
     Ack(Vec<u64>),

@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{framed, pct, spark};
+use super::fmt::{framed, marks, pct, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
@@ -36,6 +36,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ..inner
     };
     spark(f, chart, &view.history.cpu, Some(100.0), t.cpu);
+    marks(f, chart, s, Pane::Cpu, t);
     let rows = inner.height.saturating_sub(1 + spark_h);
     cores(
         f,

@@ -86,6 +86,24 @@ pub fn spark(
     f.render_widget(Sparkline::default().data(bars).max(1000).style(style), area);
 }
 
+/// Marks (▼, in the alert colour) the columns of a chart drawn by `spark` from the state's
+/// history in which an alert about `pane` fired.
+pub fn marks(f: &mut Frame, area: Rect, s: &State, pane: Pane, t: &Theme) {
+    let at = s.alert_marks(pane);
+    let ts = &s.shown().history.ts;
+    if at.is_empty() || area.width == 0 || area.height == 0 || ts.is_empty() {
+        return;
+    }
+    let skip = ts.len().saturating_sub(area.width as usize);
+    for (col, k) in (skip..ts.len()).enumerate() {
+        let from = if k > 0 { ts[k - 1] } else { ts[k] - 1 };
+        if at.iter().any(|m| *m > from && *m <= ts[k]) {
+            let cell = Rect::new(area.x + col as u16, area.y, 1, 1);
+            f.render_widget(ratatui::text::Span::styled("▼", t.bad), cell);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{bytes, framed, rate, spark};
+use super::fmt::{bytes, framed, marks, rate, spark};
 use super::theme::Theme;
 use crate::app::{History, Pane, State};
 
@@ -50,7 +50,7 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             t.write,
         ),
     ];
-    pane(f, inner, s.scroll[Pane::Disk.index()], totals, rows);
+    pane(f, inner, (s, Pane::Disk, t), totals, rows);
 }
 
 pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -74,7 +74,7 @@ pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ("rx", h.net_rx.back().copied().flatten(), &h.net_rx, t.rx),
         ("tx", h.net_tx.back().copied().flatten(), &h.net_tx, t.tx),
     ];
-    pane(f, inner, s.scroll[Pane::Net.index()], totals, rows);
+    pane(f, inner, (s, Pane::Net, t), totals, rows);
 }
 
 /// Width of the name column: narrower in small panes so the figures fit.
@@ -89,8 +89,16 @@ type Total<'a> = (
     Style,
 );
 
-/// Two totals side by side (figure on top, chart below), then the list from `scroll`.
-fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec<Line>) {
+/// Two totals side by side (figure on top, chart below, alert markers on it), then the list
+/// from the pane's scroll position.
+fn pane(
+    f: &mut Frame,
+    inner: Rect,
+    (s, which, t): (&State, Pane, &Theme),
+    totals: [Total; 2],
+    rows: Vec<Line>,
+) {
+    let scroll = s.scroll[which.index()];
     if inner.height == 0 {
         return;
     }
@@ -110,6 +118,7 @@ fn pane(f: &mut Frame, inner: Rect, scroll: usize, totals: [Total; 2], rows: Vec
             ..col
         };
         spark(f, chart, ring, None, style);
+        marks(f, chart, s, which, t);
     }
     let list = Rect {
         y: inner.y + 1 + chart_h,

@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{framed, spark};
+use super::fmt::{framed, marks, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
@@ -28,4 +28,5 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ..inner
     };
     spark(f, chart, &view.history.load, Some(cores.max(one)), t.load);
+    marks(f, chart, s, Pane::Load, t);
 }

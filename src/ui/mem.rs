@@ -3,7 +3,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::fmt::{bytes, framed, spark};
+use super::fmt::{bytes, framed, marks, spark};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
@@ -43,6 +43,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ..inner
         };
         spark(f, chart, ring, Some(100.0), style);
+        marks(f, chart, s, Pane::Mem, t);
         y += 1 + chart_h;
     }
 }
