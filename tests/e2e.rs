@@ -289,7 +289,8 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     let cfg = dir.path().join("montui.toml");
     std::fs::write(
         &cfg,
-        "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
+        "[alerts]\ndefault_rules = false\n\n[alerts.notify]\ngroup_wait = \"0s\"\n\n\
+         [[alerts.rules]]\nname = \"memory_in_use\"\n\
          metric = \"memory_used_percent\"\nabove = 0\nseverity = \"critical\"\n",
     )
     .unwrap();
@@ -304,8 +305,8 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
                 .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
     });
     assert!(
-        s.contains("alert memory_in_use"),
-        "the log pane records the transition:\n{s}"
+        s.contains("alert memory_in_use") && s.contains("notify {host="),
+        "the log pane records the transition and the notice:\n{s}"
     );
     t.send("u");
     t.wait_for("un-acked", Duration::from_secs(3), |s| {
@@ -355,11 +356,16 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.send("nomatch");
     t.send("Enter");
     t.wait_for("filtered out", Duration::from_secs(3), |s| {
-        s.contains("/nomatch") && !s.lines().any(|l| l.contains("memory_in_use"))
+        s.contains("/nomatch")
+            && !s
+                .lines()
+                .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
     });
     t.send("Escape");
     t.wait_for("filter cleared", Duration::from_secs(3), |s| {
-        !s.contains("/nomatch") && s.lines().any(|l| l.contains("memory_in_use"))
+        !s.contains("/nomatch")
+            && s.lines()
+                .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
     });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));

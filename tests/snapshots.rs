@@ -142,8 +142,14 @@ fn charts_mark_where_alerts_fired() {
     s.board.alerts.push(load);
     assert_eq!(s.board.alerts[0].rule, "disk_full");
     for pane in [Pane::Disk, Pane::Load] {
-        let out = render(80, 12, |f| draw_pane(f, pane, f.area(), &s, &Theme::default()));
-        assert_eq!(out.matches('▼').count(), if pane == Pane::Disk { 2 } else { 1 }, "{out}");
+        let out = render(80, 12, |f| {
+            draw_pane(f, pane, f.area(), &s, &Theme::default())
+        });
+        assert_eq!(
+            out.matches('▼').count(),
+            if pane == Pane::Disk { 2 } else { 1 },
+            "{out}"
+        );
         insta::assert_snapshot!(format!("marks_{pane:?}").to_lowercase(), out);
     }
 }

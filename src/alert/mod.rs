@@ -8,6 +8,7 @@ pub mod expr;
 pub mod fpset;
 pub mod inhibit;
 pub mod lifecycle;
+pub mod notify;
 pub mod policy;
 pub mod recorded;
 pub mod rules;

@@ -4,6 +4,7 @@
 use super::escalate::Escalation;
 use super::inhibit::{Inhibition, default_inhibitions};
 use super::lifecycle::Alert;
+use super::notify::{Grouping, Quiet};
 use super::rules::{Rule, default_rules};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +12,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub inhibitions: Vec<Inhibition>,
     pub escalations: Vec<Escalation>,
+    pub grouping: Grouping,
+    /// Suppression windows: no notices go out in them.
+    pub quiet: Vec<Quiet>,
 }
 
 impl Default for Policy {
@@ -20,6 +24,8 @@ impl Default for Policy {
             rules: default_rules(),
             inhibitions: default_inhibitions(),
             escalations: Vec::new(),
+            grouping: Grouping::default(),
+            quiet: Vec::new(),
         }
     }
 }

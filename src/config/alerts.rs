@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::escalation::{EscalationConfig, InhibitConfig};
+use super::escalation::{EscalationConfig, InhibitConfig, NotifyConfig};
 use super::{ConfigError, Dur};
 use crate::alert::dynamic::Dynamic;
 use crate::alert::expr::parse;
@@ -22,6 +22,7 @@ pub struct AlertsConfig {
     pub rules: Vec<RuleConfig>,
     pub inhibit: Vec<InhibitConfig>,
     pub escalation: Vec<EscalationConfig>,
+    pub notify: NotifyConfig,
 }
 
 impl Default for AlertsConfig {
@@ -31,6 +32,7 @@ impl Default for AlertsConfig {
             rules: Vec::new(),
             inhibit: Vec::new(),
             escalation: Vec::new(),
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -173,18 +175,16 @@ impl AlertsConfig {
     /// Rules, inhibitions and escalations: the shipped ones (unless turned off), then the
     /// user's, checked.
     pub fn policy(&self, text: &str, path: &std::path::Path) -> Result<Policy, ConfigError> {
-        let shipped = if self.default_rules {
-            Policy::default()
+        let mut inhibitions = if self.default_rules {
+            Policy::default().inhibitions
         } else {
-            Policy {
-                rules: Vec::new(),
-                inhibitions: Vec::new(),
-                escalations: Vec::new(),
-            }
+            Vec::new()
         };
-        let mut inhibitions = shipped.inhibitions;
         inhibitions.extend(self.inhibit.iter().map(InhibitConfig::build));
+        let (grouping, quiet) = self.notify.build(text, path)?;
         Ok(Policy {
+            grouping,
+            quiet,
             rules: self.rules(text, path)?,
             inhibitions,
             escalations: self

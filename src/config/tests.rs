@@ -185,6 +185,11 @@ fn the_examples_commented_out_in_the_example_file_are_valid() {
             .is_some_and(|r| r.labels.len() == 1)
     );
     assert_eq!(policy.inhibitions.len(), 3);
+    assert_eq!(policy.quiet.len(), 2);
+    assert_eq!(
+        (policy.quiet[0].from_min, policy.quiet[1].days.len()),
+        (22 * 60, 2)
+    );
     let e = &policy.escalations[0];
     assert_eq!(
         e.matchers,
@@ -192,4 +197,15 @@ fn the_examples_commented_out_in_the_example_file_are_valid() {
     );
     assert_eq!(e.steps.len(), 2);
     assert_eq!(e.steps[1].assignee.as_deref(), Some("team-lead"));
+}
+
+#[test]
+fn bad_quiet_windows_name_the_key_and_value() {
+    let e = err(
+        "[alerts.notify]\ngroup_wait = \"1m\"\n\n[[alerts.notify.quiet]]\nfrom = \"25:00\"\nto = \"07:00\"\n",
+    );
+    assert!(
+        e.contains("line 5") && e.contains("key `from`") && e.contains("time of day"),
+        "{e}"
+    );
 }

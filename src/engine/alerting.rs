@@ -10,6 +10,7 @@ use crate::alert::eval::{Evaluator, Transition};
 use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
 use crate::alert::lifecycle::Alert;
+use crate::alert::notify::{Planner, quiet_at};
 use crate::alert::policy::Policy;
 use crate::alert::recorded::shown;
 use crate::alert::silence::{Silence, silenced_by};
@@ -20,6 +21,7 @@ pub struct Alerting {
     pub evaluator: Evaluator,
     pub silences: Vec<Silence>,
     pub policy: Arc<Policy>,
+    planner: Planner,
 }
 
 impl Alerting {
@@ -31,6 +33,7 @@ impl Alerting {
             evaluator,
             silences,
             policy,
+            planner: Planner::default(),
         }
     }
 
@@ -67,17 +70,15 @@ impl Alerting {
             }
             changed.push(t.fingerprint);
         }
-        changed.extend(self.escalate(now));
+        let muted = self.muted(now);
+        changed.extend(self.escalate(&muted, now));
+        self.notify(&muted, now);
         changed
     }
 
-    /// Takes the escalation steps due at `now` (muted alerts wait).
-    fn escalate(&mut self, now: i64) -> Vec<u64> {
-        if self.policy.escalations.is_empty() {
-            return Vec::new();
-        }
-        let tracker = &mut self.evaluator.tracker;
-        let alerts: Vec<&Alert> = tracker.alerts().collect();
+    /// The alerts silenced or inhibited at `now`.
+    fn muted(&self, now: i64) -> FpSet {
+        let alerts: Vec<&Alert> = self.evaluator.tracker.alerts().collect();
         let mut muted: FpSet = inhibited(&self.policy.inhibitions, &alerts)
             .into_iter()
             .map(|(fp, _)| fp)
@@ -88,7 +89,36 @@ impl Alerting {
                 .filter(|a| silenced_by(&self.silences, a, now).is_some())
                 .map(|a| a.fingerprint),
         );
-        let steps = due(&self.policy.escalations, alerts.into_iter(), &muted, now);
+        muted
+    }
+
+    /// The notices due at `now`, grouped. The notifier arrives in a later version; until
+    /// then each notice is written to montui's log.
+    fn notify(&mut self, muted: &FpSet, now: i64) {
+        let quiet = quiet_at(&self.policy.quiet, now);
+        let alerts = self.evaluator.tracker.alerts().filter(|a| shown(a, now));
+        let notices = self
+            .planner
+            .due(&self.policy.grouping, alerts, muted, now, quiet);
+        for n in notices {
+            let group: Vec<String> = n.group.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            tracing::info!(
+                "notify {{{}}}: {} firing, {} resolved ({:?})",
+                group.join(","),
+                n.firing.len(),
+                n.resolved.len(),
+                n.reason
+            );
+        }
+    }
+
+    /// Takes the escalation steps due at `now` (muted alerts wait).
+    fn escalate(&mut self, muted: &FpSet, now: i64) -> Vec<u64> {
+        if self.policy.escalations.is_empty() {
+            return Vec::new();
+        }
+        let tracker = &mut self.evaluator.tracker;
+        let steps = due(&self.policy.escalations, tracker.alerts(), muted, now);
         let mut changed = Vec::new();
         for (fp, index, step) in steps {
             if let Some(a) = tracker.get_mut(fp) {
@@ -122,7 +152,14 @@ impl Alerting {
                 by,
             } => {
                 let id = self.silences.iter().map(|s| s.id).max().unwrap_or(0) + 1;
-                tracing::info!("silence {id} until {ends_at} by {by}");
+                let until = chrono::DateTime::from_timestamp_millis(ends_at)
+                    .map(|t| {
+                        t.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                tracing::info!("silence {id} until {until} by {by}");
                 self.keep_silence(
                     Silence {
                         id,
