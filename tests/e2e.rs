@@ -370,3 +370,42 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(
+        &cfg,
+        "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
+         metric = \"memory_used_percent\"\nabove = 0\nseverity = \"warning\"\n\n\
+         [alerts.rules.annotations]\nsummary = \"memory on {host} at {value}%\"\n\n\
+         [[alerts.escalation]]\n[[alerts.escalation.steps]]\nafter = \"2s\"\n\
+         severity = \"critical\"\nassignee = \"lead\"\n",
+    )
+    .unwrap();
+    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+    t.wait_for("the warning", Duration::from_secs(5), |s| {
+        s.lines()
+            .any(|l| l.contains("WARN") && l.contains("memory_in_use"))
+    });
+    t.wait_for("escalated to critical", Duration::from_secs(6), |s| {
+        s.lines().any(|l| {
+            l.contains("CRIT") && l.contains("memory_in_use") && l.contains("assignee=lead")
+        })
+    });
+    // The writer commits once a second: then the details hold the step.
+    std::thread::sleep(Duration::from_millis(1500));
+    t.send("Enter");
+    t.wait_for("the step in the details", Duration::from_secs(3), |s| {
+        s.contains("escalated, step 1")
+            && s.contains("assign lead: taken")
+            && s.contains("summary memory on ")
+    });
+    t.send("Escape");
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}

@@ -311,25 +311,16 @@ impl Tracker {
                 }
                 None
             }
-            // A pending alert whose condition went away never fired: it ends without ever
-            // being listed or sent (as in Prometheus), but its timeline says it ended, so a
-            // restart or a replay does not see it pending forever.
-            (Some(Phase::Pending), false) => {
-                let a = self.alerts.get_mut(&fp)?;
-                a.phase = Phase::Resolved;
-                a.resolved_at = Some(now);
-                a.value = o.value;
-                a.ack = None;
-                a.log(now, EventKind::Resolved);
-                Some(Phase::Resolved)
-            }
             (Some(Phase::Firing), true) => {
                 let a = self.alerts.get_mut(&fp)?;
                 a.value = o.value;
                 a.threshold = o.threshold;
                 None
             }
-            (Some(Phase::Firing), false) => {
+            // A pending alert whose condition went away never fired: it ends without ever
+            // being listed or sent (as in Prometheus), but its timeline says it ended, so a
+            // restart or a replay does not see it pending forever.
+            (Some(Phase::Pending | Phase::Firing), false) => {
                 let a = self.alerts.get_mut(&fp)?;
                 a.phase = Phase::Resolved;
                 a.resolved_at = Some(now);

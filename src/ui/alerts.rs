@@ -47,7 +47,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let narrow = area.width < 52;
     let rows = sorted
         .iter()
-        .map(|a| row(a, now, t, narrow, s.board.muted(a, now)));
+        .map(|a| row(a, (now, &s.host), t, narrow, s.board.muted(a, now)));
     let widths = if narrow {
         vec![
             Constraint::Length(4),
@@ -74,7 +74,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_stateful_widget(table, area, &mut ts);
 }
 
-fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: Option<Mute>) -> Row<'a> {
+/// One alert; its host is named when it is not the host on screen.
+fn row<'a>(
+    a: &Alert,
+    (now, host): (i64, &str),
+    t: &Theme,
+    narrow: bool,
+    muted: Option<Mute>,
+) -> Row<'a> {
     let (sev, sev_style) = match a.severity {
         Severity::Critical => ("CRIT", t.bad),
         Severity::Warning => ("WARN", t.warn),
@@ -84,7 +91,7 @@ fn row<'a>(a: &Alert, now: i64, t: &Theme, narrow: bool, muted: Option<Mute>) ->
     let labels: Vec<String> = a
         .labels
         .iter()
-        .filter(|(k, _)| k.as_str() != "host")
+        .filter(|(k, v)| k.as_str() != "host" || v.as_str() != host)
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let what = if labels.is_empty() {

@@ -26,18 +26,7 @@ pub fn help(f: &mut Frame, area: Rect, t: &Theme) {
     let col_w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 1;
     let w = (col_w * cols as u16 + 2).min(area.width);
     let h = (lines.len().div_ceil(cols) as u16 + 2).min(area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    f.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(" Keys (Esc or ? to close) ")
-        .border_style(t.focus);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = window(f, area, (w, h), " Keys (Esc or ? to close) ", t);
     let per_col = lines.len().div_ceil(cols);
     let mut lines = lines.into_iter();
     for c in 0..cols as u16 {
@@ -49,6 +38,21 @@ pub fn help(f: &mut Frame, area: Rect, t: &Theme) {
         let chunk: Vec<Line> = lines.by_ref().take(per_col).collect();
         f.render_widget(Paragraph::new(chunk), col);
     }
+}
+
+/// A bordered window of `size` centred in `area`, cleared; returns its inside.
+fn window(f: &mut Frame, area: Rect, (w, h): (u16, u16), title: &str, t: &Theme) -> Rect {
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, popup);
+    let block = Block::bordered().title(title).border_style(t.focus);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    inner
 }
 
 /// The jump prompt on the last line.
@@ -99,19 +103,9 @@ pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         return;
     }
     let w = area.width.saturating_sub(8).min(100);
-    let h = (s.board.silences.len() as u16 + 4).clamp(5, area.height.saturating_sub(2));
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    f.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(" Silences (x or Enter: expire · Esc: close) ")
-        .border_style(t.focus);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let h = (s.board.silences.len() as u16 + 4).max(5).min(area.height);
+    let title = " Silences (x or Enter: expire · Esc: close) ";
+    let inner = window(f, area, (w, h), title, t);
     let lines: Vec<Line> = if s.board.silences.is_empty() {
         vec![Line::styled("no silences: `s` on an alert adds one", t.dim)]
     } else {
