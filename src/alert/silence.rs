@@ -36,6 +36,30 @@ pub fn silenced_by<'a>(silences: &'a [Silence], a: &Alert, now: i64) -> Option<&
     silences.iter().find(|s| s.matches(a, now))
 }
 
+/// What the silence prompt takes: a span, then optional `name=value` matchers, e.g.
+/// "2h host=web-1" (every alert of web-1). Without matchers: exactly `a` (rule and labels).
+pub fn parse_prompt(
+    text: &str,
+    a: &Alert,
+    now: i64,
+) -> Result<(Vec<(String, String)>, i64), String> {
+    let (pairs, span): (Vec<&str>, Vec<&str>) =
+        text.split_whitespace().partition(|w| w.contains('='));
+    let mut matchers = Vec::new();
+    for p in pairs {
+        match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() && !v.is_empty() => {
+                matchers.push((k.to_string(), v.to_string()))
+            }
+            _ => return Err(format!("`{p}` is not a matcher like host=web-1")),
+        }
+    }
+    if matchers.is_empty() {
+        matchers = Silence::matchers_for(a);
+    }
+    Ok((matchers, parse_end(&span.join(" "), now)?))
+}
+
 /// "1h", "30m" (from now) or "until 18:00" / "until 2026-11-24 09:00" → end time in ms.
 /// A bare clock time already past today means tomorrow.
 pub fn parse_end(text: &str, now: i64) -> Result<i64, String> {
@@ -84,6 +108,20 @@ mod tests {
         assert_eq!(
             silenced_by(&[s, host_wide], &alert("cpu", "/"), 150).map(|s| s.id),
             Some(7)
+        );
+    }
+
+    #[test]
+    fn the_prompt_takes_a_span_and_optional_matchers() {
+        let a = alert("disk_full", "/");
+        let (m, end) = parse_prompt("1h", &a, 0).unwrap();
+        assert_eq!((m, end), (Silence::matchers_for(&a), 3_600_000));
+        let (m, _) = parse_prompt("2h host=web-1", &a, 0).unwrap();
+        assert_eq!(m, [("host".to_string(), "web-1".to_string())]);
+        assert!(
+            parse_prompt("1h host=", &a, 0)
+                .unwrap_err()
+                .contains("not a matcher")
         );
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::EngineCommand;
 use crate::alert::board::Board;
-use crate::alert::escalate::due;
+use crate::alert::escalate::{channels, due};
 use crate::alert::eval::{Evaluator, Transition};
 use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
@@ -102,8 +102,22 @@ impl Alerting {
             .due(&self.policy.grouping, alerts, muted, now, quiet);
         for n in notices {
             let group: Vec<String> = n.group.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            // Channels that escalation added to the group's alerts.
+            let mut extra: Vec<String> = n
+                .firing
+                .iter()
+                .filter_map(|fp| self.evaluator.tracker.get(*fp))
+                .flat_map(|a| channels(&self.policy.escalations, a))
+                .collect();
+            extra.sort();
+            extra.dedup();
+            let to = if extra.is_empty() {
+                String::new()
+            } else {
+                format!(" +{}", extra.join(","))
+            };
             tracing::info!(
-                "notify {{{}}}: {} firing, {} resolved ({:?})",
+                "notify {{{}}}: {} firing, {} resolved ({:?}){to}",
                 group.join(","),
                 n.firing.len(),
                 n.resolved.len(),

@@ -61,7 +61,7 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let label = match p.kind {
         PromptKind::JumpForward => "jump (10m, -1h, 3h ago, 2026-11-22 10:00, 14:00): ",
         PromptKind::JumpBack => "jump back (10m, or a time): ",
-        PromptKind::Silence(_) => "silence the selected alert for (1h, 30m, until 18:00): ",
+        PromptKind::Silence(_) => "silence for (1h, until 18:00; add host=x to widen): ",
         PromptKind::Filter => "show alerts containing (rule, host=web-1, critical…; empty: all): ",
     };
     let line = Rect {

@@ -7,7 +7,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
 use super::{Theme, draw};
-use crate::alert::silence::{Silence, parse_end};
+use crate::alert::silence::parse_prompt;
 use crate::app::{self, Key, Mode, Recording, Request, State};
 use crate::details;
 use crate::engine::{Engine, EngineCommand, EngineEvent};
@@ -228,9 +228,9 @@ fn alert_command(
         Some(Request::Unack(fingerprint)) => vec![EngineCommand::Unack { fingerprint }],
         Some(Request::Silence { fingerprint, text }) => {
             let alert = state.board.get(fingerprint)?;
-            match parse_end(&text, now_ms()) {
-                Ok(ends_at) => vec![EngineCommand::Silence {
-                    matchers: Silence::matchers_for(alert),
+            match parse_prompt(&text, alert, now_ms()) {
+                Ok((matchers, ends_at)) => vec![EngineCommand::Silence {
+                    matchers,
                     ends_at,
                     by: user(),
                 }],
