@@ -10,7 +10,7 @@ use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
 use montui::collect::LocalCollector;
 use montui::config::Config;
 use montui::engine::{Alerting, Engine};
-use montui::replay::ReplayCursor;
+use montui::replay::{ReplayCursor, derive_all};
 use montui::store::{Store, spawn_writer};
 use montui::timeparse::parse_time;
 use montui::{export, logging, ui};
@@ -28,6 +28,9 @@ fn main() -> ExitCode {
 
 /// Everything that can fail before the terminal is touched happens first, so errors print
 /// plainly and the exit code says so.
+/// How much recorded history alerting learns from at start-up.
+const LEARN_MS: i64 = 3_600_000;
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
     let policy = Arc::new(policy);
@@ -55,9 +58,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
-    let silences = store.load_silences(chrono::Utc::now().timestamp_millis())?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let silences = store.load_silences(now)?;
     let collector = LocalCollector::new(cfg.collect.top_processes)?;
     let host = collector.host().to_string();
+    // The last hour recorded: alerting learns from it before the first new sample.
+    let recent = derive_all(&store.samples(&host, now - LEARN_MS, now)?, true);
     let interval = cfg.interval.0;
     if cli.headless {
         logging::to_stderr();
@@ -71,7 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
-        let alerting = Alerting::new(policy.clone(), saved_alerts, silences);
+        let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent);
         let engine = Engine::spawn(
             Box::new(collector),
             interval,

@@ -269,7 +269,7 @@ pub fn tier_for(span_ms: i64, columns: usize) -> i64 {
 
 /// Derives each sample against its predecessor; with `skip_first`, the first only serves as
 /// a predecessor.
-fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
+pub fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
     let mut out = Vec::with_capacity(raw.len());
     for (i, cur) in raw.iter().enumerate() {
         if i == 0 && skip_first {

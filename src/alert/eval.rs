@@ -82,7 +82,13 @@ impl Evaluator {
 
     /// Evaluates every rule on a host's new snapshot.
     pub fn evaluate(&mut self, s: &Snapshot) -> Vec<Transition> {
-        self.run(&s.host, s.ts_ms, &metrics(s), false)
+        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Sample)
+    }
+
+    /// Learns from a recorded snapshot without raising anything: at start-up, the recent
+    /// past fills the windows of expressions and the baselines of dynamic thresholds.
+    pub fn learn(&mut self, s: &Snapshot) {
+        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Learn);
     }
 
     /// The host did not answer at `now`: rules on `up` see it at 0 (`host_down`); every other
@@ -93,10 +99,10 @@ impl Evaluator {
             labels: Vec::new(),
             value: 0.0,
         };
-        self.run(host, now, &[up], true)
+        self.run(host, now, &[up], Pass::Down)
     }
 
-    fn run(&mut self, host: &str, now: i64, ms: &[Metric], down: bool) -> Vec<Transition> {
+    fn run(&mut self, host: &str, now: i64, ms: &[Metric], pass: Pass) -> Vec<Transition> {
         let mut latest: HashMap<&str, f64> = HashMap::new();
         if !self.recent.contains_key(host) {
             self.recent.insert(host.to_string(), Rings::new());
@@ -128,7 +134,23 @@ impl Evaluator {
         live.resize_with(self.rules.len(), FpSet::default);
         let mut seen = FpSet::default();
         for ((rule, c), before) in self.rules.iter().zip(&self.compiled).zip(live.iter_mut()) {
-            if down && c.family != family("up") {
+            if pass == Pass::Down && c.family != family("up") {
+                continue;
+            }
+            if pass == Pass::Learn {
+                if let Condition::Threshold {
+                    below,
+                    dynamic: Some(d),
+                    ..
+                } = &rule.condition
+                {
+                    for m in c.family.map_or(&[][..], |f| &self.by_family[f][..]) {
+                        let m = &ms[*m];
+                        let fp = fingerprint_from(c.prefix, with_host(m, host));
+                        let learned = self.learned.entry(fp).or_default();
+                        d.line(learned, m.value, now, *below, before.contains(&fp));
+                    }
+                }
                 continue;
             }
             seen.clear();
@@ -227,6 +249,17 @@ impl Evaluator {
         self.live.insert(host.to_string(), live);
         out
     }
+}
+
+/// What a run over a host's metrics is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// A new sample: every rule.
+    Sample,
+    /// The host did not answer: only rules on `up`.
+    Down,
+    /// A recorded sample at start-up: learn, raise nothing.
+    Learn,
 }
 
 /// The index of a metric family by name.

@@ -25,10 +25,19 @@ pub struct Alerting {
 }
 
 impl Alerting {
-    /// Alerts restored from the store go on from where they were.
-    pub fn new(policy: Arc<Policy>, saved: Vec<Alert>, silences: Vec<Silence>) -> Self {
+    /// Alerts restored from the store go on from where they were; `recent` (recorded
+    /// snapshots, oldest first) fills expression windows and dynamic baselines.
+    pub fn new(
+        policy: Arc<Policy>,
+        saved: Vec<Alert>,
+        silences: Vec<Silence>,
+        recent: &[Snapshot],
+    ) -> Self {
         let mut evaluator = Evaluator::new(policy.rules.clone());
         evaluator.tracker.restore(saved);
+        for s in recent {
+            evaluator.learn(s);
+        }
         Self {
             evaluator,
             silences,

@@ -164,9 +164,8 @@ fn a_host_that_stops_answering_is_down_after_a_minute_and_keeps_its_other_alerts
     assert_eq!(t[0].phase, Phase::Resolved);
 }
 
-#[test]
-fn a_dynamic_line_learns_the_usual_level_and_fires_on_a_jump() {
-    let rule = Rule {
+fn cpu_unusual() -> Rule {
+    Rule {
         name: "cpu_unusual".into(),
         condition: Condition::Threshold {
             metric: "cpu_busy_percent".into(),
@@ -186,8 +185,12 @@ fn a_dynamic_line_learns_the_usual_level_and_fires_on_a_jump() {
         severity: Severity::Warning,
         labels: vec![],
         annotations: vec![],
-    };
-    let mut e = Evaluator::new(vec![rule]);
+    }
+}
+
+#[test]
+fn a_dynamic_line_learns_the_usual_level_and_fires_on_a_jump() {
+    let mut e = Evaluator::new(vec![cpu_unusual()]);
     for i in 0..100 {
         let cpu = 20.0 + (i % 5) as f64;
         assert!(
@@ -210,4 +213,22 @@ fn a_dynamic_line_learns_the_usual_level_and_fires_on_a_jump() {
         a.threshold.is_some_and(|t| (t - line).abs() < 0.85),
         "{a:?}"
     );
+}
+
+#[test]
+fn learning_from_the_recorded_past_raises_nothing_and_warms_the_baseline() {
+    let mut rules = default_rules();
+    rules.push(cpu_unusual());
+    let mut e = Evaluator::new(rules);
+    for i in 0..100 {
+        // Busy enough for cpu_high, were it evaluated.
+        e.learn(&snap(i * 1000, 95.0 + (i % 2) as f64, &[("/", 95)]));
+    }
+    assert_eq!(e.tracker.alerts().count(), 0);
+    assert!(e.threshold_changes.is_empty());
+    // The first live sample meets the learned line (the usual 95-96 % is over the max, so
+    // the line sits at 95), not the base of 90 a cold start would use.
+    e.evaluate(&snap(100_000, 60.0, &[]));
+    let moves = std::mem::take(&mut e.threshold_changes);
+    assert_eq!(moves.first().map(|m| m.2), Some(95.0), "{moves:?}");
 }
