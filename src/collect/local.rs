@@ -1,10 +1,10 @@
-use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use std::io::Read;
 
 use sysinfo::{Disks, System};
 
+use super::top::TopProcs;
 use super::{CollectError, Collector, procfs};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
@@ -29,11 +29,9 @@ const PSEUDO_FS: &[&str] = &[
 pub struct LocalCollector {
     host: String,
     ticks_per_sec: u64,
-    top: usize,
     disks: Disks,
     page_size: u64,
-    /// CPU time of every process at the last collect, to rank them by recent CPU use.
-    last_cpu: HashMap<(u32, u64), u64>,
+    top: TopProcs,
 }
 
 impl LocalCollector {
@@ -52,9 +50,8 @@ impl LocalCollector {
             host: System::host_name().unwrap_or_else(|_| "localhost".into()),
             ticks_per_sec: u64::try_from(tps).ok().filter(|t| *t > 0).unwrap_or(100),
             page_size: u64::try_from(page).ok().filter(|p| *p > 0).unwrap_or(4096),
-            top,
             disks,
-            last_cpu: HashMap::new(),
+            top: TopProcs::new(top),
         })
     }
 
@@ -68,7 +65,7 @@ impl LocalCollector {
             return Vec::new();
         };
         let mut buf = Vec::with_capacity(512);
-        let mut all: Vec<(u64, ProcRaw)> = Vec::new();
+        let mut all = Vec::new();
         for entry in dir.flatten() {
             let name = entry.file_name();
             let Some(pid) = name
@@ -86,19 +83,10 @@ impl LocalCollector {
                 continue;
             }
             if let Ok(Some(p)) = procfs::proc_stat(&buf, self.ticks_per_sec, self.page_size) {
-                let before = self
-                    .last_cpu
-                    .get(&(p.pid, p.start))
-                    .copied()
-                    .unwrap_or(p.cpu_ms);
-                all.push((p.cpu_ms.saturating_sub(before), p));
+                all.push(p);
             }
         }
-        self.last_cpu = all
-            .iter()
-            .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
-            .collect();
-        keep_top(&mut all, self.top)
+        self.top.select(all)
     }
 
     fn fs(&mut self) -> Vec<FsUsage> {
@@ -119,17 +107,6 @@ impl LocalCollector {
             })
             .collect()
     }
-}
-
-/// The `top` processes by recent CPU, then the `top` by memory among the rest, sorted by pid.
-fn keep_top(all: &mut Vec<(u64, ProcRaw)>, top: usize) -> Vec<ProcRaw> {
-    all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rss.cmp(&a.1.rss)));
-    let mut rest = all.split_off(top.min(all.len()));
-    rest.sort_by_key(|p| std::cmp::Reverse(p.1.rss));
-    rest.truncate(top);
-    let mut kept: Vec<ProcRaw> = all.drain(..).chain(rest).map(|(_, p)| p).collect();
-    kept.sort_by_key(|p| p.pid);
-    kept
 }
 
 fn read(path: &str) -> Result<Vec<u8>, CollectError> {
@@ -174,23 +151,5 @@ mod tests {
         assert!(!s.cpus.is_empty());
         assert!(s.mem.total > 0);
         assert!(!s.procs.is_empty() && s.procs.len() <= 10);
-    }
-
-    #[test]
-    fn keeps_top_by_cpu_and_by_memory() {
-        let p = |pid, rss| ProcRaw {
-            pid,
-            rss,
-            ..Default::default()
-        };
-        let mut all = vec![
-            (5, p(1, 1)),
-            (0, p(2, 100)),
-            (9, p(3, 2)),
-            (0, p(4, 50)),
-            (0, p(5, 1)),
-        ];
-        let kept: Vec<u32> = keep_top(&mut all, 2).iter().map(|p| p.pid).collect();
-        assert_eq!(kept, [1, 2, 3, 4]);
     }
 }

@@ -2,6 +2,7 @@
 
 mod local;
 pub mod procfs;
+mod top;
 
 pub use local::LocalCollector;
 
