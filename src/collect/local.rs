@@ -9,7 +9,7 @@ use super::{CollectError, Collector, procfs};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
 /// File systems that are not storage a user fills.
-const PSEUDO_FS: &[&str] = &[
+pub(super) const PSEUDO_FS: &[&str] = &[
     "tmpfs",
     "devtmpfs",
     "overlay",

@@ -2,6 +2,7 @@
 
 mod local;
 pub mod procfs;
+pub mod ssh;
 mod top;
 
 pub use local::LocalCollector;

@@ -1,0 +1,140 @@
+//! One frame of the remote sampler (`sampler.sh`) → the parts of a `RawSample`. A frame is
+//! `@@montui 1 <epoch s> <ticks/s> <page size>`, sections `@name` with /proc text, `@@end`.
+//! Anything malformed is an error for that frame, never a panic.
+
+use super::super::local::PSEUDO_FS;
+use super::super::{CollectError, procfs};
+use crate::model::{FsUsage, ProcRaw, RawSample};
+
+/// A frame as read: the sample (without host and time) and the remote clocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    /// The host's wall clock, whole seconds.
+    pub remote_epoch_s: i64,
+    /// Seconds since the host booted (/proc/uptime), to time samples precisely.
+    pub uptime_ms: i64,
+    pub sample: RawSample,
+}
+
+fn bad(message: impl Into<String>) -> CollectError {
+    CollectError::Parse {
+        what: "sampler frame",
+        message: message.into(),
+    }
+}
+
+/// The text between `@name` and the next section. /proc text is ASCII; anything else is
+/// refused here (procfs-core's parsers slice by bytes and can panic on other text).
+fn section<'a>(text: &'a str, name: &str) -> Result<&'a str, CollectError> {
+    let head = format!("\n@{name}\n");
+    let start = text
+        .find(&head)
+        .map(|i| i + head.len())
+        .ok_or_else(|| bad(format!("no @{name} section")))?;
+    let len = text[start..]
+        .find("\n@")
+        .map_or(text.len() - start, |i| i + 1);
+    let body = &text[start..start + len];
+    if !body.is_ascii() {
+        return Err(bad(format!("@{name} is not ASCII")));
+    }
+    Ok(body)
+}
+
+/// Parses one frame, from its `@@montui` line to its `@@end` line (both included).
+pub fn parse(text: &str) -> Result<Frame, CollectError> {
+    let header = text.lines().next().unwrap_or_default();
+    let fields: Vec<&str> = header.split_whitespace().collect();
+    let [_, version, epoch, tck, page] = fields[..] else {
+        return Err(bad(format!("bad header `{}`", header.escape_default())));
+    };
+    if version != "1" {
+        return Err(bad(format!("sampler version {version}, expected 1")));
+    }
+    let num = |s: &str, what: &str| {
+        s.parse::<u64>()
+            .map_err(|_| bad(format!("{what} `{}` is not a number", s.escape_default())))
+    };
+    let (epoch, tck, page) = (
+        num(epoch, "time")?,
+        num(tck, "CLK_TCK")?,
+        num(page, "PAGESIZE")?,
+    );
+    let tck = tck.clamp(1, 100_000);
+    let uptime_ms = section(text, "uptime")?
+        .split_whitespace()
+        .next()
+        .and_then(|u| u.parse::<f64>().ok())
+        .filter(|u| u.is_finite() && *u >= 0.0)
+        .map(|u| (u * 1000.0) as i64)
+        .ok_or_else(|| bad("bad /proc/uptime"))?;
+    let (cpu_total, cpus, boot_time) = procfs::stat(section(text, "stat")?.as_bytes(), tck)?;
+    let sample = RawSample {
+        host: String::new(),
+        ts_ms: 0,
+        boot_time,
+        ticks_per_sec: tck,
+        cpu_total,
+        cpus,
+        mem: procfs::meminfo(section(text, "meminfo")?.as_bytes())?,
+        load: procfs::loadavg(section(text, "loadavg")?.as_bytes())?,
+        disks: procfs::diskstats(section(text, "diskstats")?.as_bytes())?,
+        nets: procfs::netdev(section(text, "netdev")?.as_bytes())?,
+        fs: df(section(text, "df")?),
+        procs: procs(section(text, "procs")?, tck, page),
+    };
+    Ok(Frame {
+        remote_epoch_s: i64::try_from(epoch).unwrap_or(0),
+        uptime_ms,
+        sample,
+    })
+}
+
+/// `df -P -k`: real file systems only (no pseudo ones, nothing under /dev, /proc, /sys,
+/// /run, nothing under 1 MiB), one entry per device and size (bind mounts).
+fn df(text: &str) -> Vec<FsUsage> {
+    let mut seen = std::collections::HashSet::new();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // A mount point may hold spaces: it is everything after the fifth field.
+            let [dev, blocks, _, avail, _, ..] = f[..] else {
+                return None;
+            };
+            let mount = f[5..].join(" ");
+            let total = blocks.parse::<u64>().ok()?.checked_mul(1024)?;
+            let available = avail.parse::<u64>().ok()?.saturating_mul(1024);
+            let pseudo = PSEUDO_FS.contains(&dev) || ["udev", "none", "shm"].contains(&dev);
+            let system = ["/dev", "/proc", "/sys", "/run"]
+                .iter()
+                .any(|p| mount == *p || mount.starts_with(&format!("{p}/")));
+            (!pseudo && !system && total >= 1 << 20 && seen.insert((dev, total))).then(|| FsUsage {
+                mount,
+                total,
+                available: available.min(total),
+            })
+        })
+        .collect()
+}
+
+/// `pid start ticks rss_pages name` lines (the sampler picked them); bad lines are skipped.
+fn procs(text: &str, tck: u64, page: u64) -> Vec<ProcRaw> {
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.splitn(5, ' ');
+            let mut n = || f.next()?.parse::<u64>().ok();
+            let (pid, start, ticks, rss) = (n()?, n()?, n()?, n()?);
+            Some(ProcRaw {
+                pid: u32::try_from(pid).ok()?,
+                start,
+                name: f.next().unwrap_or_default().chars().take(64).collect(),
+                cpu_ms: ticks.saturating_mul(1000) / tck,
+                rss: rss.saturating_mul(page),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
