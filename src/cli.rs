@@ -26,6 +26,10 @@ pub struct Cli {
     /// With --replay: stop here.
     #[arg(long, value_name = "TIME", requires = "replay")]
     pub to: Option<String>,
+    /// Also watch this host over SSH (an ~/.ssh/config alias, host, user@host[:port]);
+    /// repeat for more. Adds to the config's [[hosts]].
+    #[arg(long = "host", value_name = "DEST")]
+    pub hosts: Vec<String>,
     /// Collect and record without a terminal, until SIGINT or SIGTERM.
     #[arg(long)]
     pub headless: bool,

@@ -7,9 +7,11 @@ use clap::Parser;
 use montui::alert::policy::Policy;
 use montui::app::{Mode, Recording, State};
 use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
+use montui::collect::Collector;
 use montui::collect::LocalCollector;
+use montui::collect::ssh::Target;
 use montui::config::Config;
-use montui::engine::{Alerting, Engine};
+use montui::engine::{Alerting, Engine, Sources};
 use montui::replay::{ReplayCursor, derive_all};
 use montui::store::{Store, spawn_writer};
 use montui::timeparse::parse_time;
@@ -39,6 +41,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bail!("--interval {i}: must be between 100ms and 1h");
         }
         cfg.interval = i;
+    }
+    let mut remote = cfg.remote.clone();
+    for spec in &cli.hosts {
+        let t = Target::parse(spec, None).map_err(|e| anyhow::anyhow!("--host {e}"))?;
+        if remote.iter().any(|(o, _)| o.name == t.name) {
+            bail!(
+                "--host {spec}: a host named `{}` is watched already",
+                t.name
+            );
+        }
+        remote.push((t, cfg.interval.0));
     }
     if cli.check_config {
         println!("config ok");
@@ -79,7 +92,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
         let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent);
         let engine = Engine::spawn(
-            Box::new(collector),
+            Sources {
+                local: Some(Box::new(collector)),
+                remote,
+                ssh: cfg.ssh.options(cfg.collect.top_processes),
+            },
             interval,
             Some(writer),
             Some(alerting),

@@ -1,4 +1,5 @@
 use super::History;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::alert::board::Board;
@@ -6,7 +7,7 @@ use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::policy::Policy;
 use crate::alert::rules::{Condition, Rule};
 use crate::details::Details;
-use crate::model::Snapshot;
+use crate::model::{HostState, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -81,6 +82,13 @@ pub struct View {
     pub history: History,
 }
 
+/// A host other than the one on screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OtherHost {
+    pub snapshot: Option<Snapshot>,
+    pub state: Option<HostState>,
+}
+
 /// Where replay stands in the recording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayPos {
@@ -117,6 +125,8 @@ pub struct State {
     /// Rules, inhibitions, escalations: for annotations, details and replayed lists.
     pub policy: Arc<Policy>,
     pub alert_selected: usize,
+    /// The other hosts watched: latest sample and state.
+    pub others: BTreeMap<String, OtherHost>,
     /// The alert list's filter (`/`).
     pub filter: Option<String>,
     /// The open details window (Enter on an alert).
@@ -158,6 +168,7 @@ impl State {
             board: Board::default(),
             policy: Arc::new(Policy::default()),
             alert_selected: 0,
+            others: BTreeMap::new(),
             filter: None,
             details: None,
             silence_list: false,
@@ -183,10 +194,26 @@ impl State {
         }
     }
 
-    /// A new live sample. While paused it is kept for the return to live, not shown.
+    /// A new live sample. While paused it is kept for the return to live, not shown. Other
+    /// hosts' samples are kept for the hosts overview.
     pub fn push_live(&mut self, s: Snapshot) {
+        if s.host != self.host {
+            let host = s.host.clone();
+            self.others.entry(host).or_default().snapshot = Some(s);
+            return;
+        }
         self.live.history.push(&s);
         self.live.snapshot = Some(s);
+    }
+
+    /// A host answers again, or stopped answering: said in the status bar, kept for the
+    /// hosts overview.
+    pub fn host_state(&mut self, host: String, state: HostState) {
+        self.message = Some(match &state {
+            HostState::Up { .. } => format!("{host}: connected"),
+            HostState::Down { reason } => format!("{host}: {reason}"),
+        });
+        self.others.entry(host).or_default().state = Some(state);
     }
 
     /// Shows a window of recorded snapshots (the last one is current) at `pos`.

@@ -274,6 +274,7 @@ mod tests {
     fn selection_stays_inside_the_list() {
         let mut s = state(Mode::Live);
         s.push_live(crate::model::Snapshot {
+            host: "h".into(),
             procs: vec![Default::default(); 3],
             ..Default::default()
         });

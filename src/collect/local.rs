@@ -55,10 +55,6 @@ impl LocalCollector {
         })
     }
 
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
     /// Reads `/proc/N/stat` of every process (one open and read each, as htop does).
     fn procs(&mut self) -> Vec<ProcRaw> {
         let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -117,6 +113,10 @@ fn read(path: &str) -> Result<Vec<u8>, CollectError> {
 }
 
 impl Collector for LocalCollector {
+    fn host(&self) -> &str {
+        &self.host
+    }
+
     fn collect(&mut self) -> Result<RawSample, CollectError> {
         let ts_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)

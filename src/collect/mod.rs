@@ -22,7 +22,31 @@ pub enum CollectError {
     Other(String),
 }
 
+/// What collectors send the engine.
+#[derive(Debug)]
+pub enum SourceMsg {
+    Sample(Box<RawSample>),
+    /// A host did not answer, or its connection ended: why.
+    Failed {
+        host: String,
+        at: i64,
+        reason: String,
+    },
+    /// A remote host answers (again); its clock is `skew_ms` behind ours (± 1 s).
+    Connected {
+        host: String,
+        skew_ms: i64,
+    },
+    /// A frame that could not be read: skipped and counted.
+    BadFrame {
+        host: String,
+        reason: String,
+    },
+}
+
 /// Something that can read one host once per call.
 pub trait Collector: Send {
+    /// The name samples are recorded under.
+    fn host(&self) -> &str;
     fn collect(&mut self) -> Result<RawSample, CollectError>;
 }

@@ -5,11 +5,13 @@ mod alerts;
 mod duration;
 mod error;
 mod escalation;
+mod hosts;
 pub mod paths;
 
 pub use alerts::{AlertsConfig, RuleConfig};
 pub use duration::Dur;
 pub use error::ConfigError;
+pub use hosts::{HostConfig, SshConfig};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,6 +19,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::alert::policy::Policy;
+use crate::collect::ssh::Target;
 
 /// Every key montui reads from config.toml. `config.toml.example` documents each one with
 /// its default; a test keeps the two in sync.
@@ -31,6 +34,12 @@ pub struct Config {
     pub store: StoreConfig,
     pub collect: CollectConfig,
     pub alerts: AlertsConfig,
+    pub ssh: SshConfig,
+    /// Remote hosts watched over SSH.
+    pub hosts: Vec<HostConfig>,
+    /// The hosts, checked (filled by `parse`).
+    #[serde(skip)]
+    pub remote: Vec<(Target, Duration)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -71,6 +80,9 @@ impl Default for Config {
             store: StoreConfig::default(),
             collect: CollectConfig::default(),
             alerts: AlertsConfig::default(),
+            ssh: SshConfig::default(),
+            hosts: Vec::new(),
+            remote: Vec::new(),
         }
     }
 }
@@ -125,12 +137,14 @@ impl Config {
         Self::parse_with_policy(text, path).map(|(cfg, _)| cfg)
     }
 
-    /// Parses and checks everything, alert rules included (their errors need the text).
+    /// Parses and checks everything, alert rules and hosts included (their errors need the
+    /// text).
     pub fn parse_with_policy(text: &str, path: &Path) -> Result<(Self, Policy), ConfigError> {
-        let cfg: Config =
+        let mut cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
         let policy = cfg.alerts.policy(text, path)?;
+        cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
         Ok((cfg, policy))
     }
 

@@ -20,6 +20,9 @@ fn example_file_matches_defaults() {
         "flush_interval",
         "top_processes",
         "default_rules",
+        "binary",
+        "config_file",
+        "connect_timeout",
     ] {
         assert!(
             text.lines()
@@ -177,8 +180,11 @@ fn the_examples_commented_out_in_the_example_file_are_valid() {
         })
         .map(|l| format!("{l}\n"))
         .collect();
-    let (_, policy) =
+    let (cfg, policy) =
         Config::parse_with_policy(&text, Path::new("x")).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(cfg.remote.len(), 1);
+    let (host, every) = &cfg.remote[0];
+    assert_eq!((host.name.as_str(), every.as_secs()), ("db1", 5));
     assert!(
         policy
             .rule("root_nearly_full")

@@ -2,21 +2,23 @@
 //! code here.
 
 mod alerting;
+mod sources;
 
 pub use alerting::Alerting;
+pub use sources::Sources;
 
 use crate::alert::board::Board;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::MissedTickBehavior;
 
-use crate::collect::Collector;
-use crate::model::{RawSample, Snapshot, derive};
+use crate::collect::SourceMsg;
+use crate::model::{HostState, RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
 
 /// Room for UI events; a UI that falls this far behind loses samples (counted), never blocks
@@ -25,7 +27,11 @@ const EVENT_CHANNEL: usize = 64;
 
 pub enum EngineEvent {
     Sample(Box<Snapshot>),
-    CollectFailed(String),
+    /// A host answers (again), or stopped answering and why.
+    Host {
+        host: String,
+        state: HostState,
+    },
     /// Alerting as it stands, after a sample or a command.
     Alerts(Board),
 }
@@ -61,6 +67,8 @@ pub struct EngineStats {
     /// Samples the UI channel could not take.
     pub dropped_events: AtomicU64,
     pub collected: AtomicU64,
+    /// Remote frames that could not be read (skipped).
+    pub bad_frames: AtomicU64,
     pub writer: Option<Arc<WriterStatus>>,
 }
 
@@ -84,10 +92,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts sampling every `interval`. `writer` records; `alerting` raises alerts;
-    /// `with_events` feeds a UI.
+    /// Starts sampling `sources` every `interval`. `writer` records; `alerting` raises
+    /// alerts; `with_events` feeds a UI.
     pub fn spawn(
-        collector: Box<dyn Collector>,
+        sources: Sources,
         interval: Duration,
         writer: Option<WriterHandle>,
         alerting: Option<Alerting>,
@@ -112,7 +120,8 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
         };
-        let task = tokio::spawn(run(collector, interval, parts, stop));
+        let samples = sources.spawn(interval, &stop);
+        let task = tokio::spawn(run(samples, parts, stop));
         Self {
             stats,
             events: rx,
@@ -179,54 +188,48 @@ impl Parts {
 }
 
 async fn run(
-    mut collector: Box<dyn Collector>,
-    interval: Duration,
+    mut samples: mpsc::Receiver<SourceMsg>,
     mut parts: Parts,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut tick = tokio::time::interval(interval);
-    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut prev: Option<RawSample> = None;
+    let mut prev: HashMap<String, RawSample> = HashMap::new();
     let mut last_ts = 0;
     loop {
-        tokio::select! {
-            _ = tick.tick() => {}
+        let msg = tokio::select! {
+            Some(m) = samples.recv() => m,
             Some(c) = parts.commands.recv() => {
                 parts.command(c, last_ts);
                 continue;
             }
             _ = stop.changed() => break,
-        }
-        // One collection in flight: the collector moves into the blocking task and back.
-        let Ok((c, result)) = tokio::task::spawn_blocking(move || {
-            let r = collector.collect();
-            (collector, r)
-        })
-        .await
-        else {
-            tracing::error!("collector task panicked; sampling stopped");
-            break;
+            else => break,
         };
-        collector = c;
-        match result {
-            Ok(raw) => {
+        match msg {
+            SourceMsg::Sample(raw) => {
                 parts.stats.collected.fetch_add(1, Ordering::Relaxed);
-                let snap = derive(&raw, prev.as_ref());
+                let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;
                 if let Some(w) = &parts.writer {
-                    w.send(raw.clone());
+                    w.send((*raw).clone());
                 }
-                prev = Some(raw);
+                prev.insert(raw.host.clone(), *raw);
                 parts.alert(Some(&snap), &snap.host, snap.ts_ms);
                 parts.send(EngineEvent::Sample(Box::new(snap)));
             }
-            Err(e) => {
-                tracing::warn!("collecting failed: {e}");
-                parts.send(EngineEvent::CollectFailed(e.to_string()));
-                if let Some(host) = prev.as_ref().map(|p| p.host.clone()) {
-                    let now = chrono::Utc::now().timestamp_millis();
-                    parts.alert(None, &host, now);
-                }
+            SourceMsg::Failed { host, at, reason } => {
+                tracing::warn!("{host}: {reason}");
+                parts.alert(None, &host, at);
+                let state = HostState::Down { reason };
+                parts.send(EngineEvent::Host { host, state });
+            }
+            SourceMsg::Connected { host, skew_ms } => {
+                tracing::info!("{host}: connected (clock {skew_ms} ms behind)");
+                let state = HostState::Up { skew_ms };
+                parts.send(EngineEvent::Host { host, state });
+            }
+            SourceMsg::BadFrame { host, reason } => {
+                parts.stats.bad_frames.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("{host}: frame skipped: {reason}");
             }
         }
     }

@@ -9,4 +9,4 @@ mod snapshot;
 pub use derive::{counter_delta, derive};
 pub use metrics::{FAMILIES, Metric, label_names, metrics};
 pub use raw::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
-pub use snapshot::{CpuPct, DiskRate, FsRow, Mem, NetRate, ProcRow, Snapshot};
+pub use snapshot::{CpuPct, DiskRate, FsRow, HostState, Mem, NetRate, ProcRow, Snapshot};

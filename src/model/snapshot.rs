@@ -95,3 +95,15 @@ pub(crate) fn pct(part: u64, whole: u64) -> f64 {
         part as f64 * 100.0 / whole as f64
     }
 }
+
+/// Whether a host answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostState {
+    /// Its clock is `skew_ms` behind ours (remote hosts; ± 1 s).
+    Up {
+        skew_ms: i64,
+    },
+    Down {
+        reason: String,
+    },
+}

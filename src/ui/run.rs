@@ -144,7 +144,7 @@ async fn recv(rx: &mut Option<tokio::sync::mpsc::Receiver<EngineEvent>>) -> Opti
 fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
         EngineEvent::Sample(s) => state.push_live(*s),
-        EngineEvent::CollectFailed(e) => state.message = Some(format!("collecting: {e}")),
+        EngineEvent::Host { host, state: h } => state.host_state(host, h),
         EngineEvent::Alerts(board) => state.board = board,
     }
 }

@@ -143,3 +143,4 @@ pub fn status_time(screen: &str) -> Option<String> {
         (p.len() == 19 && b[4] == b'-' && b[10] == b' ' && b[13] == b':').then(|| p.to_string())
     })
 }
+pub mod sshd;

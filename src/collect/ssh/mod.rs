@@ -4,6 +4,8 @@
 //! parsers as the local host.
 
 pub mod frame;
+pub mod session;
 pub mod target;
 
+pub use session::SshOptions;
 pub use target::Target;

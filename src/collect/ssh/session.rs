@@ -1,0 +1,300 @@
+//! One remote host: a long-lived `ssh` running the sampler, its frames turned into samples.
+//! The system OpenSSH client in BatchMode (never a prompt; host keys always checked), in its
+//! own session so it cannot reach the terminal. A dead or silent connection is restarted
+//! with exponential backoff and jitter; every failure is reported with ssh's reason.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, watch};
+
+use super::super::SourceMsg;
+use super::super::top::TopProcs;
+use super::Target;
+use super::frame;
+
+/// The sampler script, sent on ssh's stdin to `sh -s`.
+const SAMPLER: &str = include_str!("sampler.sh");
+
+/// Frames larger than this are refused (a runaway remote, not /proc).
+const MAX_FRAME: usize = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshOptions {
+    /// The ssh client to run.
+    pub binary: PathBuf,
+    /// `-F`: an ssh config file other than ~/.ssh/config.
+    pub config_file: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    /// Processes kept per kind (by CPU, by memory).
+    pub top: usize,
+}
+
+impl Default for SshOptions {
+    fn default() -> Self {
+        Self {
+            binary: "ssh".into(),
+            config_file: None,
+            connect_timeout: Duration::from_secs(10),
+            top: 25,
+        }
+    }
+}
+
+/// ssh's arguments for `t`: options first, then `--`, so nothing after reads as one.
+pub fn ssh_args(t: &Target, interval: Duration, o: &SshOptions) -> Vec<String> {
+    let mut a: Vec<String> = vec![
+        "-T".into(),
+        "-o".into(),
+        "BatchMode=yes".into(),
+        "-o".into(),
+        format!("ConnectTimeout={}", o.connect_timeout.as_secs().max(1)),
+        "-o".into(),
+        "ServerAliveInterval=5".into(),
+        "-o".into(),
+        "ServerAliveCountMax=2".into(),
+    ];
+    if let Some(f) = &o.config_file {
+        a.push("-F".into());
+        a.push(f.display().to_string());
+    }
+    if let Some(p) = t.port {
+        a.push("-p".into());
+        a.push(p.to_string());
+    }
+    a.push("--".into());
+    a.push(t.destination.clone());
+    // The remote shell gets a fixed command: read the script from stdin.
+    a.push(format!("sh -s {} {}", seconds(interval), o.top));
+    a
+}
+
+/// `1` for a whole second (every `sleep` takes it), `0.5` otherwise.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.3}", d.as_secs_f64())
+    }
+}
+
+/// Watches `t` until `stop`: samples and failures go to `tx` (never blocking on it).
+pub async fn run(
+    t: Target,
+    interval: Duration,
+    opts: SshOptions,
+    tx: mpsc::Sender<SourceMsg>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failures = 0u32;
+    loop {
+        let outcome = tokio::select! {
+            r = connection(&t, interval, &opts, &tx) => r,
+            _ = stop.changed() => return,
+        };
+        // A connection that delivered samples starts the backoff over.
+        if outcome.answered {
+            failures = 0;
+        }
+        failures = failures.saturating_add(1);
+        let now = chrono::Utc::now().timestamp_millis();
+        let _ = tx.try_send(SourceMsg::Failed {
+            host: t.name.clone(),
+            at: now,
+            reason: outcome.reason,
+        });
+        let wait = backoff(failures, now);
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s … up to a minute, each ±20 % so many hosts do not retry in step.
+fn backoff(failures: u32, seed: i64) -> Duration {
+    let base = 1000u64 << failures.saturating_sub(1).min(6);
+    let base = base.min(60_000) as f64;
+    let jitter = ((seed.unsigned_abs().wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) % 401) as f64
+        / 1000.0
+        - 0.2;
+    Duration::from_millis((base * (1.0 + jitter)) as u64)
+}
+
+/// How a connection ended: why, and whether it had delivered samples.
+struct Ended {
+    reason: String,
+    answered: bool,
+}
+
+fn spawn(t: &Target, interval: Duration, o: &SshOptions) -> std::io::Result<Child> {
+    let mut cmd = Command::new(&o.binary);
+    cmd.args(ssh_args(t, interval, o))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    // SAFETY: setsid only detaches the child from our terminal; it is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// One connection, from spawn to its end; samples go to `tx` as frames arrive.
+async fn connection(
+    t: &Target,
+    interval: Duration,
+    o: &SshOptions,
+    tx: &mpsc::Sender<SourceMsg>,
+) -> Ended {
+    let failed = |reason: String, answered| Ended { reason, answered };
+    let mut child = match spawn(t, interval, o) {
+        Ok(c) => c,
+        Err(e) => return failed(format!("cannot run {}: {e}", o.binary.display()), false),
+    };
+    if let Some(mut stdin) = child.stdin.take()
+        && let Err(e) = stdin.write_all(SAMPLER.as_bytes()).await
+    {
+        let why = stderr_reason(&mut child).await;
+        return failed(
+            why.unwrap_or_else(|| format!("sending the sampler: {e}")),
+            false,
+        );
+    }
+    let Some(stdout) = child.stdout.take() else {
+        return failed("ssh has no output".into(), false);
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    let mut clock = Clock::default();
+    let mut top = TopProcs::new(o.top);
+    let mut answered = false;
+    let first_wait = o.connect_timeout + interval * 3;
+    let stall = (interval * 5 / 2).max(Duration::from_secs(2));
+    let mut frame = String::new();
+    loop {
+        let wait = if answered { stall } else { first_wait };
+        let line = match tokio::time::timeout(wait, lines.next_line()).await {
+            Ok(Ok(Some(l))) => l,
+            Ok(Ok(None)) | Ok(Err(_)) => {
+                let why = stderr_reason(&mut child).await;
+                return failed(
+                    why.unwrap_or_else(|| "the connection closed".into()),
+                    answered,
+                );
+            }
+            Err(_) => {
+                let _ = child.kill().await;
+                let why = if answered {
+                    format!(
+                        "no sample for {} s: sampler stalled, restarting",
+                        wait.as_secs()
+                    )
+                } else {
+                    stderr_reason(&mut child)
+                        .await
+                        .unwrap_or_else(|| format!("no answer in {} s", wait.as_secs()))
+                };
+                return failed(why, answered);
+            }
+        };
+        if line.starts_with("@@montui") {
+            frame.clear();
+        }
+        if frame.len() + line.len() > MAX_FRAME {
+            frame.clear();
+            continue;
+        }
+        frame.push_str(&line);
+        frame.push('\n');
+        if line != "@@end" {
+            continue;
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        match frame::parse(&frame) {
+            Ok(f) => {
+                if !answered {
+                    answered = true;
+                    let _ = tx.try_send(SourceMsg::Connected {
+                        host: t.name.clone(),
+                        skew_ms: now - f.remote_epoch_s * 1000,
+                    });
+                }
+                let mut s = f.sample;
+                s.host.clone_from(&t.name);
+                s.ts_ms = clock.stamp(f.uptime_ms, now);
+                s.procs = top.select(std::mem::take(&mut s.procs));
+                let _ = tx.try_send(SourceMsg::Sample(Box::new(s)));
+            }
+            Err(e) => {
+                let _ = tx.try_send(SourceMsg::BadFrame {
+                    host: t.name.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+        frame.clear();
+    }
+}
+
+/// Sample times: the console's clock at the first frame, then the host's uptime, so the
+/// spacing of samples (and so every rate) is exact whatever the network delay.
+#[derive(Default)]
+struct Clock {
+    offset: Option<i64>,
+    last: i64,
+}
+
+impl Clock {
+    fn stamp(&mut self, uptime_ms: i64, now: i64) -> i64 {
+        let ts = self.offset.map(|o| o + uptime_ms);
+        // New connection, reboot (uptime went back) or a clock that drifted over 5 s.
+        let ts = match ts {
+            Some(ts) if ts > self.last && (ts - now).abs() <= 5_000 => ts,
+            _ => {
+                self.offset = Some(now - uptime_ms);
+                now.max(self.last + 1)
+            }
+        };
+        self.last = ts;
+        ts
+    }
+}
+
+/// What ssh said on stderr, as a reason a user can act on.
+async fn stderr_reason(child: &mut Child) -> Option<String> {
+    let mut err = child.stderr.take()?;
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), err.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf);
+    let last = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with("Warning: Permanently added"))?
+        .to_string();
+    Some(explain(&text, last))
+}
+
+/// ssh's last words, with what to do about them.
+fn explain(all: &str, last: String) -> String {
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim_end_matches('.').to_string();
+    if all.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
+        format!("{clean}: the host key CHANGED; check why, then fix known_hosts (ssh-keygen -R)")
+    } else if clean.contains("Host key verification failed") {
+        format!("{clean}: unknown host key; run `ssh` to it once to check and accept the key")
+    } else if clean.contains("Permission denied") {
+        format!("{clean}: authentication refused; add a key to ssh-agent or IdentityFile")
+    } else {
+        clean
+    }
+}
+
+#[cfg(test)]
+mod tests;

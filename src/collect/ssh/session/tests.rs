@@ -1,0 +1,94 @@
+use super::*;
+
+#[test]
+fn ssh_is_told_batch_mode_and_nothing_after_the_destination_is_an_option() {
+    let t = Target::parse("admin@db1:2222", None).unwrap();
+    let o = SshOptions {
+        config_file: Some("/tmp/cfg".into()),
+        ..Default::default()
+    };
+    let a = ssh_args(&t, Duration::from_millis(500), &o);
+    let dd = a.iter().position(|x| x == "--").unwrap();
+    assert_eq!(a[dd + 1], "admin@db1");
+    assert_eq!(a[dd + 2], "sh -s 0.500 25");
+    assert!(a[..dd].windows(2).any(|w| w == ["-o", "BatchMode=yes"]));
+    assert!(a[..dd].windows(2).any(|w| w == ["-p", "2222"]));
+    assert!(a[..dd].windows(2).any(|w| w == ["-F", "/tmp/cfg"]));
+    assert!(!a.iter().any(|x| x.contains("StrictHostKeyChecking")));
+    assert_eq!(
+        ssh_args(&t, Duration::from_secs(2), &o).last().unwrap(),
+        "sh -s 2 25"
+    );
+}
+
+#[test]
+fn backoff_doubles_to_a_minute_with_jitter() {
+    for seed in [1, 77, 123_456_789] {
+        let ms = |n| backoff(n, seed).as_millis() as f64;
+        assert!((800.0..=1200.0).contains(&ms(1)), "{}", ms(1));
+        assert!((1600.0..=2400.0).contains(&ms(2)));
+        assert!((48_000.0..=72_000.0).contains(&ms(30)));
+    }
+    assert_ne!(backoff(3, 1), backoff(3, 2), "hosts do not retry in step");
+}
+
+#[test]
+fn sample_times_follow_the_hosts_uptime_and_restart_on_reboot() {
+    let mut c = Clock::default();
+    assert_eq!(c.stamp(10_000, 1_000_000), 1_000_000);
+    // Arrived 300 ms late: the time still says one second after the last.
+    assert_eq!(c.stamp(11_000, 1_001_300), 1_001_000);
+    // Rebooted: uptime went back; times go on from now, never backwards.
+    assert_eq!(c.stamp(500, 1_002_000), 1_002_000);
+    assert_eq!(c.stamp(1_500, 1_003_100), 1_003_000);
+}
+
+#[test]
+fn reasons_say_what_to_do() {
+    let r = explain(
+        "x\nHost key verification failed.\n",
+        "Host key verification failed.".into(),
+    );
+    assert!(r.contains("accept the key"), "{r}");
+    let r = explain("", "root@h: Permission denied (publickey).".into());
+    assert!(r.contains("ssh-agent"), "{r}");
+    let r = explain("", "bad\u{1b}[2Jthing".into());
+    assert!(
+        !r.contains('\u{1b}'),
+        "control characters never reach the screen: {r:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_sampler_runs_in_plain_sh_and_its_frames_parse() {
+    let mut child = Command::new("sh")
+        .args(["-s", "0.2", "5"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(SAMPLER.as_bytes()).await.unwrap();
+    drop(stdin);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut frames = Vec::new();
+    let mut text = String::new();
+    while frames.len() < 2 {
+        let line = tokio::time::timeout(Duration::from_secs(5), lines.next_line())
+            .await
+            .expect("a frame within 5 s")
+            .unwrap()
+            .expect("the sampler keeps running");
+        text.push_str(&line);
+        text.push('\n');
+        if line == "@@end" {
+            frames.push(frame::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}")));
+            text.clear();
+        }
+    }
+    let (a, b) = (&frames[0], &frames[1]);
+    assert!(b.uptime_ms > a.uptime_ms);
+    assert!(!b.sample.cpus.is_empty() && b.sample.mem.total > 0);
+    assert!(!b.sample.procs.is_empty() && b.sample.procs.len() <= 10);
+}

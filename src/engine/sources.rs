@@ -1,0 +1,79 @@
+//! The collectors as tasks, all feeding one bounded channel: this machine sampled on a timer
+//! (one collection in flight), each remote host by its own ssh session.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::MissedTickBehavior;
+
+use crate::collect::ssh::{SshOptions, Target, session};
+use crate::collect::{Collector, SourceMsg};
+
+/// Room for samples on their way to the engine; a full channel drops (counted by the sender).
+pub const SOURCE_CHANNEL: usize = 256;
+
+/// What to watch.
+pub struct Sources {
+    /// This machine, if watched.
+    pub local: Option<Box<dyn Collector>>,
+    /// Remote hosts, each with its sampling interval.
+    pub remote: Vec<(Target, Duration)>,
+    pub ssh: SshOptions,
+}
+
+impl Sources {
+    /// Starts every collector; they stop when `stop` changes.
+    pub fn spawn(
+        self,
+        interval: Duration,
+        stop: &watch::Receiver<bool>,
+    ) -> mpsc::Receiver<SourceMsg> {
+        let (tx, rx) = mpsc::channel(SOURCE_CHANNEL);
+        if let Some(c) = self.local {
+            tokio::spawn(local(c, interval, tx.clone(), stop.clone()));
+        }
+        for (t, every) in self.remote {
+            let ssh = self.ssh.clone();
+            tokio::spawn(session::run(t, every, ssh, tx.clone(), stop.clone()));
+        }
+        rx
+    }
+}
+
+/// This machine, every `interval`; a failed collection is reported, not fatal.
+async fn local(
+    mut collector: Box<dyn Collector>,
+    interval: Duration,
+    tx: mpsc::Sender<SourceMsg>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let host = collector.host().to_string();
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        // One collection in flight: the collector moves into the blocking task and back.
+        let Ok((c, result)) = tokio::task::spawn_blocking(move || {
+            let r = collector.collect();
+            (collector, r)
+        })
+        .await
+        else {
+            tracing::error!("collector task panicked; sampling of {host} stopped");
+            return;
+        };
+        collector = c;
+        let msg = match result {
+            Ok(raw) => SourceMsg::Sample(Box::new(raw)),
+            Err(e) => SourceMsg::Failed {
+                host: host.clone(),
+                at: chrono::Utc::now().timestamp_millis(),
+                reason: e.to_string(),
+            },
+        };
+        let _ = tx.try_send(msg);
+    }
+}

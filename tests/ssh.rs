@@ -1,0 +1,220 @@
+//! Remote hosts against a real sshd on 127.0.0.1: streaming samples, faults, recovery.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::sshd::{Sshd, signal};
+use montui::store::Store;
+
+fn config(dir: &Path, sshd: &Sshd, hosts: &[&str]) -> std::path::PathBuf {
+    let mut text = format!(
+        "interval = \"1s\"\n\n[alerts]\ndefault_rules = true\n\n[ssh]\nconfig_file = \"{}\"\nconnect_timeout = \"5s\"\n",
+        sshd.ssh_config.display()
+    );
+    for h in hosts {
+        text += &format!("\n[[hosts]]\nssh = \"{h}\"\n");
+    }
+    let path = dir.join("montui.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// montui --headless with its log on stderr, captured to a file.
+fn headless(dir: &Path, cfg: &Path) -> (Child, std::path::PathBuf) {
+    let log = dir.join("stderr.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .arg("--headless")
+        .arg("--config")
+        .arg(cfg)
+        .arg("--db")
+        .arg(dir.join("h.db"))
+        .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_DATA_HOME", dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    (child, log)
+}
+
+/// Waits until the log holds `n` more occurrences of `what` than `after`; returns the count.
+fn wait_log(log: &Path, what: &str, at_least: usize, limit: Duration) -> usize {
+    let t0 = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let n = text.matches(what).count();
+        if n >= at_least {
+            return n;
+        }
+        assert!(
+            t0.elapsed() < limit,
+            "waited {limit:?} for {at_least}× `{what}`; log:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn stop(mut child: Child) {
+    signal(child.id(), 15);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "montui exited with {status}");
+}
+
+#[test]
+fn a_remote_host_streams_survives_sshd_dying_and_resumes() {
+    let Some(mut sshd) = Sshd::start(2) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sshd, &["lab1", "lab2"]);
+    let (child, log) = headless(dir.path(), &cfg);
+    wait_log(&log, "lab1: connected", 1, Duration::from_secs(10));
+    wait_log(&log, "lab2: connected", 1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(3));
+    // sshd and its sessions die mid-stream: both hosts are reported down within 2 intervals.
+    let killed = Instant::now();
+    sshd.kill();
+    wait_log(&log, "lab1: ", 2, Duration::from_secs(2));
+    assert!(killed.elapsed() < Duration::from_secs(2));
+    std::thread::sleep(Duration::from_secs(2));
+    sshd.restart();
+    // Reconnects on its own (backoff: about 1, 2, 4 s).
+    wait_log(&log, "lab1: connected", 2, Duration::from_secs(15));
+    wait_log(&log, "lab2: connected", 2, Duration::from_secs(15));
+    std::thread::sleep(Duration::from_secs(3));
+    stop(child);
+    let store = Store::open_reader(&dir.path().join("h.db")).unwrap();
+    let hosts = store.hosts().unwrap();
+    assert!(
+        hosts.contains(&"lab1".to_string()) && hosts.len() == 3,
+        "{hosts:?}"
+    );
+    let times = store.sample_times("lab1", i64::MIN, i64::MAX).unwrap();
+    assert!(times.len() >= 6, "samples before and after: {times:?}");
+    assert!(
+        times.windows(2).all(|w| w[1] > w[0]),
+        "no duplicates, in order"
+    );
+    let gap = times.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+    assert!(gap >= 2_000, "the outage is a gap: {times:?}");
+    let samples = store.samples("lab1", i64::MIN, i64::MAX).unwrap();
+    assert!(
+        samples
+            .iter()
+            .all(|s| s.mem.total > 0 && !s.cpus.is_empty())
+    );
+}
+
+#[test]
+fn a_stalled_sampler_is_restarted() {
+    let Some(sshd) = Sshd::start(1) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sshd, &["lab1"]);
+    let (child, log) = headless(dir.path(), &cfg);
+    wait_log(&log, "lab1: connected", 1, Duration::from_secs(10));
+    let samplers = sshd.samplers();
+    assert_eq!(samplers.len(), 1, "one sampler per host");
+    // Frozen: the connection stays up but no frame comes.
+    signal(samplers[0], 19);
+    wait_log(&log, "sampler stalled", 1, Duration::from_secs(5));
+    wait_log(&log, "lab1: connected", 2, Duration::from_secs(10));
+    signal(samplers[0], 18);
+    stop(child);
+}
+
+#[test]
+fn host_key_and_auth_faults_are_named_per_host_and_never_prompt() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let Some(sshd) = Sshd::start(1) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        &sshd,
+        &["lab1", "unknownkey", "wrongkey", "refused", "closed"],
+    );
+    let (child, log) = headless(dir.path(), &cfg);
+    for (host, says) in [
+        ("unknownkey", "unknown host key"),
+        ("wrongkey", "CHANGED"),
+        ("refused", "authentication refused"),
+        ("closed", "Connection refused"),
+    ] {
+        wait_log(&log, &format!("{host}: "), 1, Duration::from_secs(10));
+        let text = std::fs::read_to_string(&log).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("{host}: ")))
+            .unwrap();
+        assert!(line.contains(says), "{host}: {line}");
+    }
+    // The good host goes on meanwhile.
+    wait_log(&log, "lab1: connected", 1, Duration::from_secs(10));
+    stop(child);
+    // In the terminal UI nothing asks for a password or a yes/no.
+    let cmd = format!(
+        "{} --config '{}' --db '{}'",
+        env!("CARGO_BIN_EXE_montui"),
+        cfg.display(),
+        dir.path().join("ui.db").display()
+    );
+    let t = common::tmux::Tmux::start(&tmux, &cmd, &[("XDG_DATA_HOME", dir.path())], 120, 40);
+    std::thread::sleep(Duration::from_secs(4));
+    let screen = t.capture();
+    for prompt in ["password", "(yes/no", "passphrase", "Are you sure"] {
+        assert!(
+            !screen.contains(prompt),
+            "a prompt reached the terminal:\n{screen}"
+        );
+    }
+    assert!(t.alternate_on(), "montui keeps running:\n{screen}");
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}
+
+#[test]
+fn option_like_host_names_are_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(
+        &cfg,
+        "[[hosts]]\nssh = \"-oProxyCommand=touch /tmp/pwned\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .arg("--check-config")
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("line 2")
+            && err.contains("key `ssh`")
+            && err.contains("looks like an ssh option"),
+        "{err}"
+    );
+    std::fs::write(&cfg, "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["--check-config", "--host=web1\u{1b}[2J"])
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("--host"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "the escape is shown escaped: {err:?}"
+    );
+}
