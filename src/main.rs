@@ -88,6 +88,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.interval,
         db.display()
     );
+    let remote_names: Vec<String> = remote.iter().map(|(t, _)| t.name.clone()).collect();
     rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
         let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent);
@@ -115,6 +116,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cfg.ui.history,
         );
         state.recording = Recording::On;
+        for name in remote_names {
+            state.others.insert(name, Default::default());
+        }
         state.policy = policy;
         state.utc = cli.utc;
         let source = ui::Source::Live {

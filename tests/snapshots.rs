@@ -153,3 +153,37 @@ fn charts_mark_where_alerts_fired() {
         insta::assert_snapshot!(format!("marks_{pane:?}").to_lowercase(), out);
     }
 }
+
+#[test]
+fn hosts_overview_at_each_size() {
+    let mut s = common::fixture_state();
+    let last = s.live.snapshot.clone().unwrap();
+    let mut web = last.clone();
+    web.host = "web1".into();
+    s.push_live(web);
+    let mut db = last.clone();
+    db.host = "db1".into();
+    db.ts_ms -= 10_000;
+    s.push_live(db);
+    s.host_state(
+        "web1".into(),
+        montui::model::HostState::Up { skew_ms: -1200 },
+    );
+    s.host_state(
+        "cache1".into(),
+        montui::model::HostState::Down {
+            reason: "ssh: connect to host cache1 port 22: Connection refused".into(),
+        },
+    );
+    s.message = None;
+    s.focus = Pane::Hosts;
+    s.host_selected = 3;
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("hosts_screen_{w}x{h}"), out);
+    }
+    let out = render(120, 8, |f| {
+        draw_pane(f, Pane::Hosts, f.area(), &s, &Theme::default())
+    });
+    insta::assert_snapshot!("hosts_pane_120x8", out);
+}

@@ -218,3 +218,39 @@ fn option_like_host_names_are_refused_at_load() {
         "the escape is shown escaped: {err:?}"
     );
 }
+
+#[test]
+fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let Some(sshd) = Sshd::start(1) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sshd, &["lab1", "closed"]);
+    let cmd = format!(
+        "{} --config '{}' --db '{}'",
+        env!("CARGO_BIN_EXE_montui"),
+        cfg.display(),
+        dir.path().join("ui.db").display()
+    );
+    let t = common::tmux::Tmux::start(&tmux, &cmd, &[("XDG_DATA_HOME", dir.path())], 120, 40);
+    t.wait_for("lab1 up, closed down", Duration::from_secs(10), |s| {
+        s.lines().any(|l| l.contains("lab1") && l.contains(" up "))
+            && s.lines()
+                .any(|l| l.contains("closed") && l.contains("down: "))
+    });
+    // Focus: processes → alerts → log → hosts; rows by name: closed, lab1, this machine.
+    for _ in 0..3 {
+        t.send("Tab");
+    }
+    t.send("j");
+    t.send("Enter");
+    t.wait_for("lab1 on screen", Duration::from_secs(3), |s| {
+        s.lines().next().is_some_and(|l| l.contains("│ lab1 │"))
+            && s.lines().any(|l| l.contains("▶ lab1"))
+    });
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}

@@ -76,6 +76,7 @@ pub enum Action {
     Silences,
     Details,
     Filter,
+    SortHosts,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -213,7 +214,13 @@ pub static BINDINGS: &[Binding] = &[
         &[Enter],
         Action::Details,
         Everywhere,
-        "details of the alert",
+        "alert details / show host",
+    ),
+    b(
+        &[Char('o')],
+        Action::SortHosts,
+        Everywhere,
+        "hosts: name/CPU/mem/alerts",
     ),
     b(
         &[Char('/')],

@@ -3,6 +3,7 @@
 
 mod driver;
 mod history;
+mod hosts;
 mod keys;
 mod overlays;
 mod state;
@@ -10,6 +11,7 @@ mod update;
 
 pub use driver::{handle, show};
 pub use history::History;
+pub use hosts::{HostRow, HostSort, Status};
 pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
 pub use state::{Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View};
 pub use update::{Request, update};

@@ -1,4 +1,5 @@
 use super::History;
+use super::hosts::HostSort;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -27,10 +28,13 @@ pub enum Pane {
     Procs,
     Alerts,
     Log,
+    /// The hosts overview (when remote hosts are watched).
+    Hosts,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 8] = [
+    pub const ALL: [Pane; 9] = [
+        Pane::Hosts,
         Pane::Cpu,
         Pane::Mem,
         Pane::Load,
@@ -82,10 +86,10 @@ pub struct View {
     pub history: History,
 }
 
-/// A host other than the one on screen.
+/// A host other than the one on screen: its charts and latest sample, whether it answers.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OtherHost {
-    pub snapshot: Option<Snapshot>,
+    pub view: View,
     pub state: Option<HostState>,
 }
 
@@ -119,14 +123,18 @@ pub struct State {
     pub sort: SortBy,
     /// Selected row of the process table, and first shown row of the disk and net lists.
     pub selected: usize,
-    pub scroll: [usize; 8],
+    pub scroll: [usize; Pane::ALL.len()],
     /// Alerting as the engine (or the recording) has it, and the alert pane's selected row.
     pub board: Board,
     /// Rules, inhibitions, escalations: for annotations, details and replayed lists.
     pub policy: Arc<Policy>,
     pub alert_selected: usize,
-    /// The other hosts watched: latest sample and state.
+    /// The other hosts watched, and whether the one on screen answers.
     pub others: BTreeMap<String, OtherHost>,
+    pub live_state: Option<HostState>,
+    /// The hosts overview: selected row and order.
+    pub host_selected: usize,
+    pub host_sort: HostSort,
     /// The alert list's filter (`/`).
     pub filter: Option<String>,
     /// The open details window (Enter on an alert).
@@ -164,11 +172,14 @@ impl State {
             focus: Pane::Procs,
             sort: SortBy::Cpu,
             selected: 0,
-            scroll: [0; 8],
+            scroll: [0; Pane::ALL.len()],
             board: Board::default(),
             policy: Arc::new(Policy::default()),
             alert_selected: 0,
             others: BTreeMap::new(),
+            live_state: None,
+            host_selected: 0,
+            host_sort: HostSort::Name,
             filter: None,
             details: None,
             silence_list: false,
@@ -198,8 +209,13 @@ impl State {
     /// hosts' samples are kept for the hosts overview.
     pub fn push_live(&mut self, s: Snapshot) {
         if s.host != self.host {
-            let host = s.host.clone();
-            self.others.entry(host).or_default().snapshot = Some(s);
+            let cap = self.history_len;
+            let view = &mut self.others.entry(s.host.clone()).or_default().view;
+            if view.history == History::default() {
+                view.history = History::new(cap);
+            }
+            view.history.push(&s);
+            view.snapshot = Some(s);
             return;
         }
         self.live.history.push(&s);
@@ -213,7 +229,11 @@ impl State {
             HostState::Up { .. } => format!("{host}: connected"),
             HostState::Down { reason } => format!("{host}: {reason}"),
         });
-        self.others.entry(host).or_default().state = Some(state);
+        if host == self.host {
+            self.live_state = Some(state);
+        } else {
+            self.others.entry(host).or_default().state = Some(state);
+        }
     }
 
     /// Shows a window of recorded snapshots (the last one is current) at `pos`.

@@ -58,8 +58,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
                 state.filter = None;
             }
         }
-        Action::FocusNext => state.focus = cycle(state.focus, 1),
-        Action::FocusPrev => state.focus = cycle(state.focus, Pane::ALL.len() - 1),
+        Action::FocusNext => state.focus = cycle(state, 1),
+        Action::FocusPrev => state.focus = cycle(state, -1),
         Action::Up => scroll(state, -1),
         Action::Down => scroll(state, 1),
         Action::PageUp => scroll(state, -(PAGE as i64)),
@@ -110,10 +110,18 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             state.silence_list = true;
             state.silence_selected = 0;
         }
+        Action::Details if state.focus == Pane::Hosts => {
+            let rows = state.host_rows();
+            if let Some(r) = rows.get(state.host_selected.min(rows.len().saturating_sub(1))) {
+                let name = r.name.clone();
+                state.switch_host(&name);
+            }
+        }
         Action::Details => match state.selected_alert() {
             Some(a) => return Some(Request::Details(a.fingerprint)),
             None => state.message = Some("no alert selected".into()),
         },
+        Action::SortHosts => state.host_sort = state.host_sort.next(),
         Action::Filter => {
             state.prompt = Some(Prompt {
                 kind: PromptKind::Filter,
@@ -185,8 +193,14 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
     None
 }
 
-fn cycle(p: Pane, by: usize) -> Pane {
-    Pane::ALL[(p.index() + by) % Pane::ALL.len()]
+/// The next (or previous) pane on screen; the hosts overview only when there are hosts.
+fn cycle(state: &State, by: isize) -> Pane {
+    let panes: Vec<Pane> = Pane::ALL
+        .into_iter()
+        .filter(|p| *p != Pane::Hosts || !state.others.is_empty())
+        .collect();
+    let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0) as isize;
+    panes[(at + by).rem_euclid(panes.len() as isize) as usize]
 }
 
 /// Moves the selection (processes) or the first shown row (disks, network) within the list.
@@ -197,12 +211,14 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Disk => snap.map_or(0, |s| s.fs.len() + s.disks.len()),
         Pane::Net => snap.map_or(0, |s| s.nets.len()),
         Pane::Alerts => state.board.alerts.len(),
+        Pane::Hosts => state.others.len() + 1,
         _ => 0,
     };
     let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
     match state.focus {
         Pane::Procs => state.selected = move_by(state.selected),
         Pane::Alerts => state.alert_selected = move_by(state.alert_selected),
+        Pane::Hosts => state.host_selected = move_by(state.host_selected),
         p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
     }
 }

@@ -4,6 +4,7 @@ mod alerts;
 mod cpu;
 mod details;
 mod fmt;
+mod hosts;
 mod io;
 mod load;
 mod log;
@@ -33,14 +34,24 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         overlay::too_small(f, area, MIN_SIZE, t);
         return;
     }
-    let [status, top, mid, bottom] = Layout::vertical([
+    // With remote hosts, their overview comes first (header, rows, border).
+    let hosts_h = if s.others.is_empty() {
+        0
+    } else {
+        (s.others.len() as u16 + 4).min(area.height / 5)
+    };
+    let [status, hosts, top, mid, bottom] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(hosts_h),
         Constraint::Percentage(36),
         Constraint::Percentage(24),
         Constraint::Min(6),
     ])
     .areas(area);
     status::render(f, status, s, t);
+    if hosts_h > 0 {
+        draw_pane(f, Pane::Hosts, hosts, s, t);
+    }
     let [cpu, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
     let [mem, load] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(right);
@@ -80,6 +91,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
         Pane::Procs => procs::render(f, area, s, t),
         Pane::Alerts => alerts::render(f, area, s, t),
         Pane::Log => log::render(f, area, s, t),
+        Pane::Hosts => hosts::render(f, area, s, t),
     }
 }
 
