@@ -66,7 +66,7 @@ fn stop(mut child: Child) {
 
 #[test]
 fn a_remote_host_streams_survives_sshd_dying_and_resumes() {
-    let Some(mut sshd) = Sshd::start(2) else {
+    let Some(mut sshd) = common::sshd(2) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -111,7 +111,7 @@ fn a_remote_host_streams_survives_sshd_dying_and_resumes() {
 
 #[test]
 fn a_stalled_sampler_is_restarted() {
-    let Some(sshd) = Sshd::start(1) else {
+    let Some(sshd) = common::sshd(1) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -133,7 +133,7 @@ fn host_key_and_auth_faults_are_named_per_host_and_never_prompt() {
     let Some(tmux) = common::need("tmux", "tmux") else {
         return;
     };
-    let Some(sshd) = Sshd::start(1) else {
+    let Some(sshd) = common::sshd(1) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -224,7 +224,7 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
     let Some(tmux) = common::need("tmux", "tmux") else {
         return;
     };
-    let Some(sshd) = Sshd::start(1) else {
+    let Some(sshd) = common::sshd(1) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -25,7 +25,11 @@ pub enum CollectError {
 /// What collectors send the engine.
 #[derive(Debug)]
 pub enum SourceMsg {
-    Sample(Box<RawSample>),
+    /// A sample; from a remote host, with the host's clock when it sampled.
+    Sample {
+        raw: Box<RawSample>,
+        remote_ms: Option<i64>,
+    },
     /// A host did not answer, or its connection ended: why.
     Failed {
         host: String,
@@ -33,15 +37,9 @@ pub enum SourceMsg {
         reason: String,
     },
     /// A remote host answers (again); its clock is `skew_ms` behind ours (± 1 s).
-    Connected {
-        host: String,
-        skew_ms: i64,
-    },
+    Connected { host: String, skew_ms: i64 },
     /// A frame that could not be read: skipped and counted.
-    BadFrame {
-        host: String,
-        reason: String,
-    },
+    BadFrame { host: String, reason: String },
 }
 
 /// Something that can read one host once per call.

@@ -205,7 +205,7 @@ async fn run(
             else => break,
         };
         match msg {
-            SourceMsg::Sample(raw) => {
+            SourceMsg::Sample { raw, .. } => {
                 parts.stats.collected.fetch_add(1, Ordering::Relaxed);
                 let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;

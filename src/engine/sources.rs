@@ -67,7 +67,10 @@ async fn local(
         };
         collector = c;
         let msg = match result {
-            Ok(raw) => SourceMsg::Sample(Box::new(raw)),
+            Ok(raw) => SourceMsg::Sample {
+                raw: Box::new(raw),
+                remote_ms: None,
+            },
             Err(e) => SourceMsg::Failed {
                 host: host.clone(),
                 at: chrono::Utc::now().timestamp_millis(),

@@ -124,12 +124,17 @@ pub fn which(name: &str) -> Option<std::path::PathBuf> {
 pub fn need(tool: &str, package: &str) -> Option<std::path::PathBuf> {
     let found = which(tool);
     if found.is_none() {
-        if std::env::var("MONTUI_E2E").as_deref() == Ok("require") {
-            panic!("MONTUI_E2E=require but `{tool}` is missing: apt-get install {package}");
-        }
-        println!("SKIP: needs {package}");
+        missing(package);
     }
     found
+}
+
+/// Says a test is skipped for want of `package`, or fails it when MONTUI_E2E=require.
+pub fn missing(package: &str) {
+    if std::env::var("MONTUI_E2E").as_deref() == Ok("require") {
+        panic!("MONTUI_E2E=require but {package} is missing: apt-get install {package}");
+    }
+    println!("SKIP: needs {package}");
 }
 
 pub mod tmux;
@@ -144,3 +149,15 @@ pub fn status_time(screen: &str) -> Option<String> {
     })
 }
 pub mod sshd;
+
+/// A test sshd with `aliases` good hosts, or None with a SKIP line (a failure under
+/// MONTUI_E2E=require) when OpenSSH is not installed.
+pub fn sshd(aliases: usize) -> Option<sshd::Sshd> {
+    match sshd::Sshd::start(aliases) {
+        Ok(s) => Some(s),
+        Err(package) => {
+            missing(package);
+            None
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! A real OpenSSH server for the tests: 127.0.0.1, an ephemeral port, fresh host and client
-//! keys, and an ssh client config with aliases for the good case and each fault.
+//! A real OpenSSH server for the tests and `montui-bench ssh-fanout`: 127.0.0.1, an
+//! ephemeral port, fresh host and client keys, and an ssh client config with aliases for the
+//! good case and each fault. Self-contained, so the bench includes it too.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,15 +35,13 @@ fn free_port() -> u16 {
 }
 
 impl Sshd {
-    /// Starts sshd, or None (with a SKIP line) when openssh-server is not installed.
-    pub fn start(aliases: usize) -> Option<Sshd> {
+    /// Starts sshd; Err names the Debian package that is missing.
+    pub fn start(aliases: usize) -> Result<Sshd, &'static str> {
         let sbin = PathBuf::from("/usr/sbin/sshd");
-        let Some(sshd) = super::which("sshd").or_else(|| sbin.is_file().then_some(sbin)) else {
-            // Prints the SKIP line, or fails under MONTUI_E2E=require.
-            super::need("sshd", "openssh-server");
-            return None;
-        };
-        super::need("ssh", "openssh-client")?;
+        let sshd = which("sshd")
+            .or_else(|| sbin.is_file().then_some(sbin))
+            .ok_or("openssh-server")?;
+        which("ssh").ok_or("openssh-client")?;
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for k in ["host_key", "other_host_key", "client_key", "stranger_key"] {
@@ -59,7 +58,7 @@ impl Sshd {
                  AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
                  KbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
                  PermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\n\
-                 PidFile {d}/sshd.pid\nLogLevel ERROR\n",
+                 PidFile {d}/sshd.pid\nLogLevel ERROR\nMaxStartups 1000\n",
                 d = d.display()
             ),
         )
@@ -103,7 +102,7 @@ impl Sshd {
             child: None,
         };
         s.restart();
-        Some(s)
+        Ok(s)
     }
 
     /// Starts sshd again on the same port (after `kill`), and waits until it listens.
@@ -161,11 +160,20 @@ pub fn signal(pid: u32, sig: i32) {
     let _ = Command::new("kill")
         .arg(format!("-{sig}"))
         .arg(pid.to_string())
+        .stderr(Stdio::null())
         .status();
 }
 
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
 /// Every process below `root`, children first found by their parent pid in /proc.
-fn descendants(root: u32) -> Vec<u32> {
+pub fn descendants(root: u32) -> Vec<u32> {
     let mut parent = std::collections::HashMap::new();
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {

@@ -5,6 +5,7 @@ mod alerts;
 mod dbsize;
 mod overhead;
 mod procstat;
+mod ssh_fanout;
 mod store;
 
 use std::process::ExitCode;
@@ -16,8 +17,9 @@ fn main() -> ExitCode {
         Some("dbsize") => dbsize::run(&args[1..]),
         Some("store") => store::run(&args[1..]),
         Some("alerts") => alerts::run(&args[1..]),
+        Some("ssh-fanout") => ssh_fanout::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60]".into())
         }
     };
     match result {

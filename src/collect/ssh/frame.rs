@@ -1,5 +1,5 @@
 //! One frame of the remote sampler (`sampler.sh`) → the parts of a `RawSample`. A frame is
-//! `@@montui 1 <epoch s> <ticks/s> <page size>`, sections `@name` with /proc text, `@@end`.
+//! `@@montui 1 <date +%s%N> <ticks/s> <page size>`, sections `@name` with /proc text, `@@end`.
 //! Anything malformed is an error for that frame, never a panic.
 
 use super::super::local::PSEUDO_FS;
@@ -9,8 +9,8 @@ use crate::model::{FsUsage, ProcRaw, RawSample};
 /// A frame as read: the sample (without host and time) and the remote clocks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
-    /// The host's wall clock, whole seconds.
-    pub remote_epoch_s: i64,
+    /// The host's wall clock when it sampled, ms (to the second where `date` lacks `%N`).
+    pub remote_ms: i64,
     /// Seconds since the host booted (/proc/uptime), to time samples precisely.
     pub uptime_ms: i64,
     pub sample: RawSample,
@@ -55,11 +55,13 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         s.parse::<u64>()
             .map_err(|_| bad(format!("{what} `{}` is not a number", s.escape_default())))
     };
-    let (epoch, tck, page) = (
-        num(epoch, "time")?,
-        num(tck, "CLK_TCK")?,
-        num(page, "PAGESIZE")?,
-    );
+    // `date +%s%N`: nanoseconds, or seconds followed by a literal `%N`.
+    let remote_ms = match epoch.strip_suffix("%N") {
+        Some(secs) => num(secs, "time")?.saturating_mul(1000),
+        None if epoch.len() > 12 => num(epoch, "time")? / 1_000_000,
+        None => num(epoch, "time")?.saturating_mul(1000),
+    };
+    let (tck, page) = (num(tck, "CLK_TCK")?, num(page, "PAGESIZE")?);
     let tck = tck.clamp(1, 100_000);
     let uptime_ms = section(text, "uptime")?
         .split_whitespace()
@@ -84,7 +86,7 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         procs: procs(section(text, "procs")?, tck, page),
     };
     Ok(Frame {
-        remote_epoch_s: i64::try_from(epoch).unwrap_or(0),
+        remote_ms: i64::try_from(remote_ms).unwrap_or(0),
         uptime_ms,
         sample,
     })

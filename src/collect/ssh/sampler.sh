@@ -12,6 +12,13 @@ function dump(name, path,   line) {
     while ((getline line < path) > 0) print line
     close(path)
 }
+# /proc/stat without its intr and softirq lines (thousands of counters montui does not use).
+function stat(   line) {
+    print "@stat"
+    while ((getline line < "/proc/stat") > 0)
+        if (line !~ /^(intr|softirq) /) print line
+    close("/proc/stat")
+}
 function procs(   cmd, pid, path, line, a, b, comm, rest, f, n, j, k, best, sel, P, D, R, L, ticks) {
     print "@procs"
     cmd = "cd /proc && echo [0-9]*"
@@ -59,11 +66,12 @@ function procs(   cmd, pid, path, line, a, b, comm, rest, f, n, j, k, best, sel,
 }
 BEGIN {
     while (1) {
-        "date +%s" | getline now
-        close("date +%s")
+        # Nanoseconds where date has %N (GNU, busybox), else it prints seconds and "%N".
+        "date +%s%N" | getline now
+        close("date +%s%N")
         print "@@montui 1 " now " " tck " " pg
         dump("uptime", "/proc/uptime")
-        dump("stat", "/proc/stat")
+        stat()
         dump("meminfo", "/proc/meminfo")
         dump("loadavg", "/proc/loadavg")
         dump("netdev", "/proc/net/dev")

@@ -223,14 +223,17 @@ async fn connection(
                     answered = true;
                     let _ = tx.try_send(SourceMsg::Connected {
                         host: t.name.clone(),
-                        skew_ms: now - f.remote_epoch_s * 1000,
+                        skew_ms: now - f.remote_ms,
                     });
                 }
                 let mut s = f.sample;
                 s.host.clone_from(&t.name);
                 s.ts_ms = clock.stamp(f.uptime_ms, now);
                 s.procs = top.select(std::mem::take(&mut s.procs));
-                let _ = tx.try_send(SourceMsg::Sample(Box::new(s)));
+                let _ = tx.try_send(SourceMsg::Sample {
+                    raw: Box::new(s),
+                    remote_ms: Some(f.remote_ms),
+                });
             }
             Err(e) => {
                 let _ = tx.try_send(SourceMsg::BadFrame {

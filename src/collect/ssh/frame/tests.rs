@@ -68,7 +68,11 @@ garbage line
 #[test]
 fn a_real_frame_becomes_a_sample() {
     let f = parse(FRAME).unwrap();
-    assert_eq!((f.remote_epoch_s, f.uptime_ms), (1_763_900_000, 12_345_670));
+    assert_eq!((f.remote_ms, f.uptime_ms), (1_763_900_000_000, 12_345_670));
+    let ns = parse(&FRAME.replacen("1763900000", "1763900000123456789", 1)).unwrap();
+    assert_eq!(ns.remote_ms, 1_763_900_000_123);
+    let no_n = parse(&FRAME.replacen("1763900000", "1763900000%N", 1)).unwrap();
+    assert_eq!(no_n.remote_ms, 1_763_900_000_000);
     let s = &f.sample;
     assert_eq!(
         (s.cpus.len(), s.boot_time, s.ticks_per_sec),

@@ -1,0 +1,199 @@
+//! Remote collection cost: N hosts (aliases of one loopback sshd) sampled at 1 s by montui's
+//! collector, in this process: console-side CPU (this process and its ssh clients) per
+//! host-poll, bytes the ssh clients read (encrypted, from the socket), RSS per host (this
+//! process and the clients), and sample latency
+//! (host clock at sampling → arrival; one machine, so one clock). The peer, in the same run:
+//! a fresh `ssh host cat /proc/…` per poll.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use montui::collect::SourceMsg;
+use montui::collect::ssh::{SshOptions, Target};
+use montui::engine::Sources;
+
+use super::procstat::{cpu_secs, rss_mb};
+use super::{flag, median};
+
+/// The test sshd (the bench uses part of it).
+#[allow(dead_code)]
+#[path = "../../../tests/common/sshd.rs"]
+mod sshd;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let secs: u64 = flag(args, "--secs", 60)?;
+    let counts: String = flag(args, "--hosts", "10,50,100".to_string())?;
+    let counts: Vec<usize> = counts
+        .split(',')
+        .map(|n| {
+            n.parse()
+                .map_err(|_| format!("--hosts: `{n}` is not a number"))
+        })
+        .collect::<Result<_, _>>()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut last = None;
+    for n in counts {
+        let m = rt.block_on(streaming(n, secs))?;
+        println!(
+            "  {n:>3} hosts: {:.2} ms CPU per host-poll, {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
+            m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
+        );
+        last = Some((n, m));
+    }
+    let fresh_hosts = 10.min(last.as_ref().map_or(10, |(n, _)| *n));
+    let fresh = fresh_exec(fresh_hosts, 10)?;
+    println!(
+        "  fresh ssh exec per poll ({fresh_hosts} hosts × 10 polls): {fresh:.1} ms CPU per host-poll"
+    );
+    let (n, m) = last.ok_or("no host count")?;
+    println!(
+        "ssh-fanout: hosts={n} cpu_ms_per_poll={:.2} bytes_per_poll={:.0} rss_mb_per_host={:.2} p50_latency_ms={:.0} p95_latency_ms={:.0} fresh_exec_cpu_ms_per_poll={fresh:.1}",
+        m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95
+    );
+    Ok(())
+}
+
+struct Measured {
+    cpu_ms: f64,
+    bytes: f64,
+    rss_mb: f64,
+    p50: f64,
+    p95: f64,
+    polls: usize,
+}
+
+/// This process and its ssh clients (not the test sshd below it, which is the remote side):
+/// CPU seconds, bytes the clients read, RSS in MB.
+fn console() -> (f64, u64, f64) {
+    let me = std::process::id();
+    let kids: Vec<u32> = sshd::descendants(me)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "ssh")
+        })
+        .collect();
+    let cpu = cpu_secs(me).unwrap_or(0.0) + kids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>();
+    let rchar = kids
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/io")).ok())
+        .filter_map(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("rchar:"))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        })
+        .sum();
+    let rss = rss_mb(me).unwrap_or(0.0) + kids.iter().filter_map(|p| rss_mb(*p)).sum::<f64>();
+    (cpu, rchar, rss)
+}
+
+async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
+    let sshd = sshd::Sshd::start(n).map_err(|p| format!("needs {p}"))?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let remote = (1..=n)
+        .map(|i| {
+            Ok((
+                Target::parse(&format!("lab{i}"), None)?,
+                Duration::from_secs(1),
+            ))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let sources = Sources {
+        local: None,
+        remote,
+        ssh: SshOptions {
+            config_file: Some(sshd.ssh_config.clone()),
+            ..Default::default()
+        },
+    };
+    let mut rx = sources.spawn(Duration::from_secs(1), &stop);
+    // Warm-up: every host connected and sampling.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let t0 = Instant::now();
+    while seen.len() < n || seen.values().any(|c| *c < 2) {
+        if t0.elapsed() > Duration::from_secs(60) {
+            return Err(format!("only {} of {n} hosts answered in 60 s", seen.len()));
+        }
+        if let Ok(Some(SourceMsg::Sample { raw, .. })) =
+            tokio::time::timeout(Duration::from_secs(1), rx.recv()).await
+        {
+            *seen.entry(raw.host.clone()).or_default() += 1;
+        }
+    }
+    let (cpu0, bytes0, _) = console();
+    let start = Instant::now();
+    let mut latencies = Vec::new();
+    let mut rss = Vec::new();
+    while start.elapsed() < Duration::from_secs(secs) {
+        match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            Ok(Some(SourceMsg::Sample {
+                remote_ms: Some(r), ..
+            })) => {
+                latencies.push((chrono::Utc::now().timestamp_millis() - r) as f64);
+            }
+            Ok(Some(SourceMsg::Failed { host, reason, .. })) => eprintln!("  {host}: {reason}"),
+            _ => {}
+        }
+        if latencies.len() % (n * 10).max(1) == 0 {
+            rss.push(console().2);
+        }
+    }
+    let (cpu1, bytes1, rss_now) = console();
+    rss.push(rss_now);
+    let _ = stop_tx.send(true);
+    let polls = latencies.len().max(1);
+    let mut sorted = latencies.clone();
+    sorted.sort_by(f64::total_cmp);
+    let p95 = sorted[(sorted.len() * 95 / 100).min(sorted.len().saturating_sub(1))];
+    Ok(Measured {
+        cpu_ms: (cpu1 - cpu0) * 1000.0 / polls as f64,
+        bytes: (bytes1 - bytes0) as f64 / polls as f64,
+        rss_mb: median(rss) / n as f64,
+        p50: median(latencies),
+        p95,
+        polls,
+    })
+}
+
+/// The peer: every poll a new `ssh host cat /proc/…`, all hosts at once; CPU of the ssh
+/// clients from the children's rusage.
+fn fresh_exec(n: usize, polls: usize) -> Result<f64, String> {
+    let sshd = sshd::Sshd::start(n).map_err(|p| format!("needs {p}"))?;
+    let before = children_cpu();
+    for _ in 0..polls {
+        let t = Instant::now();
+        let kids: Vec<_> = (1..=n)
+            .map(|i| {
+                std::process::Command::new("ssh")
+                    .arg("-F")
+                    .arg(&sshd.ssh_config)
+                    .args(["-o", "BatchMode=yes", &format!("lab{i}")])
+                    .args(["cat", "/proc/stat", "/proc/meminfo", "/proc/loadavg"])
+                    .args(["/proc/net/dev", "/proc/diskstats"])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        for mut k in kids {
+            let _ = k.wait();
+        }
+        std::thread::sleep(Duration::from_secs(1).saturating_sub(t.elapsed()));
+    }
+    Ok((children_cpu() - before) * 1000.0 / (n * polls) as f64)
+}
+
+/// CPU seconds of every waited-for child process.
+fn children_cpu() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
