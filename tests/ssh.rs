@@ -122,7 +122,7 @@ fn a_stalled_sampler_is_restarted() {
     assert_eq!(samplers.len(), 1, "one sampler per host");
     // Frozen: the connection stays up but no frame comes.
     signal(samplers[0], 19);
-    wait_log(&log, "sampler stalled", 1, Duration::from_secs(5));
+    wait_log(&log, "sampler stalled", 1, Duration::from_secs(8));
     wait_log(&log, "lab1: connected", 2, Duration::from_secs(10));
     signal(samplers[0], 18);
     stop(child);
@@ -241,10 +241,11 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
             && s.lines()
                 .any(|l| l.contains("closed") && l.contains("down: "))
     });
-    // Focus: processes → alerts → log → hosts; rows by name: closed, lab1, this machine.
+    // Focus: processes → alerts → log → hosts; rows: this machine, then by name: closed, lab1.
     for _ in 0..3 {
         t.send("Tab");
     }
+    t.send("j");
     t.send("j");
     t.send("Enter");
     t.wait_for("lab1 on screen", Duration::from_secs(3), |s| {

@@ -122,6 +122,16 @@ impl State {
                 .map(|(n, o)| row(n, &o.view, o.state.as_ref(), self, now)),
         )
         .collect();
+        let words: Vec<String> = self
+            .host_filter
+            .iter()
+            .flat_map(|f| f.split_whitespace())
+            .map(str::to_lowercase)
+            .collect();
+        rows.retain(|r| {
+            let text = format!("{} {:?}", r.name, r.status).to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
+        });
         let key = |v: Option<f64>| std::cmp::Reverse((v.unwrap_or(-1.0) * 1000.0) as i64);
         match self.host_sort {
             HostSort::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
@@ -129,6 +139,8 @@ impl State {
             HostSort::Mem => rows.sort_by_key(|r| key(r.mem)),
             HostSort::Alerts => rows.sort_by_key(|r| std::cmp::Reverse(r.firing)),
         }
+        // This machine first, whatever the order.
+        rows.sort_by_key(|r| r.name != self.local);
         rows
     }
 
@@ -186,14 +198,22 @@ mod tests {
         assert_eq!(
             status,
             [
+                ("local", &Status::Up),
                 ("cache1", &Status::Down("Connection refused".into())),
                 ("db1", &Status::Stale),
-                ("local", &Status::Up),
                 ("web1", &Status::Up)
             ]
         );
         s.host_sort = HostSort::Cpu;
-        assert_eq!(s.host_rows()[0].name, "web1");
+        let order: Vec<String> = s.host_rows().into_iter().map(|r| r.name).collect();
+        assert_eq!(
+            order,
+            ["local", "web1", "db1", "cache1"],
+            "this machine first"
+        );
+        s.host_filter = Some("DOWN".into());
+        assert_eq!(s.host_rows().len(), 1);
+        s.host_filter = None;
         s.switch_host("web1");
         assert_eq!(s.host, "web1");
         assert_eq!(s.live.snapshot.as_ref().map(|x| x.ts_ms), Some(9_000));

@@ -226,7 +226,7 @@ pub static BINDINGS: &[Binding] = &[
         &[Char('/')],
         Action::Filter,
         Everywhere,
-        "filter the alerts",
+        "filter alerts (or hosts)",
     ),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),

@@ -69,6 +69,8 @@ pub enum PromptKind {
     JumpBack,
     /// Words every listed alert must contain (rule, label names or values).
     Filter,
+    /// Words every listed host must contain (name or state).
+    HostFilter,
     /// How long to silence this alert (fingerprint).
     Silence(u64),
 }
@@ -132,9 +134,12 @@ pub struct State {
     /// The other hosts watched, and whether the one on screen answers.
     pub others: BTreeMap<String, OtherHost>,
     pub live_state: Option<HostState>,
-    /// The hosts overview: selected row and order.
+    /// The hosts overview: selected row, order and filter. This machine is always first.
     pub host_selected: usize,
     pub host_sort: HostSort,
+    pub host_filter: Option<String>,
+    /// This machine's name (the panes may show another host).
+    pub local: String,
     /// The alert list's filter (`/`).
     pub filter: Option<String>,
     /// The open details window (Enter on an alert).
@@ -180,6 +185,8 @@ impl State {
             live_state: None,
             host_selected: 0,
             host_sort: HostSort::Name,
+            host_filter: None,
+            local: host.to_string(),
             filter: None,
             details: None,
             silence_list: false,

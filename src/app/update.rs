@@ -54,6 +54,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         Action::Close => {
             if state.help {
                 state.help = false;
+            } else if state.focus == Pane::Hosts {
+                state.host_filter = None;
             } else {
                 state.filter = None;
             }
@@ -122,6 +124,12 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             None => state.message = Some("no alert selected".into()),
         },
         Action::SortHosts => state.host_sort = state.host_sort.next(),
+        Action::Filter if state.focus == Pane::Hosts => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::HostFilter,
+                text: state.host_filter.clone().unwrap_or_default(),
+            })
+        }
         Action::Filter => {
             state.prompt = Some(Prompt {
                 kind: PromptKind::Filter,
@@ -168,11 +176,19 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
         Key::Char(c) => prompt.text.push(c),
         Key::Enter => {
             let p = state.prompt.take()?;
-            if p.kind == PromptKind::Filter {
-                let text = p.text.trim();
-                state.filter = (!text.is_empty()).then(|| text.to_string());
-                state.alert_selected = 0;
-                return None;
+            let words = (!p.text.trim().is_empty()).then(|| p.text.trim().to_string());
+            match p.kind {
+                PromptKind::Filter => {
+                    state.filter = words;
+                    state.alert_selected = 0;
+                    return None;
+                }
+                PromptKind::HostFilter => {
+                    state.host_filter = words;
+                    state.host_selected = 0;
+                    return None;
+                }
+                _ => {}
             }
             if p.text.trim().is_empty() {
                 return None;

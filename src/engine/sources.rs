@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch};
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 use crate::collect::ssh::{SshOptions, Target, session};
@@ -32,9 +34,11 @@ impl Sources {
         if let Some(c) = self.local {
             tokio::spawn(local(c, interval, tx.clone(), stop.clone()));
         }
+        let slots = Arc::new(Semaphore::new(session::MAX_CONNECTING));
         for (t, every) in self.remote {
             let ssh = self.ssh.clone();
-            tokio::spawn(session::run(t, every, ssh, tx.clone(), stop.clone()));
+            let slots = slots.clone();
+            tokio::spawn(session::run(t, every, ssh, slots, tx.clone(), stop.clone()));
         }
         rx
     }

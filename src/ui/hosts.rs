@@ -17,8 +17,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .filter(|r| matches!(r.status, Status::Down(_)))
         .count();
+    let filter = s
+        .host_filter
+        .as_ref()
+        .map(|w| format!("/{w} · "))
+        .unwrap_or_default();
     let title = format!(
-        " Hosts  {} · {} down · by {} (o) · Enter: show ",
+        " Hosts {filter} {} · {} down · by {} (o) · Enter: show ",
         rows.len(),
         down,
         s.host_sort.label()

@@ -40,8 +40,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for n in counts {
         let m = rt.block_on(streaming(n, secs))?;
         println!(
-            "  {n:>3} hosts: {:.2} ms CPU per host-poll, {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
-            m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
+            "  {n:>3} hosts ({} sampling): {:.2} ms CPU per host-poll, {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
+            m.connected, m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
         );
         last = Some((n, m));
     }
@@ -59,6 +59,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 struct Measured {
+    /// Hosts sampling when the measurement began.
+    connected: usize,
     cpu_ms: f64,
     bytes: f64,
     rss_mb: f64,
@@ -111,12 +113,19 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
         },
     };
     let mut rx = sources.spawn(Duration::from_secs(1), &stop);
-    // Warm-up: every host connected and sampling.
+    // Warm-up: every host connected and sampling, or half of them after 90 s (the hosts'
+    // side runs on this same machine and may not keep up; figures are per poll received).
     let mut seen: HashMap<String, usize> = HashMap::new();
     let t0 = Instant::now();
     while seen.len() < n || seen.values().any(|c| *c < 2) {
-        if t0.elapsed() > Duration::from_secs(60) {
-            return Err(format!("only {} of {n} hosts answered in 60 s", seen.len()));
+        if t0.elapsed() > Duration::from_secs(90) && seen.len() * 2 >= n {
+            break;
+        }
+        if t0.elapsed() > Duration::from_secs(180) {
+            return Err(format!(
+                "only {} of {n} hosts answered in 3 min",
+                seen.len()
+            ));
         }
         if let Ok(Some(SourceMsg::Sample { raw, .. })) =
             tokio::time::timeout(Duration::from_secs(1), rx.recv()).await
@@ -150,9 +159,10 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
     sorted.sort_by(f64::total_cmp);
     let p95 = sorted[(sorted.len() * 95 / 100).min(sorted.len().saturating_sub(1))];
     Ok(Measured {
+        connected: seen.len(),
         cpu_ms: (cpu1 - cpu0) * 1000.0 / polls as f64,
         bytes: (bytes1 - bytes0) as f64 / polls as f64,
-        rss_mb: median(rss) / n as f64,
+        rss_mb: median(rss) / seen.len().max(1) as f64,
         p50: median(latencies),
         p95,
         polls,

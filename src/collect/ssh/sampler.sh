@@ -19,47 +19,44 @@ function stat(   line) {
         if (line !~ /^(intr|softirq) /) print line
     close("/proc/stat")
 }
-function procs(   cmd, pid, path, line, a, b, comm, rest, f, n, j, k, best, sel, P, D, R, L, ticks) {
+function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R, L, ticks) {
     print "@procs"
-    cmd = "cd /proc && echo [0-9]*"
-    cmd | getline line
-    close(cmd)
-    n = split(line, P, " ")
-    for (j = 1; j <= n; j++) {
-        pid = P[j]
-        path = "/proc/" pid "/stat"
-        line = ""
-        getline line < path
-        close(path)
+    # One cat for all: a process that ends meanwhile is skipped (awk would stop on the error).
+    cmd = "cat /proc/[0-9]*/stat 2>/dev/null"
+    n = 0
+    while ((cmd | getline line) > 0) {
         a = index(line, "(")
         b = 0
         for (k = length(line); k > a; k--) if (substr(line, k, 1) == ")") { b = k; break }
-        if (a == 0 || b == 0) { D[j] = -1; continue }
+        if (a < 2 || b == 0) continue
+        pid = substr(line, 1, a - 2)
         comm = substr(line, a + 1, b - a - 1)
         gsub(/[^ -~]/, "?", comm)
         rest = substr(line, b + 2)
         split(rest, f, " ")
         # f[7] flags, f[12] utime, f[13] stime, f[20] starttime, f[22] rss (pages).
-        if (int(f[7] / 2097152) % 2 == 1) { D[j] = -1; continue }
+        if (int(f[7] / 2097152) % 2 == 1) continue
+        n++
         ticks = f[12] + f[13]
-        D[j] = (pid in last) ? ticks - last[pid] : 0
+        D[n] = (pid in last) ? ticks - last[pid] : 0
         seen[pid] = ticks
-        R[j] = f[22]
-        L[j] = pid " " f[20] " " ticks " " f[22] " " comm
+        R[n] = f[22]
+        L[n] = pid " " f[20] " " ticks " " f[22] " " comm
     }
+    close(cmd)
     for (k in last) delete last[k]
     for (k in seen) last[k] = seen[k]
     for (k in seen) delete seen[k]
     for (k = 1; k <= top; k++) {
         best = 0
         for (j = 1; j <= n; j++)
-            if (D[j] >= 0 && !(j in sel) && (best == 0 || D[j] > D[best] || (D[j] == D[best] && R[j] > R[best]))) best = j
+            if (!(j in sel) && (best == 0 || D[j] > D[best] || (D[j] == D[best] && R[j] > R[best]))) best = j
         if (best) sel[best] = 1
     }
     for (k = 1; k <= top; k++) {
         best = 0
         for (j = 1; j <= n; j++)
-            if (D[j] >= 0 && !(j in sel) && (best == 0 || R[j] > R[best])) best = j
+            if (!(j in sel) && (best == 0 || R[j] > R[best])) best = j
         if (best) sel[best] = 1
     }
     for (j in sel) print L[j]
@@ -76,9 +73,14 @@ BEGIN {
         dump("loadavg", "/proc/loadavg")
         dump("netdev", "/proc/net/dev")
         dump("diskstats", "/proc/diskstats")
+        # File systems fill slowly: df every tenth frame, repeated in between.
+        if (frame++ % 10 == 0) {
+            nd = 0
+            while (("df -P -k 2>/dev/null" | getline line) > 0) dfl[++nd] = line
+            close("df -P -k 2>/dev/null")
+        }
         print "@df"
-        while (("df -P -k 2>/dev/null" | getline line) > 0) print line
-        close("df -P -k 2>/dev/null")
+        for (k = 1; k <= nd; k++) print dfl[k]
         procs()
         print "@@end"
         fflush()

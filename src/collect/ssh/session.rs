@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
-use tokio::sync::{mpsc, watch};
+
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::super::SourceMsg;
 use super::super::top::TopProcs;
@@ -81,18 +83,25 @@ fn seconds(d: Duration) -> String {
     }
 }
 
-/// Watches `t` until `stop`: samples and failures go to `tx` (never blocking on it).
+/// Handshakes in flight at once, over all hosts: each OpenSSH key exchange costs ~95 ms of
+/// CPU, so starting (or reconnecting) hundreds of hosts at once would stall the console and
+/// time every one of them out.
+pub const MAX_CONNECTING: usize = 16;
+
+/// Watches `t` until `stop`: samples and failures go to `tx` (never blocking on it). A
+/// connection holds one of `slots` until its first frame.
 pub async fn run(
     t: Target,
     interval: Duration,
     opts: SshOptions,
+    slots: Arc<Semaphore>,
     tx: mpsc::Sender<SourceMsg>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut failures = 0u32;
     loop {
         let outcome = tokio::select! {
-            r = connection(&t, interval, &opts, &tx) => r,
+            r = connection(&t, interval, &opts, &slots, &tx) => r,
             _ = stop.changed() => return,
         };
         // A connection that delivered samples starts the backoff over.
@@ -152,9 +161,13 @@ async fn connection(
     t: &Target,
     interval: Duration,
     o: &SshOptions,
+    slots: &Semaphore,
     tx: &mpsc::Sender<SourceMsg>,
 ) -> Ended {
     let failed = |reason: String, answered| Ended { reason, answered };
+    let Ok(mut handshake) = slots.acquire().await.map(Some) else {
+        return failed("shutting down".into(), false);
+    };
     let mut child = match spawn(t, interval, o) {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot run {}: {e}", o.binary.display()), false),
@@ -176,7 +189,9 @@ async fn connection(
     let mut top = TopProcs::new(o.top);
     let mut answered = false;
     let first_wait = o.connect_timeout + interval * 3;
-    let stall = (interval * 5 / 2).max(Duration::from_secs(2));
+    // A dead connection shows at once (end of stream); silence is given longer, as a busy
+    // host may be late.
+    let stall = (interval * 3).max(Duration::from_secs(5));
     let mut frame = String::new();
     loop {
         let wait = if answered { stall } else { first_wait };
@@ -221,6 +236,7 @@ async fn connection(
             Ok(f) => {
                 if !answered {
                     answered = true;
+                    handshake.take();
                     let _ = tx.try_send(SourceMsg::Connected {
                         host: t.name.clone(),
                         skew_ms: now - f.remote_ms,
