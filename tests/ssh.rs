@@ -58,6 +58,17 @@ fn wait_log(log: &Path, what: &str, at_least: usize, limit: Duration) -> usize {
     }
 }
 
+/// montui with its terminal UI in tmux (120×40).
+fn ui(tmux: &Path, dir: &Path, cfg: &Path) -> common::tmux::Tmux {
+    let cmd = format!(
+        "{} --config '{}' --db '{}'",
+        env!("CARGO_BIN_EXE_montui"),
+        cfg.display(),
+        dir.join("ui.db").display()
+    );
+    common::tmux::Tmux::start(tmux, &cmd, &[("XDG_DATA_HOME", dir)], 120, 40)
+}
+
 fn stop(mut child: Child) {
     signal(child.id(), 15);
     let status = child.wait().unwrap();
@@ -161,13 +172,7 @@ fn host_key_and_auth_faults_are_named_per_host_and_never_prompt() {
     wait_log(&log, "lab1: connected", 1, Duration::from_secs(10));
     stop(child);
     // In the terminal UI nothing asks for a password or a yes/no.
-    let cmd = format!(
-        "{} --config '{}' --db '{}'",
-        env!("CARGO_BIN_EXE_montui"),
-        cfg.display(),
-        dir.path().join("ui.db").display()
-    );
-    let t = common::tmux::Tmux::start(&tmux, &cmd, &[("XDG_DATA_HOME", dir.path())], 120, 40);
+    let t = ui(&tmux, dir.path(), &cfg);
     std::thread::sleep(Duration::from_secs(4));
     let screen = t.capture();
     for prompt in ["password", "(yes/no", "passphrase", "Are you sure"] {
@@ -229,13 +234,7 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
     };
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &sshd, &["lab1", "closed"]);
-    let cmd = format!(
-        "{} --config '{}' --db '{}'",
-        env!("CARGO_BIN_EXE_montui"),
-        cfg.display(),
-        dir.path().join("ui.db").display()
-    );
-    let t = common::tmux::Tmux::start(&tmux, &cmd, &[("XDG_DATA_HOME", dir.path())], 120, 40);
+    let t = ui(&tmux, dir.path(), &cfg);
     t.wait_for("lab1 up, closed down", Duration::from_secs(10), |s| {
         s.lines().any(|l| l.contains("lab1") && l.contains(" up "))
             && s.lines()
