@@ -27,7 +27,7 @@ pub struct Cli {
     #[arg(long, value_name = "TIME", requires = "replay")]
     pub to: Option<String>,
     /// Also watch this host over SSH (an ~/.ssh/config alias, host, user@host[:port]);
-    /// repeat for more. Adds to the config's [[hosts]].
+    /// repeat for more. Adds to the config's [[hosts]]. With --replay: the host to replay.
     #[arg(long = "host", value_name = "DEST")]
     pub hosts: Vec<String>,
     /// Collect and record without a terminal, until SIGINT or SIGTERM.

@@ -43,7 +43,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.interval = i;
     }
     let mut remote = cfg.remote.clone();
-    for spec in &cli.hosts {
+    // With --replay, --host names the host to replay instead.
+    for spec in cli.hosts.iter().filter(|_| !cli.replay) {
         let t = Target::parse(spec, None).map_err(|e| anyhow::anyhow!("--host {e}"))?;
         if remote.iter().any(|(o, _)| o.name == t.name) {
             bail!(
@@ -142,7 +143,18 @@ async fn replay(
             .transpose()
     };
     let (from, to) = (when(&cli.from, "--from")?, when(&cli.to, "--to")?);
-    let cursor = ReplayCursor::open(Store::open_reader(db)?, None, from, to, cfg.ui.history)?;
+    // `--replay --host NAME` picks a recorded host; without it, the first one recorded.
+    let host = match cli.hosts.as_slice() {
+        [] => None,
+        [one] => Some(
+            Target::parse(one, None)
+                .map_err(|e| anyhow::anyhow!("--host {e}"))?
+                .name,
+        ),
+        _ => bail!("--replay shows one host: give --host once"),
+    };
+    let store = Store::open_reader(db)?;
+    let cursor = ReplayCursor::open(store, host.as_deref(), from, to, cfg.ui.history)?;
     logging::to_ui();
     tracing::info!("replaying {} from {}", cursor.host(), db.display());
     let mut state = State::new(

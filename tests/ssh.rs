@@ -118,6 +118,25 @@ fn a_remote_host_streams_survives_sshd_dying_and_resumes() {
             .iter()
             .all(|s| s.mem.total > 0 && !s.cpus.is_empty())
     );
+    drop(store);
+    // The remote host's history replays like this machine's.
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let cmd = format!(
+        "{} --replay --host lab1 --config '{}' --db '{}'",
+        env!("CARGO_BIN_EXE_montui"),
+        cfg.display(),
+        dir.path().join("h.db").display()
+    );
+    let t = common::tmux::Tmux::start(&tmux, &cmd, &[("XDG_DATA_HOME", dir.path())], 120, 40);
+    t.wait_for("lab1 replayed", Duration::from_secs(5), |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("│ lab1 │") && l.contains("REPLAY"))
+    });
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
 }
 
 #[test]
