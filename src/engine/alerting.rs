@@ -22,7 +22,12 @@ pub struct Alerting {
     pub silences: Vec<Silence>,
     pub policy: Arc<Policy>,
     planner: Planner,
+    /// When escalation and notices were last worked out.
+    policy_ran: i64,
 }
+
+/// How often escalation steps and notices are worked out.
+const POLICY_EVERY_MS: i64 = 1000;
 
 impl Alerting {
     /// Alerts restored from the store go on from where they were; `recent` (recorded
@@ -43,6 +48,7 @@ impl Alerting {
             silences,
             policy,
             planner: Planner::default(),
+            policy_ran: i64::MIN,
         }
     }
 
@@ -79,9 +85,14 @@ impl Alerting {
             }
             changed.push(t.fingerprint);
         }
-        let muted = self.muted(now);
-        changed.extend(self.escalate(&muted, now));
-        self.notify(&muted, now);
+        // Escalation and notices look at every alert: once a second is enough, however many
+        // hosts send samples.
+        if now.saturating_sub(self.policy_ran) >= POLICY_EVERY_MS || now < self.policy_ran {
+            self.policy_ran = now;
+            let muted = self.muted(now);
+            changed.extend(self.escalate(&muted, now));
+            self.notify(&muted, now);
+        }
         changed
     }
 

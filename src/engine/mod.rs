@@ -12,7 +12,7 @@ use crate::alert::board::Board;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -119,6 +119,7 @@ impl Engine {
             events: tx,
             commands: cmd_rx,
             stats: stats.clone(),
+            board_sent: Instant::now(),
         };
         let samples = sources.spawn(interval, &stop);
         let task = tokio::spawn(run(samples, parts, stop));
@@ -145,7 +146,11 @@ struct Parts {
     events: Option<mpsc::Sender<EngineEvent>>,
     commands: mpsc::Receiver<EngineCommand>,
     stats: Arc<EngineStats>,
+    board_sent: Instant,
 }
+
+/// Longest time between two alert boards sent to the UI while nothing changes.
+const BOARD_EVERY: Duration = Duration::from_millis(500);
 
 impl Parts {
     fn send(&self, event: EngineEvent) {
@@ -173,17 +178,23 @@ impl Parts {
 
     /// Alerting's view of a sample, or of a host that did not answer (`snap` None).
     fn alert(&mut self, snap: Option<&Snapshot>, host: &str, now: i64) {
+        let mut changed = Vec::new();
         if let Some(al) = &mut self.alerting {
-            let changed = match snap {
+            changed = match snap {
                 Some(s) => al.sample(s),
                 None => al.down(host, now),
             };
-            for fp in changed {
-                al.save(fp, self.writer.as_ref());
+            for fp in &changed {
+                al.save(*fp, self.writer.as_ref());
             }
             al.save_thresholds(self.writer.as_ref());
         }
-        self.send_alerts(now);
+        // The board is every alert: sent on a change, else at most every BOARD_EVERY (many
+        // hosts' samples would otherwise copy it many times a second).
+        if !changed.is_empty() || self.board_sent.elapsed() >= BOARD_EVERY {
+            self.board_sent = Instant::now();
+            self.send_alerts(now);
+        }
     }
 }
 
