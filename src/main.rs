@@ -37,7 +37,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
     let policy = Arc::new(policy);
     if let Some(i) = cli.interval {
-        if !(0.1..=3600.0).contains(&i.0.as_secs_f64()) {
+        if !montui::config::interval_ok(i.0) {
             bail!("--interval {i}: must be between 100ms and 1h");
         }
         cfg.interval = i;

@@ -38,6 +38,13 @@ fn start(tmux: &Path, dir: &Path, args: &str) -> Tmux {
     Tmux::start(tmux, &format!("'{BIN}' {args}"), &env, 120, 40)
 }
 
+/// Writes `config` to the test's montui.toml and starts montui with it.
+fn start_with_config(tmux: &Path, dir: &Path, config: &str) -> Tmux {
+    let cfg = dir.join("montui.toml");
+    std::fs::write(&cfg, config).unwrap();
+    start(tmux, dir, &format!("--config '{}'", cfg.display()))
+}
+
 fn has_figure_after(screen: &str, label: &str) -> bool {
     screen.lines().any(|l| {
         l.split(label)
@@ -286,15 +293,10 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("montui.toml");
-    std::fs::write(
-        &cfg,
-        "[alerts]\ndefault_rules = false\n\n[alerts.notify]\ngroup_wait = \"0s\"\n\n\
+    let cfg = "[alerts]\ndefault_rules = false\n\n[alerts.notify]\ngroup_wait = \"0s\"\n\n\
          [[alerts.rules]]\nname = \"memory_in_use\"\n\
-         metric = \"memory_used_percent\"\nabove = 0\nseverity = \"critical\"\n",
-    )
-    .unwrap();
-    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+         metric = \"memory_used_percent\"\nabove = 0\nseverity = \"critical\"\n";
+    let t = start_with_config(&tmux, dir.path(), cfg);
     t.wait_for("the rule firing", Duration::from_secs(5), |s| {
         s.contains("1 firing") && s.contains("FIRING") && s.contains("memory_in_use")
     });
@@ -320,7 +322,7 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
     drop(t);
     // A restart on the same history: still firing, still acknowledged.
-    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+    let t = start_with_config(&tmux, dir.path(), cfg);
     t.wait_for("the alert restored", Duration::from_secs(3), |s| {
         s.contains("1 firing") && s.contains("1 acked")
     });
@@ -377,17 +379,12 @@ fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("montui.toml");
-    std::fs::write(
-        &cfg,
-        "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
+    let cfg = "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
          metric = \"memory_used_percent\"\nabove = 0\nseverity = \"warning\"\n\n\
          [alerts.rules.annotations]\nsummary = \"memory on {host} at {value}%\"\n\n\
          [[alerts.escalation]]\n[[alerts.escalation.steps]]\nafter = \"2s\"\n\
-         severity = \"critical\"\nassignee = \"lead\"\n",
-    )
-    .unwrap();
-    let t = start(&tmux, dir.path(), &format!("--config '{}'", cfg.display()));
+         severity = \"critical\"\nassignee = \"lead\"\n";
+    let t = start_with_config(&tmux, dir.path(), cfg);
     t.wait_for("the warning", Duration::from_secs(5), |s| {
         s.lines()
             .any(|l| l.contains("WARN") && l.contains("memory_in_use"))

@@ -69,7 +69,7 @@ pub fn targets(
             return Err(ConfigError::invalid(text, path, "ssh", Some(&h.ssh), &why));
         }
         let every = h.interval.as_ref().map_or(default, |d| d.0);
-        if !(0.1..=3600.0).contains(&every.as_secs_f64()) {
+        if !super::interval_ok(every) {
             let why = "must be between 100ms and 1h";
             return Err(ConfigError::invalid(text, path, "interval", None, why));
         }

@@ -113,6 +113,11 @@ impl Default for CollectConfig {
     }
 }
 
+/// Whether a sampling interval is one montui takes: 100 ms to 1 h.
+pub fn interval_ok(d: Duration) -> bool {
+    (0.1..=3600.0).contains(&d.as_secs_f64())
+}
+
 impl Config {
     /// Like `load`, with the alerting policy it defines (checked, shipped rules included).
     pub fn load_with_policy(path: Option<&Path>) -> Result<(Self, Policy), ConfigError> {
@@ -151,7 +156,7 @@ impl Config {
     fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
         let bad = |key: &str, why: &str| Err(ConfigError::invalid(text, path, key, None, why));
         let secs = |d: &Dur| d.0.as_secs_f64();
-        if !(0.1..=3600.0).contains(&secs(&self.interval)) {
+        if !interval_ok(self.interval.0) {
             return bad("interval", "must be between 100ms and 1h");
         }
         if !(0.01..=1.0).contains(&secs(&self.ui.frame_interval)) {
