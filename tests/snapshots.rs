@@ -167,8 +167,12 @@ fn hosts_overview_at_each_size() {
     s.push_live(db);
     s.host_state(
         "web1".into(),
-        montui::model::HostState::Up { skew_ms: -1200 },
+        montui::model::HostState::Up {
+            skew_ms: -1200,
+            rtt_ms: None,
+        },
     );
+    s.host_rtt("web1", 7);
     s.host_state(
         "cache1".into(),
         montui::model::HostState::Down {

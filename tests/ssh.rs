@@ -254,11 +254,23 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &sshd, &["lab1", "closed"]);
     let t = ui(&tmux, dir.path(), &cfg);
-    t.wait_for("lab1 up, closed down", Duration::from_secs(10), |s| {
-        s.lines().any(|l| l.contains("lab1") && l.contains(" up "))
-            && s.lines()
-                .any(|l| l.contains("closed") && l.contains("down: "))
-    });
+    // Up with a measured round trip (`7ms`) once it has been polled.
+    let rtt = |l: &str| {
+        l.split_whitespace().any(|w| {
+            w.strip_suffix("ms")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+    };
+    t.wait_for(
+        "lab1 up with its RTT, closed down",
+        Duration::from_secs(10),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("lab1") && l.contains(" up ") && rtt(l))
+                && s.lines()
+                    .any(|l| l.contains("closed") && l.contains("down: "))
+        },
+    );
     // Focus: processes → alerts → log → hosts; rows: this machine, then by name: closed, lab1.
     for _ in 0..3 {
         t.send("Tab");

@@ -43,6 +43,8 @@ pub struct Evaluator {
     by_family: Vec<Vec<usize>>,
     /// What dynamic thresholds learned, per series.
     learned: FpMap<Learned>,
+    /// host → labels its alerts carry (`[[hosts]] labels`); a series' own labels win.
+    pub host_labels: HashMap<String, Labels>,
     /// Dynamic lines that moved, (series fingerprint, time, line), for the caller to record.
     pub threshold_changes: Vec<(u64, i64, f64)>,
 }
@@ -76,6 +78,7 @@ impl Evaluator {
             live: HashMap::new(),
             by_family: vec![Vec::new(); FAMILIES.len()],
             learned: FpMap::default(),
+            host_labels: HashMap::new(),
             threshold_changes: Vec::new(),
         }
     }
@@ -133,6 +136,7 @@ impl Evaluator {
         };
         live.resize_with(self.rules.len(), FpSet::default);
         let mut seen = FpSet::default();
+        let host_labels = self.host_labels.get(host);
         for ((rule, c), before) in self.rules.iter().zip(&self.compiled).zip(live.iter_mut()) {
             if pass == Pass::Down && c.family != family("up") {
                 continue;
@@ -192,9 +196,10 @@ impl Evaluator {
                         let refreshed =
                             active && self.tracker.refresh_firing(fp, m.value, Some(line));
                         if !refreshed && (active || was) {
-                            let labels = with_host(m, host)
-                                .map(|(k, v)| (k.to_string(), v.to_string()))
-                                .collect();
+                            let labels = labelled(
+                                with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
+                                host_labels,
+                            );
                             out.extend(apply(
                                 &mut self.tracker,
                                 rule.observation(fp, labels, active, m.value, Some(line)),
@@ -218,7 +223,8 @@ impl Evaluator {
                     let v = value.unwrap_or(f64::NAN);
                     let refreshed = active && self.tracker.refresh_firing(fp, v, None);
                     if !refreshed && (active || before.contains(&fp)) {
-                        let labels = Labels::from([("host".to_string(), host.to_string())]);
+                        let labels =
+                            labelled([("host".to_string(), host.to_string())], host_labels);
                         out.extend(apply(
                             &mut self.tracker,
                             rule.observation(fp, labels, active, v, None),
@@ -276,6 +282,15 @@ fn with_host<'a>(m: &'a Metric, host: &'a str) -> impl Iterator<Item = (&'a str,
         .map(pair)
         .chain(std::iter::once(("host", host)))
         .chain(m.labels[split..].iter().map(pair))
+}
+
+/// An alert's labels: the series' own, then the host's that it does not have.
+fn labelled(series: impl IntoIterator<Item = (String, String)>, host: Option<&Labels>) -> Labels {
+    let mut labels: Labels = series.into_iter().collect();
+    for (k, v) in host.into_iter().flatten() {
+        labels.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    labels
 }
 
 /// One observation into the tracker; the transition it caused, if any.

@@ -3,9 +3,10 @@
 
 use super::escalate::Escalation;
 use super::inhibit::{Inhibition, default_inhibitions};
-use super::lifecycle::Alert;
+use super::lifecycle::{Alert, Labels};
 use super::notify::{Grouping, Quiet};
 use super::rules::{Rule, default_rules};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -15,6 +16,8 @@ pub struct Policy {
     pub grouping: Grouping,
     /// Suppression windows: no notices go out in them.
     pub quiet: Vec<Quiet>,
+    /// host → labels added to its alerts (`[[hosts]] labels`).
+    pub host_labels: HashMap<String, Labels>,
 }
 
 impl Default for Policy {
@@ -26,6 +29,7 @@ impl Default for Policy {
             escalations: Vec::new(),
             grouping: Grouping::default(),
             quiet: Vec::new(),
+            host_labels: HashMap::new(),
         }
     }
 }

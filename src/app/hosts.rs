@@ -30,6 +30,8 @@ pub struct HostRow {
     /// Since its last sample.
     pub age_ms: Option<i64>,
     pub skew_ms: Option<i64>,
+    /// The last poll's round trip (remote hosts).
+    pub rtt_ms: Option<u32>,
     /// The host the panes show.
     pub shown: bool,
 }
@@ -93,7 +95,11 @@ fn row(name: &str, view: &View, state: Option<&HostState>, s: &State, now: i64) 
             .count(),
         age_ms,
         skew_ms: match state {
-            Some(HostState::Up { skew_ms }) => Some(*skew_ms),
+            Some(HostState::Up { skew_ms, .. }) => Some(*skew_ms),
+            _ => None,
+        },
+        rtt_ms: match state {
+            Some(HostState::Up { rtt_ms, .. }) => *rtt_ms,
             _ => None,
         },
         shown: name == s.host,
@@ -128,8 +134,11 @@ impl State {
             .flat_map(|f| f.split_whitespace())
             .map(str::to_lowercase)
             .collect();
+        // Words match the name, the state, or a host label written `name=value`.
         rows.retain(|r| {
-            let text = format!("{} {:?}", r.name, r.status).to_lowercase();
+            let labels = self.policy.host_labels.get(&r.name).into_iter().flatten();
+            let labels: String = labels.map(|(k, v)| format!(" {k}={v}")).collect();
+            let text = format!("{} {:?}{labels}", r.name, r.status).to_lowercase();
             words.iter().all(|w| text.contains(w.as_str()))
         });
         let key = |v: Option<f64>| std::cmp::Reverse((v.unwrap_or(-1.0) * 1000.0) as i64);
@@ -213,6 +222,15 @@ mod tests {
         );
         s.host_filter = Some("DOWN".into());
         assert_eq!(s.host_rows().len(), 1);
+        let mut policy = crate::alert::policy::Policy::default();
+        policy.host_labels.insert(
+            "db1".into(),
+            [("env".to_string(), "prod".to_string())].into(),
+        );
+        s.policy = std::sync::Arc::new(policy);
+        s.host_filter = Some("env=prod".into());
+        let names: Vec<String> = s.host_rows().into_iter().map(|r| r.name).collect();
+        assert_eq!(names, ["db1"], "a filter word may be a host label");
         s.host_filter = None;
         s.switch_host("web1");
         assert_eq!(s.host, "web1");

@@ -243,6 +243,18 @@ impl State {
         }
     }
 
+    /// A remote host's last poll took `ms` from asking to having it.
+    pub fn host_rtt(&mut self, host: &str, ms: u32) {
+        let state = if host == self.host {
+            self.live_state.as_mut()
+        } else {
+            self.others.get_mut(host).and_then(|o| o.state.as_mut())
+        };
+        if let Some(HostState::Up { rtt_ms, .. }) = state {
+            *rtt_ms = Some(ms);
+        }
+    }
+
     /// Shows a window of recorded snapshots (the last one is current) at `pos`.
     pub fn show_recorded(&mut self, snaps: Vec<Snapshot>, pos: ReplayPos) {
         self.browsed.history = History::from_snapshots(self.history_len, &snaps);

@@ -25,10 +25,10 @@ pub enum CollectError {
 /// What collectors send the engine.
 #[derive(Debug)]
 pub enum SourceMsg {
-    /// A sample; from a remote host, with the host's clock when it sampled.
+    /// A sample; from a remote host, with the time from asking for it to having it.
     Sample {
         raw: Box<RawSample>,
-        remote_ms: Option<i64>,
+        rtt_ms: Option<u32>,
     },
     /// A host did not answer, or its connection ended: why.
     Failed {

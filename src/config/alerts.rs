@@ -192,6 +192,8 @@ impl AlertsConfig {
                 .iter()
                 .map(EscalationConfig::build)
                 .collect(),
+            // Filled from `[[hosts]]` by the caller.
+            host_labels: Default::default(),
         })
     }
 

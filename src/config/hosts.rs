@@ -1,5 +1,6 @@
 //! `[[hosts]]` and `[ssh]` in config.toml, and `--host`: the remote hosts to watch.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,6 +19,10 @@ pub struct HostConfig {
     pub ssh: String,
     /// Time between two samples of this host; default: the global `interval`.
     pub interval: Option<Dur>,
+    /// Added to this host's alerts (`env = "prod"`), for silences, inhibition, grouping and
+    /// routing; a series' own label of the same name wins.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// How montui runs the OpenSSH client.
@@ -68,6 +73,11 @@ pub fn targets(
             let why = format!("a host named `{}` is listed already", t.name);
             return Err(ConfigError::invalid(text, path, "ssh", Some(&h.ssh), &why));
         }
+        for (k, v) in &h.labels {
+            if let Err(why) = label(k, v) {
+                return Err(ConfigError::invalid(text, path, k, Some(v), &why));
+            }
+        }
         let every = h.interval.as_ref().map_or(default, |d| d.0);
         if !super::interval_ok(every) {
             let why = "must be between 100ms and 1h";
@@ -76,4 +86,26 @@ pub fn targets(
         out.push((t, every));
     }
     Ok(out)
+}
+
+/// A host label montui can carry: a Prometheus-style name, not one montui sets itself, and a
+/// value without control characters.
+fn label(name: &str, value: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let well_formed = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !well_formed {
+        return Err(format!(
+            "`{name}` is not a label name (letters, digits and _, not first a digit)"
+        ));
+    }
+    if ["host", "alertname", "severity"].contains(&name) {
+        return Err(format!("`{name}` is set by montui itself"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err("a label value may not hold control characters".into());
+    }
+    Ok(())
 }

@@ -148,8 +148,15 @@ impl Config {
         let mut cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
-        let policy = cfg.alerts.policy(text, path)?;
+        let mut policy = cfg.alerts.policy(text, path)?;
         cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
+        policy.host_labels = cfg
+            .hosts
+            .iter()
+            .zip(&cfg.remote)
+            .filter(|(h, _)| !h.labels.is_empty())
+            .map(|(h, (t, _))| (t.name.clone(), h.labels.clone()))
+            .collect();
         Ok((cfg, policy))
     }
 

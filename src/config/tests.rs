@@ -215,3 +215,24 @@ fn bad_quiet_windows_name_the_key_and_value() {
         "{e}"
     );
 }
+
+#[test]
+fn host_labels_reach_the_policy_and_bad_ones_are_named() {
+    let text = "[[hosts]]\nssh = \"admin@db1:2222\"\nlabels = { env = \"prod\", team = \"db\" }\n";
+    let (_, policy) = Config::parse_with_policy(text, Path::new("c.toml")).unwrap();
+    let want = std::collections::BTreeMap::from([
+        ("env".to_string(), "prod".to_string()),
+        ("team".to_string(), "db".to_string()),
+    ]);
+    assert_eq!(policy.host_labels["db1"], want);
+    let e = err("[[hosts]]\nssh = \"db1\"\n[hosts.labels]\nhost = \"other\"\n");
+    assert!(
+        e.contains("line 4") && e.contains("host") && e.contains("set by montui"),
+        "{e}"
+    );
+    let e = err("[[hosts]]\nssh = \"db1\"\n[hosts.labels]\n\"1x\" = \"y\"\n");
+    assert!(
+        e.contains("line 4") && e.contains("not a label name"),
+        "{e}"
+    );
+}

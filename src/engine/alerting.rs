@@ -39,6 +39,7 @@ impl Alerting {
         recent: &[Snapshot],
     ) -> Self {
         let mut evaluator = Evaluator::new(policy.rules.clone());
+        evaluator.host_labels.clone_from(&policy.host_labels);
         evaluator.tracker.restore(saved);
         for s in recent {
             evaluator.learn(s);

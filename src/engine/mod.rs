@@ -26,12 +26,13 @@ use crate::store::{WriterHandle, WriterStatus};
 const EVENT_CHANNEL: usize = 64;
 
 pub enum EngineEvent {
-    Sample(Box<Snapshot>),
-    /// A host answers (again), or stopped answering and why.
-    Host {
-        host: String,
-        state: HostState,
+    /// A sample; from a remote host, with its poll's round trip.
+    Sample {
+        snap: Box<Snapshot>,
+        rtt_ms: Option<u32>,
     },
+    /// A host answers (again), or stopped answering and why.
+    Host { host: String, state: HostState },
     /// Alerting as it stands, after a sample or a command.
     Alerts(Board),
 }
@@ -216,7 +217,7 @@ async fn run(
             else => break,
         };
         match msg {
-            SourceMsg::Sample { raw, .. } => {
+            SourceMsg::Sample { raw, rtt_ms } => {
                 parts.stats.collected.fetch_add(1, Ordering::Relaxed);
                 let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;
@@ -225,7 +226,10 @@ async fn run(
                 }
                 prev.insert(raw.host.clone(), *raw);
                 parts.alert(Some(&snap), &snap.host, snap.ts_ms);
-                parts.send(EngineEvent::Sample(Box::new(snap)));
+                parts.send(EngineEvent::Sample {
+                    snap: Box::new(snap),
+                    rtt_ms,
+                });
             }
             SourceMsg::Failed { host, at, reason } => {
                 tracing::warn!("{host}: {reason}");
@@ -235,7 +239,10 @@ async fn run(
             }
             SourceMsg::Connected { host, skew_ms } => {
                 tracing::info!("{host}: connected (clock {skew_ms} ms behind)");
-                let state = HostState::Up { skew_ms };
+                let state = HostState::Up {
+                    skew_ms,
+                    rtt_ms: None,
+                };
                 parts.send(EngineEvent::Host { host, state });
             }
             SourceMsg::BadFrame { host, reason } => {

@@ -73,7 +73,7 @@ async fn local(
         let msg = match result {
             Ok(raw) => SourceMsg::Sample {
                 raw: Box::new(raw),
-                remote_ms: None,
+                rtt_ms: None,
             },
             Err(e) => SourceMsg::Failed {
                 host: host.clone(),

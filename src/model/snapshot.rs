@@ -99,9 +99,11 @@ pub(crate) fn pct(part: u64, whole: u64) -> f64 {
 /// Whether a host answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostState {
-    /// Its clock is `skew_ms` behind ours (remote hosts; ± 1 s).
+    /// Its clock is `skew_ms` behind ours (remote hosts; ± 1 s); its last poll took `rtt_ms`
+    /// from asking to having the sample.
     Up {
         skew_ms: i64,
+        rtt_ms: Option<u32>,
     },
     Down {
         reason: String,

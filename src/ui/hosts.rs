@@ -41,8 +41,12 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         header.extend(["RX", "TX"]);
         widths.extend([Constraint::Length(9), Constraint::Length(9)]);
     }
-    header.extend(["ALRT", "AGE"]);
-    widths.extend([Constraint::Length(4), Constraint::Length(4)]);
+    header.extend(["ALRT", "AGE", "RTT"]);
+    widths.extend([
+        Constraint::Length(4),
+        Constraint::Length(4),
+        Constraint::Length(6),
+    ]);
     if wide {
         header.push("SKEW");
         widths.push(Constraint::Length(6));
@@ -87,7 +91,11 @@ fn row<'a>(r: &HostRow, wide: bool, t: &Theme) -> Row<'a> {
     } else {
         Span::styled("0", t.dim)
     };
-    cells.extend([firing, Span::raw(r.age_ms.map_or("—".into(), age))]);
+    cells.extend([
+        firing,
+        Span::raw(r.age_ms.map_or("—".into(), age)),
+        Span::raw(r.rtt_ms.map_or("—".into(), rtt)),
+    ]);
     if wide {
         let skew = r
             .skew_ms
@@ -95,4 +103,13 @@ fn row<'a>(r: &HostRow, wide: bool, t: &Theme) -> Row<'a> {
         cells.push(Span::raw(skew));
     }
     Row::new(cells)
+}
+
+/// A poll's round trip: `7ms`, `350ms`, `1.2s`.
+fn rtt(ms: u32) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        format!("{:.1}s", f64::from(ms) / 1000.0)
+    }
 }

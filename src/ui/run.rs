@@ -143,7 +143,12 @@ async fn recv(rx: &mut Option<tokio::sync::mpsc::Receiver<EngineEvent>>) -> Opti
 
 fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
-        EngineEvent::Sample(s) => state.push_live(*s),
+        EngineEvent::Sample { snap, rtt_ms } => {
+            if let Some(ms) = rtt_ms {
+                state.host_rtt(&snap.host, ms);
+            }
+            state.push_live(*snap);
+        }
         EngineEvent::Host { host, state: h } => state.host_state(host, h),
         EngineEvent::Alerts(board) => state.board = board,
     }

@@ -232,3 +232,23 @@ fn learning_from_the_recorded_past_raises_nothing_and_warms_the_baseline() {
     let moves = std::mem::take(&mut e.threshold_changes);
     assert_eq!(moves.first().map(|m| m.2), Some(95.0), "{moves:?}");
 }
+
+#[test]
+fn a_hosts_labels_go_on_its_alerts_and_a_series_own_label_wins() {
+    let mut e = Evaluator::new(default_rules());
+    e.host_labels.insert(
+        "web-1".into(),
+        Labels::from([
+            ("env".to_string(), "prod".to_string()),
+            ("mount".to_string(), "not this".to_string()),
+        ]),
+    );
+    e.evaluate(&snap(0, 10.0, &[("/", 95)]));
+    let a = e.tracker.alerts().find(|a| a.rule == "disk_full").unwrap();
+    assert_eq!(a.labels["env"], "prod");
+    assert_eq!(a.labels["mount"], "/");
+    e.evaluate_down("web-1", 1000);
+    e.evaluate_down("web-1", 61_000);
+    let down = e.tracker.alerts().find(|a| a.rule == "host_down").unwrap();
+    assert_eq!(down.labels["env"], "prod");
+}

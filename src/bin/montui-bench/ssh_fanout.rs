@@ -1,8 +1,8 @@
 //! Remote collection cost: N hosts (aliases of one loopback sshd) sampled at 1 s by montui's
 //! collector, in this process: console-side CPU (this process and its ssh clients) per
 //! host-poll, bytes the ssh clients read (encrypted, from the socket), RSS per host (this
-//! process and the clients), and sample latency
-//! (host clock at sampling → arrival; one machine, so one clock). The peer, in the same run:
+//! process and the clients), and sample latency (the poll's round trip: montui asks → the
+//! frame is in). The peer, in the same run:
 //! a fresh `ssh host cat /proc/…` per poll.
 
 use std::collections::HashMap;
@@ -140,10 +140,8 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
     while start.elapsed() < Duration::from_secs(secs) {
         match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
             Ok(Some(SourceMsg::Sample {
-                remote_ms: Some(r), ..
-            })) => {
-                latencies.push((chrono::Utc::now().timestamp_millis() - r) as f64);
-            }
+                rtt_ms: Some(r), ..
+            })) => latencies.push(f64::from(r)),
             Ok(Some(SourceMsg::Failed { host, reason, .. })) => eprintln!("  {host}: {reason}"),
             _ => {}
         }

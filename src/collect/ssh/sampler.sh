@@ -1,12 +1,14 @@
 # montui's remote sampler: POSIX sh and awk, reading /proc. One long-running awk prints a
-# frame per interval: markers, /proc text as the kernel wrote it, and the processes worth
-# showing (top by CPU since the last frame, then top by memory), so a frame stays small.
-# Arguments: interval in seconds, processes to keep per kind.
+# frame at once and then one for every line montui sends (so montui keeps the time, measures
+# the round trip and never has two polls in flight): markers, /proc text as the kernel wrote
+# it, and the processes worth showing (top by CPU since the last frame, then top by memory),
+# so a frame stays small. It ends when montui's side closes.
+# Argument: processes to keep per kind.
 LC_ALL=C
 export LC_ALL
 tck=$(getconf CLK_TCK 2>/dev/null) || tck=100
 pg=$(getconf PAGESIZE 2>/dev/null) || pg=4096
-exec awk -v iv="$1" -v top="$2" -v tck="$tck" -v pg="$pg" '
+exec awk -v top="$1" -v tck="$tck" -v pg="$pg" '
 function dump(name, path,   line) {
     print "@" name
     while ((getline line < path) > 0) print line
@@ -84,6 +86,7 @@ BEGIN {
         procs()
         print "@@end"
         fflush()
-        if (system("sleep " iv) != 0) exit 1
+        # sh reads one line and no more from stdin (awk would buffer ahead).
+        if (system("read t") != 0) exit 0
     }
 }'

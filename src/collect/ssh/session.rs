@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -47,7 +47,7 @@ impl Default for SshOptions {
 }
 
 /// ssh's arguments for `t`: options first, then `--`, so nothing after reads as one.
-pub fn ssh_args(t: &Target, interval: Duration, o: &SshOptions) -> Vec<String> {
+pub fn ssh_args(t: &Target, o: &SshOptions) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "-T".into(),
         "-o".into(),
@@ -70,17 +70,8 @@ pub fn ssh_args(t: &Target, interval: Duration, o: &SshOptions) -> Vec<String> {
     a.push("--".into());
     a.push(t.destination.clone());
     // The remote shell gets a fixed command: read the script from stdin.
-    a.push(format!("sh -s {} {}", seconds(interval), o.top));
+    a.push(format!("sh -s {}", o.top));
     a
-}
-
-/// `1` for a whole second (every `sleep` takes it), `0.5` otherwise.
-fn seconds(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        d.as_secs().to_string()
-    } else {
-        format!("{:.3}", d.as_secs_f64())
-    }
 }
 
 /// Handshakes in flight at once, over all hosts: each OpenSSH key exchange costs ~95 ms of
@@ -139,9 +130,9 @@ struct Ended {
     answered: bool,
 }
 
-fn spawn(t: &Target, interval: Duration, o: &SshOptions) -> std::io::Result<Child> {
+fn spawn(t: &Target, o: &SshOptions) -> std::io::Result<Child> {
     let mut cmd = Command::new(&o.binary);
-    cmd.args(ssh_args(t, interval, o))
+    cmd.args(ssh_args(t, o))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -156,7 +147,9 @@ fn spawn(t: &Target, interval: Duration, o: &SshOptions) -> std::io::Result<Chil
     cmd.spawn()
 }
 
-/// One connection, from spawn to its end; samples go to `tx` as frames arrive.
+/// One connection, from spawn to its end. The sampler sends a frame at once, then one per
+/// line we send it: a line every `interval` while no poll is in flight, so a slow host is
+/// never asked twice and the round trip is measured from the ask to the frame's end.
 async fn connection(
     t: &Target,
     interval: Duration,
@@ -168,55 +161,65 @@ async fn connection(
     let Ok(mut handshake) = slots.acquire().await.map(Some) else {
         return failed("shutting down".into(), false);
     };
-    let mut child = match spawn(t, interval, o) {
+    let mut child = match spawn(t, o) {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot run {}: {e}", o.binary.display()), false),
     };
-    if let Some(mut stdin) = child.stdin.take()
-        && let Err(e) = stdin.write_all(SAMPLER.as_bytes()).await
-    {
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return failed("ssh has no pipes".into(), false);
+    };
+    if let Err(e) = stdin.write_all(SAMPLER.as_bytes()).await {
         let why = stderr_reason(&mut child).await;
         return failed(
             why.unwrap_or_else(|| format!("sending the sampler: {e}")),
             false,
         );
     }
-    let Some(stdout) = child.stdout.take() else {
-        return failed("ssh has no output".into(), false);
-    };
     let mut lines = BufReader::new(stdout).lines();
     let mut clock = Clock::default();
     let mut top = TopProcs::new(o.top);
     let mut answered = false;
-    let first_wait = o.connect_timeout + interval * 3;
     // A dead connection shows at once (end of stream); silence is given longer, as a busy
     // host may be late.
     let stall = (interval * 3).max(Duration::from_secs(5));
+    let deadline = tokio::time::sleep(o.connect_timeout + interval * 3);
+    tokio::pin!(deadline);
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut asked: Option<Instant> = None;
     let mut frame = String::new();
     loop {
-        let wait = if answered { stall } else { first_wait };
-        let line = match tokio::time::timeout(wait, lines.next_line()).await {
-            Ok(Ok(Some(l))) => l,
-            Ok(Ok(None)) | Ok(Err(_)) => {
-                let why = stderr_reason(&mut child).await;
-                return failed(
-                    why.unwrap_or_else(|| "the connection closed".into()),
-                    answered,
-                );
+        let line = tokio::select! {
+            l = lines.next_line() => l,
+            _ = ticks.tick(), if answered && asked.is_none() => {
+                if let Err(e) = stdin.write_all(b"\n").await {
+                    let why = stderr_reason(&mut child).await;
+                    return failed(why.unwrap_or_else(|| format!("asking: {e}")), true);
+                }
+                asked = Some(Instant::now());
+                continue;
             }
-            Err(_) => {
+            _ = &mut deadline => {
                 let _ = child.kill().await;
                 let why = if answered {
-                    format!(
-                        "no sample for {} s: sampler stalled, restarting",
-                        wait.as_secs()
-                    )
+                    format!("no sample for {} s: sampler stalled, restarting", stall.as_secs())
                 } else {
+                    let wait = o.connect_timeout + interval * 3;
                     stderr_reason(&mut child)
                         .await
                         .unwrap_or_else(|| format!("no answer in {} s", wait.as_secs()))
                 };
                 return failed(why, answered);
+            }
+        };
+        let line = match line {
+            Ok(Some(l)) => l,
+            Ok(None) | Err(_) => {
+                let why = stderr_reason(&mut child).await;
+                return failed(
+                    why.unwrap_or_else(|| "the connection closed".into()),
+                    answered,
+                );
             }
         };
         if line.starts_with("@@montui") {
@@ -231,12 +234,15 @@ async fn connection(
         if line != "@@end" {
             continue;
         }
+        let rtt_ms = asked.take().map(|at| at.elapsed().as_millis() as u32);
+        deadline.as_mut().reset(tokio::time::Instant::now() + stall);
         let now = chrono::Utc::now().timestamp_millis();
         match frame::parse(&frame) {
             Ok(f) => {
                 if !answered {
                     answered = true;
                     handshake.take();
+                    ticks.reset();
                     let _ = tx.try_send(SourceMsg::Connected {
                         host: t.name.clone(),
                         skew_ms: now - f.remote_ms,
@@ -248,7 +254,7 @@ async fn connection(
                 s.procs = top.select(std::mem::take(&mut s.procs));
                 let _ = tx.try_send(SourceMsg::Sample {
                     raw: Box::new(s),
-                    remote_ms: Some(f.remote_ms),
+                    rtt_ms,
                 });
             }
             Err(e) => {
