@@ -85,27 +85,35 @@ impl Evaluator {
 
     /// Evaluates every rule on a host's new snapshot.
     pub fn evaluate(&mut self, s: &Snapshot) -> Vec<Transition> {
-        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Sample)
+        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Sample, None)
     }
 
     /// Learns from a recorded snapshot without raising anything: at start-up, the recent
     /// past fills the windows of expressions and the baselines of dynamic thresholds.
     pub fn learn(&mut self, s: &Snapshot) {
-        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Learn);
+        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Learn, None);
     }
 
-    /// The host did not answer at `now`: rules on `up` see it at 0 (`host_down`); every other
-    /// rule keeps its alerts as they were.
-    pub fn evaluate_down(&mut self, host: &str, now: i64) -> Vec<Transition> {
+    /// The host did not answer at `now` (`reason`, kept on its alerts): rules on `up` see it
+    /// at 0 (`host_down`); every other rule keeps its alerts as they were.
+    pub fn evaluate_down(&mut self, host: &str, now: i64, reason: &str) -> Vec<Transition> {
         let up = Metric {
             name: "up",
             labels: Vec::new(),
             value: 0.0,
         };
-        self.run(host, now, &[up], Pass::Down)
+        self.run(host, now, &[up], Pass::Down, Some(reason))
     }
 
-    fn run(&mut self, host: &str, now: i64, ms: &[Metric], pass: Pass) -> Vec<Transition> {
+    /// One pass of the rules over a host's metrics; `note` goes on the alerts it touches.
+    fn run(
+        &mut self,
+        host: &str,
+        now: i64,
+        ms: &[Metric],
+        pass: Pass,
+        note: Option<&str>,
+    ) -> Vec<Transition> {
         let mut latest: HashMap<&str, f64> = HashMap::new();
         if !self.recent.contains_key(host) {
             self.recent.insert(host.to_string(), Rings::new());
@@ -193,18 +201,17 @@ impl Evaluator {
                             .unwrap_or_else(|| fingerprint_from(c.prefix, with_host(m, host)));
                         let was = before.contains(&fp);
                         let active = threshold_active(m.value, line, clear, *below, was);
-                        let refreshed =
-                            active && self.tracker.refresh_firing(fp, m.value, Some(line));
+                        let refreshed = active
+                            && note.is_none()
+                            && self.tracker.refresh_firing(fp, m.value, Some(line));
                         if !refreshed && (active || was) {
                             let labels = labelled(
                                 with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
                                 host_labels,
                             );
-                            out.extend(apply(
-                                &mut self.tracker,
-                                rule.observation(fp, labels, active, m.value, Some(line)),
-                                now,
-                            ));
+                            let mut o = rule.observation(fp, labels, active, m.value, Some(line));
+                            o.note = note.map(str::to_string);
+                            out.extend(apply(&mut self.tracker, o, now));
                         }
                         if active {
                             seen.insert(fp);

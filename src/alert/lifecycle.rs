@@ -77,6 +77,8 @@ pub struct Alert {
     pub ack: Option<Ack>,
     /// Escalation steps taken while firing unacknowledged (0: none).
     pub escalation: u32,
+    /// What the source last said about it: why a host did not answer.
+    pub note: Option<String>,
     pub events: Vec<Event>,
 }
 
@@ -117,6 +119,7 @@ impl Alert {
             threshold: None,
             ack: None,
             escalation: 0,
+            note: None,
             events: vec![],
         }
     }
@@ -141,6 +144,7 @@ impl Alert {
             phase: self.phase,
             active_since: self.active_since,
             fired_at: self.fired_at,
+            note: self.note.clone(),
             resolved_at: self.resolved_at,
             value: self.value,
             threshold: self.threshold,
@@ -163,6 +167,8 @@ pub struct Observation {
     pub active: bool,
     pub value: f64,
     pub threshold: Option<f64>,
+    /// Why, when the source says (a host's failure reason); kept on the alert.
+    pub note: Option<String>,
 }
 
 /// Alert identity, stable across runs and versions (FNV-1a over rule and sorted labels).
@@ -290,6 +296,7 @@ impl Tracker {
                     threshold: o.threshold,
                     ack: None,
                     escalation: 0,
+                    note: o.note,
                     events,
                 };
                 a.log(now, EventKind::Pending);
@@ -303,6 +310,9 @@ impl Tracker {
                 let a = self.alerts.get_mut(&fp)?;
                 a.value = o.value;
                 a.threshold = o.threshold;
+                if o.note.is_some() {
+                    a.note = o.note;
+                }
                 if now - a.active_since >= o.for_ms {
                     a.phase = Phase::Firing;
                     a.fired_at = Some(now);
@@ -315,6 +325,9 @@ impl Tracker {
                 let a = self.alerts.get_mut(&fp)?;
                 a.value = o.value;
                 a.threshold = o.threshold;
+                if o.note.is_some() {
+                    a.note = o.note;
+                }
                 None
             }
             // A pending alert whose condition went away never fired: it ends without ever

@@ -87,6 +87,7 @@ mod tests {
             active,
             value,
             threshold: Some(90.0),
+            note: None,
         };
         let mut t = Tracker::default();
         t.observe(obs(true, 95.0), 0);

@@ -66,6 +66,7 @@ impl Rule {
             active,
             value,
             threshold,
+            note: None,
         }
     }
 
@@ -77,6 +78,7 @@ impl Rule {
                 let text = render(t, |n| match n {
                     "value" => Some(figure(a.value)),
                     "threshold" => a.threshold.map(figure),
+                    "reason" => Some(a.note.clone().unwrap_or_default()),
                     "for" => Some(
                         humantime::format_duration(
                             Duration::from_millis(self.for_ms.max(0) as u64),
@@ -197,7 +199,10 @@ pub fn default_rules() -> Vec<Rule> {
             for_ms: MIN,
             severity: Critical,
             labels: Vec::new(),
-            annotations: vec![("summary".into(), "{host} has not answered for {for}".into())],
+            annotations: vec![
+                ("summary".into(), "{host} has not answered for {for}".into()),
+                ("reason".into(), "{reason}".into()),
+            ],
         },
     ]
 }

@@ -1,9 +1,9 @@
-//! Label and annotation templates: `{host}`, `{value}`, `{threshold}`, `{for}`, `{rule}`,
+//! Label and annotation templates: `{host}`, `{value}`, `{threshold}`, `{for}`, `{reason}`, `{rule}`,
 //! `{severity}` and any label of the alert (`{mount}`, `{disk}`…). `{{` and `}}` are braces.
 
 /// Placeholders only annotations may use: they change while an alert lives, and a label
 /// that changed would make a new alert.
-pub const FIGURES: &[&str] = &["value", "threshold", "for"];
+pub const FIGURES: &[&str] = &["value", "threshold", "for", "reason"];
 
 /// Placeholders of every alert, besides its labels.
 pub const FIELDS: &[&str] = &["host", "rule", "severity"];

@@ -72,9 +72,9 @@ impl Alerting {
         self.after(transitions, snap.ts_ms)
     }
 
-    /// `host` did not answer at `now`.
-    pub fn down(&mut self, host: &str, now: i64) -> Vec<u64> {
-        let transitions = self.evaluator.evaluate_down(host, now);
+    /// `host` did not answer at `now`, for `reason`.
+    pub fn down(&mut self, host: &str, now: i64, reason: &str) -> Vec<u64> {
+        let transitions = self.evaluator.evaluate_down(host, now, reason);
         self.after(transitions, now)
     }
 

@@ -150,6 +150,17 @@ struct Parts {
     board_sent: Instant,
 }
 
+/// What alerting is told of a host.
+#[derive(Clone, Copy)]
+enum Seen<'a> {
+    Sample(&'a Snapshot),
+    Down {
+        host: &'a str,
+        at: i64,
+        reason: &'a str,
+    },
+}
+
 /// Longest time between two alert boards sent to the UI while nothing changes.
 const BOARD_EVERY: Duration = Duration::from_millis(500);
 
@@ -177,13 +188,17 @@ impl Parts {
         self.send_alerts(now);
     }
 
-    /// Alerting's view of a sample, or of a host that did not answer (`snap` None).
-    fn alert(&mut self, snap: Option<&Snapshot>, host: &str, now: i64) {
+    /// Alerting's view of a sample, or of a host that did not answer.
+    fn alert(&mut self, seen: Seen<'_>) {
         let mut changed = Vec::new();
+        let now = match seen {
+            Seen::Sample(s) => s.ts_ms,
+            Seen::Down { at, .. } => at,
+        };
         if let Some(al) = &mut self.alerting {
-            changed = match snap {
-                Some(s) => al.sample(s),
-                None => al.down(host, now),
+            changed = match seen {
+                Seen::Sample(s) => al.sample(s),
+                Seen::Down { host, at, reason } => al.down(host, at, reason),
             };
             for fp in &changed {
                 al.save(*fp, self.writer.as_ref());
@@ -225,7 +240,7 @@ async fn run(
                     w.send((*raw).clone());
                 }
                 prev.insert(raw.host.clone(), *raw);
-                parts.alert(Some(&snap), &snap.host, snap.ts_ms);
+                parts.alert(Seen::Sample(&snap));
                 parts.send(EngineEvent::Sample {
                     snap: Box::new(snap),
                     rtt_ms,
@@ -233,7 +248,11 @@ async fn run(
             }
             SourceMsg::Failed { host, at, reason } => {
                 tracing::warn!("{host}: {reason}");
-                parts.alert(None, &host, at);
+                parts.alert(Seen::Down {
+                    host: &host,
+                    at,
+                    reason: &reason,
+                });
                 let state = HostState::Down { reason };
                 parts.send(EngineEvent::Host { host, state });
             }

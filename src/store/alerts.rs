@@ -79,8 +79,8 @@ impl Store {
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
             "INSERT OR REPLACE INTO alerts (fingerprint, rule, labels, severity, phase, active_since,
-                 fired_at, resolved_at, value, threshold, ack_by, ack_at, escalation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 fired_at, resolved_at, value, threshold, ack_by, ack_at, escalation, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 fp,
                 a.rule,
@@ -95,6 +95,7 @@ impl Store {
                 a.ack.as_ref().map(|x| x.by.clone()),
                 a.ack.as_ref().map(|x| x.at),
                 a.escalation,
+                a.note,
             ],
         )
         .map_err(err)?;
@@ -132,11 +133,13 @@ impl Store {
             Option<String>,
             Option<i64>,
             u32,
+            Option<String>,
         );
         let rows: Vec<Row> = self.sql(|c| {
             let mut st = c.prepare(
                 "SELECT fingerprint, rule, labels, severity, phase, active_since, fired_at,
-                        resolved_at, value, threshold, ack_by, ack_at, escalation FROM alerts",
+                        resolved_at, value, threshold, ack_by, ack_at, escalation, note
+                 FROM alerts",
             )?;
             st.query_map([], |r| {
                 Ok((
@@ -153,6 +156,7 @@ impl Store {
                     r.get(10)?,
                     r.get(11)?,
                     r.get(12)?,
+                    r.get(13)?,
                 ))
             })?
             .collect()
@@ -172,6 +176,7 @@ impl Store {
             ack_by,
             ack_at,
             escalation,
+            note,
         ) in rows
         {
             let Ok(labels) = serde_json::from_str(&labels) else {
@@ -198,6 +203,7 @@ impl Store {
                 threshold,
                 ack: ack_by.zip(ack_at).map(|(by, at)| Ack { by, at }),
                 escalation,
+                note,
                 events: events
                     .into_iter()
                     .filter_map(|(at, k, v)| {
@@ -307,6 +313,7 @@ mod tests {
             active: true,
             value: 97.5,
             threshold: Some(90.0),
+            note: Some("ssh: connect to host web-1 port 22: Connection refused".into()),
         };
         t.observe(o, 1_000);
         let a = t.alerts().next().unwrap().clone();

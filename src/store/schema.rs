@@ -71,6 +71,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
          threshold REAL NOT NULL,
          PRIMARY KEY (fingerprint, at)
      ) WITHOUT ROWID;",
+    // 5: why an alert's source said it fired (a host's failure reason).
+    "ALTER TABLE alerts ADD COLUMN note TEXT;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

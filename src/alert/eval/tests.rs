@@ -144,7 +144,7 @@ fn a_host_that_stops_answering_is_down_after_a_minute_and_keeps_its_other_alerts
     e.evaluate(&snap(0, 10.0, &[("/", 95)]));
     let mut fired = None;
     for i in 1..=70 {
-        let t = e.evaluate_down("web-1", i * 1000);
+        let t = e.evaluate_down("web-1", i * 1000, "Connection refused");
         if t.iter().any(|t| t.phase == Phase::Firing) {
             fired = Some(i);
         }
@@ -247,8 +247,19 @@ fn a_hosts_labels_go_on_its_alerts_and_a_series_own_label_wins() {
     let a = e.tracker.alerts().find(|a| a.rule == "disk_full").unwrap();
     assert_eq!(a.labels["env"], "prod");
     assert_eq!(a.labels["mount"], "/");
-    e.evaluate_down("web-1", 1000);
-    e.evaluate_down("web-1", 61_000);
+    e.evaluate_down("web-1", 1000, "Connection refused");
+    e.evaluate_down("web-1", 61_000, "Permission denied (publickey)");
     let down = e.tracker.alerts().find(|a| a.rule == "host_down").unwrap();
     assert_eq!(down.labels["env"], "prod");
+    assert_eq!(
+        down.note.as_deref(),
+        Some("Permission denied (publickey)"),
+        "the latest reason"
+    );
+    let reason = default_rules()
+        .iter()
+        .find(|r| r.name == "host_down")
+        .unwrap()
+        .annotations_for(down);
+    assert_eq!(reason[1].1, "Permission denied (publickey)");
 }

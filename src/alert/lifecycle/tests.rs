@@ -12,6 +12,7 @@ fn obs(active: bool, value: f64) -> Observation {
         active,
         value,
         threshold: Some(90.0),
+        note: None,
     }
 }
 
