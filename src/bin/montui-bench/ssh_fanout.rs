@@ -31,8 +31,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|_| format!("--hosts: `{n}` is not a number"))
         })
         .collect::<Result<_, _>>()?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // The runtime montui itself runs on (main.rs): one thread.
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
@@ -40,8 +40,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for n in counts {
         let m = rt.block_on(streaming(n, secs))?;
         println!(
-            "  {n:>3} hosts ({} sampling): {:.2} ms CPU per host-poll, {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
-            m.connected, m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
+            "  {n:>3} hosts ({} sampling): {:.2} ms CPU per host-poll (montui {:.2}, ssh {:.2}), {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
+            m.connected, m.own_ms + m.ssh_ms, m.own_ms, m.ssh_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
         );
         last = Some((n, m));
     }
@@ -53,7 +53,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (n, m) = last.ok_or("no host count")?;
     println!(
         "ssh-fanout: hosts={n} cpu_ms_per_poll={:.2} bytes_per_poll={:.0} rss_mb_per_host={:.2} p50_latency_ms={:.0} p95_latency_ms={:.0} fresh_exec_cpu_ms_per_poll={fresh:.1}",
-        m.cpu_ms, m.bytes, m.rss_mb, m.p50, m.p95
+        m.own_ms + m.ssh_ms, m.bytes, m.rss_mb, m.p50, m.p95
     );
     Ok(())
 }
@@ -61,7 +61,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 struct Measured {
     /// Hosts sampling when the measurement began.
     connected: usize,
-    cpu_ms: f64,
+    /// CPU ms per host-poll: montui's own part, the ssh clients' part.
+    own_ms: f64,
+    ssh_ms: f64,
     bytes: f64,
     rss_mb: f64,
     p50: f64,
@@ -69,28 +71,53 @@ struct Measured {
     polls: usize,
 }
 
-/// This process and its ssh clients (not the test sshd below it, which is the remote side):
-/// CPU seconds, bytes the clients read, RSS in MB.
-fn console() -> (f64, u64, f64) {
-    let me = std::process::id();
-    let kids: Vec<u32> = sshd::descendants(me)
-        .into_iter()
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "ssh")
-        })
-        .collect();
-    let cpu = cpu_secs(me).unwrap_or(0.0) + kids.iter().filter_map(|p| cpu_secs(*p)).sum::<f64>();
-    let rchar = kids
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/io")).ok())
-        .filter_map(|io| {
-            io.lines()
-                .find_map(|l| l.strip_prefix("rchar:"))
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        })
-        .sum();
-    let rss = rss_mb(me).unwrap_or(0.0) + kids.iter().filter_map(|p| rss_mb(*p)).sum::<f64>();
-    (cpu, rchar, rss)
+/// The console side: this process and its ssh clients (not the test sshd below it, which is
+/// the remote side). The clients are looked up once (a walk over /proc is not cheap).
+struct Console {
+    ssh: Vec<u32>,
+}
+
+impl Console {
+    fn find() -> Self {
+        let ssh = sshd::descendants(std::process::id())
+            .into_iter()
+            .filter(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim() == "ssh")
+            })
+            .collect();
+        Self { ssh }
+    }
+
+    /// CPU seconds: this process (to the nanosecond), the ssh clients (in clock ticks).
+    fn cpu(&self) -> (f64, f64) {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes the timespec it is given.
+        unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+        let own = ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9;
+        (own, self.ssh.iter().filter_map(|p| cpu_secs(*p)).sum())
+    }
+
+    /// Bytes the ssh clients read (encrypted, from the socket).
+    fn bytes(&self) -> u64 {
+        self.ssh
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/io")).ok())
+            .filter_map(|io| {
+                io.lines()
+                    .find_map(|l| l.strip_prefix("rchar:"))
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            })
+            .sum()
+    }
+
+    fn rss_mb(&self) -> f64 {
+        rss_mb(std::process::id()).unwrap_or(0.0)
+            + self.ssh.iter().filter_map(|p| rss_mb(*p)).sum::<f64>()
+    }
 }
 
 async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
@@ -133,7 +160,8 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
             *seen.entry(raw.host.clone()).or_default() += 1;
         }
     }
-    let (cpu0, bytes0, _) = console();
+    let console = Console::find();
+    let ((own0, ssh0), bytes0) = (console.cpu(), console.bytes());
     let start = Instant::now();
     let mut latencies = Vec::new();
     let mut rss = Vec::new();
@@ -146,11 +174,11 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
             _ => {}
         }
         if latencies.len() % (n * 10).max(1) == 0 {
-            rss.push(console().2);
+            rss.push(console.rss_mb());
         }
     }
-    let (cpu1, bytes1, rss_now) = console();
-    rss.push(rss_now);
+    let ((own1, ssh1), bytes1) = (console.cpu(), console.bytes());
+    rss.push(console.rss_mb());
     let _ = stop_tx.send(true);
     let polls = latencies.len().max(1);
     let mut sorted = latencies.clone();
@@ -158,7 +186,8 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
     let p95 = sorted[(sorted.len() * 95 / 100).min(sorted.len().saturating_sub(1))];
     Ok(Measured {
         connected: seen.len(),
-        cpu_ms: (cpu1 - cpu0) * 1000.0 / polls as f64,
+        own_ms: (own1 - own0) * 1000.0 / polls as f64,
+        ssh_ms: (ssh1 - ssh0) * 1000.0 / polls as f64,
         bytes: (bytes1 - bytes0) as f64 / polls as f64,
         rss_mb: median(rss) / seen.len().max(1) as f64,
         p50: median(latencies),

@@ -5,6 +5,7 @@
 
 pub mod frame;
 pub mod session;
+mod stream;
 pub mod target;
 
 pub use session::SshOptions;

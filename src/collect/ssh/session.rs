@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -16,13 +16,10 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use super::super::SourceMsg;
 use super::super::top::TopProcs;
 use super::Target;
-use super::frame;
+use super::stream::Frames;
 
 /// The sampler script, sent on ssh's stdin to `sh -s`.
 const SAMPLER: &str = include_str!("sampler.sh");
-
-/// Frames larger than this are refused (a runaway remote, not /proc).
-const MAX_FRAME: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshOptions {
@@ -165,7 +162,7 @@ async fn connection(
         Ok(c) => c,
         Err(e) => return failed(format!("cannot run {}: {e}", o.binary.display()), false),
     };
-    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+    let (Some(mut stdin), Some(mut stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return failed("ssh has no pipes".into(), false);
     };
     if let Err(e) = stdin.write_all(SAMPLER.as_bytes()).await {
@@ -175,7 +172,7 @@ async fn connection(
             false,
         );
     }
-    let mut lines = BufReader::new(stdout).lines();
+    let mut frames = Frames::default();
     let mut clock = Clock::default();
     let mut top = TopProcs::new(o.top);
     let mut answered = false;
@@ -187,10 +184,9 @@ async fn connection(
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut asked: Option<Instant> = None;
-    let mut frame = String::new();
     loop {
-        let line = tokio::select! {
-            l = lines.next_line() => l,
+        let read = tokio::select! {
+            r = stdout.read_buf(frames.buffer()) => r,
             _ = ticks.tick(), if answered && asked.is_none() => {
                 if let Err(e) = stdin.write_all(b"\n").await {
                     let why = stderr_reason(&mut child).await;
@@ -212,59 +208,45 @@ async fn connection(
                 return failed(why, answered);
             }
         };
-        let line = match line {
-            Ok(Some(l)) => l,
-            Ok(None) | Err(_) => {
-                let why = stderr_reason(&mut child).await;
-                return failed(
-                    why.unwrap_or_else(|| "the connection closed".into()),
-                    answered,
-                );
-            }
-        };
-        if line.starts_with("@@montui") {
-            frame.clear();
+        if !matches!(read, Ok(n) if n > 0) {
+            let why = stderr_reason(&mut child).await;
+            return failed(
+                why.unwrap_or_else(|| "the connection closed".into()),
+                answered,
+            );
         }
-        if frame.len() + line.len() > MAX_FRAME {
-            frame.clear();
-            continue;
-        }
-        frame.push_str(&line);
-        frame.push('\n');
-        if line != "@@end" {
-            continue;
-        }
-        let rtt_ms = asked.take().map(|at| at.elapsed().as_millis() as u32);
-        deadline.as_mut().reset(tokio::time::Instant::now() + stall);
-        let now = chrono::Utc::now().timestamp_millis();
-        match frame::parse(&frame) {
-            Ok(f) => {
-                if !answered {
-                    answered = true;
-                    handshake.take();
-                    ticks.reset();
-                    let _ = tx.try_send(SourceMsg::Connected {
-                        host: t.name.clone(),
-                        skew_ms: now - f.remote_ms,
+        while let Some(parsed) = frames.next_frame() {
+            let rtt_ms = asked.take().map(|at| at.elapsed().as_millis() as u32);
+            deadline.as_mut().reset(tokio::time::Instant::now() + stall);
+            let now = chrono::Utc::now().timestamp_millis();
+            match parsed {
+                Ok(f) => {
+                    if !answered {
+                        answered = true;
+                        handshake.take();
+                        ticks.reset();
+                        let _ = tx.try_send(SourceMsg::Connected {
+                            host: t.name.clone(),
+                            skew_ms: now - f.remote_ms,
+                        });
+                    }
+                    let mut s = f.sample;
+                    s.host.clone_from(&t.name);
+                    s.ts_ms = clock.stamp(f.uptime_ms, now);
+                    s.procs = top.select(std::mem::take(&mut s.procs));
+                    let _ = tx.try_send(SourceMsg::Sample {
+                        raw: Box::new(s),
+                        rtt_ms,
                     });
                 }
-                let mut s = f.sample;
-                s.host.clone_from(&t.name);
-                s.ts_ms = clock.stamp(f.uptime_ms, now);
-                s.procs = top.select(std::mem::take(&mut s.procs));
-                let _ = tx.try_send(SourceMsg::Sample {
-                    raw: Box::new(s),
-                    rtt_ms,
-                });
-            }
-            Err(e) => {
-                let _ = tx.try_send(SourceMsg::BadFrame {
-                    host: t.name.clone(),
-                    reason: e.to_string(),
-                });
+                Err(e) => {
+                    let _ = tx.try_send(SourceMsg::BadFrame {
+                        host: t.name.clone(),
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
-        frame.clear();
     }
 }
 

@@ -66,20 +66,17 @@ async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(SAMPLER.as_bytes()).await.unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stream = Frames::default();
     let mut frames = Vec::new();
-    let mut text = String::new();
     while frames.len() < 2 {
-        let line = tokio::time::timeout(Duration::from_secs(5), lines.next_line())
+        let n = tokio::time::timeout(Duration::from_secs(5), stdout.read_buf(stream.buffer()))
             .await
             .expect("a frame within 5 s")
-            .unwrap()
-            .expect("the sampler keeps running");
-        text.push_str(&line);
-        text.push('\n');
-        if line == "@@end" {
-            frames.push(frame::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}")));
-            text.clear();
+            .unwrap();
+        assert!(n > 0, "the sampler keeps running");
+        while let Some(f) = stream.next_frame() {
+            frames.push(f.unwrap_or_else(|e| panic!("{e}")));
             // One frame at once, then one per line asked.
             stdin.write_all(b"\n").await.unwrap();
         }
