@@ -105,7 +105,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             !cli.headless,
         );
         if cli.headless {
-            wait_for_stop().await?;
+            let mut engine = engine;
+            tokio::select! {
+                r = wait_for_stop() => r?,
+                why = engine.ended() => anyhow::bail!("stopped recording: {why}"),
+            }
             engine.stop().await;
             tracing::info!("stopped; last batch flushed");
             return Ok(());

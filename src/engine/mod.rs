@@ -133,6 +133,15 @@ impl Engine {
         }
     }
 
+    /// Waits until the engine ends by itself (it only does on a fault): why.
+    pub async fn ended(&mut self) -> String {
+        match (&mut self.task).await {
+            Ok(()) => "the engine ended".into(),
+            Err(e) if e.is_panic() => format!("the engine failed: {e}"),
+            Err(e) => format!("the engine was stopped: {e}"),
+        }
+    }
+
     /// Stops sampling, flushes the last batch to disk and waits for both.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);

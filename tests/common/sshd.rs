@@ -37,6 +37,13 @@ fn free_port() -> u16 {
 impl Sshd {
     /// Starts sshd; Err names the Debian package that is missing.
     pub fn start(aliases: usize) -> Result<Sshd, &'static str> {
+        Self::start_with(aliases, false)
+    }
+
+    /// Like `start`; `isolated` gives each session its own PID namespace and /proc (root
+    /// only), so N sessions look like N small hosts rather than one host with N samplers each
+    /// reading every other one's processes.
+    pub fn start_with(aliases: usize, isolated: bool) -> Result<Sshd, &'static str> {
         let sbin = PathBuf::from("/usr/sbin/sshd");
         let sshd = which("sshd")
             .or_else(|| sbin.is_file().then_some(sbin))
@@ -58,8 +65,14 @@ impl Sshd {
                  AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\n\
                  KbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
                  PermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\n\
-                 PidFile {d}/sshd.pid\nLogLevel ERROR\nMaxStartups 1000\n",
-                d = d.display()
+                 PidFile {d}/sshd.pid\nLogLevel ERROR\nMaxStartups 1000\n{isolate}",
+                d = d.display(),
+                isolate = if isolated {
+                    "ForceCommand unshare --pid --fork --mount-proc --kill-child -- \
+                     sh -c \"$SSH_ORIGINAL_COMMAND\"\n"
+                } else {
+                    ""
+                }
             ),
         )
         .unwrap();

@@ -22,6 +22,13 @@ use super::{flag, median};
 mod sshd;
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    // `--isolate` (root): each session gets its own PID namespace and /proc, so the remote
+    // side costs what N small hosts would, not N samplers on this one host each reading all
+    // N's processes. Frames are then smaller (a handful of processes each).
+    let isolate = args.iter().any(|a| a == "--isolate");
+    if isolate {
+        println!("  remote side: one PID namespace and /proc per session");
+    }
     let secs: u64 = flag(args, "--secs", 60)?;
     let counts: String = flag(args, "--hosts", "10,50,100".to_string())?;
     let counts: Vec<usize> = counts
@@ -38,22 +45,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let mut last = None;
     for n in counts {
-        let m = rt.block_on(streaming(n, secs))?;
+        let m = rt.block_on(streaming(n, secs, isolate))?;
         println!(
             "  {n:>3} hosts ({} sampling): {:.2} ms CPU per host-poll (montui {:.2}, ssh {:.2}), {:.0} B per poll, {:.2} MB RSS per host, latency p50 {:.0} ms p95 {:.0} ms, {} polls",
-            m.connected, m.own_ms + m.ssh_ms, m.own_ms, m.ssh_ms, m.bytes, m.rss_mb, m.p50, m.p95, m.polls
+            m.connected,
+            m.own_ms + m.ssh_ms,
+            m.own_ms,
+            m.ssh_ms,
+            m.bytes,
+            m.rss_mb,
+            m.p50,
+            m.p95,
+            m.polls
         );
         last = Some((n, m));
     }
     let fresh_hosts = 10.min(last.as_ref().map_or(10, |(n, _)| *n));
-    let fresh = fresh_exec(fresh_hosts, 10)?;
+    let fresh = fresh_exec(fresh_hosts, 10, isolate)?;
     println!(
         "  fresh ssh exec per poll ({fresh_hosts} hosts × 10 polls): {fresh:.1} ms CPU per host-poll"
     );
     let (n, m) = last.ok_or("no host count")?;
     println!(
         "ssh-fanout: hosts={n} cpu_ms_per_poll={:.2} bytes_per_poll={:.0} rss_mb_per_host={:.2} p50_latency_ms={:.0} p95_latency_ms={:.0} fresh_exec_cpu_ms_per_poll={fresh:.1}",
-        m.own_ms + m.ssh_ms, m.bytes, m.rss_mb, m.p50, m.p95
+        m.own_ms + m.ssh_ms,
+        m.bytes,
+        m.rss_mb,
+        m.p50,
+        m.p95
     );
     Ok(())
 }
@@ -82,8 +101,7 @@ impl Console {
         let ssh = sshd::descendants(std::process::id())
             .into_iter()
             .filter(|p| {
-                std::fs::read_to_string(format!("/proc/{p}/comm"))
-                    .is_ok_and(|c| c.trim() == "ssh")
+                std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "ssh")
             })
             .collect();
         Self { ssh }
@@ -120,8 +138,8 @@ impl Console {
     }
 }
 
-async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
-    let sshd = sshd::Sshd::start(n).map_err(|p| format!("needs {p}"))?;
+async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, String> {
+    let sshd = sshd::Sshd::start_with(n, isolate).map_err(|p| format!("needs {p}"))?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let remote = (1..=n)
         .map(|i| {
@@ -198,8 +216,8 @@ async fn streaming(n: usize, secs: u64) -> Result<Measured, String> {
 
 /// The peer: every poll a new `ssh host cat /proc/…`, all hosts at once; CPU of the ssh
 /// clients from the children's rusage.
-fn fresh_exec(n: usize, polls: usize) -> Result<f64, String> {
-    let sshd = sshd::Sshd::start(n).map_err(|p| format!("needs {p}"))?;
+fn fresh_exec(n: usize, polls: usize, isolate: bool) -> Result<f64, String> {
+    let sshd = sshd::Sshd::start_with(n, isolate).map_err(|p| format!("needs {p}"))?;
     let before = children_cpu();
     for _ in 0..polls {
         let t = Instant::now();
