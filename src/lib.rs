@@ -13,6 +13,7 @@ pub mod details;
 pub mod engine;
 pub mod export;
 pub mod logging;
+pub mod logs;
 pub mod model;
 pub mod replay;
 pub mod store;

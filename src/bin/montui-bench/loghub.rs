@@ -1,0 +1,170 @@
+//! Template mining on Loghub-2k (`--data DIR`, every `<DS>/<DS>_2k.log_structured.csv`
+//! found): grouping accuracy on the `Content` column and on raw lines, lines per second on one
+//! thread, and with `--out DIR` the predicted groups (`<DS>_<mode>_pred.csv`: LineId,EventId).
+//! One configuration for every dataset.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use montui::logs::miner::Miner;
+
+use super::{flag, median};
+
+/// One dataset: its lines (message only, and raw) and the true event of each.
+struct Dataset {
+    name: String,
+    content: Vec<String>,
+    raw: Vec<String>,
+    truth: Vec<String>,
+}
+
+fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
+    let csv_path = dir.join(format!("{name}_2k.log_structured.csv"));
+    let mut rd =
+        csv::Reader::from_path(&csv_path).map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    let headers = rd.headers().map_err(|e| e.to_string())?.clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h == n)
+            .ok_or_else(|| format!("{}: no {n} column", csv_path.display()))
+    };
+    let (content_at, event_at) = (col("Content")?, col("EventId")?);
+    let mut content = Vec::new();
+    let mut truth = Vec::new();
+    for r in rd.records() {
+        let r = r.map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        content.push(r.get(content_at).unwrap_or_default().to_string());
+        truth.push(r.get(event_at).unwrap_or_default().to_string());
+    }
+    let log_path = dir.join(format!("{name}_2k.log"));
+    let bytes = std::fs::read(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let raw: Vec<String> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect();
+    if raw.len() != content.len() {
+        return Err(format!(
+            "{name}: {} raw lines but {} structured rows",
+            raw.len(),
+            content.len()
+        ));
+    }
+    Ok(Dataset {
+        name: name.to_string(),
+        content,
+        raw,
+        truth,
+    })
+}
+
+/// Loghub's grouping accuracy: the share of lines whose predicted group holds exactly the
+/// lines of their true group.
+pub fn grouping_accuracy(predicted: &[usize], truth: &[String]) -> f64 {
+    let mut by_pred: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (p, t)) in predicted.iter().zip(truth).enumerate() {
+        by_pred.entry(*p).or_default().push(i);
+        by_truth.entry(t.as_str()).or_default().push(i);
+    }
+    let right: usize = by_pred
+        .values()
+        .filter(|lines| {
+            let t = truth[lines[0]].as_str();
+            by_truth[t] == **lines
+        })
+        .map(Vec::len)
+        .sum();
+    right as f64 / predicted.len().max(1) as f64
+}
+
+fn mine(lines: &[String]) -> Vec<usize> {
+    let mut m = Miner::default();
+    lines.iter().map(|l| m.add(l)).collect()
+}
+
+fn write_pred(out: &Path, ds: &str, mode: &str, pred: &[usize]) -> Result<(), String> {
+    let path = out.join(format!("{ds}_{mode}_pred.csv"));
+    let mut text = String::from("LineId,EventId\n");
+    for (i, p) in pred.iter().enumerate() {
+        text += &format!("{},E{p}\n", i + 1);
+    }
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let data: String = flag(args, "--data", String::new())?;
+    if data.is_empty() {
+        return Err("loghub needs --data DIR (a Loghub-2k folder)".into());
+    }
+    let out: Option<PathBuf> = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    if let Some(o) = &out {
+        std::fs::create_dir_all(o).map_err(|e| format!("{}: {e}", o.display()))?;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&data)
+        .map_err(|e| format!("{data}: {e}"))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| {
+            Path::new(&data)
+                .join(n)
+                .join(format!("{n}_2k.log_structured.csv"))
+                .is_file()
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("{data}: no <DS>/<DS>_2k.log_structured.csv"));
+    }
+    let sets: Vec<Dataset> = names
+        .iter()
+        .map(|n| load(&Path::new(&data).join(n), n))
+        .collect::<Result<_, _>>()?;
+    let (mut ga_content, mut ga_raw) = (Vec::new(), Vec::new());
+    for d in &sets {
+        let (pc, pr) = (mine(&d.content), mine(&d.raw));
+        let (gc, gr) = (
+            grouping_accuracy(&pc, &d.truth),
+            grouping_accuracy(&pr, &d.truth),
+        );
+        println!("  {:<12} GA content {gc:.3}  raw {gr:.3}", d.name);
+        if let Some(o) = &out {
+            write_pred(o, &d.name, "content", &pc)?;
+            write_pred(o, &d.name, "raw", &pr)?;
+        }
+        ga_content.push(gc);
+        ga_raw.push(gr);
+    }
+    // Throughput: every dataset's messages, one miner, one thread; median of 5 passes.
+    let all: Vec<&str> = sets
+        .iter()
+        .flat_map(|d| d.content.iter().map(String::as_str))
+        .collect();
+    let rates: Vec<f64> = (0..5)
+        .map(|_| {
+            let mut m = Miner::default();
+            let t = Instant::now();
+            for _ in 0..10 {
+                for l in &all {
+                    std::hint::black_box(m.add(l));
+                }
+            }
+            (all.len() * 10) as f64 / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    println!(
+        "loghub: datasets={} ga_content={:.3} ga_raw={:.3} lines_per_s={:.0}",
+        sets.len(),
+        avg(&ga_content),
+        avg(&ga_raw),
+        median(rates)
+    );
+    Ok(())
+}
