@@ -1,7 +1,7 @@
 //! The hosts overview: one row per watched host, worked out from the state (no clock: "now"
 //! is the newest sample on screen), and switching which host the panes show.
 
-use super::state::{OtherHost, Pane, State, View};
+use super::state::{OtherHost, Pane, State, View, filter_words};
 use crate::alert::lifecycle::Phase;
 use crate::model::{HostState, Snapshot};
 
@@ -128,12 +128,7 @@ impl State {
                 .map(|(n, o)| row(n, &o.view, o.state.as_ref(), self, now)),
         )
         .collect();
-        let words: Vec<String> = self
-            .host_filter
-            .iter()
-            .flat_map(|f| f.split_whitespace())
-            .map(str::to_lowercase)
-            .collect();
+        let words = filter_words(self.host_filter.as_deref());
         // Words match the name, the state, or a host label written `name=value`.
         rows.retain(|r| {
             let labels = self.policy.host_labels.get(&r.name).into_iter().flatten();

@@ -280,12 +280,7 @@ impl State {
             Phase::Pending => 1,
             Phase::Resolved => 2,
         };
-        let words: Vec<String> = self
-            .filter
-            .iter()
-            .flat_map(|f| f.split_whitespace())
-            .map(str::to_lowercase)
-            .collect();
+        let words = filter_words(self.filter.as_deref());
         let mut v: Vec<&Alert> = self
             .board
             .alerts
@@ -344,4 +339,12 @@ fn chart_of(rule: Option<&Rule>) -> Pane {
         Some("network") => Pane::Net,
         _ => Pane::Cpu,
     }
+}
+/// A filter's words, lower-cased: each must be found for an item to stay.
+pub(super) fn filter_words(filter: Option<&str>) -> Vec<String> {
+    filter
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect()
 }

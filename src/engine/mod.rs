@@ -207,7 +207,7 @@ impl Parts {
         if let Some(al) = &mut self.alerting {
             changed = match seen {
                 Seen::Sample(s) => al.sample(s),
-                Seen::Down { host, at, reason } => al.down(host, at, reason),
+                Seen::Down { host, reason, .. } => al.down(host, now, reason),
             };
             for fp in &changed {
                 al.save(*fp, self.writer.as_ref());

@@ -16,7 +16,7 @@ pub struct Frame {
     pub sample: RawSample,
 }
 
-fn bad(message: impl Into<String>) -> CollectError {
+pub(super) fn bad(message: impl Into<String>) -> CollectError {
     CollectError::Parse {
         what: "sampler frame",
         message: message.into(),

@@ -179,7 +179,8 @@ async fn connection(
     // A dead connection shows at once (end of stream); silence is given longer, as a busy
     // host may be late.
     let stall = (interval * 3).max(Duration::from_secs(5));
-    let deadline = tokio::time::sleep(o.connect_timeout + interval * 3);
+    let first_wait = o.connect_timeout + interval * 3;
+    let deadline = tokio::time::sleep(first_wait);
     tokio::pin!(deadline);
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -200,10 +201,9 @@ async fn connection(
                 let why = if answered {
                     format!("no sample for {} s: sampler stalled, restarting", stall.as_secs())
                 } else {
-                    let wait = o.connect_timeout + interval * 3;
                     stderr_reason(&mut child)
                         .await
-                        .unwrap_or_else(|| format!("no answer in {} s", wait.as_secs()))
+                        .unwrap_or_else(|| format!("no answer in {} s", first_wait.as_secs()))
                 };
                 return failed(why, answered);
             }

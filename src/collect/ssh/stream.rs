@@ -2,7 +2,7 @@
 //! by line allocation) and a frame is parsed once its `@@end` line is in.
 
 use super::super::CollectError;
-use super::frame::{self, Frame};
+use super::frame::{self, Frame, bad};
 
 /// Output gathered without an `@@end` beyond this is dropped (a runaway remote, not /proc).
 pub const MAX_FRAME: usize = 1 << 20;
@@ -15,13 +15,6 @@ pub struct Frames {
     buf: Vec<u8>,
     /// How far `buf` was searched for the end of a frame.
     scanned: usize,
-}
-
-fn bad(message: &str) -> CollectError {
-    CollectError::Parse {
-        what: "sampler frame",
-        message: message.to_string(),
-    }
 }
 
 /// Where `needle` starts a line of `hay`, searching from `from`.
