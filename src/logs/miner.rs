@@ -1,120 +1,399 @@
-//! A streaming template miner of the Drain family (He et al., ICWS 2017): a message's masked
-//! tokens are looked up by their count and first token, then matched against that leaf's
-//! templates by the share of equal tokens; the best one at or over `SIMILARITY` takes the
-//! line (differing positions become `<*>`), else the line starts a new template. Tokens are
-//! interned, so matching compares integers. One configuration for every log.
+//! A streaming template miner of the Drain family (He et al., ICWS 2017), with one change that
+//! matters: a position where lines differ by a *word* is not made a variable at once. A line's
+//! masked tokens are looked up by their count and first token, then matched against that
+//! leaf's clusters by the share of equal tokens; the best at or over `SIMILARITY` takes it.
+//! Where a cluster's lines differ by words (`Failed password` / `Failed none`, `bytes` /
+//! `values`) the position is a *slot* that keeps its words, and each combination of slot words
+//! is a pattern of its own, until a slot has seen more than `SLOT_WORDS` words or a masked
+//! value: then it is a variable and the patterns it separated merge (counts added), which the
+//! miner reports as a `Change`. One configuration for every log.
+//!
+//! Memory is bounded: at most `max_clusters` clusters (the least recently seen go, reported),
+//! and tokens are interned only while a cluster holds them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-use super::mask::{VAR, mask_token};
+use super::intern::{Interner, WILD};
+use super::mask::{VAR, mask_line};
 
-/// Share of equal tokens a line needs to join a template (masking has made the variable
-/// ones equal already, so what differs is mostly words).
+/// Share of equal tokens a line needs to join a cluster.
 const SIMILARITY: f64 = 0.8;
+/// Distinct words a slot keeps apart before it is a variable.
+const SLOT_WORDS: usize = 3;
+/// Clusters kept by default.
+pub const MAX_CLUSTERS: usize = 20_000;
+/// A line token not interned (it matches no cluster's word).
+const UNKNOWN: u32 = u32::MAX;
 
-/// The interned `<*>`.
-const WILD: u32 = 0;
+pub type PatternId = u32;
 
-/// A pattern: its tokens (`WILD` for a variable) and how many lines it took.
+/// What happened to patterns a consumer may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// `from`'s lines are `into`'s from now on (its count was added).
+    Merged { from: PatternId, into: PatternId },
+    /// Forgotten to bound memory.
+    Evicted(PatternId),
+}
+
+#[derive(Debug)]
+struct Slot {
+    pos: usize,
+    /// Words seen here (interned, held); empty once the slot is a variable.
+    words: Vec<u32>,
+    open: bool,
+}
+
+#[derive(Debug)]
+struct Cluster {
+    tokens: Vec<u32>,
+    slots: Vec<Slot>,
+    patterns: Vec<PatternId>,
+    last: u64,
+    leaf: (usize, u32),
+}
+
+/// A pattern: a cluster and its words at the cluster's slots (`WILD` at closed ones).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    pub tokens: Vec<u32>,
+pub struct Pattern {
+    cluster: usize,
+    key: Vec<u32>,
     pub count: u64,
 }
 
 #[derive(Debug)]
 pub struct Miner {
-    /// Token text → id; `names[id]` is the text.
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-    templates: Vec<Template>,
-    /// (token count, first token or `WILD`) → templates there.
+    words: Interner,
+    clusters: Vec<Option<Cluster>>,
+    free: Vec<usize>,
+    live: usize,
     leaves: HashMap<(usize, u32), Vec<usize>>,
-    /// Reused for each line.
+    patterns: HashMap<PatternId, Pattern>,
+    next_id: PatternId,
+    changes: Vec<Change>,
+    tick: u64,
+    max_clusters: usize,
+    /// Reused for each line: masked text, token spans, ids.
+    text: String,
+    spans: Vec<(usize, usize)>,
     line: Vec<u32>,
 }
 
 impl Default for Miner {
     fn default() -> Self {
-        Self {
-            ids: HashMap::from([(VAR.into(), WILD)]),
-            names: vec![VAR.into()],
-            templates: Vec::new(),
-            leaves: HashMap::new(),
-            line: Vec::new(),
-        }
+        Self::with_capacity(MAX_CLUSTERS)
     }
 }
 
 impl Miner {
-    fn intern(&mut self, token: &str) -> u32 {
-        if let Some(id) = self.ids.get(token) {
-            return *id;
+    pub fn with_capacity(max_clusters: usize) -> Self {
+        Self {
+            words: Interner::new(VAR),
+            clusters: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            leaves: HashMap::default(),
+            patterns: HashMap::default(),
+            next_id: 0,
+            changes: Vec::new(),
+            tick: 0,
+            max_clusters: max_clusters.max(1),
+            text: String::new(),
+            spans: Vec::new(),
+            line: Vec::new(),
         }
-        let id = self.names.len() as u32;
-        self.names.push(token.into());
-        self.ids.insert(token.into(), id);
-        id
     }
 
-    /// Mines one message: the id of the template it joined or started.
-    pub fn add(&mut self, message: &str) -> usize {
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        for t in message.split_whitespace() {
-            let id = match mask_token(t) {
-                m if m == VAR => WILD,
-                m => self.intern(&m),
-            };
-            line.push(id);
-        }
+    /// Mines one message: the pattern it belongs to.
+    pub fn add(&mut self, message: &str) -> PatternId {
+        self.tick += 1;
+        self.tokenize(message);
+        let line = std::mem::take(&mut self.line);
         let key = (line.len(), line.first().copied().unwrap_or(WILD));
-        let leaf = self.leaves.entry(key).or_default();
-        let best = leaf
-            .iter()
-            .map(|i| (*i, similarity(&self.templates[*i].tokens, &line)))
-            .filter(|(_, s)| *s >= SIMILARITY)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let best = self.leaves.get(&key).and_then(|leaf| {
+            leaf.iter()
+                .filter_map(|c| {
+                    self.clusters[*c]
+                        .as_ref()
+                        .map(|k| (*c, similarity(&k.tokens, &line)))
+                })
+                .filter(|(_, s)| *s >= SIMILARITY)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, _)| c)
+        });
         let id = match best {
-            Some((i, _)) => {
-                let t = &mut self.templates[i];
-                for (a, b) in t.tokens.iter_mut().zip(&line) {
-                    if a != b {
-                        *a = WILD;
-                    }
-                }
-                t.count += 1;
-                i
-            }
-            None => {
-                self.templates.push(Template {
-                    tokens: line.clone(),
-                    count: 1,
-                });
-                let i = self.templates.len() - 1;
-                leaf.push(i);
-                i
-            }
+            Some(c) => self.join(c, &line),
+            None => self.start(key, &line),
         };
         self.line = line;
         id
     }
 
-    pub fn templates(&self) -> &[Template] {
-        &self.templates
+    fn tokenize(&mut self, message: &str) {
+        self.text.clear();
+        self.spans.clear();
+        self.line.clear();
+        mask_line(message, &mut self.text, &mut self.spans);
+        for (s, e) in &self.spans {
+            let m = &self.text[*s..*e];
+            let id = if m == VAR {
+                WILD
+            } else {
+                self.words.get(m).unwrap_or(UNKNOWN)
+            };
+            self.line.push(id);
+        }
     }
 
-    /// A template as text.
-    pub fn text(&self, t: &Template) -> String {
-        t.tokens
+    /// The interned id of the line's token `p`.
+    fn acquire(&mut self, line: &[u32], p: usize) -> u32 {
+        match line[p] {
+            UNKNOWN => {
+                let (s, e) = self.spans[p];
+                self.words.acquire(&self.text[s..e])
+            }
+            id => {
+                self.words.retain(id);
+                id
+            }
+        }
+    }
+
+    fn start(&mut self, leaf: (usize, u32), line: &[u32]) -> PatternId {
+        if self.live >= self.max_clusters {
+            self.evict();
+        }
+        let tokens: Vec<u32> = (0..line.len()).map(|p| self.acquire(line, p)).collect();
+        let leaf = (leaf.0, tokens.first().copied().unwrap_or(WILD));
+        let cluster = Cluster {
+            tokens,
+            slots: Vec::new(),
+            patterns: Vec::new(),
+            last: self.tick,
+            leaf,
+        };
+        let c = match self.free.pop() {
+            Some(c) => {
+                self.clusters[c] = Some(cluster);
+                c
+            }
+            None => {
+                self.clusters.push(Some(cluster));
+                self.clusters.len() - 1
+            }
+        };
+        self.live += 1;
+        self.leaves.entry(leaf).or_default().push(c);
+        self.new_pattern(c, Vec::new())
+    }
+
+    fn new_pattern(&mut self, c: usize, key: Vec<u32>) -> PatternId {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.patterns.insert(
+            id,
+            Pattern {
+                cluster: c,
+                key,
+                count: 1,
+            },
+        );
+        if let Some(k) = self.clusters[c].as_mut() {
+            k.patterns.push(id);
+        }
+        id
+    }
+
+    fn join(&mut self, c: usize, line: &[u32]) -> PatternId {
+        let mut closed = Vec::new();
+        let Some(mut k) = self.clusters[c].take() else {
+            return self.start((line.len(), WILD), line);
+        };
+        k.last = self.tick;
+        for p in 0..line.len() {
+            let (t, v) = (k.tokens[p], line[p]);
+            if t == v && t != WILD {
+                continue;
+            }
+            if t != WILD {
+                // Words differ here: a new slot (a masked value makes it a variable outright).
+                k.tokens[p] = WILD;
+                if v == WILD
+                    || self.word_at(line, p).contains(VAR)
+                    || self.words.name(t).contains(VAR)
+                {
+                    self.words.release(t);
+                } else {
+                    let w = self.acquire(line, p);
+                    k.slots.push(Slot {
+                        pos: p,
+                        words: vec![t, w],
+                        open: true,
+                    });
+                    for id in &k.patterns {
+                        if let Some(pat) = self.patterns.get_mut(id) {
+                            pat.key.push(t);
+                        }
+                    }
+                }
+                continue;
+            }
+            let Some(s) = k.slots.iter().position(|s| s.pos == p && s.open) else {
+                continue;
+            };
+            if v != WILD && k.slots[s].words.contains(&v) {
+                continue;
+            }
+            if v == WILD
+                || k.slots[s].words.len() >= SLOT_WORDS
+                || self.word_at(line, p).contains(VAR)
+            {
+                closed.push(s);
+            } else {
+                let w = self.acquire(line, p);
+                k.slots[s].words.push(w);
+            }
+        }
+        for s in closed {
+            k.slots[s].open = false;
+            for w in std::mem::take(&mut k.slots[s].words) {
+                self.words.release(w);
+            }
+            self.close_slot(&mut k, s);
+        }
+        let key: Vec<u32> = k
+            .slots
             .iter()
-            .map(|id| &*self.names[*id as usize])
-            .collect::<Vec<_>>()
-            .join(" ")
+            .map(|s| {
+                if s.open {
+                    self.words.get(self.word_at(line, s.pos)).unwrap_or(WILD)
+                } else {
+                    WILD
+                }
+            })
+            .collect();
+        let found = k
+            .patterns
+            .iter()
+            .copied()
+            .find(|id| self.patterns.get(id).is_some_and(|p| p.key == key));
+        self.clusters[c] = Some(k);
+        match found {
+            Some(id) => {
+                if let Some(p) = self.patterns.get_mut(&id) {
+                    p.count += 1;
+                }
+                id
+            }
+            None => self.new_pattern(c, key),
+        }
+    }
+
+    fn word_at(&self, line: &[u32], p: usize) -> &str {
+        match line[p] {
+            UNKNOWN => &self.text[self.spans[p].0..self.spans[p].1],
+            id => self.words.name(id),
+        }
+    }
+
+    /// Slot `s` became a variable: patterns that differed only there merge into the first.
+    fn close_slot(&mut self, k: &mut Cluster, s: usize) {
+        let mut kept: Vec<PatternId> = Vec::new();
+        for id in std::mem::take(&mut k.patterns) {
+            let Some(mut p) = self.patterns.remove(&id) else {
+                continue;
+            };
+            p.key[s] = WILD;
+            match kept
+                .iter()
+                .find(|o| self.patterns.get(o).is_some_and(|q| q.key == p.key))
+            {
+                Some(into) => {
+                    let into = *into;
+                    if let Some(q) = self.patterns.get_mut(&into) {
+                        q.count += p.count;
+                    }
+                    self.changes.push(Change::Merged { from: id, into });
+                }
+                None => {
+                    self.patterns.insert(id, p);
+                    kept.push(id);
+                }
+            }
+        }
+        k.patterns = kept;
+    }
+
+    /// Forgets the least recently seen eighth of the clusters.
+    fn evict(&mut self) {
+        let mut ages: Vec<(u64, usize)> = self
+            .clusters
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_ref().map(|c| (c.last, i)))
+            .collect();
+        let n = (ages.len() / 8).max(1);
+        ages.select_nth_unstable(n - 1);
+        for (_, c) in ages.into_iter().take(n) {
+            let Some(k) = self.clusters[c].take() else {
+                continue;
+            };
+            for t in k.tokens.iter().chain(k.slots.iter().flat_map(|s| &s.words)) {
+                self.words.release(*t);
+            }
+            for id in k.patterns {
+                self.patterns.remove(&id);
+                self.changes.push(Change::Evicted(id));
+            }
+            if let Some(leaf) = self.leaves.get_mut(&k.leaf) {
+                leaf.retain(|x| *x != c);
+                if leaf.is_empty() {
+                    self.leaves.remove(&k.leaf);
+                }
+            }
+            self.free.push(c);
+            self.live -= 1;
+        }
+    }
+
+    /// Merges and evictions since the last call.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub fn pattern(&self, id: PatternId) -> Option<&Pattern> {
+        self.patterns.get(&id)
+    }
+
+    /// Live patterns.
+    pub fn patterns(&self) -> impl Iterator<Item = (PatternId, &Pattern)> {
+        self.patterns.iter().map(|(id, p)| (*id, p))
+    }
+
+    /// A pattern as text: its cluster's words, slot words filled in, `<*>` for variables.
+    pub fn text(&self, id: PatternId) -> Option<String> {
+        let p = self.patterns.get(&id)?;
+        let k = self.clusters.get(p.cluster)?.as_ref()?;
+        let mut tokens = k.tokens.clone();
+        for (s, w) in k.slots.iter().zip(&p.key) {
+            tokens[s.pos] = *w;
+        }
+        Some(
+            tokens
+                .iter()
+                .map(|t| self.words.name(*t))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+
+    /// Clusters and interned tokens held (for memory figures and tests).
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.live, self.words.len())
     }
 }
 
-/// Share of positions where the template and the line agree (a template `<*>` agrees with
+/// Share of positions where the cluster and the line agree (a cluster `<*>` agrees with
 /// anything).
 fn similarity(template: &[u32], line: &[u32]) -> f64 {
     if line.is_empty() {
@@ -129,21 +408,4 @@ fn similarity(template: &[u32], line: &[u32]) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_of_one_event_share_a_template() {
-        let mut m = Miner::default();
-        let a = m.add("PacketResponder 1 for block blk_38865049064139660 terminating");
-        let b = m.add("PacketResponder 0 for block blk_-6952295868487656571 terminating");
-        let c = m.add("Received block blk_-1608999687919862906 of size 91178 from /10.250.10.6");
-        assert_eq!(a, b);
-        assert_ne!(a, c);
-        assert_eq!(
-            m.text(&m.templates()[a]),
-            "PacketResponder <*> for block <*> terminating"
-        );
-        assert_eq!(m.templates()[a].count, 2);
-    }
-}
+mod tests;

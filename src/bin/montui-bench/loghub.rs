@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use montui::logs::miner::Miner;
+use montui::logs::header;
+use montui::logs::miner::{Change, Miner, PatternId};
 
 use super::{flag, median};
 
@@ -61,8 +62,8 @@ fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
 
 /// Loghub's grouping accuracy: the share of lines whose predicted group holds exactly the
 /// lines of their true group.
-pub fn grouping_accuracy(predicted: &[usize], truth: &[String]) -> f64 {
-    let mut by_pred: HashMap<usize, Vec<usize>> = HashMap::new();
+pub fn grouping_accuracy(predicted: &[PatternId], truth: &[String]) -> f64 {
+    let mut by_pred: HashMap<PatternId, Vec<usize>> = HashMap::new();
     let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, (p, t)) in predicted.iter().zip(truth).enumerate() {
         by_pred.entry(*p).or_default().push(i);
@@ -79,12 +80,27 @@ pub fn grouping_accuracy(predicted: &[usize], truth: &[String]) -> f64 {
     right as f64 / predicted.len().max(1) as f64
 }
 
-fn mine(lines: &[String]) -> Vec<usize> {
+/// Each line's pattern at the end of the stream (patterns merged on the way are followed).
+fn mine(lines: &[String]) -> Vec<PatternId> {
     let mut m = Miner::default();
-    lines.iter().map(|l| m.add(l)).collect()
+    let ids: Vec<PatternId> = lines.iter().map(|l| m.add(l)).collect();
+    let mut into = HashMap::new();
+    for c in m.take_changes() {
+        if let Change::Merged { from, into: to } = c {
+            into.insert(from, to);
+        }
+    }
+    ids.into_iter()
+        .map(|mut id| {
+            while let Some(next) = into.get(&id) {
+                id = *next;
+            }
+            id
+        })
+        .collect()
 }
 
-fn write_pred(out: &Path, ds: &str, mode: &str, pred: &[usize]) -> Result<(), String> {
+fn write_pred(out: &Path, ds: &str, mode: &str, pred: &[PatternId]) -> Result<(), String> {
     let path = out.join(format!("{ds}_{mode}_pred.csv"));
     let mut text = String::from("LineId,EventId\n");
     for (i, p) in pred.iter().enumerate() {
@@ -128,7 +144,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let (mut ga_content, mut ga_raw) = (Vec::new(), Vec::new());
     for d in &sets {
-        let (pc, pr) = (mine(&d.content), mine(&d.raw));
+        let messages: Vec<String> = d
+            .raw
+            .iter()
+            .map(|l| header::split(l).message.into_owned())
+            .collect();
+        let (pc, pr) = (mine(&d.content), mine(&messages));
         let (gc, gr) = (
             grouping_accuracy(&pc, &d.truth),
             grouping_accuracy(&pr, &d.truth),

@@ -1,0 +1,97 @@
+use super::*;
+
+#[test]
+fn lines_of_one_event_share_a_pattern() {
+    let mut m = Miner::default();
+    let a = m.add("PacketResponder 1 for block blk_38865049064139660 terminating");
+    let b = m.add("PacketResponder 0 for block blk_-6952295868487656571 terminating");
+    let c = m.add("Received block blk_-1608999687919862906 of size 91178 from /10.250.10.6");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(
+        m.text(a).as_deref(),
+        Some("PacketResponder <*> for block <*> terminating")
+    );
+    assert_eq!(m.pattern(a).map(|p| p.count), Some(2));
+}
+
+#[test]
+fn a_differing_word_is_a_pattern_until_it_varies_too_much() {
+    let mut m = Miner::default();
+    let line = |how: &str, user: &str| {
+        format!("Failed {how} for invalid user {user} from 1.2.3.4 port 22 ssh")
+    };
+    let pw = m.add(&line("password", "admin"));
+    let none = m.add(&line("none", "admin"));
+    assert_ne!(pw, none, "password and none stay apart");
+    assert_eq!(m.add(&line("password", "admin")), pw);
+    assert_eq!(
+        m.text(none).as_deref(),
+        Some("Failed none for invalid user admin from <*> port <*> ssh")
+    );
+    assert!(m.take_changes().is_empty());
+    // User names vary: after SLOT_WORDS of them the position is a variable, nothing merges
+    // across `password`/`none`.
+    for u in ["oracle", "test", "webmaster", "guest"] {
+        m.add(&line("password", u));
+    }
+    let changes = m.take_changes();
+    assert!(!changes.is_empty());
+    let now_pw = m.add(&line("password", "nobody"));
+    let now_none = m.add(&line("none", "nobody"));
+    assert_ne!(now_pw, now_none);
+    assert_eq!(
+        m.text(now_pw).as_deref(),
+        Some("Failed password for invalid user <*> from <*> port <*> ssh")
+    );
+    // Counts survive the merges: 1 + 1 + 4 + 1 password lines.
+    assert_eq!(m.pattern(now_pw).map(|p| p.count), Some(7));
+    assert_eq!(m.pattern(now_none).map(|p| p.count), Some(2));
+}
+
+#[test]
+fn a_masked_value_makes_a_slot_a_variable() {
+    let mut m = Miner::default();
+    let a = m.add("session opened for user root by cron");
+    let b = m.add("session opened for user alice by cron");
+    assert_ne!(a, b);
+    let c = m.add("session opened for user 1001 by cron");
+    assert_eq!(m.take_changes(), vec![Change::Merged { from: b, into: a }]);
+    assert_eq!(c, a);
+    assert_eq!(m.pattern(a).map(|p| p.count), Some(3));
+}
+
+#[test]
+fn memory_is_bounded_by_the_cluster_cap() {
+    let mut m = Miner::with_capacity(64);
+    let words = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+    ];
+    for i in 0..20_000u32 {
+        // Every line a new shape: distinct words, distinct lengths.
+        let w: Vec<String> = (0..(i % 7 + 1))
+            .map(|k| format!("{}{}", words[(i + k) as usize % 8], to_letters(i * 7 + k)))
+            .collect();
+        m.add(&w.join(" "));
+    }
+    let (clusters, tokens) = m.sizes();
+    assert!(clusters <= 64, "{clusters} clusters");
+    assert!(tokens <= 64 * 7 * 3 + 1, "{tokens} tokens");
+    assert!(
+        m.take_changes()
+            .iter()
+            .any(|c| matches!(c, Change::Evicted(_)))
+    );
+}
+
+/// A number written in letters (the masker would hide digits).
+fn to_letters(mut n: u32) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
