@@ -35,29 +35,31 @@ impl<'a> Header<'a> {
 }
 
 /// Tokens looked at for a header.
-const HEAD: usize = 24;
+const HEAD: usize = 16;
 /// Tokens a line may hold before its first timestamp (`- 1117838570 …`, HPC's id, node, …).
 const BEFORE_TIME: usize = 4;
 /// Tokens between two anchors (pid, node, `RAS KERNEL`).
 const BETWEEN: usize = 3;
 
-/// The first tokens of a line with their byte offsets.
+/// The first tokens of a line with their byte offsets (on the stack: this runs per line).
 struct Toks<'a> {
     line: &'a str,
-    at: Vec<usize>,
-    text: Vec<&'a str>,
+    at: [usize; HEAD],
+    text: [&'a str; HEAD],
+    n: usize,
 }
 
 impl<'a> Toks<'a> {
     fn new(line: &'a str) -> Self {
         let mut t = Toks {
             line,
-            at: Vec::with_capacity(HEAD),
-            text: Vec::with_capacity(HEAD),
+            at: [0; HEAD],
+            text: [""; HEAD],
+            n: 0,
         };
         let b = line.as_bytes();
         let mut i = 0;
-        while t.at.len() < HEAD {
+        while t.n < HEAD {
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
@@ -68,21 +70,26 @@ impl<'a> Toks<'a> {
             while i < b.len() && !b[i].is_ascii_whitespace() {
                 i += 1;
             }
-            t.at.push(s);
-            t.text.push(&line[s..i]);
+            t.at[t.n] = s;
+            t.text[t.n] = &line[s..i];
+            t.n += 1;
         }
         t
     }
 
+    fn all(&self) -> &[&'a str] {
+        &self.text[..self.n]
+    }
+
     fn get(&self, i: usize) -> Option<&'a str> {
-        self.text.get(i).copied()
+        self.all().get(i).copied()
     }
 
     /// The line from token `i` on (empty past the end).
     fn rest(&self, i: usize) -> &'a str {
-        match (self.at.get(i), i.checked_sub(1)) {
+        match (self.at[..self.n].get(i), i.checked_sub(1)) {
             (Some(a), _) => &self.line[*a..],
-            (None, Some(last)) if last < self.at.len() => {
+            (None, Some(last)) if last < self.n => {
                 self.line[self.at[last] + self.text[last].len()..].trim_start()
             }
             _ => "",
@@ -98,7 +105,7 @@ impl<'a> Toks<'a> {
     /// After a `[…]` group starting at token `i` (it may hold spaces and nested brackets).
     fn skip_brackets(&self, i: usize) -> usize {
         let mut depth = 0i32;
-        for (k, t) in self.text.iter().enumerate().skip(i).take(8) {
+        for (k, t) in self.all().iter().enumerate().skip(i).take(8) {
             for c in t.bytes() {
                 match c {
                     b'[' => depth += 1,
@@ -142,7 +149,7 @@ fn syslog_pri(line: &str) -> Option<Header<'_>> {
     };
     let toks = Toks::new(v1);
     // time host app procid msgid, then structured data: `-` or `[…]` groups.
-    let mut i = 5.min(toks.text.len());
+    let mut i = 5.min(toks.n);
     while toks.get(i).is_some_and(|t| t.starts_with('[')) {
         let next = toks.skip_brackets(i);
         if next == i {
@@ -289,12 +296,12 @@ fn after_syslog_time(toks: &Toks, i: usize) -> usize {
 fn scan<'a>(toks: &Toks<'a>) -> Header<'a> {
     let mut time: Option<&str> = None;
     let (mut i, mut end, mut gap) = (0, 0, 0);
-    while i < toks.text.len() {
+    while i < toks.n {
         let anchored = time.is_some();
         if (!anchored && i > BEFORE_TIME) || (anchored && gap > BETWEEN) {
             break;
         }
-        if let Some((k, syslog)) = stamp::at(&toks.text, i, !anchored) {
+        if let Some((k, syslog)) = stamp::at(toks.all(), i, !anchored) {
             time = time.or(Some(toks.span(i, i + k)));
             i += k;
             (end, gap) = (i, 0);

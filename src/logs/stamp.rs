@@ -111,6 +111,13 @@ fn word<'a>(c: &mut Cur<'a>) -> &'a str {
 }
 
 pub fn is_month(w: &str) -> bool {
+    if !w
+        .as_bytes()
+        .first()
+        .is_some_and(|c| b"JFMASONDjfmasond".contains(c))
+    {
+        return false;
+    }
     const M: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
@@ -121,6 +128,13 @@ pub fn is_month(w: &str) -> bool {
 }
 
 pub fn is_weekday(w: &str) -> bool {
+    if !w
+        .as_bytes()
+        .first()
+        .is_some_and(|c| b"MTWFSmtwfs".contains(c))
+    {
+        return false;
+    }
     const D: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     (3..=9).contains(&w.len())
         && w.is_char_boundary(3)

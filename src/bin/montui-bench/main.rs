@@ -3,6 +3,7 @@
 
 mod alerts;
 mod dbsize;
+mod drain3;
 mod loghub;
 mod overhead;
 mod procstat;

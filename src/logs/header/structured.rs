@@ -63,7 +63,8 @@ fn pair(s: &str) -> Option<(&str, &str, &str)> {
 /// logfmt: the line starts with a time, level or message pair. The message is `msg`'s value,
 /// else the other pairs.
 pub fn logfmt(line: &str) -> Option<Header<'_>> {
-    let (k0, _, _) = pair(line)?;
+    let first = line.split_ascii_whitespace().next()?;
+    let (k0, _) = first.split_once('=')?;
     if !(TIME.contains(&k0) || LEVEL.contains(&k0) || MESSAGE.contains(&k0)) {
         return None;
     }
