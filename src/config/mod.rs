@@ -6,12 +6,14 @@ mod duration;
 mod error;
 mod escalation;
 mod hosts;
+mod logs;
 pub mod paths;
 
 pub use alerts::{AlertsConfig, RuleConfig};
 pub use duration::Dur;
 pub use error::ConfigError;
 pub use hosts::{HostConfig, SshConfig};
+pub use logs::{LogEntry, LogSourceConfig};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +42,11 @@ pub struct Config {
     /// The hosts, checked (filled by `parse`).
     #[serde(skip)]
     pub remote: Vec<(Target, Duration)>,
+    /// Logs to follow and mine: paths and globs, or tables.
+    pub logs: Vec<LogEntry>,
+    /// The log sources, checked (filled by `parse`).
+    #[serde(skip)]
+    pub log_sources: Vec<crate::logs::feed::LogSource>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -83,6 +90,8 @@ impl Default for Config {
             ssh: SshConfig::default(),
             hosts: Vec::new(),
             remote: Vec::new(),
+            logs: Vec::new(),
+            log_sources: Vec::new(),
         }
     }
 }
@@ -150,6 +159,7 @@ impl Config {
         cfg.validate(text, path)?;
         let mut policy = cfg.alerts.policy(text, path)?;
         cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
+        cfg.log_sources = logs::sources(&cfg.logs, text, path)?;
         policy.host_labels = cfg
             .hosts
             .iter()

@@ -236,3 +236,25 @@ fn host_labels_reach_the_policy_and_bad_ones_are_named() {
         "{e}"
     );
 }
+
+#[test]
+fn log_sources_are_checked() {
+    let cfg = Config::parse(
+        "logs = [\"/var/log/*.log\", { command = \"app --follow\", name = \"app\" }, { journald = true }]\n",
+        Path::new("x"),
+    )
+    .expect("parses");
+    let names: Vec<&str> = cfg.log_sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["/var/log/*.log", "app", "journal"]);
+    let e = err("logs = [{ path = \"/a\", command = \"b\" }]\n");
+    assert!(e.contains("line 1") && e.contains("exactly one of"), "{e}");
+    let e = err("logs = [\"/a\", \"/a\"]\n");
+    assert!(e.contains("listed already"), "{e}");
+    let e = err("logs = [\"/var/log/[x\"]\n");
+    assert!(e.contains("not a glob"), "{e}");
+    let e = err("logs = [{ path = \"/a\", max_line = 10 }]\n");
+    assert!(
+        e.contains("max_line") && e.contains("`10`") || e.contains("256"),
+        "{e}"
+    );
+}

@@ -1,9 +1,14 @@
 //! Logs: lines taken apart (header, level) and their messages folded into templates as they
 //! stream in. No terminal code here.
 
+mod cut;
+pub mod feed;
 pub mod header;
 mod intern;
 pub mod level;
 pub mod mask;
 pub mod miner;
+pub mod patterns;
+pub mod pii;
 mod stamp;
+pub mod tail;

@@ -1,0 +1,118 @@
+//! Following one file the way `tail -F` does: read what was appended, keep reading the old
+//! file to its end when it is renamed away and a new one takes its name, start over when it is
+//! truncated, wait for it when it is missing. Lines are cut at `\n`, `\r` stripped, decoded
+//! as UTF-8 with bad bytes replaced, and capped at `max_line` bytes (the rest is counted, not
+//! kept). No async here: the caller says when to look.
+
+use super::cut::Cutter;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+/// Bytes read from a file per call, at most (the rest waits for the next call).
+const READ_MAX: usize = 4 << 20;
+
+#[derive(Debug)]
+pub struct Follower {
+    path: PathBuf,
+    file: Option<File>,
+    /// (device, inode) of the open file.
+    id: (u64, u64),
+    offset: u64,
+    pub lines: Cutter,
+    /// The first open reads from the end (unless `from_start`).
+    started: bool,
+    from_start: bool,
+}
+
+impl Follower {
+    pub fn new(path: PathBuf, max_line: usize, from_start: bool) -> Self {
+        Self {
+            path,
+            file: None,
+            id: (0, 0),
+            offset: 0,
+            lines: Cutter::new(max_line),
+            started: false,
+            from_start,
+        }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// New complete lines since the last call, appended to `out`.
+    pub fn poll(&mut self, out: &mut Vec<String>) -> std::io::Result<()> {
+        let now = match std::fs::metadata(&self.path) {
+            Ok(m) => Some((m.dev(), m.ino())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        // Renamed away or deleted: finish the old file first, then take the new one.
+        if self.file.is_some() && now != Some(self.id) {
+            self.read_to_end(out)?;
+            self.lines.finish(out);
+            self.file = None;
+        }
+        if self.file.is_none() {
+            let Some(id) = now else {
+                self.started = true;
+                return Ok(());
+            };
+            let mut f = File::open(&self.path)?;
+            // A file there from the start is read from its end; one that appears later (after
+            // a rotation) from its beginning.
+            self.offset = if self.started || self.from_start {
+                0
+            } else {
+                f.seek(SeekFrom::End(0))?
+            };
+            self.started = true;
+            self.id = id;
+            self.file = Some(f);
+        }
+        let len = match &self.file {
+            Some(f) => f.metadata()?.len(),
+            None => 0,
+        };
+        if len < self.offset {
+            // Truncated (copytruncate, `> file`): start over.
+            self.offset = 0;
+            self.lines.reset();
+        }
+        if len > self.offset {
+            self.read_to_end(out)?;
+        }
+        Ok(())
+    }
+
+    fn read_to_end(&mut self, out: &mut Vec<String>) -> std::io::Result<()> {
+        let Some(mut f) = self.file.take() else {
+            return Ok(());
+        };
+        let r = self.read_from(&mut f, out);
+        self.file = Some(f);
+        r
+    }
+
+    fn read_from(&mut self, f: &mut File, out: &mut Vec<String>) -> std::io::Result<()> {
+        f.seek(SeekFrom::Start(self.offset))?;
+        let mut buf = vec![0u8; 64 << 10];
+        let mut total = 0;
+        while total < READ_MAX {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            total += n;
+            self.offset += n as u64;
+            self.lines.take(&buf[..n], out);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
