@@ -30,6 +30,10 @@ pub struct Cli {
     /// repeat for more. Adds to the config's [[hosts]]. With --replay: the host to replay.
     #[arg(long = "host", value_name = "DEST")]
     pub hosts: Vec<String>,
+    /// Also follow this log file or glob (from its end) and mine its patterns; repeat for
+    /// more. Adds to the config's `logs`.
+    #[arg(long = "log", value_name = "PATH")]
+    pub logs: Vec<String>,
     /// Collect and record without a terminal, until SIGINT or SIGTERM.
     #[arg(long)]
     pub headless: bool,

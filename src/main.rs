@@ -1,3 +1,4 @@
+use montui::logs::feed::{Kind, LogSource, MAX_LINE};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -54,6 +55,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         remote.push((t, cfg.interval.0));
     }
+    let mut log_sources = cfg.log_sources.clone();
+    for p in &cli.logs {
+        glob::Pattern::new(p).map_err(|e| anyhow::anyhow!("--log {p}: not a glob: {e}"))?;
+        if log_sources.iter().any(|s| s.name == *p) {
+            bail!("--log {p}: followed already");
+        }
+        log_sources.push(LogSource {
+            name: p.clone(),
+            kind: Kind::Files(p.clone()),
+            from_start: false,
+            max_line: MAX_LINE,
+        });
+    }
     if cli.check_config {
         println!("config ok");
         return Ok(());
@@ -98,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 local: Some(Box::new(collector)),
                 remote,
                 ssh: cfg.ssh.options(cfg.collect.top_processes),
+                logs: log_sources.clone(),
             },
             interval,
             Some(writer),
@@ -126,6 +141,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         state.policy = policy;
         state.utc = cli.utc;
+        if !log_sources.is_empty() {
+            state.logs = Some(Default::default());
+        }
         let source = ui::Source::Live {
             engine,
             db: Some(db.clone()),

@@ -191,3 +191,37 @@ fn hosts_overview_at_each_size() {
     });
     insta::assert_snapshot!("hosts_pane_120x8", out);
 }
+
+#[test]
+fn patterns_pane_and_screen_at_each_size() {
+    use montui::logs::patterns::Patterns;
+    let mut s = common::fixture_state();
+    let mut p = Patterns::default();
+    let src: std::sync::Arc<str> = "/var/log/app/*.log".into();
+    let t0 = 1_700_000_000_000;
+    for i in 0..40 {
+        let line =
+            format!("2026-11-23 10:00:00 INFO [main] web.Access: GET /api/items/{i} took {i} ms");
+        p.add(&src, &line, t0 + i * 1400);
+    }
+    for i in 0..6 {
+        let line = format!(
+            "2026-11-23 10:00:00 ERROR [db] db.Pool: connection refused to 10.0.0.{i}:5432"
+        );
+        p.add(&src, &line, t0 + 50_000 + i * 500);
+    }
+    p.add(
+        &src,
+        "Nov 23 10:00:59 web-1 sshd[812]: Failed password for root from 203.0.113.9 port 2222 ssh2",
+        t0 + 59_000,
+    );
+    s.logs = Some(p.board(t0 + 60_000));
+    s.focus = montui::app::Pane::Patterns;
+    let theme = Theme::default();
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw_pane(f, Pane::Patterns, f.area(), &s, &theme));
+        insta::assert_snapshot!(format!("patterns_{w}x{h}"), out);
+        let out = render(w, h, |f| draw(f, &s, &theme));
+        insta::assert_snapshot!(format!("screen_with_logs_{w}x{h}"), out);
+    }
+}

@@ -6,6 +6,7 @@ mod history;
 mod hosts;
 mod keys;
 mod overlays;
+mod patterns;
 mod state;
 mod update;
 
@@ -13,5 +14,6 @@ pub use driver::{handle, show};
 pub use history::History;
 pub use hosts::{HostRow, HostSort, Status};
 pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
+pub use patterns::PatternSort;
 pub use state::{Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View};
 pub use update::{Request, update};

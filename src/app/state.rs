@@ -30,10 +30,12 @@ pub enum Pane {
     Log,
     /// The hosts overview (when remote hosts are watched).
     Hosts,
+    /// Log patterns (when logs are followed).
+    Patterns,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 9] = [
+    pub const ALL: [Pane; 10] = [
         Pane::Hosts,
         Pane::Cpu,
         Pane::Mem,
@@ -42,6 +44,7 @@ impl Pane {
         Pane::Net,
         Pane::Procs,
         Pane::Alerts,
+        Pane::Patterns,
         Pane::Log,
     ];
     pub fn index(self) -> usize {
@@ -71,6 +74,8 @@ pub enum PromptKind {
     Filter,
     /// Words every listed host must contain (name or state).
     HostFilter,
+    /// Words every listed log pattern must contain (template, source, level).
+    PatternFilter,
     /// How long to silence this alert (fingerprint).
     Silence(u64),
 }
@@ -142,6 +147,11 @@ pub struct State {
     pub local: String,
     /// The alert list's filter (`/`).
     pub filter: Option<String>,
+    /// Log patterns (None: no logs followed), and the pane's order, filter and selection.
+    pub logs: Option<crate::logs::patterns::LogBoard>,
+    pub pattern_sort: super::PatternSort,
+    pub pattern_filter: Option<String>,
+    pub pattern_selected: usize,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
     /// The silence list (`S`) is open, and its selected row.
@@ -188,6 +198,10 @@ impl State {
             host_filter: None,
             local: host.to_string(),
             filter: None,
+            logs: None,
+            pattern_sort: super::PatternSort::Rate,
+            pattern_filter: None,
+            pattern_selected: 0,
             details: None,
             silence_list: false,
             silence_selected: 0,

@@ -123,7 +123,16 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             Some(a) => return Some(Request::Details(a.fingerprint)),
             None => state.message = Some("no alert selected".into()),
         },
+        Action::SortHosts if state.focus == Pane::Patterns => {
+            state.pattern_sort = state.pattern_sort.next();
+        }
         Action::SortHosts => state.host_sort = state.host_sort.next(),
+        Action::Filter if state.focus == Pane::Patterns => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::PatternFilter,
+                text: state.pattern_filter.clone().unwrap_or_default(),
+            })
+        }
         Action::Filter if state.focus == Pane::Hosts => {
             state.prompt = Some(Prompt {
                 kind: PromptKind::HostFilter,
@@ -188,6 +197,11 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
                     state.host_selected = 0;
                     return None;
                 }
+                PromptKind::PatternFilter => {
+                    state.pattern_filter = words;
+                    state.pattern_selected = 0;
+                    return None;
+                }
                 _ => {}
             }
             if p.text.trim().is_empty() {
@@ -214,6 +228,7 @@ fn cycle(state: &State, by: isize) -> Pane {
     let panes: Vec<Pane> = Pane::ALL
         .into_iter()
         .filter(|p| *p != Pane::Hosts || !state.others.is_empty())
+        .filter(|p| *p != Pane::Patterns || state.logs.is_some())
         .collect();
     let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0) as isize;
     panes[(at + by).rem_euclid(panes.len() as isize) as usize]
@@ -228,6 +243,7 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Net => snap.map_or(0, |s| s.nets.len()),
         Pane::Alerts => state.board.alerts.len(),
         Pane::Hosts => state.others.len() + 1,
+        Pane::Patterns => state.pattern_rows().len(),
         _ => 0,
     };
     let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
@@ -235,6 +251,7 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Procs => state.selected = move_by(state.selected),
         Pane::Alerts => state.alert_selected = move_by(state.alert_selected),
         Pane::Hosts => state.host_selected = move_by(state.host_selected),
+        Pane::Patterns => state.pattern_selected = move_by(state.pattern_selected),
         p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
     }
 }

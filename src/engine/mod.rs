@@ -18,6 +18,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::collect::SourceMsg;
+use crate::logs::feed::{self, LogMsg};
+use crate::logs::patterns::{LogBoard, Patterns};
 use crate::model::{HostState, RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
 
@@ -35,6 +37,8 @@ pub enum EngineEvent {
     Host { host: String, state: HostState },
     /// Alerting as it stands, after a sample or a command.
     Alerts(Board),
+    /// Log patterns as they stand (every `LOGS_EVERY` while lines come, else every second).
+    Logs(Box<LogBoard>),
 }
 
 /// What the UI asks of the engine.
@@ -96,7 +100,7 @@ impl Engine {
     /// Starts sampling `sources` every `interval`. `writer` records; `alerting` raises
     /// alerts; `with_events` feeds a UI.
     pub fn spawn(
-        sources: Sources,
+        mut sources: Sources,
         interval: Duration,
         writer: Option<WriterHandle>,
         alerting: Option<Alerting>,
@@ -114,6 +118,7 @@ impl Engine {
         };
         let (shutdown, stop) = watch::channel(false);
         let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
+        let log_sources = std::mem::take(&mut sources.logs);
         let parts = Parts {
             writer,
             alerting,
@@ -121,9 +126,13 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
+            patterns: (!log_sources.is_empty()).then(Patterns::default),
+            logs_sent: Instant::now(),
+            logs_changed: false,
         };
+        let logs = (!log_sources.is_empty()).then(|| feed::spawn(log_sources, &stop));
         let samples = sources.spawn(interval, &stop);
-        let task = tokio::spawn(run(samples, parts, stop));
+        let task = tokio::spawn(run(samples, logs, parts, stop));
         Self {
             stats,
             events: rx,
@@ -157,6 +166,10 @@ struct Parts {
     commands: mpsc::Receiver<EngineCommand>,
     stats: Arc<EngineStats>,
     board_sent: Instant,
+    /// Log patterns, when logs are followed.
+    patterns: Option<Patterns>,
+    logs_sent: Instant,
+    logs_changed: bool,
 }
 
 /// What alerting is told of a host.
@@ -172,6 +185,8 @@ enum Seen<'a> {
 
 /// Longest time between two alert boards sent to the UI while nothing changes.
 const BOARD_EVERY: Duration = Duration::from_millis(500);
+/// Time between two log boards while lines come (rates move on every second regardless).
+const LOGS_EVERY: Duration = Duration::from_millis(250);
 
 impl Parts {
     fn send(&self, event: EngineEvent) {
@@ -195,6 +210,38 @@ impl Parts {
             al.command(c, now, self.writer.as_ref());
         }
         self.send_alerts(now);
+    }
+
+    fn log(&mut self, m: LogMsg) {
+        let Some(p) = &mut self.patterns else { return };
+        let now = chrono::Utc::now().timestamp_millis();
+        match m {
+            LogMsg::Lines { source, lines } => {
+                for l in &lines {
+                    p.add(&source, l, now);
+                }
+            }
+            LogMsg::Problem { source, reason } => {
+                if !reason.is_empty() {
+                    tracing::warn!("log {source}: {reason}");
+                }
+                p.problem(source, reason);
+            }
+        }
+        self.logs_changed = true;
+    }
+
+    /// The log board to the UI: soon after a change, and every second for the rates.
+    fn send_logs(&mut self) {
+        let Some(p) = &self.patterns else { return };
+        let due = self.logs_sent.elapsed();
+        if self.events.is_none() || !(self.logs_changed || due >= Duration::from_secs(1)) {
+            return;
+        }
+        let board = p.board(chrono::Utc::now().timestamp_millis());
+        self.send(EngineEvent::Logs(Box::new(board)));
+        self.logs_sent = Instant::now();
+        self.logs_changed = false;
     }
 
     /// Alerting's view of a sample, or of a host that did not answer.
@@ -223,18 +270,36 @@ impl Parts {
     }
 }
 
+async fn next_log(logs: &mut Option<mpsc::Receiver<LogMsg>>) -> Option<LogMsg> {
+    match logs {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 async fn run(
     mut samples: mpsc::Receiver<SourceMsg>,
+    mut logs: Option<mpsc::Receiver<LogMsg>>,
     mut parts: Parts,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut prev: HashMap<String, RawSample> = HashMap::new();
     let mut last_ts = 0;
+    let mut log_tick = tokio::time::interval(LOGS_EVERY);
+    log_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let msg = tokio::select! {
             Some(m) = samples.recv() => m,
             Some(c) = parts.commands.recv() => {
                 parts.command(c, last_ts);
+                continue;
+            }
+            Some(m) = next_log(&mut logs) => {
+                parts.log(m);
+                continue;
+            }
+            _ = log_tick.tick(), if parts.patterns.is_some() => {
+                parts.send_logs();
                 continue;
             }
             _ = stop.changed() => break,

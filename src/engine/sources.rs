@@ -10,6 +10,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::collect::ssh::{SshOptions, Target, session};
 use crate::collect::{Collector, SourceMsg};
+use crate::logs::feed::LogSource;
 
 /// Room for samples on their way to the engine; a full channel drops (counted by the sender).
 pub const SOURCE_CHANNEL: usize = 256;
@@ -21,6 +22,8 @@ pub struct Sources {
     /// Remote hosts, each with its sampling interval.
     pub remote: Vec<(Target, Duration)>,
     pub ssh: SshOptions,
+    /// Logs to follow and mine (the engine starts them).
+    pub logs: Vec<LogSource>,
 }
 
 impl Sources {

@@ -10,6 +10,7 @@ mod load;
 mod log;
 mod mem;
 mod overlay;
+mod patterns;
 mod procs;
 mod run;
 mod status;
@@ -40,17 +41,27 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     } else {
         (s.others.len() as u16 + 4).min(area.height / 5)
     };
-    let [status, hosts, top, mid, bottom] = Layout::vertical([
+    // With logs followed, their patterns get a full-width row at the bottom.
+    let (top_pct, mid_pct, logs_pct) = if s.logs.is_some() {
+        (34, 18, 24)
+    } else {
+        (36, 24, 0)
+    };
+    let [status, hosts, top, mid, bottom, logs] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(hosts_h),
-        Constraint::Percentage(36),
-        Constraint::Percentage(24),
+        Constraint::Percentage(top_pct),
+        Constraint::Percentage(mid_pct),
         Constraint::Min(6),
+        Constraint::Percentage(logs_pct),
     ])
     .areas(area);
     status::render(f, status, s, t);
     if hosts_h > 0 {
         draw_pane(f, Pane::Hosts, hosts, s, t);
+    }
+    if logs_pct > 0 {
+        draw_pane(f, Pane::Patterns, logs, s, t);
     }
     let [cpu, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
@@ -92,6 +103,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
         Pane::Alerts => alerts::render(f, area, s, t),
         Pane::Log => log::render(f, area, s, t),
         Pane::Hosts => hosts::render(f, area, s, t),
+        Pane::Patterns => patterns::render(f, area, s, t),
     }
 }
 

@@ -64,6 +64,9 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         PromptKind::Silence(_) => "silence for (1h, until 18:00; add host=x to widen): ",
         PromptKind::Filter => "show alerts containing (rule, host=web-1, critical…; empty: all): ",
         PromptKind::HostFilter => "show hosts containing (name, down, stale…; empty: all): ",
+        PromptKind::PatternFilter => {
+            "show patterns containing (words, source, error…; empty: all): "
+        }
     };
     let line = Rect {
         y: area.bottom().saturating_sub(1),

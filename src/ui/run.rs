@@ -151,6 +151,7 @@ fn apply(state: &mut State, ev: EngineEvent) {
         }
         EngineEvent::Host { host, state: h } => state.host_state(host, h),
         EngineEvent::Alerts(board) => state.board = board,
+        EngineEvent::Logs(board) => state.logs = Some(*board),
     }
 }
 

@@ -1,0 +1,108 @@
+//! Log following end to end: the real binary in tmux follows a file the test appends to,
+//! rotates (rename + new file) and truncates; the Patterns pane shows a new pattern within
+//! 2 s and its count never loses or repeats a line.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::tmux::Tmux;
+
+const BIN: &str = env!("CARGO_BIN_EXE_montui");
+
+fn append(path: &Path, lines: &[String]) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("open log");
+    for l in lines {
+        writeln!(f, "{l}").expect("write log");
+    }
+}
+
+fn jobs(from: usize, n: usize) -> Vec<String> {
+    (from..from + n)
+        .map(|i| format!("2026-11-23 10:00:{:02} INFO [pool-{i}] app.Worker: worker {i} finished job {} in {} ms", i % 60, 1000 + i, 10 * i))
+        .collect()
+}
+
+/// The COUNT column of the pattern row containing `needle`.
+fn count_of(screen: &str, needle: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(needle))?;
+    line.trim_start_matches(['│', ' '])
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()
+}
+
+fn wait_count(t: &Tmux, needle: &str, want: u64, within: Duration) -> String {
+    t.wait_for(&format!("{needle} counted {want}"), within, |s| {
+        count_of(s, needle) == Some(want)
+    })
+}
+
+#[test]
+fn appended_rotated_and_truncated_lines_are_each_counted_once() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let log = dir.path().join("app.log");
+    append(&log, &["written before montui started: not read".into()]);
+    let env = [
+        ("HOME", dir.path().to_path_buf()),
+        ("XDG_CONFIG_HOME", dir.path().join("config")),
+        ("XDG_DATA_HOME", dir.path().join("data")),
+    ];
+    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    let t = Tmux::start(
+        &tmux,
+        &format!("'{BIN}' --log '{}'", log.display()),
+        &env,
+        120,
+        40,
+    );
+    t.wait_for("the Patterns pane", Duration::from_secs(10), |s| {
+        s.contains("waiting for log lines")
+    });
+    // A new pattern: on screen within 2 s of being written.
+    append(&log, &jobs(0, 5));
+    let at = Instant::now();
+    let screen = wait_count(&t, "finished job", 5, Duration::from_secs(2));
+    println!("new pattern shown {:?} after the write", at.elapsed());
+    assert!(
+        screen.contains("worker <*> finished job <*> in <*> ms"),
+        "{screen}"
+    );
+    assert!(screen.contains("NEW"), "{screen}");
+    assert!(!screen.contains("not read"), "{screen}");
+    // Rotation: lines written just before the rename are still read from the old file.
+    append(&log, &jobs(5, 3));
+    std::fs::rename(&log, dir.path().join("app.log.1")).expect("rotate");
+    append(&log, &jobs(8, 2));
+    append(
+        &log,
+        &["2026-11-23 10:01:00 WARN [main] app.Cache: cache miss for key user:42".into()],
+    );
+    wait_count(&t, "finished job", 10, Duration::from_secs(5));
+    let screen = wait_count(&t, "cache miss", 1, Duration::from_secs(5));
+    assert!(screen.contains("WRN"), "{screen}");
+    // Truncation (copytruncate): the file starts over and is read from its start.
+    std::fs::write(&log, b"").expect("truncate");
+    std::thread::sleep(Duration::from_millis(1500));
+    append(&log, &jobs(10, 4));
+    wait_count(&t, "finished job", 14, Duration::from_secs(5));
+    // Nothing more arrives: the counts stay.
+    std::thread::sleep(Duration::from_millis(1500));
+    let screen = t.capture();
+    assert_eq!(count_of(&screen, "finished job"), Some(14), "{screen}");
+    assert_eq!(count_of(&screen, "cache miss"), Some(1), "{screen}");
+    t.send("q");
+    t.wait_for("montui to quit", Duration::from_secs(5), |s| {
+        s.contains("EXIT=0")
+    });
+}
