@@ -224,4 +224,15 @@ fn patterns_pane_and_screen_at_each_size() {
         let out = render(w, h, |f| draw(f, &s, &theme));
         insta::assert_snapshot!(format!("screen_with_logs_{w}x{h}"), out);
     }
+    let refused = s
+        .pattern_rows()
+        .into_iter()
+        .find(|r| r.text.contains("refused"))
+        .map(|r| r.id);
+    s.pattern_open = refused;
+    s.utc = true;
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &theme));
+        insta::assert_snapshot!(format!("pattern_details_{w}x{h}"), out);
+    }
 }

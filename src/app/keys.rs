@@ -214,7 +214,7 @@ pub static BINDINGS: &[Binding] = &[
         &[Enter],
         Action::Details,
         Everywhere,
-        "alert details / show host",
+        "details: alert, host, pattern",
     ),
     b(
         &[Char('o')],

@@ -97,5 +97,14 @@ mod tests {
         update(&mut s, Key::Enter);
         assert_eq!(s.pattern_rows().len(), 1);
         assert_eq!(first(&s), "request <*> served");
+        update(&mut s, Key::Enter);
+        assert_eq!(s.pattern_open, Some(s.pattern_rows()[0].id));
+        update(&mut s, Key::Esc);
+        assert_eq!(s.pattern_open, None);
+        update(&mut s, Key::Esc);
+        assert_eq!(
+            (s.pattern_filter.as_deref(), s.pattern_rows().len()),
+            (None, 2)
+        );
     }
 }

@@ -152,6 +152,8 @@ pub struct State {
     pub pattern_sort: super::PatternSort,
     pub pattern_filter: Option<String>,
     pub pattern_selected: usize,
+    /// The log pattern whose window is open (Enter in the Patterns pane).
+    pub pattern_open: Option<crate::logs::miner::PatternId>,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
     /// The silence list (`S`) is open, and its selected row.
@@ -202,6 +204,7 @@ impl State {
             pattern_sort: super::PatternSort::Rate,
             pattern_filter: None,
             pattern_selected: 0,
+            pattern_open: None,
             details: None,
             silence_list: false,
             silence_selected: 0,

@@ -46,6 +46,10 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
     if state.details.is_some() && details_key(state, key) {
         return None;
     }
+    if state.pattern_open.is_some() && matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
+        state.pattern_open = None;
+        return None;
+    }
     let action = action_for(key, state.browsing())?;
     state.message = None;
     match action {
@@ -56,6 +60,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
                 state.help = false;
             } else if state.focus == Pane::Hosts {
                 state.host_filter = None;
+            } else if state.focus == Pane::Patterns {
+                state.pattern_filter = None;
             } else {
                 state.filter = None;
             }
@@ -118,6 +124,11 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
                 let name = r.name.clone();
                 state.switch_host(&name);
             }
+        }
+        Action::Details if state.focus == Pane::Patterns => {
+            let rows = state.pattern_rows();
+            let at = state.pattern_selected.min(rows.len().saturating_sub(1));
+            state.pattern_open = rows.get(at).map(|r| r.id);
         }
         Action::Details => match state.selected_alert() {
             Some(a) => return Some(Request::Details(a.fingerprint)),

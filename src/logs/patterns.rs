@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::builtin::{self, Known};
 use super::header;
 use super::level::Level;
 use super::miner::{Change, Miner, PatternId};
@@ -24,8 +25,12 @@ pub struct PatternRow {
     pub id: PatternId,
     pub text: String,
     pub source: Arc<str>,
-    /// The most severe level its lines had.
+    /// The most severe level its lines had, or its known trouble's severity if higher.
     pub level: Option<Level>,
+    /// Lines per level (levels seen only).
+    pub levels: Vec<(Level, u64)>,
+    /// The known trouble it is (`oom_killer`, `http_5xx`…).
+    pub known: Option<&'static str>,
     pub count: u64,
     /// Lines in each of the last `SPARK_SECS` seconds, oldest first.
     pub spark: Vec<u32>,
@@ -58,6 +63,7 @@ pub struct LogBoard {
 #[derive(Debug)]
 struct Stat {
     source: Arc<str>,
+    known: Option<&'static Known>,
     levels: [u64; Level::ALL.len()],
     /// Counts per second, `spark[sec % SPARK_SECS]`, up to second `spark_sec`.
     spark: [u32; SPARK_SECS],
@@ -68,9 +74,10 @@ struct Stat {
 }
 
 impl Stat {
-    fn new(source: Arc<str>, now_ms: i64) -> Self {
+    fn new(source: Arc<str>, known: Option<&'static Known>, now_ms: i64) -> Self {
         Self {
             source,
+            known,
             levels: [0; Level::ALL.len()],
             spark: [0; SPARK_SECS],
             spark_sec: now_ms.div_euclid(1000),
@@ -114,6 +121,9 @@ impl Stat {
         for (a, b) in self.levels.iter_mut().zip(o.levels) {
             *a += b;
         }
+        if o.known.map(|k| k.severity) > self.known.map(|k| k.severity) {
+            self.known = o.known;
+        }
         self.first_ms = self.first_ms.min(o.first_ms);
         self.last_ms = self.last_ms.max(o.last_ms);
         for e in o.examples {
@@ -141,10 +151,11 @@ impl Patterns {
         let h = header::split(line);
         let id = self.miner.add(&h.message);
         self.apply_changes();
-        let st = self
-            .stats
-            .entry(id)
-            .or_insert_with(|| Stat::new(source.clone(), now_ms));
+        let miner = &self.miner;
+        let st = self.stats.entry(id).or_insert_with(|| {
+            let known = miner.text(id).and_then(|t| builtin::classify(&t));
+            Stat::new(source.clone(), known, now_ms)
+        });
         let sec = now_ms.div_euclid(1000);
         st.advance(sec);
         st.spark[sec.rem_euclid(SPARK_SECS as i64) as usize] += 1;
@@ -201,7 +212,14 @@ impl Patterns {
                         .iter()
                         .rev()
                         .find(|l| st.levels[**l as usize] > 0)
-                        .copied(),
+                        .copied()
+                        .max(st.known.map(|k| k.severity)),
+                    levels: Level::ALL
+                        .iter()
+                        .map(|l| (*l, st.levels[*l as usize]))
+                        .filter(|(_, n)| *n > 0)
+                        .collect(),
+                    known: st.known.map(|k| k.name),
                     count: self.miner.pattern(*id)?.count,
                     spark: st.spark_at(sec),
                     first_ms: st.first_ms,
@@ -267,6 +285,20 @@ mod tests {
             login.examples
         );
         assert!(login.is_new(t0 + 9000) && !login.is_new(t0 + NEW_FOR_MS + 10_000));
+        assert_eq!(refused.known, Some("db_error"));
+        assert_eq!(refused.levels, [(Level::Error, 5)]);
+        // A line without a level takes its known trouble's severity.
+        p.add(&src, "Out of memory: Killed process 4242 (java)", t0 + 9000);
+        let oom = p
+            .board(t0 + 9000)
+            .rows
+            .into_iter()
+            .find(|r| r.text.contains("memory"))
+            .expect("row");
+        assert_eq!(
+            (oom.known, oom.level),
+            (Some("oom_killer"), Some(Level::Critical))
+        );
         // A minute later the rate is gone, the count stays.
         let later = p.board(t0 + 70_000);
         let refused = later

@@ -10,6 +10,7 @@ mod load;
 mod log;
 mod mem;
 mod overlay;
+mod pattern_details;
 mod patterns;
 mod procs;
 mod run;
@@ -84,6 +85,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         draw_pane(f, pane, rect, s, t);
     }
     details::render(f, area, s, t);
+    pattern_details::render(f, area, s, t);
     overlay::silences(f, area, s, t);
     if s.help {
         overlay::help(f, area, t);

@@ -1,0 +1,81 @@
+//! One log pattern over the panes (Enter in the Patterns pane): its source, known trouble,
+//! counts by level, first and last seen, the last minute as a bar chart, and example lines
+//! with personal data masked. It follows the live board while open.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
+
+use super::status::format_with;
+use super::theme::Theme;
+use crate::app::State;
+
+pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let Some(id) = s.pattern_open else { return };
+    let Some(r) = s
+        .logs
+        .as_ref()
+        .and_then(|b| b.rows.iter().find(|r| r.id == id))
+    else {
+        return;
+    };
+    let popup = Rect {
+        x: area.x + area.width / 20,
+        y: area.y + 1,
+        width: area.width - area.width / 10,
+        height: area.height.saturating_sub(2),
+    };
+    f.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(" Log pattern (Esc to close) ")
+        .border_style(t.focus)
+        .title_style(t.title);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let clock = |ms: i64| format_with(ms, s.utc, "%Y-%m-%d %H:%M:%S");
+    let levels: Vec<String> = r
+        .levels
+        .iter()
+        .map(|(l, n)| format!("{} {n}", l.name()))
+        .collect();
+    let mut head = vec![
+        Line::from(Span::styled(r.text.clone(), t.title)),
+        Line::from(format!(
+            "{} · {} lines · {}/min · first {} · last {}",
+            r.source,
+            r.count,
+            r.rate(),
+            clock(r.first_ms),
+            clock(r.last_ms)
+        )),
+        Line::from(format!(
+            "levels: {} · known: {}",
+            if levels.is_empty() {
+                "none written".into()
+            } else {
+                levels.join(" · ")
+            },
+            r.known.unwrap_or("no")
+        )),
+    ];
+    head.push(Line::from(Span::styled(
+        "last minute, lines per second:",
+        t.dim,
+    )));
+    let [top, chart, examples] = Layout::vertical([
+        Constraint::Length(head.len() as u16),
+        Constraint::Length(4),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
+    let data: Vec<u64> = r.spark.iter().map(|c| u64::from(*c)).collect();
+    f.render_widget(Sparkline::default().data(&data).style(t.warn), chart);
+    let mut lines = vec![Line::from(Span::styled(
+        "examples (personal data masked):",
+        t.dim,
+    ))];
+    lines.extend(r.examples.iter().map(|e| Line::from(e.clone())));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), examples);
+}
