@@ -86,6 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
+    let saved_patterns = store.load_patterns()?;
     let now = chrono::Utc::now().timestamp_millis();
     let silences = store.load_silences(now)?;
     let collector = LocalCollector::new(cfg.collect.top_processes)?;
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 remote,
                 ssh: cfg.ssh.options(cfg.collect.top_processes),
                 logs: log_sources.clone(),
+                log_memory: saved_patterns,
             },
             interval,
             Some(writer),

@@ -1,6 +1,6 @@
 //! Log following end to end: the real binary in tmux follows a file the test appends to,
 //! rotates (rename + new file) and truncates; the Patterns pane shows a new pattern within
-//! 2 s and its count never loses or repeats a line.
+//! 2 s and its count never loses or repeats a line; after a restart the counts go on.
 
 mod common;
 
@@ -101,6 +101,23 @@ fn appended_rotated_and_truncated_lines_are_each_counted_once() {
     let screen = t.capture();
     assert_eq!(count_of(&screen, "finished job"), Some(14), "{screen}");
     assert_eq!(count_of(&screen, "cache miss"), Some(1), "{screen}");
+    t.send("q");
+    t.wait_for("montui to quit", Duration::from_secs(5), |s| {
+        s.contains("EXIT=0")
+    });
+    drop(t);
+    // Restarted: the patterns are listed with their counts before any new line, then count on.
+    let t = Tmux::start(
+        &tmux,
+        &format!("'{BIN}' --log '{}'", log.display()),
+        &env,
+        120,
+        40,
+    );
+    let screen = wait_count(&t, "finished job", 14, Duration::from_secs(10));
+    assert_eq!(count_of(&screen, "cache miss"), Some(1), "{screen}");
+    append(&log, &jobs(14, 1));
+    wait_count(&t, "finished job", 15, Duration::from_secs(5));
     t.send("q");
     t.wait_for("montui to quit", Duration::from_secs(5), |s| {
         s.contains("EXIT=0")

@@ -126,8 +126,10 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
-            patterns: (!log_sources.is_empty()).then(Patterns::default),
+            patterns: (!log_sources.is_empty())
+                .then(|| Patterns::restored(std::mem::take(&mut sources.log_memory))),
             logs_sent: Instant::now(),
+            logs_saved: Instant::now(),
             logs_changed: false,
         };
         let logs = (!log_sources.is_empty()).then(|| feed::spawn(log_sources, &stop));
@@ -169,6 +171,7 @@ struct Parts {
     /// Log patterns, when logs are followed.
     patterns: Option<Patterns>,
     logs_sent: Instant,
+    logs_saved: Instant,
     logs_changed: bool,
 }
 
@@ -187,6 +190,8 @@ enum Seen<'a> {
 const BOARD_EVERY: Duration = Duration::from_millis(500);
 /// Time between two log boards while lines come (rates move on every second regardless).
 const LOGS_EVERY: Duration = Duration::from_millis(250);
+/// Time between two hand-overs of changed log patterns to the store writer.
+const LOGS_SAVE_EVERY: Duration = Duration::from_secs(5);
 
 impl Parts {
     fn send(&self, event: EngineEvent) {
@@ -231,8 +236,22 @@ impl Parts {
         self.logs_changed = true;
     }
 
+    /// Changed log patterns to the store.
+    fn save_logs(&mut self) {
+        self.logs_saved = Instant::now();
+        if let (Some(p), Some(w)) = (&mut self.patterns, &self.writer) {
+            let saves = p.take_saves();
+            if !saves.is_empty() {
+                w.send_patterns(saves);
+            }
+        }
+    }
+
     /// The log board to the UI: soon after a change, and every second for the rates.
     fn send_logs(&mut self) {
+        if self.logs_saved.elapsed() >= LOGS_SAVE_EVERY {
+            self.save_logs();
+        }
         let Some(p) = &self.patterns else { return };
         let due = self.logs_sent.elapsed();
         if self.events.is_none() || !(self.logs_changed || due >= Duration::from_secs(1)) {
@@ -344,6 +363,7 @@ async fn run(
             }
         }
     }
+    parts.save_logs();
     let writer = parts.writer.take();
     if let Some(w) = writer {
         let _ = tokio::task::spawn_blocking(move || w.finish()).await;

@@ -11,5 +11,7 @@ pub mod mask;
 pub mod miner;
 pub mod patterns;
 pub mod pii;
+pub mod saved;
 mod stamp;
+mod stat;
 pub mod tail;

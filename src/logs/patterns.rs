@@ -1,21 +1,21 @@
 //! What the log-pattern pane shows: every line taken apart (`header`), its message mined
 //! (`miner`), and per pattern its count, levels, a per-second rate for the last minute, first
 //! and last seen, its source and a few example lines with personal data masked. Patterns the
-//! miner merges add up; patterns it evicts go.
+//! miner merges add up. Patterns are kept between runs: those of earlier runs are listed
+//! (dormant) until their template comes again, and then go on counting where they left off;
+//! patterns the miner evicts go back to dormant, counts kept.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::builtin::{self, Known};
+use super::builtin;
 use super::header;
 use super::level::Level;
 use super::miner::{Change, Miner, PatternId};
 use super::pii;
-
-/// Seconds of per-second counts kept per pattern (the sparkline).
-pub const SPARK_SECS: usize = 60;
-/// Example lines kept per pattern.
-const EXAMPLES: usize = 3;
+use super::saved::{PatternSaves, SavedPattern};
+pub use super::stat::SPARK_SECS;
+use super::stat::{EXAMPLES, Stat};
 /// A pattern first seen this recently is new.
 pub const NEW_FOR_MS: i64 = 10 * 60_000;
 
@@ -60,84 +60,22 @@ pub struct LogBoard {
     pub at_ms: i64,
 }
 
-#[derive(Debug)]
-struct Stat {
-    source: Arc<str>,
-    known: Option<&'static Known>,
-    levels: [u64; Level::ALL.len()],
-    /// Counts per second, `spark[sec % SPARK_SECS]`, up to second `spark_sec`.
-    spark: [u32; SPARK_SECS],
-    spark_sec: i64,
-    first_ms: i64,
-    last_ms: i64,
-    examples: Vec<String>,
-}
-
-impl Stat {
-    fn new(source: Arc<str>, known: Option<&'static Known>, now_ms: i64) -> Self {
-        Self {
-            source,
-            known,
-            levels: [0; Level::ALL.len()],
-            spark: [0; SPARK_SECS],
-            spark_sec: now_ms.div_euclid(1000),
-            first_ms: now_ms,
-            last_ms: now_ms,
-            examples: Vec::new(),
-        }
-    }
-
-    /// Moves the window to second `sec` (zeroing the seconds passed).
-    fn advance(&mut self, sec: i64) {
-        let gone = (sec - self.spark_sec).clamp(0, SPARK_SECS as i64);
-        for k in 1..=gone {
-            self.spark[(self.spark_sec + k).rem_euclid(SPARK_SECS as i64) as usize] = 0;
-        }
-        self.spark_sec = self.spark_sec.max(sec);
-    }
-
-    /// The window as of second `sec`, oldest first.
-    fn spark_at(&self, sec: i64) -> Vec<u32> {
-        (0..SPARK_SECS as i64)
-            .map(|k| {
-                let s = sec - (SPARK_SECS as i64 - 1) + k;
-                let live = s <= self.spark_sec && self.spark_sec - s < SPARK_SECS as i64;
-                if live {
-                    self.spark[s.rem_euclid(SPARK_SECS as i64) as usize]
-                } else {
-                    0
-                }
-            })
-            .collect()
-    }
-
-    fn absorb(&mut self, o: Stat) {
-        let sec = self.spark_sec.max(o.spark_sec);
-        self.advance(sec);
-        for (k, c) in o.spark_at(sec).into_iter().enumerate() {
-            let s = sec - (SPARK_SECS as i64 - 1) + k as i64;
-            self.spark[s.rem_euclid(SPARK_SECS as i64) as usize] += c;
-        }
-        for (a, b) in self.levels.iter_mut().zip(o.levels) {
-            *a += b;
-        }
-        if o.known.map(|k| k.severity) > self.known.map(|k| k.severity) {
-            self.known = o.known;
-        }
-        self.first_ms = self.first_ms.min(o.first_ms);
-        self.last_ms = self.last_ms.max(o.last_ms);
-        for e in o.examples {
-            if self.examples.len() < EXAMPLES {
-                self.examples.push(e);
-            }
-        }
-    }
-}
+/// Dormant patterns kept in memory, at most (the least recently seen go; the store keeps
+/// them all).
+const DORMANT_MAX: usize = 10_000;
+/// Dormant rows' ids in the board, apart from the miner's.
+const DORMANT_ID: PatternId = 1 << 31;
 
 #[derive(Debug, Default)]
 pub struct Patterns {
     miner: Miner,
     stats: HashMap<PatternId, Stat>,
+    /// Patterns of earlier runs (or evicted) by (source, template).
+    dormant: HashMap<(Arc<str>, String), SavedPattern>,
+    next_uid: u64,
+    /// Patterns changed since the last `take_saves`, and merges.
+    dirty: std::collections::HashSet<PatternId>,
+    merged: Vec<(u64, u64)>,
     lines: u64,
     problems: Vec<(Arc<str>, String)>,
     /// Mask IPv4 addresses in examples too.
@@ -145,21 +83,42 @@ pub struct Patterns {
 }
 
 impl Patterns {
+    /// With the patterns of earlier runs.
+    pub fn restored(saved: Vec<SavedPattern>) -> Self {
+        let mut p = Self {
+            next_uid: saved.iter().map(|s| s.uid + 1).max().unwrap_or(1),
+            ..Self::default()
+        };
+        for s in saved.into_iter().take(DORMANT_MAX) {
+            p.dormant
+                .insert((s.source.as_str().into(), s.template.clone()), s);
+        }
+        p
+    }
+
     /// Takes one line of `source` seen at `now_ms`.
     pub fn add(&mut self, source: &Arc<str>, line: &str, now_ms: i64) -> PatternId {
         self.lines += 1;
         let h = header::split(line);
         let id = self.miner.add(&h.message);
         self.apply_changes();
-        let miner = &self.miner;
-        let st = self.stats.entry(id).or_insert_with(|| {
-            let known = miner.text(id).and_then(|t| builtin::classify(&t));
-            Stat::new(source.clone(), known, now_ms)
-        });
+        if !self.stats.contains_key(&id) {
+            let st = self.new_stat(id, source, now_ms);
+            self.stats.insert(id, st);
+        }
+        self.dirty.insert(id);
+        let Some(st) = self.stats.get_mut(&id) else {
+            return id;
+        };
         let sec = now_ms.div_euclid(1000);
         st.advance(sec);
         st.spark[sec.rem_euclid(SPARK_SECS as i64) as usize] += 1;
         st.last_ms = st.last_ms.max(now_ms);
+        let minute = now_ms - now_ms.rem_euclid(60_000);
+        match st.unsaved.last_mut() {
+            Some((m, n)) if *m == minute => *n += 1,
+            _ => st.unsaved.push((minute, 1)),
+        }
         if let Some(l) = h.level {
             st.levels[l as usize] += 1;
         }
@@ -169,24 +128,103 @@ impl Patterns {
         id
     }
 
+    /// A new pattern's figures: those it had in an earlier run, if it had any.
+    fn new_stat(&mut self, id: PatternId, source: &Arc<str>, now_ms: i64) -> Stat {
+        let text = self.miner.text(id).unwrap_or_default();
+        let known = builtin::classify(&text);
+        let Some(old) = self.dormant.remove(&(source.clone(), text)) else {
+            self.next_uid += 1;
+            return Stat::new(self.next_uid - 1, source.clone(), known, now_ms);
+        };
+        let mut st = Stat::new(old.uid, source.clone(), known, old.first_ms);
+        st.base = old.count;
+        st.levels = old.levels;
+        st.examples = old.examples;
+        st.first_ms = old.first_ms;
+        st
+    }
+
     fn apply_changes(&mut self) {
         for c in self.miner.take_changes() {
             match c {
                 Change::Merged { from, into } => {
-                    if let Some(f) = self.stats.remove(&from) {
-                        match self.stats.get_mut(&into) {
-                            Some(i) => i.absorb(f),
-                            None => {
-                                self.stats.insert(into, f);
-                            }
+                    let Some(mut f) = self.stats.remove(&from) else {
+                        continue;
+                    };
+                    self.dirty.remove(&from);
+                    self.dirty.insert(into);
+                    match self.stats.get_mut(&into) {
+                        Some(i) => {
+                            self.merged.push((f.uid, i.uid));
+                            i.unsaved.extend(std::mem::take(&mut f.unsaved));
+                            i.absorb(f);
+                        }
+                        None => {
+                            self.stats.insert(into, f);
                         }
                     }
                 }
                 Change::Evicted(id) => {
-                    self.stats.remove(&id);
+                    if let Some(st) = self.stats.remove(&id) {
+                        // Its last state is saved, and it waits to be seen again.
+                        let saved = self.saved(id, &st);
+                        self.dormant
+                            .insert((st.source.clone(), saved.template.clone()), saved);
+                        self.dirty.remove(&id);
+                        self.forget_oldest_dormant();
+                    }
                 }
             }
         }
+    }
+
+    fn forget_oldest_dormant(&mut self) {
+        if self.dormant.len() > DORMANT_MAX {
+            let oldest = self
+                .dormant
+                .iter()
+                .min_by_key(|(_, s)| s.last_ms)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.dormant.remove(&k);
+            }
+        }
+    }
+
+    fn count(&self, id: PatternId, st: &Stat) -> u64 {
+        st.base + self.miner.pattern(id).map_or(0, |p| p.count)
+    }
+
+    fn saved(&self, id: PatternId, st: &Stat) -> SavedPattern {
+        SavedPattern {
+            uid: st.uid,
+            source: st.source.to_string(),
+            template: self.miner.text(id).unwrap_or_default(),
+            count: self.count(id, st),
+            first_ms: st.first_ms,
+            last_ms: st.last_ms,
+            levels: st.levels,
+            examples: st.examples.clone(),
+        }
+    }
+
+    /// What changed since the last call, for the store.
+    pub fn take_saves(&mut self) -> PatternSaves {
+        let mut out = PatternSaves {
+            merged: std::mem::take(&mut self.merged),
+            ..Default::default()
+        };
+        for id in std::mem::take(&mut self.dirty) {
+            let Some(st) = self.stats.get(&id) else {
+                continue;
+            };
+            out.patterns.push(self.saved(id, st));
+            if let Some(st) = self.stats.get_mut(&id) {
+                out.rates
+                    .extend(st.unsaved.drain(..).map(|(m, n)| (st.uid, m, n)));
+            }
+        }
+        out
     }
 
     /// A source's problem (empty: solved).
@@ -197,39 +235,40 @@ impl Patterns {
         }
     }
 
-    /// Every pattern as of `now_ms`.
+    /// Every pattern as of `now_ms`, those of earlier runs not seen yet included.
     pub fn board(&self, now_ms: i64) -> LogBoard {
         let sec = now_ms.div_euclid(1000);
-        let rows = self
-            .stats
-            .iter()
-            .filter_map(|(id, st)| {
-                Some(PatternRow {
-                    id: *id,
-                    text: self.miner.text(*id)?,
-                    source: st.source.clone(),
-                    level: Level::ALL
-                        .iter()
-                        .rev()
-                        .find(|l| st.levels[**l as usize] > 0)
-                        .copied()
-                        .max(st.known.map(|k| k.severity)),
-                    levels: Level::ALL
-                        .iter()
-                        .map(|l| (*l, st.levels[*l as usize]))
-                        .filter(|(_, n)| *n > 0)
-                        .collect(),
-                    known: st.known.map(|k| k.name),
-                    count: self.miner.pattern(*id)?.count,
-                    spark: st.spark_at(sec),
-                    first_ms: st.first_ms,
-                    last_ms: st.last_ms,
-                    examples: st.examples.clone(),
-                })
-            })
-            .collect();
+        let live = self.stats.iter().filter_map(|(id, st)| {
+            let text = self.miner.text(*id)?;
+            Some(row(
+                *id,
+                text,
+                st.source.clone(),
+                st.known,
+                &st.levels,
+                self.count(*id, st),
+                st.spark_at(sec),
+                (st.first_ms, st.last_ms),
+                &st.examples,
+            ))
+        });
+        let dormant = self.dormant.values().map(|d| {
+            let known = builtin::classify(&d.template);
+            let id = DORMANT_ID | (d.uid as PatternId & !DORMANT_ID);
+            row(
+                id,
+                d.template.clone(),
+                d.source.as_str().into(),
+                known,
+                &d.levels,
+                d.count,
+                vec![0; SPARK_SECS],
+                (d.first_ms, d.last_ms),
+                &d.examples,
+            )
+        });
         LogBoard {
-            rows,
+            rows: live.chain(dormant).collect(),
             lines: self.lines,
             problems: self.problems.clone(),
             at_ms: now_ms,
@@ -237,88 +276,41 @@ impl Patterns {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_become_patterns_with_counts_rates_levels_and_masked_examples() {
-        let mut p = Patterns::default();
-        let src: Arc<str> = "app".into();
-        let t0 = 1_700_000_000_000;
-        for i in 0..5 {
-            p.add(
-                &src,
-                &format!("2024-01-01 10:00:0{i} ERROR [main] db: connection refused to 10.0.0.{i}"),
-                t0 + i * 1000,
-            );
-        }
-        p.add(
-            &src,
-            "2024-01-01 10:00:09 INFO [main] web: login by bob@example.com",
-            t0 + 9000,
-        );
-        let b = p.board(t0 + 9000);
-        assert_eq!(b.lines, 6);
-        let refused = b
-            .rows
+#[allow(clippy::too_many_arguments)]
+fn row(
+    id: PatternId,
+    text: String,
+    source: Arc<str>,
+    known: Option<&'static builtin::Known>,
+    levels: &[u64; Level::ALL.len()],
+    count: u64,
+    spark: Vec<u32>,
+    (first_ms, last_ms): (i64, i64),
+    examples: &[String],
+) -> PatternRow {
+    PatternRow {
+        id,
+        text,
+        source,
+        level: Level::ALL
             .iter()
-            .find(|r| r.text.contains("refused"))
-            .expect("row");
-        assert_eq!(refused.text, "connection refused to <*>");
-        assert_eq!(
-            (refused.count, refused.rate(), refused.level),
-            (5, 5, Some(Level::Error))
-        );
-        assert_eq!(
-            refused.spark[SPARK_SECS - 10..SPARK_SECS - 5],
-            [1, 1, 1, 1, 1]
-        );
-        let login = b
-            .rows
+            .rev()
+            .find(|l| levels[**l as usize] > 0)
+            .copied()
+            .max(known.map(|k| k.severity)),
+        levels: Level::ALL
             .iter()
-            .find(|r| r.text.contains("login"))
-            .expect("row");
-        assert!(
-            login.examples[0].ends_with("login by <email>"),
-            "{:?}",
-            login.examples
-        );
-        assert!(login.is_new(t0 + 9000) && !login.is_new(t0 + NEW_FOR_MS + 10_000));
-        assert_eq!(refused.known, Some("db_error"));
-        assert_eq!(refused.levels, [(Level::Error, 5)]);
-        // A line without a level takes its known trouble's severity.
-        p.add(&src, "Out of memory: Killed process 4242 (java)", t0 + 9000);
-        let oom = p
-            .board(t0 + 9000)
-            .rows
-            .into_iter()
-            .find(|r| r.text.contains("memory"))
-            .expect("row");
-        assert_eq!(
-            (oom.known, oom.level),
-            (Some("oom_killer"), Some(Level::Critical))
-        );
-        // A minute later the rate is gone, the count stays.
-        let later = p.board(t0 + 70_000);
-        let refused = later
-            .rows
-            .iter()
-            .find(|r| r.text.contains("refused"))
-            .expect("row");
-        assert_eq!((refused.count, refused.rate()), (5, 0));
-    }
-
-    #[test]
-    fn merged_patterns_add_up() {
-        let mut p = Patterns::default();
-        let src: Arc<str> = "app".into();
-        for u in ["root", "alice", "bob", "carol", "dave"] {
-            p.add(&src, &format!("session opened for user {u} by cron"), 1000);
-        }
-        let b = p.board(1000);
-        assert_eq!(b.rows.len(), 1, "{:?}", b.rows);
-        assert_eq!((b.rows[0].count, b.rows[0].rate()), (5, 5));
-        assert_eq!(b.rows[0].text, "session opened for user <*> by cron");
+            .map(|l| (*l, levels[*l as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect(),
+        known: known.map(|k| k.name),
+        count,
+        spark,
+        first_ms,
+        last_ms,
+        examples: examples.to_vec(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,7 @@ mod flatten;
 mod frame;
 mod lock;
 mod pack;
+mod patterns;
 mod reader;
 mod retention;
 mod rollup;

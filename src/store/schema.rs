@@ -73,6 +73,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
      ) WITHOUT ROWID;",
     // 5: why an alert's source said it fired (a host's failure reason).
     "ALTER TABLE alerts ADD COLUMN note TEXT;",
+    // 6: log patterns (levels and examples as JSON arrays) and their lines per minute.
+    "CREATE TABLE log_patterns (
+         uid INTEGER PRIMARY KEY,
+         source TEXT NOT NULL,
+         template TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         first_ms INTEGER NOT NULL,
+         last_ms INTEGER NOT NULL,
+         levels TEXT NOT NULL,
+         examples TEXT NOT NULL
+     );
+     CREATE TABLE log_rates (
+         uid INTEGER NOT NULL,
+         minute_ms INTEGER NOT NULL,
+         lines INTEGER NOT NULL,
+         PRIMARY KEY (uid, minute_ms)
+     ) WITHOUT ROWID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

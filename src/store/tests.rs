@@ -308,3 +308,42 @@ fn size_cap_drops_the_oldest_raw_data_first() {
         0
     );
 }
+
+#[test]
+fn log_patterns_round_trip_with_rates_and_merges() {
+    use crate::logs::saved::{PatternSaves, SavedPattern};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let pat = |uid: u64, t: &str, count: u64| SavedPattern {
+        uid,
+        source: "app".into(),
+        template: t.into(),
+        count,
+        first_ms: 1,
+        last_ms: uid as i64,
+        levels: [0, 0, count, 0, 0, 0, 0],
+        examples: vec![format!("{t} e.g.")],
+    };
+    let saves = PatternSaves {
+        patterns: vec![pat(1, "a <*>", 3), pat(2, "b <*>", 2)],
+        rates: vec![(1, 60_000, 2), (1, 120_000, 1), (2, 60_000, 2)],
+        merged: vec![],
+    };
+    w.save_patterns(&saves).unwrap();
+    // Saved again: rates add up; then 2 is merged into 1.
+    w.save_patterns(&PatternSaves {
+        patterns: vec![pat(1, "<*> <*>", 6)],
+        rates: vec![(1, 120_000, 1)],
+        merged: vec![(2, 1)],
+    })
+    .unwrap();
+    let r = Store::open_reader(&path).unwrap();
+    let loaded = r.load_patterns().unwrap();
+    assert_eq!(loaded, vec![pat(1, "<*> <*>", 6)]);
+    assert_eq!(
+        r.pattern_rates(1, 0, i64::MAX).unwrap(),
+        vec![(60_000, 4), (120_000, 2)]
+    );
+    assert!(r.pattern_rates(2, 0, i64::MAX).unwrap().is_empty());
+}

@@ -10,6 +10,7 @@ use rusqlite::params;
 use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
 use crate::alert::lifecycle::Alert;
 use crate::alert::silence::Silence;
+use crate::logs::saved::PatternSaves;
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -46,6 +47,8 @@ pub enum WriteMsg {
     Silence(Box<Silence>),
     /// Dynamic thresholds that moved: (series fingerprint, time, line).
     Thresholds(Vec<(u64, i64, f64)>),
+    /// Log patterns, their lines per minute and merges.
+    Patterns(Box<PatternSaves>),
 }
 
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
@@ -70,6 +73,11 @@ impl WriterHandle {
     /// Queues moves of dynamic thresholds.
     pub fn send_thresholds(&self, moves: Vec<(u64, i64, f64)>) {
         self.queue(WriteMsg::Thresholds(moves));
+    }
+
+    /// Queues log pattern changes.
+    pub fn send_patterns(&self, s: PatternSaves) {
+        self.queue(WriteMsg::Patterns(Box::new(s)));
     }
 
     /// Queues an alert's new state.
@@ -138,6 +146,7 @@ fn run(
     let mut alerts: HashMap<u64, Alert> = HashMap::new();
     let mut silences: HashMap<u64, Silence> = HashMap::new();
     let mut thresholds: Vec<(u64, i64, f64)> = Vec::new();
+    let mut patterns = PatternSaves::default();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
@@ -160,6 +169,10 @@ fn run(
                 thresholds.extend(t);
                 continue;
             }
+            Ok(WriteMsg::Patterns(p)) => {
+                patterns.absorb(*p);
+                continue;
+            }
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
@@ -168,6 +181,13 @@ fn run(
         silences.retain(|_, s| store.save_silence(s).is_err());
         if !thresholds.is_empty() && store.save_thresholds(&thresholds).is_ok() {
             thresholds.clear();
+        }
+        // Kept until the disk takes them: a full disk delays patterns, never drops them.
+        if !patterns.is_empty() {
+            match store.save_patterns(&patterns) {
+                Ok(()) => patterns = PatternSaves::default(),
+                Err(e) => tracing::warn!("saving log patterns: {e}"),
+            }
         }
         alerts.retain(|_, a| match store.save_alert(a) {
             Ok(()) => false,
