@@ -29,6 +29,17 @@ fn jobs(from: usize, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// montui following `log`, in tmux at 120×40.
+fn follow(tmux: &Path, log: &Path, env: &[(&str, &Path)]) -> Tmux {
+    Tmux::start(
+        tmux,
+        &format!("'{BIN}' --log '{}'", log.display()),
+        env,
+        120,
+        40,
+    )
+}
+
 /// The COUNT column of the pattern row containing `needle`.
 fn count_of(screen: &str, needle: &str) -> Option<u64> {
     let line = screen.lines().find(|l| l.contains(needle))?;
@@ -59,13 +70,7 @@ fn appended_rotated_and_truncated_lines_are_each_counted_once() {
         ("XDG_DATA_HOME", dir.path().join("data")),
     ];
     let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
-    let t = Tmux::start(
-        &tmux,
-        &format!("'{BIN}' --log '{}'", log.display()),
-        &env,
-        120,
-        40,
-    );
+    let t = follow(&tmux, &log, &env);
     t.wait_for("the Patterns pane", Duration::from_secs(10), |s| {
         s.contains("waiting for log lines")
     });
@@ -107,13 +112,7 @@ fn appended_rotated_and_truncated_lines_are_each_counted_once() {
     });
     drop(t);
     // Restarted: the patterns are listed with their counts before any new line, then count on.
-    let t = Tmux::start(
-        &tmux,
-        &format!("'{BIN}' --log '{}'", log.display()),
-        &env,
-        120,
-        40,
-    );
+    let t = follow(&tmux, &log, &env);
     let screen = wait_count(&t, "finished job", 14, Duration::from_secs(10));
     assert_eq!(count_of(&screen, "cache miss"), Some(1), "{screen}");
     append(&log, &jobs(14, 1));

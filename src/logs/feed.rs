@@ -76,6 +76,16 @@ struct Problems {
 }
 
 impl Problems {
+    /// The source's name, and its problems (none yet).
+    fn of(src: &LogSource) -> (Arc<str>, Self) {
+        let source: Arc<str> = src.name.as_str().into();
+        let p = Problems {
+            source: source.clone(),
+            last: String::new(),
+        };
+        (source, p)
+    }
+
     async fn say(&mut self, tx: &mpsc::Sender<LogMsg>, reason: String) {
         if reason != self.last {
             self.last = reason.clone();
@@ -97,11 +107,7 @@ async fn files(
     tx: mpsc::Sender<LogMsg>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let source: Arc<str> = src.name.as_str().into();
-    let mut problems = Problems {
-        source: source.clone(),
-        last: String::new(),
-    };
+    let (source, mut problems) = Problems::of(&src);
     // Changes in the folder wake the loop at once; the timer is the safety net.
     let (wake_tx, mut wake) = mpsc::channel::<()>(1);
     let watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
@@ -177,11 +183,7 @@ async fn command(
     tx: mpsc::Sender<LogMsg>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let source: Arc<str> = src.name.as_str().into();
-    let mut problems = Problems {
-        source: source.clone(),
-        last: String::new(),
-    };
+    let (source, mut problems) = Problems::of(&src);
     let mut backoff = Duration::from_secs(1);
     loop {
         let child = tokio::process::Command::new("sh")

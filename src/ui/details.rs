@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::alerts::{age, phase_word};
 use super::status::format_with;
@@ -18,13 +18,7 @@ use crate::details::Details;
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(d) = &s.details else { return };
     let a = &d.alert;
-    let popup = Rect {
-        x: area.x + area.width / 20,
-        y: area.y + 1,
-        width: area.width - area.width / 10,
-        height: area.height.saturating_sub(2),
-    };
-    f.render_widget(Clear, popup);
+    let popup = super::fmt::popup(f, area);
     let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let block = Block::bordered()
         .title(format!(" {} {} (Esc to close) ", a.rule, labels.join(" ")))

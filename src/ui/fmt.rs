@@ -104,6 +104,18 @@ pub fn marks(f: &mut Frame, area: Rect, s: &State, pane: Pane, t: &Theme) {
     }
 }
 
+/// A window over the panes, nearly as large as `area`, cleared.
+pub fn popup(f: &mut Frame, area: Rect) -> Rect {
+    let popup = Rect {
+        x: area.x + area.width / 20,
+        y: area.y + 1,
+        width: area.width - area.width / 10,
+        height: area.height.saturating_sub(2),
+    };
+    f.render_widget(ratatui::widgets::Clear, popup);
+    popup
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Block, Paragraph, Sparkline, Wrap};
 
 use super::status::format_with;
 use super::theme::Theme;
@@ -20,13 +20,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     else {
         return;
     };
-    let popup = Rect {
-        x: area.x + area.width / 20,
-        y: area.y + 1,
-        width: area.width - area.width / 10,
-        height: area.height.saturating_sub(2),
-    };
-    f.render_widget(Clear, popup);
+    let popup = super::fmt::popup(f, area);
     let block = Block::bordered()
         .title(" Log pattern (Esc to close) ")
         .border_style(t.focus)
