@@ -117,6 +117,14 @@ fn appended_rotated_and_truncated_lines_are_each_counted_once() {
     assert_eq!(count_of(&screen, "cache miss"), Some(1), "{screen}");
     append(&log, &jobs(14, 1));
     wait_count(&t, "finished job", 15, Duration::from_secs(5));
+    // A new pattern at ERROR raises an alert.
+    append(
+        &log,
+        &["2026-11-23 10:02:00 ERROR [db] app.Db: deadlock detected on table orders".into()],
+    );
+    t.wait_for("the log_error_new alert", Duration::from_secs(5), |s| {
+        s.contains("log_error_new")
+    });
     t.send("q");
     t.wait_for("montui to quit", Duration::from_secs(5), |s| {
         s.contains("EXIT=0")

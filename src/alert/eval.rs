@@ -10,7 +10,7 @@ use super::lifecycle::{
     Labels, Observation, Phase, Tracker, fingerprint_from, rule_prefix, threshold_active,
 };
 use super::rules::{Condition, Rule};
-use crate::model::{FAMILIES, Metric, Snapshot, metrics};
+use crate::model::{FAMILIES, Metric, Snapshot, is_log_family, metrics};
 
 /// metric → (time, value), oldest first.
 type Rings = HashMap<&'static str, VecDeque<(i64, f64)>>;
@@ -88,6 +88,11 @@ impl Evaluator {
         self.run(&s.host, s.ts_ms, &metrics(s), Pass::Sample, None)
     }
 
+    /// Evaluates the rules on log families (`log_*`) over a host's log pattern metrics.
+    pub fn evaluate_logs(&mut self, host: &str, now: i64, ms: &[Metric]) -> Vec<Transition> {
+        self.run(host, now, ms, Pass::Logs, None)
+    }
+
     /// Learns from a recorded snapshot without raising anything: at start-up, the recent
     /// past fills the windows of expressions and the baselines of dynamic thresholds.
     pub fn learn(&mut self, s: &Snapshot) {
@@ -147,6 +152,11 @@ impl Evaluator {
         let host_labels = self.host_labels.get(host);
         for ((rule, c), before) in self.rules.iter().zip(&self.compiled).zip(live.iter_mut()) {
             if pass == Pass::Down && c.family != family("up") {
+                continue;
+            }
+            // Log rules see log pattern metrics only, the others samples only.
+            let log_rule = c.family.is_some_and(|f| is_log_family(FAMILIES[f].0));
+            if log_rule != (pass == Pass::Logs) {
                 continue;
             }
             if pass == Pass::Learn {
@@ -273,6 +283,8 @@ enum Pass {
     Down,
     /// A recorded sample at start-up: learn, raise nothing.
     Learn,
+    /// Log pattern metrics: only rules on log families.
+    Logs,
 }
 
 /// The index of a metric family by name.

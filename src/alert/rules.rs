@@ -187,6 +187,41 @@ pub fn default_rules() -> Vec<Rule> {
             Warning,
             "load on {host} at {value} per core (over {threshold} for {for})",
         ),
+        with_example(threshold(
+            "log_error_new",
+            "log_new_error_pattern",
+            0.5,
+            0.5,
+            0,
+            Warning,
+            "new {level} log pattern on {host} ({source}): {pattern}",
+        )),
+        with_example(threshold(
+            "log_trouble",
+            "log_known_trouble_lines_per_minute",
+            0.5,
+            0.5,
+            0,
+            Critical,
+            "{known} on {host} ({source}): {value} lines/min of {pattern}",
+        )),
+        with_example(Rule {
+            name: "log_rate_spike".into(),
+            condition: Condition::Threshold {
+                metric: "log_pattern_lines_per_minute".into(),
+                threshold: LOG_SPIKE.base,
+                clear: None,
+                below: false,
+                dynamic: Some(LOG_SPIKE),
+            },
+            for_ms: MIN,
+            severity: Warning,
+            labels: Vec::new(),
+            annotations: vec![(
+                "summary".into(),
+                "log pattern on {host} ({source}) at {value} lines/min, over its usual {threshold}: {pattern}".into(),
+            )],
+        }),
         Rule {
             name: HOST_DOWN.into(),
             condition: Condition::Threshold {
@@ -205,6 +240,23 @@ pub fn default_rules() -> Vec<Rule> {
             ],
         },
     ]
+}
+
+/// A log pattern's usual rate, learned over about ten minutes of one-second looks; the line
+/// stays out of reach while learning and never below 30 lines a minute.
+const LOG_SPIKE: Dynamic = Dynamic {
+    base: 1e12,
+    factor: 1.0 / 600.0,
+    min: 30.0,
+    max: 1e12,
+    std_mult: 4.0,
+    trend: 0.0,
+};
+
+/// Log rules quote a masked example line.
+fn with_example(mut r: Rule) -> Rule {
+    r.annotations.push(("example".into(), "{example}".into()));
+    r
 }
 
 /// The rule that fires when a host stops answering; it inhibits that host's other alerts.

@@ -115,7 +115,7 @@ fn alert_rules_from_config() {
             .rules("", Path::new("x"))
             .unwrap()
             .len(),
-        7
+        10
     );
 }
 

@@ -72,6 +72,12 @@ impl Alerting {
         self.after(transitions, snap.ts_ms)
     }
 
+    /// Log pattern metrics of `host` at `now`: evaluates the log rules.
+    pub fn logs(&mut self, host: &str, now: i64, ms: &[crate::model::Metric]) -> Vec<u64> {
+        let transitions = self.evaluator.evaluate_logs(host, now, ms);
+        self.after(transitions, now)
+    }
+
     /// `host` did not answer at `now`, for `reason`.
     pub fn down(&mut self, host: &str, now: i64, reason: &str) -> Vec<u64> {
         let transitions = self.evaluator.evaluate_down(host, now, reason);

@@ -130,6 +130,12 @@ impl Engine {
                 .then(|| Patterns::restored(std::mem::take(&mut sources.log_memory))),
             logs_sent: Instant::now(),
             logs_saved: Instant::now(),
+            logs_alerted: Instant::now(),
+            log_host: sources
+                .local
+                .as_ref()
+                .map(|c| c.host().to_string())
+                .unwrap_or_default(),
             logs_changed: false,
         };
         let logs = (!log_sources.is_empty()).then(|| feed::spawn(log_sources, &stop));
@@ -172,7 +178,10 @@ struct Parts {
     patterns: Option<Patterns>,
     logs_sent: Instant,
     logs_saved: Instant,
+    logs_alerted: Instant,
     logs_changed: bool,
+    /// The host log alerts are raised for (this machine).
+    log_host: String,
 }
 
 /// What alerting is told of a host.
@@ -183,6 +192,12 @@ enum Seen<'a> {
         host: &'a str,
         at: i64,
         reason: &'a str,
+    },
+    /// Metrics of a host's log patterns.
+    Logs {
+        host: &'a str,
+        at: i64,
+        metrics: &'a [crate::model::Metric],
     },
 }
 
@@ -247,10 +262,28 @@ impl Parts {
         }
     }
 
+    /// The log rules, once a second.
+    fn alert_logs(&mut self) {
+        self.logs_alerted = Instant::now();
+        let Some(p) = &self.patterns else { return };
+        let now = chrono::Utc::now().timestamp_millis();
+        let metrics = p.metrics(now);
+        let host = std::mem::take(&mut self.log_host);
+        self.alert(Seen::Logs {
+            host: &host,
+            at: now,
+            metrics: &metrics,
+        });
+        self.log_host = host;
+    }
+
     /// The log board to the UI: soon after a change, and every second for the rates.
     fn send_logs(&mut self) {
         if self.logs_saved.elapsed() >= LOGS_SAVE_EVERY {
             self.save_logs();
+        }
+        if self.logs_alerted.elapsed() >= Duration::from_secs(1) {
+            self.alert_logs();
         }
         let Some(p) = &self.patterns else { return };
         let due = self.logs_sent.elapsed();
@@ -268,12 +301,13 @@ impl Parts {
         let mut changed = Vec::new();
         let now = match seen {
             Seen::Sample(s) => s.ts_ms,
-            Seen::Down { at, .. } => at,
+            Seen::Down { at, .. } | Seen::Logs { at, .. } => at,
         };
         if let Some(al) = &mut self.alerting {
             changed = match seen {
                 Seen::Sample(s) => al.sample(s),
                 Seen::Down { host, reason, .. } => al.down(host, now, reason),
+                Seen::Logs { host, metrics, .. } => al.logs(host, now, metrics),
             };
             for fp in &changed {
                 al.save(*fp, self.writer.as_ref());

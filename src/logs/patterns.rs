@@ -16,6 +16,7 @@ use super::pii;
 use super::saved::{PatternSaves, SavedPattern};
 pub use super::stat::SPARK_SECS;
 use super::stat::{EXAMPLES, Stat};
+use crate::model::Metric;
 /// A pattern first seen this recently is new.
 pub const NEW_FOR_MS: i64 = 10 * 60_000;
 
@@ -227,6 +228,62 @@ impl Patterns {
         out
     }
 
+    /// The log families' metrics as of `now_ms`, for the alert rules: each pattern seen in
+    /// the last ten minutes with its lines per minute, new patterns at error or above, and
+    /// known critical troubles with lines in the last minute.
+    pub fn metrics(&self, now_ms: i64) -> Vec<Metric> {
+        let mut out = Vec::new();
+        for (id, st) in &self.stats {
+            if now_ms - st.last_ms > NEW_FOR_MS {
+                continue;
+            }
+            let Some(text) = self.miner.text(*id) else {
+                continue;
+            };
+            let rate = st
+                .spark_at(now_ms.div_euclid(1000))
+                .iter()
+                .map(|c| f64::from(*c))
+                .sum::<f64>();
+            let level = Level::ALL
+                .iter()
+                .rev()
+                .find(|l| st.levels[**l as usize] > 0)
+                .copied()
+                .max(st.known.map(|k| k.severity));
+            let mut labels = vec![
+                (
+                    "example",
+                    st.examples.first().map(|e| cap(e)).unwrap_or_default(),
+                ),
+                (
+                    "known",
+                    st.known.map(|k| k.name.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "level",
+                    level.map(|l| l.name().to_string()).unwrap_or_default(),
+                ),
+                ("pattern", cap(&text)),
+                ("source", st.source.to_string()),
+            ];
+            labels.retain(|(_, v)| !v.is_empty());
+            let metric = |name, value| Metric {
+                name,
+                labels: labels.clone(),
+                value,
+            };
+            out.push(metric("log_pattern_lines_per_minute", rate));
+            if level >= Some(Level::Error) && now_ms - st.first_ms < NEW_FOR_MS {
+                out.push(metric("log_new_error_pattern", 1.0));
+            }
+            if st.known.is_some_and(|k| k.severity == Level::Critical) && rate > 0.0 {
+                out.push(metric("log_known_trouble_lines_per_minute", rate));
+            }
+        }
+        out
+    }
+
     /// A source's problem (empty: solved).
     pub fn problem(&mut self, source: Arc<str>, reason: String) {
         self.problems.retain(|(s, _)| *s != source);
@@ -273,6 +330,14 @@ impl Patterns {
             problems: self.problems.clone(),
             at_ms: now_ms,
         }
+    }
+}
+
+/// A label value of reasonable length (templates and lines can be long).
+fn cap(s: &str) -> String {
+    match s.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
     }
 }
 

@@ -61,7 +61,27 @@ pub const FAMILIES: &[(&str, &str)] = &[
         "network_transmit_bytes_per_second",
         "bytes sent on an interface per second",
     ),
+    (
+        "log_pattern_lines_per_minute",
+        "lines of a log pattern in the last minute",
+    ),
+    (
+        "log_new_error_pattern",
+        "1 while a log pattern at error or above is new (first seen in the last 10 minutes)",
+    ),
+    (
+        "log_known_trouble_lines_per_minute",
+        "lines in the last minute of a log pattern montui knows as a critical trouble",
+    ),
 ];
+
+/// Labels of the log families (`log_*`), sorted.
+pub const LOG_LABELS: [&str; 5] = ["example", "known", "level", "pattern", "source"];
+
+/// Whether a family is one of the log families (evaluated on log patterns, not on samples).
+pub fn is_log_family(name: &str) -> bool {
+    name.starts_with("log_")
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
@@ -164,6 +184,9 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
 /// The label names of a metric family (`mount` for `filesystem_used_percent`), read off a
 /// snapshot that has one of everything, so this never drifts from `metrics`.
 pub fn label_names(family: &str) -> Vec<&'static str> {
+    if is_log_family(family) {
+        return LOG_LABELS.to_vec();
+    }
     let s = Snapshot {
         cpu: Some(Default::default()),
         cores: vec![Some(0.0)],
@@ -237,6 +260,7 @@ mod tests {
             !m.iter()
                 .any(|x| x.name == "network_transmit_bytes_per_second")
         );
-        assert_eq!(m.len(), FAMILIES.len() - 1);
+        let sampled = FAMILIES.iter().filter(|(f, _)| !is_log_family(f)).count();
+        assert_eq!(m.len(), sampled - 1);
     }
 }

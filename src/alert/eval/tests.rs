@@ -263,3 +263,66 @@ fn a_hosts_labels_go_on_its_alerts_and_a_series_own_label_wins() {
         .annotations_for(down);
     assert_eq!(reason[1].1, "Permission denied (publickey)");
 }
+
+#[test]
+fn log_rules_fire_on_log_metrics_and_samples_leave_them_alone() {
+    use crate::logs::patterns::Patterns;
+    let mut e = Evaluator::new(default_rules());
+    let mut p = Patterns::default();
+    let src: std::sync::Arc<str> = "/var/log/app.log".into();
+    let t0 = 1_700_000_000_000;
+    p.add(&src, "ERROR db: connection refused for bob@example.com", t0);
+    p.add(
+        &src,
+        "kernel: Out of memory: Killed process 4242 (java)",
+        t0,
+    );
+    let fired = |t: &[Transition]| t.iter().filter(|t| t.phase == Phase::Firing).count();
+    let t = e.evaluate_logs("web-1", t0 + 1000, &p.metrics(t0 + 1000));
+    assert_eq!(
+        fired(&t),
+        3,
+        "new error pattern (2: the OOM line is critical too) and a known trouble"
+    );
+    let firing = |e: &Evaluator| {
+        let mut v: Vec<String> = e
+            .tracker
+            .alerts()
+            .filter(|a| a.phase == Phase::Firing)
+            .map(|a| a.rule.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        firing(&e),
+        ["log_error_new", "log_error_new", "log_trouble"]
+    );
+    let oom = e
+        .tracker
+        .alerts()
+        .find(|a| a.rule == "log_trouble")
+        .expect("alert");
+    let rule = e
+        .rules
+        .iter()
+        .find(|r| r.name == "log_trouble")
+        .expect("rule");
+    let notes = rule.annotations_for(oom);
+    let example = notes
+        .iter()
+        .find(|(k, _)| k == "example")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(
+        example,
+        Some("kernel: Out of memory: Killed process 4242 (java)")
+    );
+    // A metrics sample does not resolve them.
+    e.evaluate(&snap(t0 + 1500, 10.0, &[]));
+    assert_eq!(firing(&e).len(), 3);
+    // A minute later the OOM line is past; ten minutes later the patterns are not new.
+    e.evaluate_logs("web-1", t0 + 70_000, &p.metrics(t0 + 70_000));
+    assert_eq!(firing(&e), ["log_error_new", "log_error_new"]);
+    e.evaluate_logs("web-1", t0 + 700_000, &p.metrics(t0 + 700_000));
+    assert!(firing(&e).is_empty());
+}
