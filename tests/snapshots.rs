@@ -224,6 +224,12 @@ fn patterns_pane_and_screen_at_each_size() {
         let out = render(w, h, |f| draw(f, &s, &theme));
         insta::assert_snapshot!(format!("screen_with_logs_{w}x{h}"), out);
     }
+    s.raw_tail = Some(src.clone());
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw_pane(f, Pane::Patterns, f.area(), &s, &theme));
+        insta::assert_snapshot!(format!("raw_tail_{w}x{h}"), out);
+    }
+    s.raw_tail = None;
     let refused = s
         .pattern_rows()
         .into_iter()

@@ -77,6 +77,7 @@ pub enum Action {
     Details,
     Filter,
     SortHosts,
+    RawTail,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -221,6 +222,12 @@ pub static BINDINGS: &[Binding] = &[
         Action::SortHosts,
         Everywhere,
         "sort hosts / log patterns",
+    ),
+    b(
+        &[Char('r')],
+        Action::RawTail,
+        Everywhere,
+        "patterns: raw lines of the source",
     ),
     b(
         &[Char('/')],

@@ -106,5 +106,9 @@ mod tests {
             (s.pattern_filter.as_deref(), s.pattern_rows().len()),
             (None, 2)
         );
+        update(&mut s, Key::Char('r'));
+        assert_eq!(s.raw_tail.as_deref(), Some("app"));
+        update(&mut s, Key::Char('r'));
+        assert_eq!(s.raw_tail, None);
     }
 }

@@ -154,6 +154,8 @@ pub struct State {
     pub pattern_selected: usize,
     /// The log pattern whose window is open (Enter in the Patterns pane).
     pub pattern_open: Option<crate::logs::miner::PatternId>,
+    /// The source whose raw lines the Patterns pane shows instead (`r`).
+    pub raw_tail: Option<std::sync::Arc<str>>,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
     /// The silence list (`S`) is open, and its selected row.
@@ -205,6 +207,7 @@ impl State {
             pattern_filter: None,
             pattern_selected: 0,
             pattern_open: None,
+            raw_tail: None,
             details: None,
             silence_list: false,
             silence_selected: 0,

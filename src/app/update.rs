@@ -134,6 +134,13 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             Some(a) => return Some(Request::Details(a.fingerprint)),
             None => state.message = Some("no alert selected".into()),
         },
+        Action::RawTail if state.raw_tail.is_some() => state.raw_tail = None,
+        Action::RawTail if state.focus == Pane::Patterns => {
+            let rows = state.pattern_rows();
+            let at = state.pattern_selected.min(rows.len().saturating_sub(1));
+            state.raw_tail = rows.get(at).map(|r| r.source.clone());
+        }
+        Action::RawTail => {}
         Action::SortHosts if state.focus == Pane::Patterns => {
             state.pattern_sort = state.pattern_sort.next();
         }

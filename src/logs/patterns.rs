@@ -58,12 +58,16 @@ pub struct LogBoard {
     pub lines: u64,
     /// Sources that cannot be read, and why.
     pub problems: Vec<(Arc<str>, String)>,
+    /// The last lines of each source as read (the raw-tail view), oldest first.
+    pub tails: Vec<(Arc<str>, Vec<String>)>,
     pub at_ms: i64,
 }
 
 /// Dormant patterns kept in memory, at most (the least recently seen go; the store keeps
 /// them all).
 const DORMANT_MAX: usize = 10_000;
+/// Lines kept per source for the raw-tail view.
+pub const TAIL_LINES: usize = 100;
 /// Dormant rows' ids in the board, apart from the miner's.
 const DORMANT_ID: PatternId = 1 << 31;
 
@@ -79,6 +83,7 @@ pub struct Patterns {
     merged: Vec<(u64, u64)>,
     lines: u64,
     problems: Vec<(Arc<str>, String)>,
+    tails: HashMap<Arc<str>, std::collections::VecDeque<String>>,
     /// Mask IPv4 addresses in examples too.
     pub mask_ips: bool,
 }
@@ -100,6 +105,12 @@ impl Patterns {
     /// Takes one line of `source` seen at `now_ms`.
     pub fn add(&mut self, source: &Arc<str>, line: &str, now_ms: i64) -> PatternId {
         self.lines += 1;
+        let line = &*printable(line);
+        let tail = self.tails.entry(source.clone()).or_default();
+        if tail.len() == TAIL_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(line.to_string());
         let h = header::split(line);
         let id = self.miner.add(&h.message);
         self.apply_changes();
@@ -328,9 +339,29 @@ impl Patterns {
             rows: live.chain(dormant).collect(),
             lines: self.lines,
             problems: self.problems.clone(),
+            tails: self
+                .tails
+                .iter()
+                .map(|(s, t)| (s.clone(), t.iter().cloned().collect()))
+                .collect(),
             at_ms: now_ms,
         }
     }
+}
+
+/// `line` safe to draw: control characters (escape sequences would reach the terminal) become
+/// `�`, tabs spaces.
+fn printable(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    line.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// A label value of reasonable length (templates and lines can be long).

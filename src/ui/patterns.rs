@@ -30,6 +30,22 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     if let Some((src, why)) = board.problems.first() {
         title.push_str(&format!("· {src}: {why} "));
     }
+    if let Some(src) = &s.raw_tail {
+        let title = format!(" Raw: {src} (r: back to patterns) ");
+        let b = block(&title, Pane::Patterns, s, t);
+        let shown = area.height.saturating_sub(2) as usize;
+        let lines = board
+            .tails
+            .iter()
+            .find(|(x, _)| x == src)
+            .map_or(&[][..], |(_, l)| &l[..]);
+        let text: Vec<Line> = lines[lines.len().saturating_sub(shown)..]
+            .iter()
+            .map(|l| Line::from(l.as_str()))
+            .collect();
+        f.render_widget(Paragraph::new(text).block(b), area);
+        return;
+    }
     let b = block(&title, Pane::Patterns, s, t);
     if board.rows.is_empty() {
         let text = match board.problems.first() {

@@ -145,3 +145,18 @@ fn patterns_of_an_earlier_run_are_listed_then_go_on_counting() {
         "{uids:?}"
     );
 }
+
+#[test]
+fn control_characters_never_reach_the_screen() {
+    let mut p = Patterns::default();
+    let src: Arc<str> = "app".into();
+    p.add(&src, "ERROR \u{1b}[2J\u{1b}]0;pwned\u{7}\tdone", 1000);
+    let b = p.board(1000);
+    let all = format!("{:?}{:?}", b.rows[0].text, b.tails);
+    assert!(!b.rows[0].text.chars().any(char::is_control), "{all}");
+    assert!(!b.tails[0].1[0].chars().any(char::is_control), "{all}");
+    assert!(
+        !b.rows[0].examples[0].chars().any(char::is_control),
+        "{all}"
+    );
+}
