@@ -12,7 +12,7 @@ use montui::collect::Collector;
 use montui::collect::LocalCollector;
 use montui::collect::ssh::Target;
 use montui::config::Config;
-use montui::engine::{Alerting, Engine, Sources};
+use montui::engine::{Alerting, Engine, LogSetup, Sources};
 use montui::replay::{ReplayCursor, derive_all};
 use montui::store::{Store, spawn_writer};
 use montui::timeparse::parse_time;
@@ -66,6 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             kind: Kind::Files(p.clone()),
             from_start: false,
             max_line: MAX_LINE,
+            format: None,
         });
     }
     if cli.check_config {
@@ -113,8 +114,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 local: Some(Box::new(collector)),
                 remote,
                 ssh: cfg.ssh.options(cfg.collect.top_processes),
-                logs: log_sources.clone(),
-                log_memory: saved_patterns,
+                logs: LogSetup {
+                    sources: log_sources.clone(),
+                    memory: saved_patterns,
+                    known: cfg.known_patterns.clone(),
+                },
             },
             interval,
             Some(writer),

@@ -6,7 +6,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ConfigError;
+use crate::logs::builtin::Known;
 use crate::logs::feed::{JOURNALCTL, Kind, LogSource, MAX_LINE};
+use crate::logs::header::Format;
+use crate::logs::level::Level;
 
 /// One entry of `logs`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -34,6 +37,8 @@ pub struct LogSourceConfig {
     pub from_start: bool,
     /// Longest line kept in bytes (the rest is counted); default 8192.
     pub max_line: Option<usize>,
+    /// The lines' format (`<date> <time> <level> <component>: <message>`); default: detected.
+    pub format: Option<String>,
 }
 
 /// The sources of `logs`, checked.
@@ -51,6 +56,7 @@ pub fn sources(
                     kind: Kind::Files(p.clone()),
                     from_start: false,
                     max_line: MAX_LINE,
+                    format: None,
                 },
                 "logs",
                 p.clone(),
@@ -84,16 +90,20 @@ pub fn sources(
                         "must be between 256 and 1048576",
                     ));
                 }
-                (
-                    LogSource {
-                        name,
-                        kind,
-                        from_start: c.from_start,
-                        max_line,
-                    },
-                    key,
-                    value,
-                )
+                let format = match &c.format {
+                    Some(f) => Some(Format::parse(f).map_err(|why| {
+                        ConfigError::invalid(text, path, "format", Some(f), &why)
+                    })?),
+                    None => None,
+                };
+                let src = LogSource {
+                    name,
+                    kind,
+                    from_start: c.from_start,
+                    max_line,
+                    format,
+                };
+                (src, key, value)
             }
         };
         if let Kind::Files(p) = &src.kind {
@@ -121,6 +131,65 @@ pub fn sources(
             return Err(ConfigError::invalid(text, path, key, Some(&value), &why));
         }
         out.push(src);
+    }
+    Ok(out)
+}
+
+/// `[[log_patterns]]`: a pattern the user knows, with its severity.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogPatternConfig {
+    /// Shown, and the `known` label of its alerts.
+    pub name: String,
+    /// Any of these (case does not matter) in a pattern's template marks it.
+    pub contains: Vec<String>,
+    /// trace, debug, info, notice, warn, error or critical.
+    pub severity: String,
+}
+
+/// The user's patterns, checked. Their texts live as long as montui (they are few and loaded
+/// once), so they sit beside the built-in ones.
+pub fn known(
+    entries: &[LogPatternConfig],
+    text: &str,
+    path: &Path,
+) -> Result<Vec<Known>, ConfigError> {
+    let mut out: Vec<Known> = Vec::new();
+    for e in entries {
+        let bad = |key: &str, value: &str, why: &str| {
+            Err(ConfigError::invalid(text, path, key, Some(value), why))
+        };
+        if e.name.is_empty()
+            || !e
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return bad("name", &e.name, "letters, digits and _ only");
+        }
+        if out.iter().any(|k| k.name == e.name) {
+            return bad("name", &e.name, "listed already");
+        }
+        let Some(severity) = Level::from_word(&e.severity) else {
+            return bad(
+                "severity",
+                &e.severity,
+                "one of trace, debug, info, notice, warn, error, critical",
+            );
+        };
+        if e.contains.is_empty() || e.contains.iter().any(|c| c.trim().is_empty()) {
+            return bad("contains", "", "a list of words or phrases, none empty");
+        }
+        let phrases: Vec<&'static str> = e
+            .contains
+            .iter()
+            .map(|c| &*Box::leak(c.to_lowercase().into_boxed_str()))
+            .collect();
+        out.push(Known {
+            name: Box::leak(e.name.clone().into_boxed_str()),
+            severity,
+            phrases: Box::leak(phrases.into_boxed_slice()),
+        });
     }
     Ok(out)
 }

@@ -13,7 +13,7 @@ pub use alerts::{AlertsConfig, RuleConfig};
 pub use duration::Dur;
 pub use error::ConfigError;
 pub use hosts::{HostConfig, SshConfig};
-pub use logs::{LogEntry, LogSourceConfig};
+pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -47,6 +47,11 @@ pub struct Config {
     /// The log sources, checked (filled by `parse`).
     #[serde(skip)]
     pub log_sources: Vec<crate::logs::feed::LogSource>,
+    /// Log patterns the user names, with a severity.
+    pub log_patterns: Vec<LogPatternConfig>,
+    /// Those, checked (filled by `parse`).
+    #[serde(skip)]
+    pub known_patterns: Vec<crate::logs::builtin::Known>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -92,6 +97,8 @@ impl Default for Config {
             remote: Vec::new(),
             logs: Vec::new(),
             log_sources: Vec::new(),
+            log_patterns: Vec::new(),
+            known_patterns: Vec::new(),
         }
     }
 }
@@ -160,6 +167,7 @@ impl Config {
         let mut policy = cfg.alerts.policy(text, path)?;
         cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
         cfg.log_sources = logs::sources(&cfg.logs, text, path)?;
+        cfg.known_patterns = logs::known(&cfg.log_patterns, text, path)?;
         policy.host_labels = cfg
             .hosts
             .iter()

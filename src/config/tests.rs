@@ -252,9 +252,25 @@ fn log_sources_are_checked() {
     assert!(e.contains("listed already"), "{e}");
     let e = err("logs = [\"/var/log/[x\"]\n");
     assert!(e.contains("not a glob"), "{e}");
+    let e = err("logs = [{ path = \"/a\", format = \"<time> <level>\" }]\n");
+    assert!(e.contains("format") && e.contains("<message>"), "{e}");
+    let ok = "logs = [{ path = \"/a\", format = \"<time> <level>: <message>\" }]\n";
+    let cfg = Config::parse(ok, Path::new("x")).expect("parses");
+    assert!(cfg.log_sources[0].format.is_some());
     let e = err("logs = [{ path = \"/a\", max_line = 10 }]\n");
     assert!(
         e.contains("max_line") && e.contains("`10`") || e.contains("256"),
         "{e}"
     );
+}
+
+#[test]
+fn log_patterns_are_checked() {
+    let text = "[[log_patterns]]\nname = \"pay_declined\"\ncontains = [\"Payment Declined\"]\nseverity = \"error\"\n";
+    let cfg = Config::parse(text, Path::new("x")).expect("parses");
+    assert_eq!(cfg.known_patterns[0].phrases, ["payment declined"]);
+    let e = err("[[log_patterns]]\nname = \"x\"\ncontains = [\"a\"]\nseverity = \"loud\"\n");
+    assert!(e.contains("line 4") && e.contains("severity"), "{e}");
+    let e = err("[[log_patterns]]\nname = \"x y\"\ncontains = [\"a\"]\nseverity = \"warn\"\n");
+    assert!(e.contains("line 2"), "{e}");
 }

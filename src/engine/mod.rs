@@ -2,10 +2,14 @@
 //! code here.
 
 mod alerting;
+mod logs;
 mod sources;
 
 pub use alerting::Alerting;
+pub use logs::LogSetup;
 pub use sources::Sources;
+
+use logs::{LOGS_EVERY, LogWork};
 
 use crate::alert::board::Board;
 
@@ -19,7 +23,7 @@ use tokio::task::JoinHandle;
 
 use crate::collect::SourceMsg;
 use crate::logs::feed::{self, LogMsg};
-use crate::logs::patterns::{LogBoard, Patterns};
+use crate::logs::patterns::LogBoard;
 use crate::model::{HostState, RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
 
@@ -118,7 +122,6 @@ impl Engine {
         };
         let (shutdown, stop) = watch::channel(false);
         let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
-        let log_sources = std::mem::take(&mut sources.logs);
         let parts = Parts {
             writer,
             alerting,
@@ -126,18 +129,12 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
-            patterns: (!log_sources.is_empty())
-                .then(|| Patterns::restored(std::mem::take(&mut sources.log_memory))),
-            logs_sent: Instant::now(),
-            logs_saved: Instant::now(),
-            logs_alerted: Instant::now(),
-            log_host: sources
-                .local
-                .as_ref()
-                .map(|c| c.host().to_string())
-                .unwrap_or_default(),
-            logs_changed: false,
+            logs: (!sources.logs.sources.is_empty()).then(|| {
+                let host = sources.local.as_ref().map(|c| c.host().to_string());
+                LogWork::new(&mut sources.logs, host.unwrap_or_default())
+            }),
         };
+        let log_sources = std::mem::take(&mut sources.logs.sources);
         let logs = (!log_sources.is_empty()).then(|| feed::spawn(log_sources, &stop));
         let samples = sources.spawn(interval, &stop);
         let task = tokio::spawn(run(samples, logs, parts, stop));
@@ -175,13 +172,7 @@ struct Parts {
     stats: Arc<EngineStats>,
     board_sent: Instant,
     /// Log patterns, when logs are followed.
-    patterns: Option<Patterns>,
-    logs_sent: Instant,
-    logs_saved: Instant,
-    logs_alerted: Instant,
-    logs_changed: bool,
-    /// The host log alerts are raised for (this machine).
-    log_host: String,
+    logs: Option<LogWork>,
 }
 
 /// What alerting is told of a host.
@@ -203,10 +194,6 @@ enum Seen<'a> {
 
 /// Longest time between two alert boards sent to the UI while nothing changes.
 const BOARD_EVERY: Duration = Duration::from_millis(500);
-/// Time between two log boards while lines come (rates move on every second regardless).
-const LOGS_EVERY: Duration = Duration::from_millis(250);
-/// Time between two hand-overs of changed log patterns to the store writer.
-const LOGS_SAVE_EVERY: Duration = Duration::from_secs(5);
 
 impl Parts {
     fn send(&self, event: EngineEvent) {
@@ -232,68 +219,24 @@ impl Parts {
         self.send_alerts(now);
     }
 
-    fn log(&mut self, m: LogMsg) {
-        let Some(p) = &mut self.patterns else { return };
-        let now = chrono::Utc::now().timestamp_millis();
-        match m {
-            LogMsg::Lines { source, lines } => {
-                for l in &lines {
-                    p.add(&source, l, now);
-                }
-            }
-            LogMsg::Problem { source, reason } => {
-                if !reason.is_empty() {
-                    tracing::warn!("log {source}: {reason}");
-                }
-                p.problem(source, reason);
-            }
+    /// Saves, log rules and the board, as each is due (`final`: the last saves, now).
+    fn tick_logs(&mut self, last: bool) {
+        let Some(w) = &mut self.logs else { return };
+        if let (Some(saves), Some(writer)) = (w.saves(last), &self.writer) {
+            writer.send_patterns(saves);
         }
-        self.logs_changed = true;
-    }
-
-    /// Changed log patterns to the store.
-    fn save_logs(&mut self) {
-        self.logs_saved = Instant::now();
-        if let (Some(p), Some(w)) = (&mut self.patterns, &self.writer) {
-            let saves = p.take_saves();
-            if !saves.is_empty() {
-                w.send_patterns(saves);
-            }
+        let board = self.events.is_some().then(|| w.board()).flatten();
+        let due = w.metrics().map(|m| (w.host.clone(), m));
+        if let Some(b) = board {
+            self.send(EngineEvent::Logs(Box::new(b)));
         }
-    }
-
-    /// The log rules, once a second.
-    fn alert_logs(&mut self) {
-        self.logs_alerted = Instant::now();
-        let Some(p) = &self.patterns else { return };
-        let now = chrono::Utc::now().timestamp_millis();
-        let metrics = p.metrics(now);
-        let host = std::mem::take(&mut self.log_host);
-        self.alert(Seen::Logs {
-            host: &host,
-            at: now,
-            metrics: &metrics,
-        });
-        self.log_host = host;
-    }
-
-    /// The log board to the UI: soon after a change, and every second for the rates.
-    fn send_logs(&mut self) {
-        if self.logs_saved.elapsed() >= LOGS_SAVE_EVERY {
-            self.save_logs();
+        if let Some((host, (at, metrics))) = due {
+            self.alert(Seen::Logs {
+                host: &host,
+                at,
+                metrics: &metrics,
+            });
         }
-        if self.logs_alerted.elapsed() >= Duration::from_secs(1) {
-            self.alert_logs();
-        }
-        let Some(p) = &self.patterns else { return };
-        let due = self.logs_sent.elapsed();
-        if self.events.is_none() || !(self.logs_changed || due >= Duration::from_secs(1)) {
-            return;
-        }
-        let board = p.board(chrono::Utc::now().timestamp_millis());
-        self.send(EngineEvent::Logs(Box::new(board)));
-        self.logs_sent = Instant::now();
-        self.logs_changed = false;
     }
 
     /// Alerting's view of a sample, or of a host that did not answer.
@@ -348,11 +291,13 @@ async fn run(
                 continue;
             }
             Some(m) = next_log(&mut logs) => {
-                parts.log(m);
+                if let Some(w) = &mut parts.logs {
+                    w.take(m);
+                }
                 continue;
             }
-            _ = log_tick.tick(), if parts.patterns.is_some() => {
-                parts.send_logs();
+            _ = log_tick.tick(), if parts.logs.is_some() => {
+                parts.tick_logs(false);
                 continue;
             }
             _ = stop.changed() => break,
@@ -397,7 +342,7 @@ async fn run(
             }
         }
     }
-    parts.save_logs();
+    parts.tick_logs(true);
     let writer = parts.writer.take();
     if let Some(w) = writer {
         let _ = tokio::task::spawn_blocking(move || w.finish()).await;

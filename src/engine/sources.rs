@@ -10,8 +10,6 @@ use tokio::time::MissedTickBehavior;
 
 use crate::collect::ssh::{SshOptions, Target, session};
 use crate::collect::{Collector, SourceMsg};
-use crate::logs::feed::LogSource;
-use crate::logs::saved::SavedPattern;
 
 /// Room for samples on their way to the engine; a full channel drops (counted by the sender).
 pub const SOURCE_CHANNEL: usize = 256;
@@ -23,9 +21,8 @@ pub struct Sources {
     /// Remote hosts, each with its sampling interval.
     pub remote: Vec<(Target, Duration)>,
     pub ssh: SshOptions,
-    /// Logs to follow and mine (the engine starts them), and the patterns of earlier runs.
-    pub logs: Vec<LogSource>,
-    pub log_memory: Vec<SavedPattern>,
+    /// Logs to follow and mine (the engine starts them).
+    pub logs: super::LogSetup,
 }
 
 impl Sources {

@@ -1,7 +1,8 @@
 //! Patterns montui knows without being told, each with a severity: HTTP errors, database
 //! errors, TLS failures, the OOM killer, segfaults, kernel oopses and panics, authentication
-//! failures, disk I/O errors, timeouts. A template is checked once, when its pattern is new
-//! (not each line), by lower-case phrases any of which marks it.
+//! failures, disk I/O errors, timeouts; and those the user names in config, checked first. A
+//! template is checked once, when its pattern is new (not each line), by lower-case phrases
+//! any of which marks it.
 
 use super::level::Level;
 
@@ -119,12 +120,13 @@ pub const KNOWN: &[Known] = &[
     },
 ];
 
-/// What a template is known as, if anything.
-pub fn classify(template: &str) -> Option<&'static Known> {
+/// What a template is known as, if anything: the user's patterns first, then montui's.
+pub fn classify(user: &[Known], template: &str) -> Option<Known> {
     let t = template.to_lowercase();
-    KNOWN
-        .iter()
+    user.iter()
+        .chain(KNOWN)
         .find(|k| k.phrases.iter().any(|p| t.contains(p)))
+        .copied()
 }
 
 #[cfg(test)]
@@ -173,7 +175,7 @@ mod tests {
             ("Started Session <*> of user root.", None),
         ];
         for (t, want) in cases {
-            assert_eq!(classify(t).map(|k| k.name), want, "{t}");
+            assert_eq!(classify(&[], t).map(|k| k.name), want, "{t}");
         }
     }
 }

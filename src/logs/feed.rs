@@ -41,6 +41,8 @@ pub struct LogSource {
     pub from_start: bool,
     /// Longest line kept, in bytes.
     pub max_line: usize,
+    /// The lines' format, when automatic detection is not wanted.
+    pub format: Option<super::header::Format>,
 }
 
 /// Default cap on a line.

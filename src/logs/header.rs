@@ -11,7 +11,10 @@ use std::borrow::Cow;
 use super::level::Level;
 use super::stamp;
 
+mod format;
 mod structured;
+
+pub use format::Format;
 #[cfg(test)]
 mod tests;
 

@@ -84,6 +84,10 @@ pub struct Patterns {
     lines: u64,
     problems: Vec<(Arc<str>, String)>,
     tails: HashMap<Arc<str>, std::collections::VecDeque<String>>,
+    /// Sources with a format of their own.
+    pub formats: HashMap<Arc<str>, header::Format>,
+    /// Patterns the user named in config.
+    pub known: Vec<builtin::Known>,
     /// Mask IPv4 addresses in examples too.
     pub mask_ips: bool,
 }
@@ -111,7 +115,10 @@ impl Patterns {
             tail.pop_front();
         }
         tail.push_back(line.to_string());
-        let h = header::split(line);
+        let h = match self.formats.get(source).and_then(|f| f.split(line)) {
+            Some(h) => h,
+            None => header::split(line),
+        };
         let id = self.miner.add(&h.message);
         self.apply_changes();
         if !self.stats.contains_key(&id) {
@@ -143,7 +150,7 @@ impl Patterns {
     /// A new pattern's figures: those it had in an earlier run, if it had any.
     fn new_stat(&mut self, id: PatternId, source: &Arc<str>, now_ms: i64) -> Stat {
         let text = self.miner.text(id).unwrap_or_default();
-        let known = builtin::classify(&text);
+        let known = builtin::classify(&self.known, &text);
         let Some(old) = self.dormant.remove(&(source.clone(), text)) else {
             self.next_uid += 1;
             return Stat::new(self.next_uid - 1, source.clone(), known, now_ms);
@@ -321,7 +328,7 @@ impl Patterns {
             ))
         });
         let dormant = self.dormant.values().map(|d| {
-            let known = builtin::classify(&d.template);
+            let known = builtin::classify(&self.known, &d.template);
             let id = DORMANT_ID | (d.uid as PatternId & !DORMANT_ID);
             row(
                 id,
@@ -377,7 +384,7 @@ fn row(
     id: PatternId,
     text: String,
     source: Arc<str>,
-    known: Option<&'static builtin::Known>,
+    known: Option<builtin::Known>,
     levels: &[u64; Level::ALL.len()],
     count: u64,
     spark: Vec<u32>,

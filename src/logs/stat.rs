@@ -20,7 +20,7 @@ pub struct Stat {
     /// Lines per minute not saved yet: (minute start, lines).
     pub unsaved: Vec<(i64, u32)>,
     pub source: Arc<str>,
-    pub known: Option<&'static Known>,
+    pub known: Option<Known>,
     pub levels: [u64; Level::ALL.len()],
     /// Counts per second, `spark[sec % SPARK_SECS]`, up to second `spark_sec`.
     pub spark: [u32; SPARK_SECS],
@@ -31,7 +31,7 @@ pub struct Stat {
 }
 
 impl Stat {
-    pub fn new(uid: u64, source: Arc<str>, known: Option<&'static Known>, now_ms: i64) -> Self {
+    pub fn new(uid: u64, source: Arc<str>, known: Option<Known>, now_ms: i64) -> Self {
         Self {
             uid,
             base: 0,

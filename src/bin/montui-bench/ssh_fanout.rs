@@ -156,8 +156,7 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
             config_file: Some(sshd.ssh_config.clone()),
             ..Default::default()
         },
-        logs: Vec::new(),
-        log_memory: Vec::new(),
+        logs: Default::default(),
     };
     let mut rx = sources.spawn(Duration::from_secs(1), &stop);
     // Warm-up: every host connected and sampling, or half of them after 90 s (the hosts'

@@ -160,3 +160,22 @@ fn control_characters_never_reach_the_screen() {
         "{all}"
     );
 }
+
+#[test]
+fn user_patterns_come_first() {
+    let mut p = Patterns {
+        known: vec![crate::logs::builtin::Known {
+            name: "pay_declined",
+            severity: Level::Error,
+            phrases: &["payment declined"],
+        }],
+        ..Default::default()
+    };
+    let src: Arc<str> = "app".into();
+    p.add(&src, "order 77 payment declined: timeout at gateway", 1000);
+    let row = &p.board(1000).rows[0];
+    assert_eq!(
+        (row.known, row.level),
+        (Some("pay_declined"), Some(Level::Error))
+    );
+}
