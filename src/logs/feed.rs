@@ -247,3 +247,62 @@ async fn command(
         backoff = (backoff * 2).min(Duration::from_secs(60));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(kind: Kind) -> LogSource {
+        LogSource {
+            name: "t".into(),
+            kind,
+            from_start: false,
+            max_line: MAX_LINE,
+            format: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_command_is_read_as_it_prints_and_restarted_when_it_ends() {
+        let (_stop_tx, stop) = watch::channel(false);
+        let mut rx = spawn(
+            vec![source(Kind::Command("printf 'one\\ntwo\\r\\nthr'".into()))],
+            &stop,
+        );
+        let mut lines = Vec::new();
+        let mut problem = None;
+        while problem.is_none() {
+            match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+                Ok(Some(LogMsg::Lines { lines: l, .. })) => lines.extend(l),
+                Ok(Some(LogMsg::Problem { reason, .. })) if !reason.is_empty() => {
+                    problem = Some(reason)
+                }
+                Ok(Some(_)) => {}
+                other => panic!("no problem reported: {other:?}"),
+            }
+        }
+        assert_eq!(lines, ["one", "two", "thr"]);
+        assert!(problem.is_some_and(|p| p.contains("ended") && p.contains("restarting")));
+        // Restarted after a second: the lines come again.
+        let again = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        assert!(matches!(
+            again,
+            Ok(Some(LogMsg::Lines { .. }) | Some(LogMsg::Problem { .. }))
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_glob_picks_up_files_that_appear_later() {
+        let dir = tempfile::tempdir().expect("dir");
+        let glob = format!("{}/*.log", dir.path().display());
+        let (_stop_tx, stop) = watch::channel(false);
+        let mut rx = spawn(vec![source(Kind::Files(glob))], &stop);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        std::fs::write(dir.path().join("late.log"), "hello\n").expect("write");
+        let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        match got {
+            Ok(Some(LogMsg::Lines { lines, .. })) => assert_eq!(lines, ["hello"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
