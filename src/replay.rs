@@ -97,6 +97,20 @@ impl ReplayCursor {
         board_at(&self.alerts, &self.silences, inhibitions, self.ts())
     }
 
+    /// The log patterns as recorded at the current sample (None when none were recorded).
+    pub fn log_board(&self) -> Option<crate::logs::patterns::LogBoard> {
+        let saved = self.store.load_patterns().ok()?;
+        if saved.is_empty() {
+            return None;
+        }
+        let t = self.ts();
+        let counts = self.store.pattern_counts_at(t).ok()?;
+        let minutes = self.store.pattern_minutes(t - 3_600_000, t + 1).ok()?;
+        Some(crate::logs::patterns::board_at(
+            &saved, &counts, &minutes, t,
+        ))
+    }
+
     /// The recorded alerts, with their timelines.
     pub fn alerts(&self) -> &[Alert] {
         &self.alerts

@@ -130,3 +130,57 @@ fn appended_rotated_and_truncated_lines_are_each_counted_once() {
         s.contains("EXIT=0")
     });
 }
+
+#[test]
+fn a_headless_recording_replays_its_patterns_as_of_the_replayed_time() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let (log, db) = (dir.path().join("app.log"), dir.path().join("h.db"));
+    append(&log, &[]);
+    let env = [
+        ("HOME", dir.path().to_path_buf()),
+        ("XDG_CONFIG_HOME", dir.path().join("config")),
+        ("XDG_DATA_HOME", dir.path().join("data")),
+    ];
+    let mut rec = std::process::Command::new(BIN)
+        .args(["--headless", "--db"])
+        .arg(&db)
+        .arg("--log")
+        .arg(&log)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("recorder");
+    std::thread::sleep(Duration::from_secs(2));
+    append(&log, &jobs(0, 7));
+    std::thread::sleep(Duration::from_secs(2));
+    std::process::Command::new("kill")
+        .args(["-TERM", &rec.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(rec.wait().expect("recorder ends").success());
+    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    let t = Tmux::start(
+        &tmux,
+        &format!("'{BIN}' --replay --db '{}'", db.display()),
+        &env,
+        120,
+        40,
+    );
+    // At the last sample all 7 lines are counted; at the first, before they were written, none.
+    t.wait_for("the replay", Duration::from_secs(10), |s| {
+        s.contains("REPLAY")
+    });
+    t.send("G");
+    let screen = wait_count(&t, "finished job", 7, Duration::from_secs(5));
+    assert!(screen.contains("LAST HOUR"), "{screen}");
+    t.send("g");
+    t.wait_for(
+        "no pattern yet at the first sample",
+        Duration::from_secs(5),
+        |s| count_of(s, "finished job").is_none(),
+    );
+    t.send("q");
+}

@@ -42,6 +42,7 @@ pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
     cursor.set_zoom(ZOOMS_MS.get(state.zoom).copied());
     if state.mode == Mode::Replay {
         state.board = cursor.board(&state.policy.inhibitions);
+        state.logs = cursor.log_board();
     }
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(

@@ -33,7 +33,9 @@ pub struct PatternRow {
     /// The known trouble it is (`oom_killer`, `http_5xx`…).
     pub known: Option<&'static str>,
     pub count: u64,
-    /// Lines in each of the last `SPARK_SECS` seconds, oldest first.
+    /// Lines in the last minute.
+    pub per_minute: u64,
+    /// Lines in each of the last `SPARK_SECS` seconds (in replay: minutes), oldest first.
     pub spark: Vec<u32>,
     pub first_ms: i64,
     pub last_ms: i64,
@@ -43,7 +45,7 @@ pub struct PatternRow {
 impl PatternRow {
     /// Lines per minute over the last minute.
     pub fn rate(&self) -> u64 {
-        self.spark.iter().map(|c| u64::from(*c)).sum()
+        self.per_minute
     }
 
     pub fn is_new(&self, now_ms: i64) -> bool {
@@ -61,6 +63,8 @@ pub struct LogBoard {
     /// The last lines of each source as read (the raw-tail view), oldest first.
     pub tails: Vec<(Arc<str>, Vec<String>)>,
     pub at_ms: i64,
+    /// Rebuilt from the recording: the sparklines are per minute over the last hour.
+    pub recorded: bool,
 }
 
 /// Dormant patterns kept in memory, at most (the least recently seen go; the store keeps
@@ -352,7 +356,55 @@ impl Patterns {
                 .map(|(s, t)| (s.clone(), t.iter().cloned().collect()))
                 .collect(),
             at_ms: now_ms,
+            recorded: false,
         }
+    }
+}
+
+/// The patterns as recorded at `t`: `saved` as stored now, `counts` per uid (lines up to `t`,
+/// last minute with lines), `minutes` (uid, minute, lines) of the hour before `t`. Levels and
+/// examples are those stored (the latest).
+pub fn board_at(
+    saved: &[SavedPattern],
+    counts: &HashMap<u64, (u64, i64)>,
+    minutes: &[(u64, i64, u32)],
+    t: i64,
+) -> LogBoard {
+    let minute = t - t.rem_euclid(60_000);
+    let rows = saved
+        .iter()
+        .filter(|s| s.first_ms <= t)
+        .filter_map(|s| {
+            let (count, last) = *counts.get(&s.uid)?;
+            let mut spark = vec![0; SPARK_SECS];
+            for (_, m, n) in minutes.iter().filter(|(u, ..)| *u == s.uid) {
+                let back = (minute - m) / 60_000;
+                if (0..SPARK_SECS as i64).contains(&back) {
+                    spark[SPARK_SECS - 1 - back as usize] += n;
+                }
+            }
+            let known = builtin::classify(&[], &s.template);
+            let id = DORMANT_ID | (s.uid as PatternId & !DORMANT_ID);
+            let mut r = row(
+                id,
+                s.template.clone(),
+                s.source.as_str().into(),
+                known,
+                &s.levels,
+                count,
+                spark,
+                (s.first_ms, last.max(s.first_ms)),
+                &s.examples,
+            );
+            r.per_minute = r.spark.last().map_or(0, |n| u64::from(*n));
+            Some(r)
+        })
+        .collect();
+    LogBoard {
+        rows,
+        at_ms: t,
+        recorded: true,
+        ..Default::default()
     }
 }
 
@@ -408,6 +460,7 @@ fn row(
             .collect(),
         known: known.map(|k| k.name),
         count,
+        per_minute: spark.iter().map(|c| u64::from(*c)).sum(),
         spark,
         first_ms,
         last_ms,

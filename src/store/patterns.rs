@@ -1,5 +1,7 @@
 //! Log patterns and their lines per minute (schema 6).
 
+use std::collections::HashMap;
+
 use rusqlite::params;
 
 use super::{Store, StoreError};
@@ -93,6 +95,34 @@ impl Store {
                     },
                 )
                 .collect())
+        })
+    }
+
+    /// Per pattern, lines up to `t` and the last minute with lines.
+    pub fn pattern_counts_at(&self, t: i64) -> Result<HashMap<u64, (u64, i64)>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare(
+                "SELECT uid, SUM(lines), MAX(minute_ms) FROM log_rates
+                 WHERE minute_ms <= ?1 GROUP BY uid",
+            )?;
+            let rows = st.query_map([t], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    (r.get::<_, i64>(1)?.max(0) as u64, r.get(2)?),
+                ))
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Every pattern's lines per minute in `[from, to)`: (uid, minute, lines).
+    pub fn pattern_minutes(&self, from: i64, to: i64) -> Result<Vec<(u64, i64, u32)>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare(
+                "SELECT uid, minute_ms, lines FROM log_rates WHERE minute_ms >= ?1 AND minute_ms < ?2",
+            )?;
+            let rows = st.query_map([from, to], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
         })
     }
 

@@ -89,7 +89,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
          minute_ms INTEGER NOT NULL,
          lines INTEGER NOT NULL,
          PRIMARY KEY (uid, minute_ms)
-     ) WITHOUT ROWID;",
+     ) WITHOUT ROWID;
+     CREATE INDEX log_rates_minute ON log_rates(minute_ms);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

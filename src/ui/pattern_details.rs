@@ -1,5 +1,5 @@
 //! One log pattern over the panes (Enter in the Patterns pane): its source, known trouble,
-//! counts by level, first and last seen, the last minute as a bar chart, and example lines
+//! counts by level, first and last seen, the last minute (in replay: hour) as bars, and example lines
 //! with personal data masked. It follows the live board while open.
 
 use ratatui::Frame;
@@ -53,10 +53,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             r.known.unwrap_or("no")
         )),
     ];
-    head.push(Line::from(Span::styled(
-        "last minute, lines per second:",
-        t.dim,
-    )));
+    let span = match s.logs.as_ref().is_some_and(|b| b.recorded) {
+        true => "last hour, lines per minute:",
+        false => "last minute, lines per second:",
+    };
+    head.push(Line::from(Span::styled(span, t.dim)));
     let [top, chart, examples] = Layout::vertical([
         Constraint::Length(head.len() as u16),
         Constraint::Length(4),

@@ -85,7 +85,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let mut header = vec!["LVL", "/MIN", "COUNT"];
     if wide {
         widths.push(Constraint::Length(spark_w as u16));
-        header.push("LAST MINUTE");
+        header.push(if board.recorded {
+            "LAST HOUR"
+        } else {
+            "LAST MINUTE"
+        });
     }
     widths.extend([Constraint::Length(3), Constraint::Fill(1)]);
     header.extend(["", "PATTERN"]);
