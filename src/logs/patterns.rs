@@ -37,6 +37,8 @@ pub struct PatternRow {
     pub per_minute: u64,
     /// Lines in each of the last `SPARK_SECS` seconds (in replay: minutes), oldest first.
     pub spark: Vec<u32>,
+    /// Lines in each of the last 60 minutes, oldest first.
+    pub hour: Vec<u32>,
     pub first_ms: i64,
     pub last_ms: i64,
     pub examples: Vec<String>,
@@ -133,15 +135,7 @@ impl Patterns {
         let Some(st) = self.stats.get_mut(&id) else {
             return id;
         };
-        let sec = now_ms.div_euclid(1000);
-        st.advance(sec);
-        st.spark[sec.rem_euclid(SPARK_SECS as i64) as usize] += 1;
-        st.last_ms = st.last_ms.max(now_ms);
-        let minute = now_ms - now_ms.rem_euclid(60_000);
-        match st.unsaved.last_mut() {
-            Some((m, n)) if *m == minute => *n += 1,
-            _ => st.unsaved.push((minute, 1)),
-        }
+        st.count(now_ms);
         if let Some(l) = h.level {
             st.levels[l as usize] += 1;
         }
@@ -263,7 +257,8 @@ impl Patterns {
                 continue;
             };
             let rate = st
-                .spark_at(now_ms.div_euclid(1000))
+                .seconds
+                .at(now_ms.div_euclid(1000))
                 .iter()
                 .map(|c| f64::from(*c))
                 .sum::<f64>();
@@ -319,17 +314,19 @@ impl Patterns {
         let sec = now_ms.div_euclid(1000);
         let live = self.stats.iter().filter_map(|(id, st)| {
             let text = self.miner.text(*id)?;
-            Some(row(
+            let mut r = row(
                 *id,
                 text,
                 st.source.clone(),
                 st.known,
                 &st.levels,
                 self.count(*id, st),
-                st.spark_at(sec),
+                st.seconds.at(sec),
                 (st.first_ms, st.last_ms),
                 &st.examples,
-            ))
+            );
+            r.hour = st.minutes.at(now_ms.div_euclid(60_000));
+            Some(r)
         });
         let dormant = self.dormant.values().map(|d| {
             let known = builtin::classify(&self.known, &d.template);
@@ -397,6 +394,7 @@ pub fn board_at(
                 &s.examples,
             );
             r.per_minute = r.spark.last().map_or(0, |n| u64::from(*n));
+            r.hour = r.spark.clone();
             Some(r)
         })
         .collect();
@@ -461,6 +459,7 @@ fn row(
         known: known.map(|k| k.name),
         count,
         per_minute: spark.iter().map(|c| u64::from(*c)).sum(),
+        hour: Vec::new(),
         spark,
         first_ms,
         last_ms,

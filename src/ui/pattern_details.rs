@@ -33,7 +33,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .map(|(l, n)| format!("{} {n}", l.name()))
         .collect();
-    let mut head = vec![
+    let head = vec![
         Line::from(Span::styled(r.text.clone(), t.title)),
         Line::from(format!(
             "{} · {} lines · {}/min · first {} · last {}",
@@ -53,20 +53,34 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             r.known.unwrap_or("no")
         )),
     ];
-    let span = match s.logs.as_ref().is_some_and(|b| b.recorded) {
-        true => "last hour, lines per minute:",
-        false => "last minute, lines per second:",
+    let recorded = s.logs.as_ref().is_some_and(|b| b.recorded);
+    let charts: Vec<(&str, &[u32])> = if recorded {
+        vec![("last hour, lines per minute:", &r.hour)]
+    } else {
+        vec![
+            ("last minute, lines per second:", &r.spark),
+            ("last hour, lines per minute:", &r.hour),
+        ]
     };
-    head.push(Line::from(Span::styled(span, t.dim)));
-    let [top, chart, examples] = Layout::vertical([
-        Constraint::Length(head.len() as u16),
-        Constraint::Length(4),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
-    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
-    let data: Vec<u64> = r.spark.iter().map(|c| u64::from(*c)).collect();
-    f.render_widget(Sparkline::default().data(&data).style(t.warn), chart);
+    let mut rows = vec![Constraint::Length(head.len() as u16 + 1)];
+    for _ in &charts {
+        rows.extend([Constraint::Length(1), Constraint::Length(3)]);
+    }
+    rows.push(Constraint::Fill(1));
+    let areas = Layout::vertical(rows).split(inner);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), areas[0]);
+    for (k, (label, data)) in charts.iter().enumerate() {
+        let data: Vec<u64> = data.iter().map(|c| u64::from(*c)).collect();
+        f.render_widget(
+            Paragraph::new(Span::styled(*label, t.dim)),
+            areas[1 + 2 * k],
+        );
+        f.render_widget(
+            Sparkline::default().data(&data).style(t.warn),
+            areas[2 + 2 * k],
+        );
+    }
+    let examples = areas[areas.len() - 1];
     let mut lines = vec![Line::from(Span::styled(
         "examples (personal data masked):",
         t.dim,
