@@ -1,6 +1,7 @@
 //! Logs: lines taken apart (header, level) and their messages folded into templates as they
 //! stream in. No terminal code here.
 
+pub mod board;
 pub mod builtin;
 mod cut;
 pub mod feed;

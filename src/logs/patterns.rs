@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::board::{DORMANT_ID, row};
+pub use super::board::{LogBoard, NEW_FOR_MS, PatternRow, board_at};
 use super::builtin;
 use super::header;
 use super::level::Level;
@@ -17,65 +19,11 @@ use super::saved::{PatternSaves, SavedPattern};
 pub use super::stat::SPARK_SECS;
 use super::stat::{EXAMPLES, Stat};
 use crate::model::Metric;
-/// A pattern first seen this recently is new.
-pub const NEW_FOR_MS: i64 = 10 * 60_000;
-
-/// One pattern as the UI sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatternRow {
-    pub id: PatternId,
-    pub text: String,
-    pub source: Arc<str>,
-    /// The most severe level its lines had, or its known trouble's severity if higher.
-    pub level: Option<Level>,
-    /// Lines per level (levels seen only).
-    pub levels: Vec<(Level, u64)>,
-    /// The known trouble it is (`oom_killer`, `http_5xx`…).
-    pub known: Option<&'static str>,
-    pub count: u64,
-    /// Lines in the last minute.
-    pub per_minute: u64,
-    /// Lines in each of the last `SPARK_SECS` seconds (in replay: minutes), oldest first.
-    pub spark: Vec<u32>,
-    /// Lines in each of the last 60 minutes, oldest first.
-    pub hour: Vec<u32>,
-    pub first_ms: i64,
-    pub last_ms: i64,
-    pub examples: Vec<String>,
-}
-
-impl PatternRow {
-    /// Lines per minute over the last minute.
-    pub fn rate(&self) -> u64 {
-        self.per_minute
-    }
-
-    pub fn is_new(&self, now_ms: i64) -> bool {
-        now_ms - self.first_ms < NEW_FOR_MS
-    }
-}
-
-/// Everything the pane draws.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LogBoard {
-    pub rows: Vec<PatternRow>,
-    pub lines: u64,
-    /// Sources that cannot be read, and why.
-    pub problems: Vec<(Arc<str>, String)>,
-    /// The last lines of each source as read (the raw-tail view), oldest first.
-    pub tails: Vec<(Arc<str>, Vec<String>)>,
-    pub at_ms: i64,
-    /// Rebuilt from the recording: the sparklines are per minute over the last hour.
-    pub recorded: bool,
-}
-
 /// Dormant patterns kept in memory, at most (the least recently seen go; the store keeps
 /// them all).
 const DORMANT_MAX: usize = 10_000;
 /// Lines kept per source for the raw-tail view.
 pub const TAIL_LINES: usize = 100;
-/// Dormant rows' ids in the board, apart from the miner's.
-const DORMANT_ID: PatternId = 1 << 31;
 
 #[derive(Debug, Default)]
 pub struct Patterns {
@@ -358,54 +306,6 @@ impl Patterns {
     }
 }
 
-/// The patterns as recorded at `t`: `saved` as stored now, `counts` per uid (lines up to `t`,
-/// last minute with lines), `minutes` (uid, minute, lines) of the hour before `t`. Levels and
-/// examples are those stored (the latest).
-pub fn board_at(
-    saved: &[SavedPattern],
-    counts: &HashMap<u64, (u64, i64)>,
-    minutes: &[(u64, i64, u32)],
-    t: i64,
-) -> LogBoard {
-    let minute = t - t.rem_euclid(60_000);
-    let rows = saved
-        .iter()
-        .filter(|s| s.first_ms <= t)
-        .filter_map(|s| {
-            let (count, last) = *counts.get(&s.uid)?;
-            let mut spark = vec![0; SPARK_SECS];
-            for (_, m, n) in minutes.iter().filter(|(u, ..)| *u == s.uid) {
-                let back = (minute - m) / 60_000;
-                if (0..SPARK_SECS as i64).contains(&back) {
-                    spark[SPARK_SECS - 1 - back as usize] += n;
-                }
-            }
-            let known = builtin::classify(&[], &s.template);
-            let id = DORMANT_ID | (s.uid as PatternId & !DORMANT_ID);
-            let mut r = row(
-                id,
-                s.template.clone(),
-                s.source.as_str().into(),
-                known,
-                &s.levels,
-                count,
-                spark,
-                (s.first_ms, last.max(s.first_ms)),
-                &s.examples,
-            );
-            r.per_minute = r.spark.last().map_or(0, |n| u64::from(*n));
-            r.hour = r.spark.clone();
-            Some(r)
-        })
-        .collect();
-    LogBoard {
-        rows,
-        at_ms: t,
-        recorded: true,
-        ..Default::default()
-    }
-}
-
 /// `line` safe to draw: control characters (escape sequences would reach the terminal) become
 /// `�`, tabs spaces.
 fn printable(line: &str) -> std::borrow::Cow<'_, str> {
@@ -426,44 +326,6 @@ fn cap(s: &str) -> String {
     match s.char_indices().nth(200) {
         Some((at, _)) => format!("{}…", &s[..at]),
         None => s.to_string(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn row(
-    id: PatternId,
-    text: String,
-    source: Arc<str>,
-    known: Option<builtin::Known>,
-    levels: &[u64; Level::ALL.len()],
-    count: u64,
-    spark: Vec<u32>,
-    (first_ms, last_ms): (i64, i64),
-    examples: &[String],
-) -> PatternRow {
-    PatternRow {
-        id,
-        text,
-        source,
-        level: Level::ALL
-            .iter()
-            .rev()
-            .find(|l| levels[**l as usize] > 0)
-            .copied()
-            .max(known.map(|k| k.severity)),
-        levels: Level::ALL
-            .iter()
-            .map(|l| (*l, levels[*l as usize]))
-            .filter(|(_, n)| *n > 0)
-            .collect(),
-        known: known.map(|k| k.name),
-        count,
-        per_minute: spark.iter().map(|c| u64::from(*c)).sum(),
-        hour: Vec::new(),
-        spark,
-        first_ms,
-        last_ms,
-        examples: examples.to_vec(),
     }
 }
 
