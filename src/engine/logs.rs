@@ -40,8 +40,10 @@ pub struct LogWork {
 
 impl LogWork {
     pub fn new(setup: &mut LogSetup, host: String) -> Self {
-        let mut patterns = Patterns::restored(std::mem::take(&mut setup.memory));
-        patterns.known = std::mem::take(&mut setup.known);
+        let mut patterns = Patterns::restored(
+            std::mem::take(&mut setup.memory),
+            std::mem::take(&mut setup.known),
+        );
         for s in &setup.sources {
             if let Some(f) = &s.format {
                 patterns.formats.insert(s.name.as_str().into(), f.clone());

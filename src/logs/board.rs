@@ -129,12 +129,7 @@ pub fn row(
         id,
         text,
         source,
-        level: Level::ALL
-            .iter()
-            .rev()
-            .find(|l| levels[**l as usize] > 0)
-            .copied()
-            .max(known.map(|k| k.severity)),
+        level: top_level(levels, known),
         levels: Level::ALL
             .iter()
             .map(|l| (*l, levels[*l as usize]))
@@ -149,4 +144,14 @@ pub fn row(
         last_ms,
         examples: examples.to_vec(),
     }
+}
+
+/// The most severe level a pattern's lines had, or its known trouble's severity if higher.
+pub fn top_level(levels: &[u64; Level::ALL.len()], known: Option<Known>) -> Option<Level> {
+    Level::ALL
+        .iter()
+        .rev()
+        .find(|l| levels[**l as usize] > 0)
+        .copied()
+        .max(known.map(|k| k.severity))
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::board::{DORMANT_ID, row};
+use super::board::{DORMANT_ID, row, top_level};
 pub use super::board::{LogBoard, NEW_FOR_MS, PatternRow, board_at};
 use super::builtin;
 use super::header;
@@ -30,7 +30,8 @@ pub struct Patterns {
     miner: Miner,
     stats: HashMap<PatternId, Stat>,
     /// Patterns of earlier runs (or evicted) by (source, template).
-    dormant: HashMap<(Arc<str>, String), SavedPattern>,
+    /// Patterns of earlier runs (or evicted) by (source, template), classified once.
+    dormant: HashMap<(Arc<str>, String), (SavedPattern, Option<builtin::Known>)>,
     next_uid: u64,
     /// Patterns changed since the last `take_saves`, and merges.
     dirty: std::collections::HashSet<PatternId>,
@@ -47,17 +48,24 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// With the patterns of earlier runs.
-    pub fn restored(saved: Vec<SavedPattern>) -> Self {
+    /// With the patterns of earlier runs, and the patterns the user named.
+    pub fn restored(saved: Vec<SavedPattern>, known: Vec<builtin::Known>) -> Self {
         let mut p = Self {
             next_uid: saved.iter().map(|s| s.uid + 1).max().unwrap_or(1),
+            known,
             ..Self::default()
         };
         for s in saved.into_iter().take(DORMANT_MAX) {
-            p.dormant
-                .insert((s.source.as_str().into(), s.template.clone()), s);
+            p.rest(s);
         }
         p
+    }
+
+    /// Keeps a pattern not in the miner (of an earlier run, or evicted) until it comes again.
+    fn rest(&mut self, s: SavedPattern) {
+        let known = builtin::classify(&self.known, &s.template);
+        self.dormant
+            .insert((s.source.as_str().into(), s.template.clone()), (s, known));
     }
 
     /// Takes one line of `source` seen at `now_ms`.
@@ -97,7 +105,7 @@ impl Patterns {
     fn new_stat(&mut self, id: PatternId, source: &Arc<str>, now_ms: i64) -> Stat {
         let text = self.miner.text(id).unwrap_or_default();
         let known = builtin::classify(&self.known, &text);
-        let Some(old) = self.dormant.remove(&(source.clone(), text)) else {
+        let Some((old, _)) = self.dormant.remove(&(source.clone(), text)) else {
             self.next_uid += 1;
             return Stat::new(self.next_uid - 1, source.clone(), known, now_ms);
         };
@@ -133,8 +141,7 @@ impl Patterns {
                     if let Some(st) = self.stats.remove(&id) {
                         // Its last state is saved, and it waits to be seen again.
                         let saved = self.saved(id, &st);
-                        self.dormant
-                            .insert((st.source.clone(), saved.template.clone()), saved);
+                        self.rest(saved);
                         self.dirty.remove(&id);
                         self.forget_oldest_dormant();
                     }
@@ -148,7 +155,7 @@ impl Patterns {
             let oldest = self
                 .dormant
                 .iter()
-                .min_by_key(|(_, s)| s.last_ms)
+                .min_by_key(|(_, (s, _))| s.last_ms)
                 .map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 self.dormant.remove(&k);
@@ -210,12 +217,7 @@ impl Patterns {
                 .iter()
                 .map(|c| f64::from(*c))
                 .sum::<f64>();
-            let level = Level::ALL
-                .iter()
-                .rev()
-                .find(|l| st.levels[**l as usize] > 0)
-                .copied()
-                .max(st.known.map(|k| k.severity));
+            let level = top_level(&st.levels, st.known);
             let mut labels = vec![
                 (
                     "example",
@@ -276,8 +278,8 @@ impl Patterns {
             r.hour = st.minutes.at(now_ms.div_euclid(60_000));
             Some(r)
         });
-        let dormant = self.dormant.values().map(|d| {
-            let known = builtin::classify(&self.known, &d.template);
+        let dormant = self.dormant.values().map(|(d, known)| {
+            let known = *known;
             let id = DORMANT_ID | (d.uid as PatternId & !DORMANT_ID);
             row(
                 id,

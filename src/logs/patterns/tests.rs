@@ -112,7 +112,7 @@ fn patterns_of_an_earlier_run_are_listed_then_go_on_counting() {
     );
     assert!(first.take_saves().is_empty(), "nothing changed since");
     // The next run lists it before it comes again, not as new.
-    let mut next = Patterns::restored(saves.patterns.clone());
+    let mut next = Patterns::restored(saves.patterns.clone(), Vec::new());
     let b = next.board(600_000_000);
     let row = b
         .rows
