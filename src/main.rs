@@ -116,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ssh: cfg.ssh.options(cfg.collect.top_processes),
                 logs: LogSetup {
                     sources: log_sources.clone(),
+                    remote: cfg.remote_logs.clone(),
                     memory: saved_patterns,
                     known: cfg.known_patterns.clone(),
                 },
@@ -147,7 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         state.policy = policy;
         state.utc = cli.utc;
-        if !log_sources.is_empty() {
+        if !log_sources.is_empty() || !cfg.remote_logs.is_empty() {
             state.logs = Some(Default::default());
         }
         let source = ui::Source::Live {

@@ -285,3 +285,87 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
 }
+
+/// Appends `lines` to `path`.
+fn append(path: &Path, lines: &[String]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    for l in lines {
+        writeln!(f, "{l}").unwrap();
+    }
+}
+
+fn lines(n: usize, what: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("2026-11-23T10:00:{i:02} INFO {what} for user{i} in {i}ms"))
+        .collect()
+}
+
+#[test]
+fn remote_log_files_are_followed_over_ssh_through_rotation_truncation_and_reconnects() {
+    let Some(sshd) = common::sshd(1) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // sshd runs here: the remote host's files are this machine's.
+    let logs = dir.path().join("remote");
+    std::fs::create_dir(&logs).unwrap();
+    let app = logs.join("app.log");
+    append(&app, &lines(3, "before start"));
+    let cfg = config(dir.path(), &sshd, &["lab1"]);
+    let text = std::fs::read_to_string(&cfg).unwrap()
+        + &format!("logs = [\"{}/app*.log\"]\n", logs.display());
+    std::fs::write(&cfg, text).unwrap();
+    let (child, log) = headless(dir.path(), &cfg);
+    wait_log(&log, "lab1: connected", 1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(1500));
+    append(&app, &lines(5, "request served"));
+    std::thread::sleep(Duration::from_millis(1500));
+    // Rotated (the old file gets two more lines after the rename), and a new one.
+    std::fs::rename(&app, logs.join("app.log.1")).unwrap();
+    append(&logs.join("app.log.1"), &lines(2, "request served"));
+    append(&app, &lines(3, "request served"));
+    std::thread::sleep(Duration::from_millis(1500));
+    // The connection drops (its sampler dies): lines written meanwhile are read after it.
+    for pid in sshd.samplers() {
+        signal(pid, 9);
+    }
+    append(&app, &lines(4, "request served"));
+    wait_log(&log, "lab1: connected", 2, Duration::from_secs(15));
+    std::thread::sleep(Duration::from_millis(1500));
+    // Truncated, then written again; and a file that appears later is read from its start.
+    std::fs::write(&app, "").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    append(&app, &lines(6, "request served"));
+    append(
+        &logs.join("app-late.log"),
+        &["2026-11-23T10:01:00 ERROR db: deadlock detected".into()],
+    );
+    std::thread::sleep(Duration::from_millis(2500));
+    stop(child);
+    let store = Store::open_reader(&dir.path().join("h.db")).unwrap();
+    let patterns = store.load_patterns().unwrap();
+    let source = format!("lab1:{}/app*.log", logs.display());
+    let count = |what: &str| {
+        patterns
+            .iter()
+            .filter(|p| p.source == source && p.template.contains(what))
+            .map(|p| p.count)
+            .sum::<u64>()
+    };
+    assert_eq!(count("served"), 5 + 2 + 3 + 4 + 6, "{patterns:#?}");
+    assert_eq!(count("before start"), 0, "files start at their end");
+    assert_eq!(count("deadlock"), 1, "{patterns:#?}");
+    // The error pattern is an alert of the remote host.
+    let alerts = store.load_alerts().unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.rule == "log_error_new" && a.labels.get("host").is_some_and(|h| h == "lab1")),
+        "{alerts:#?}"
+    );
+}

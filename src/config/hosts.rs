@@ -23,6 +23,10 @@ pub struct HostConfig {
     /// routing; a series' own label of the same name wins.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Log files on the host, followed over its SSH connection: paths and globs (`*`, `?`),
+    /// or tables with `path` and the settings of local files.
+    #[serde(default)]
+    pub logs: Vec<super::logs::LogEntry>,
 }
 
 /// How montui runs the OpenSSH client.

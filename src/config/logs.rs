@@ -135,6 +135,32 @@ pub fn sources(
     Ok(out)
 }
 
+/// A remote host's `logs`: files only (named `host:path`, or `host:name`), with paths a
+/// line of the sampler can carry.
+pub fn remote_sources(
+    host: &str,
+    entries: &[LogEntry],
+    text: &str,
+    path: &Path,
+) -> Result<Vec<LogSource>, ConfigError> {
+    let mut out = sources(entries, text, path)?;
+    for s in &mut out {
+        let why = match &s.kind {
+            Kind::Command(_) => "are files; commands and journald run on this machine",
+            Kind::Files(p) if p.chars().any(char::is_control) => {
+                "may not hold control characters in a path"
+            }
+            Kind::Files(_) => "",
+        };
+        if !why.is_empty() {
+            let why = format!("host {host}: `{}`: a remote host's logs {why}", s.name);
+            return Err(ConfigError::invalid(text, path, "logs", None, &why));
+        }
+        s.name = format!("{host}:{}", s.name);
+    }
+    Ok(out)
+}
+
 /// `[[log_patterns]]`: a pattern the user knows, with its severity.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

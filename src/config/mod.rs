@@ -42,6 +42,9 @@ pub struct Config {
     /// The hosts, checked (filled by `parse`).
     #[serde(skip)]
     pub remote: Vec<(Target, Duration)>,
+    /// Their log files (sources named `host:…`), by host name (filled by `parse`).
+    #[serde(skip)]
+    pub remote_logs: std::collections::HashMap<String, Vec<crate::logs::feed::LogSource>>,
     /// Logs to follow and mine: paths and globs, or tables.
     pub logs: Vec<LogEntry>,
     /// The log sources, checked (filled by `parse`).
@@ -95,6 +98,7 @@ impl Default for Config {
             ssh: SshConfig::default(),
             hosts: Vec::new(),
             remote: Vec::new(),
+            remote_logs: std::collections::HashMap::new(),
             logs: Vec::new(),
             log_sources: Vec::new(),
             log_patterns: Vec::new(),
@@ -167,6 +171,12 @@ impl Config {
         let mut policy = cfg.alerts.policy(text, path)?;
         cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
         cfg.log_sources = logs::sources(&cfg.logs, text, path)?;
+        for (h, (t, _)) in cfg.hosts.iter().zip(&cfg.remote) {
+            if !h.logs.is_empty() {
+                let files = logs::remote_sources(&t.name, &h.logs, text, path)?;
+                cfg.remote_logs.insert(t.name.clone(), files);
+            }
+        }
         cfg.known_patterns = logs::known(&cfg.log_patterns, text, path)?;
         policy.host_labels = cfg
             .hosts

@@ -265,6 +265,21 @@ fn log_sources_are_checked() {
 }
 
 #[test]
+fn remote_log_files_are_checked() {
+    let ok = "[[hosts]]\nssh = \"admin@web1\"\nlogs = [\"/var/log/*.log\", { path = \"/srv/app.log\", name = \"app\" }]\n";
+    let cfg = Config::parse(ok, Path::new("x")).expect("parses");
+    let names: Vec<&str> = cfg.remote_logs["web1"]
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["web1:/var/log/*.log", "web1:app"]);
+    let e = err("[[hosts]]\nssh = \"web1\"\nlogs = [{ journald = true }]\n");
+    assert!(e.contains("line 3") && e.contains("are files"), "{e}");
+    let e = err("[[hosts]]\nssh = \"web1\"\nlogs = [\"/a\\nb\"]\n");
+    assert!(e.contains("control characters"), "{e}");
+}
+
+#[test]
 fn log_patterns_are_checked() {
     let text = "[[log_patterns]]\nname = \"pay_declined\"\ncontains = [\"Payment Declined\"]\nseverity = \"error\"\n";
     let cfg = Config::parse(text, Path::new("x")).expect("parses");

@@ -2,6 +2,7 @@
 //! store, every second the log rules, and the board to the UI soon after a change (and every
 //! second, as rates move on).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,17 +22,29 @@ const SECOND: Duration = Duration::from_secs(1);
 /// What logs to follow, and what montui knows from before.
 #[derive(Debug, Default)]
 pub struct LogSetup {
+    /// This machine's.
     pub sources: Vec<LogSource>,
+    /// Remote hosts' files by host name (sources named `host:…`), followed over SSH.
+    pub remote: HashMap<String, Vec<LogSource>>,
     /// Patterns of earlier runs.
     pub memory: Vec<SavedPattern>,
     /// Patterns the user named in config, with their severity.
     pub known: Vec<Known>,
 }
 
+impl LogSetup {
+    /// Whether any logs are followed.
+    pub fn any(&self) -> bool {
+        !self.sources.is_empty() || self.remote.values().any(|s| !s.is_empty())
+    }
+}
+
 pub struct LogWork {
     patterns: Patterns,
-    /// The host log alerts are raised for (this machine).
-    pub host: String,
+    /// The host of each remote source (the others are this machine's).
+    hosts: HashMap<Arc<str>, String>,
+    /// The hosts log alerts are raised for: this machine, then the remote hosts.
+    all_hosts: Vec<String>,
     sent: Instant,
     saved: Instant,
     alerted: Instant,
@@ -44,14 +57,24 @@ impl LogWork {
             std::mem::take(&mut setup.memory),
             std::mem::take(&mut setup.known),
         );
-        for s in &setup.sources {
+        let mut hosts = HashMap::new();
+        let mut all_hosts = vec![host];
+        for (h, sources) in &setup.remote {
+            all_hosts.push(h.clone());
+            for s in sources {
+                hosts.insert(s.name.as_str().into(), h.clone());
+            }
+        }
+        let remote = setup.remote.values().flatten();
+        for s in setup.sources.iter().chain(remote) {
             if let Some(f) = &s.format {
                 patterns.formats.insert(s.name.as_str().into(), f.clone());
             }
         }
         Self {
             patterns,
-            host,
+            hosts,
+            all_hosts,
             sent: Instant::now(),
             saved: Instant::now(),
             alerted: Instant::now(),
@@ -86,14 +109,26 @@ impl LogWork {
         Some(self.patterns.take_saves()).filter(|s| !s.is_empty())
     }
 
-    /// The log metrics for the rules, once a second: (time, metrics).
-    pub fn metrics(&mut self) -> Option<(i64, Vec<Metric>)> {
+    /// The log metrics for the rules, once a second: (host, time, its metrics) for every
+    /// host whose logs are followed (none are metrics too: alerts resolve).
+    pub fn metrics(&mut self) -> Option<Vec<(String, i64, Vec<Metric>)>> {
         if self.alerted.elapsed() < SECOND {
             return None;
         }
         self.alerted = Instant::now();
         let now = chrono::Utc::now().timestamp_millis();
-        Some((now, self.patterns.metrics(now)))
+        let mut by_host: Vec<(String, i64, Vec<Metric>)> = (self.all_hosts.iter())
+            .map(|h| (h.clone(), now, Vec::new()))
+            .collect();
+        for m in self.patterns.metrics(now) {
+            let source = m.labels.iter().find(|(k, _)| *k == "source");
+            let host = source.and_then(|(_, s)| self.hosts.get(s.as_str()));
+            let at = host.map_or(Some(0), |h| self.all_hosts.iter().position(|x| x == h));
+            if let Some(slot) = at.and_then(|i| by_host.get_mut(i)) {
+                slot.2.push(m);
+            }
+        }
+        Some(by_host)
     }
 
     /// The board for the UI, after a change or once a second.

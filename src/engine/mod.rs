@@ -129,14 +129,15 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
-            logs: (!sources.logs.sources.is_empty()).then(|| {
+            logs: sources.logs.any().then(|| {
                 let host = sources.local.as_ref().map(|c| c.host().to_string());
                 LogWork::new(&mut sources.logs, host.unwrap_or_default())
             }),
         };
-        let log_sources = std::mem::take(&mut sources.logs.sources);
-        let logs = (!log_sources.is_empty()).then(|| feed::spawn(log_sources, &stop));
-        let samples = sources.spawn(interval, &stop);
+        let (log_tx, log_rx) = mpsc::channel(feed::LOG_CHANNEL);
+        let logs = parts.logs.is_some().then_some(log_rx);
+        feed::spawn(std::mem::take(&mut sources.logs.sources), &log_tx, &stop);
+        let samples = sources.spawn(interval, &stop, &log_tx);
         let task = tokio::spawn(run(samples, logs, parts, stop));
         Self {
             stats,
@@ -226,11 +227,11 @@ impl Parts {
             writer.send_patterns(saves);
         }
         let board = self.events.is_some().then(|| w.board()).flatten();
-        let due = w.metrics().map(|m| (w.host.clone(), m));
+        let due = w.metrics();
         if let Some(b) = board {
             self.send(EngineEvent::Logs(Box::new(b)));
         }
-        if let Some((host, (at, metrics))) = due {
+        for (host, at, metrics) in due.into_iter().flatten() {
             self.alert(Seen::Logs {
                 host: &host,
                 at,

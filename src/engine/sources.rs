@@ -8,8 +8,11 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
+use crate::collect::ssh::session::HostLogs;
 use crate::collect::ssh::{SshOptions, Target, session};
 use crate::collect::{Collector, SourceMsg};
+use crate::logs::feed::LogMsg;
+use crate::logs::remote::RemoteLogs;
 
 /// Room for samples on their way to the engine; a full channel drops (counted by the sender).
 pub const SOURCE_CHANNEL: usize = 256;
@@ -26,11 +29,13 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Starts every collector; they stop when `stop` changes.
+    /// Starts every collector; they stop when `stop` changes. Remote hosts' log lines go
+    /// to `logs`.
     pub fn spawn(
-        self,
+        mut self,
         interval: Duration,
         stop: &watch::Receiver<bool>,
+        logs: &mpsc::Sender<LogMsg>,
     ) -> mpsc::Receiver<SourceMsg> {
         let (tx, rx) = mpsc::channel(SOURCE_CHANNEL);
         if let Some(c) = self.local {
@@ -40,7 +45,13 @@ impl Sources {
         for (t, every) in self.remote {
             let ssh = self.ssh.clone();
             let slots = slots.clone();
-            tokio::spawn(session::run(t, every, ssh, slots, tx.clone(), stop.clone()));
+            let files = self.logs.remote.remove(&t.name).map(RemoteLogs::new);
+            let host_logs = files.map(|files| HostLogs {
+                files,
+                tx: logs.clone(),
+            });
+            let (tx, stop) = (tx.clone(), stop.clone());
+            tokio::spawn(session::run(t, every, ssh, slots, tx, host_logs, stop));
         }
         rx
     }

@@ -58,9 +58,8 @@ pub enum LogMsg {
     Problem { source: Arc<str>, reason: String },
 }
 
-/// Starts every source; they stop when `stop` changes.
-pub fn spawn(sources: Vec<LogSource>, stop: &watch::Receiver<bool>) -> mpsc::Receiver<LogMsg> {
-    let (tx, rx) = mpsc::channel(LOG_CHANNEL);
+/// Starts every source, sending to `tx`; they stop when `stop` changes.
+pub fn spawn(sources: Vec<LogSource>, tx: &mpsc::Sender<LogMsg>, stop: &watch::Receiver<bool>) {
     for s in sources {
         let (tx, stop) = (tx.clone(), stop.clone());
         match s.kind.clone() {
@@ -68,7 +67,6 @@ pub fn spawn(sources: Vec<LogSource>, stop: &watch::Receiver<bool>) -> mpsc::Rec
             Kind::Command(cmd) => tokio::spawn(command(s, cmd, tx, stop)),
         };
     }
-    rx
 }
 
 /// Reports a problem once until it changes.
@@ -265,10 +263,9 @@ mod tests {
     #[tokio::test]
     async fn a_command_is_read_as_it_prints_and_restarted_when_it_ends() {
         let (_stop_tx, stop) = watch::channel(false);
-        let mut rx = spawn(
-            vec![source(Kind::Command("printf 'one\\ntwo\\r\\nthr'".into()))],
-            &stop,
-        );
+        let (tx, mut rx) = mpsc::channel(LOG_CHANNEL);
+        let printf = "printf 'one\\ntwo\\r\\nthr'";
+        spawn(vec![source(Kind::Command(printf.into()))], &tx, &stop);
         let mut lines = Vec::new();
         let mut problem = None;
         while problem.is_none() {
@@ -296,7 +293,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let glob = format!("{}/*.log", dir.path().display());
         let (_stop_tx, stop) = watch::channel(false);
-        let mut rx = spawn(vec![source(Kind::Files(glob))], &stop);
+        let (tx, mut rx) = mpsc::channel(LOG_CHANNEL);
+        spawn(vec![source(Kind::Files(glob))], &tx, &stop);
         tokio::time::sleep(Duration::from_millis(300)).await;
         std::fs::write(dir.path().join("late.log"), "hello\n").expect("write");
         let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;

@@ -12,6 +12,7 @@ pub mod mask;
 pub mod miner;
 pub mod patterns;
 pub mod pii;
+pub mod remote;
 pub mod saved;
 mod stamp;
 mod stat;

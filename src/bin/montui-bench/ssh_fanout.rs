@@ -158,7 +158,9 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
         },
         logs: Default::default(),
     };
-    let mut rx = sources.spawn(Duration::from_secs(1), &stop);
+    // No host has logs here: nothing is sent on this channel.
+    let (logs, _) = tokio::sync::mpsc::channel(1);
+    let mut rx = sources.spawn(Duration::from_secs(1), &stop, &logs);
     // Warm-up: every host connected and sampling, or half of them after 90 s (the hosts'
     // side runs on this same machine and may not keep up; figures are per poll received).
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -1,5 +1,6 @@
 //! One frame of the remote sampler (`sampler.sh`) → the parts of a `RawSample`. A frame is
-//! `@@montui 1 <date +%s%N> <ticks/s> <page size>`, sections `@name` with /proc text, `@@end`.
+//! `@@montui 1 <date +%s%N> <ticks/s> <page size>`, sections `@name` with /proc text, `@@end`
+//! (log sections are cut out before, by `stream`).
 //! Anything malformed is an error for that frame, never a panic.
 
 use super::super::local::PSEUDO_FS;
@@ -14,6 +15,22 @@ pub struct Frame {
     /// Seconds since the host booted (/proc/uptime), to time samples precisely.
     pub uptime_ms: i64,
     pub sample: RawSample,
+    /// What the followed log files gained since the last frame.
+    pub logs: Vec<LogChunk>,
+}
+
+/// Bytes of one remote log file, from a `@log SOURCE INODE OFFSET LENGTH PATH` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogChunk {
+    /// The host's log source (its place in the list the sampler was given).
+    pub source: usize,
+    /// The file the bytes were read from (a rotated file's rest keeps its old inode).
+    pub inode: u64,
+    /// Where in that file they start.
+    pub offset: u64,
+    /// The path followed.
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 pub(super) fn bad(message: impl Into<String>) -> CollectError {
@@ -89,6 +106,7 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         remote_ms: i64::try_from(remote_ms).unwrap_or(0),
         uptime_ms,
         sample,
+        logs: Vec::new(),
     })
 }
 

@@ -3,7 +3,10 @@
 # the round trip and never has two polls in flight): markers, /proc text as the kernel wrote
 # it, and the processes worth showing (top by CPU since the last frame, then top by memory),
 # so a frame stays small. It ends when montui's side closes.
-# Argument: processes to keep per kind.
+# Argument: processes to keep per kind. Log files to follow come in MONTUI_LOGS (one glob a
+# line, after 1 when files there at the first look are read from their start, else 0; the
+# glob is a sh word, quoted but for its wildcards) and where they were left in MONTUI_AT
+# (INODE OFFSET PATH a line).
 LC_ALL=C
 export LC_ALL
 tck=$(getconf CLK_TCK 2>/dev/null) || tck=100
@@ -63,7 +66,86 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
     }
     for (j in sel) print L[j]
 }
+# s as one sh word.
+function q(s,   n, p, k, out) {
+    n = split(s, p, "\047")
+    out = p[1]
+    for (k = 2; k <= n; k++) out = out "\047\\\047\047" p[k]
+    return "\047" out "\047"
+}
+function logsetup(   n, k, a, f) {
+    nl = 0
+    n = split(ENVIRON["MONTUI_LOGS"], a, "\n")
+    for (k = 1; k <= n; k++) if (a[k] != "") {
+        nl++
+        lstart[nl] = substr(a[k], 1, 1)
+        lword[nl] = substr(a[k], 3)
+    }
+    n = split(ENVIRON["MONTUI_AT"], a, "\n")
+    for (k = 1; k <= n; k++) if (split(a[k], f, " ") >= 3) {
+        ino[substr(a[k], length(f[1]) + length(f[2]) + 3)] = f[1]
+        off[substr(a[k], length(f[1]) + length(f[2]) + 3)] = f[2]
+    }
+}
+# One section: a header, n bytes of path from offset o (padded with zeros should the file
+# shrink meanwhile, so the length holds), a line end.
+function chunk(k, inode, o, n, path, from) {
+    printf "@log %d %s %.0f %.0f %s\n", k - 1, inode, o, n, path
+    fflush()
+    if (n > 0) system("{ tail -c +" sprintf("%.0f", o + 1) " -- " q(from) " 2>/dev/null; cat /dev/zero; } | head -c " sprintf("%.0f", n))
+    print ""
+}
+# A regular file as ls -dLin shows it: sets lsino, lssize; returns its path, or empty.
+function lsfile(line,   f) {
+    if (!match(line, /^ *[0-9]+ -[^ ]* +[0-9]+ +[^ ]+ +[^ ]+ +[0-9]+ +[^ ]+ +[^ ]+ +[^ ]+ /)) return ""
+    split(line, f, " ")
+    lsino = f[1]
+    lssize = f[6]
+    return substr(line, RLENGTH + 1)
+}
+# What each followed file gained since the last frame, at most 1 MiB a frame (the rest waits).
+function logs(   k, j, n, cmd, line, path, P, I, S, K, budget, len, rot, rest) {
+    n = 0
+    for (k = 1; k <= nl; k++) {
+        cmd = "ls -dLin -- " lword[k] " 2>/dev/null"
+        while ((cmd | getline line) > 0) {
+            path = lsfile(line)
+            if (path == "") continue
+            n++
+            P[n] = path; I[n] = lsino; S[n] = lssize; K[n] = k
+        }
+        close(cmd)
+    }
+    budget = 1048576
+    for (j = 1; j <= n; j++) {
+        path = P[j]
+        if (!(path in off)) {
+            # Files there at the first look start at their end (unless asked), later ones at their start.
+            off[path] = (looked || lstart[K[j]] == 1) ? 0 : S[j]
+            ino[path] = I[j]
+            chunk(K[j], I[j], off[path], 0, path, path)
+        } else if (ino[path] != I[j]) {
+            # Rotated: the rest of the old file, when it went to PATH.1.
+            rot = path ".1"
+            cmd = "ls -dLin -- " q(rot) " 2>/dev/null"
+            if ((cmd | getline line) > 0 && lsfile(line) != "" && lsino == ino[path]) {
+                rest = lssize - off[path]
+                if (rest > budget) rest = budget
+                if (rest > 0) { chunk(K[j], lsino, off[path], rest, path, rot); budget -= rest }
+            }
+            close(cmd)
+            ino[path] = I[j]
+            off[path] = 0
+        }
+        if (S[j] + 0 < off[path] + 0) off[path] = 0
+        len = S[j] - off[path]
+        if (len > budget) len = budget
+        if (len > 0) { chunk(K[j], I[j], off[path], len, path, path); off[path] += len; budget -= len }
+    }
+    looked = 1
+}
 BEGIN {
+    logsetup()
     while (1) {
         # Nanoseconds where date has %N (GNU, busybox), else it prints seconds and "%N".
         "date +%s%N" | getline now
@@ -84,6 +166,7 @@ BEGIN {
         print "@df"
         for (k = 1; k <= nd; k++) print dfl[k]
         procs()
+        if (nl) logs()
         print "@@end"
         fflush()
         # sh reads one line and no more from stdin (awk would buffer ahead).

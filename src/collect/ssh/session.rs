@@ -17,6 +17,8 @@ use super::super::SourceMsg;
 use super::super::top::TopProcs;
 use super::Target;
 use super::stream::Frames;
+use crate::logs::feed::LogMsg;
+use crate::logs::remote::RemoteLogs;
 
 /// The sampler script, sent on ssh's stdin to `sh -s`.
 const SAMPLER: &str = include_str!("sampler.sh");
@@ -71,25 +73,34 @@ pub fn ssh_args(t: &Target, o: &SshOptions) -> Vec<String> {
     a
 }
 
+/// A host's log files, and where their lines go.
+#[derive(Debug)]
+pub struct HostLogs {
+    pub files: RemoteLogs,
+    pub tx: mpsc::Sender<LogMsg>,
+}
+
 /// Handshakes in flight at once, over all hosts: each OpenSSH key exchange costs ~95 ms of
 /// CPU, so starting (or reconnecting) hundreds of hosts at once would stall the console and
 /// time every one of them out.
 pub const MAX_CONNECTING: usize = 16;
 
 /// Watches `t` until `stop`: samples and failures go to `tx` (never blocking on it). A
-/// connection holds one of `slots` until its first frame.
+/// connection holds one of `slots` until its first frame. Log lines go to `logs` (waiting
+/// for room: the files keep them meanwhile).
 pub async fn run(
     t: Target,
     interval: Duration,
     opts: SshOptions,
     slots: Arc<Semaphore>,
     tx: mpsc::Sender<SourceMsg>,
+    mut logs: Option<HostLogs>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut failures = 0u32;
     loop {
         let outcome = tokio::select! {
-            r = connection(&t, interval, &opts, &slots, &tx) => r,
+            r = connection(&t, interval, &opts, &slots, &tx, &mut logs) => r,
             _ = stop.changed() => return,
         };
         // A connection that delivered samples starts the backoff over.
@@ -153,6 +164,7 @@ async fn connection(
     o: &SshOptions,
     slots: &Semaphore,
     tx: &mpsc::Sender<SourceMsg>,
+    logs: &mut Option<HostLogs>,
 ) -> Ended {
     let failed = |reason: String, answered| Ended { reason, answered };
     let Ok(mut handshake) = slots.acquire().await.map(Some) else {
@@ -165,7 +177,12 @@ async fn connection(
     let (Some(mut stdin), Some(mut stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return failed("ssh has no pipes".into(), false);
     };
-    if let Err(e) = stdin.write_all(SAMPLER.as_bytes()).await {
+    let mut script = logs
+        .as_mut()
+        .map(|l| l.files.preamble())
+        .unwrap_or_default();
+    script += SAMPLER;
+    if let Err(e) = stdin.write_all(script.as_bytes()).await {
         let why = stderr_reason(&mut child).await;
         return failed(
             why.unwrap_or_else(|| format!("sending the sampler: {e}")),
@@ -229,6 +246,16 @@ async fn connection(
                             host: t.name.clone(),
                             skew_ms: now - f.remote_ms,
                         });
+                    }
+                    if let Some(l) = logs.as_mut() {
+                        for chunk in f.logs {
+                            let Some((source, lines)) = l.files.take(chunk) else {
+                                continue;
+                            };
+                            if !lines.is_empty() {
+                                let _ = l.tx.send(LogMsg::Lines { source, lines }).await;
+                            }
+                        }
                     }
                     let mut s = f.sample;
                     s.host.clone_from(&t.name);
