@@ -255,6 +255,18 @@ fn is_component(t: &str) -> bool {
         && !t.contains(['=', '/', '"'])
 }
 
+/// A host name as syslog writes it: `web1`, `db-2.example`.
+fn is_host(t: &str) -> bool {
+    t.bytes().any(|c| c.is_ascii_alphabetic())
+        && t.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+}
+
+/// A syslog tag: `sshd[812]:`, `kernel:`.
+fn is_tag(t: &str) -> bool {
+    is_component(t) || t.ends_with("]:") && t.contains('[')
+}
+
 /// After a level: `[thread]`, a separator, a `component:` or a dotted logger before `[…]`.
 fn after_level(toks: &Toks, mut i: usize) -> usize {
     if toks.get(i).is_some_and(|t| t.starts_with('[')) {
@@ -348,6 +360,9 @@ fn scan<'a>(toks: &Toks<'a>) -> Header<'a> {
     }
     if toks.get(end).is_some_and(is_component) {
         end += 1;
+    } else if toks.get(end).is_some_and(is_host) && toks.get(end + 1).is_some_and(is_tag) {
+        // journald's `short-iso`: `time host tag[pid]:`.
+        end += 2;
     } else if toks.get(end + 1) == Some("-") {
         end += 2;
     }

@@ -66,10 +66,12 @@ fn zone(c: &mut Cur) {
         return;
     }
     c.attempt(|c| {
-        c.sep(b"+-").is_some() && c.digits(2, 2) && {
-            c.sep(b":");
-            c.digits(2, 2)
-        }
+        c.sep(b"+-").is_some()
+            && (c.attempt(|c| c.digits(4, 4))
+                || c.digits(2, 2) && {
+                    c.sep(b":");
+                    c.digits(2, 2)
+                })
     });
 }
 

@@ -21,6 +21,15 @@ fn common_formats_give_their_message() {
             "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick",
             "'su root' failed for lonvick",
         ),
+        // journalctl -o short-iso
+        (
+            "2026-11-23T19:47:21+0000 web1 sshd[812]: Accepted publickey for root from 10.0.0.1",
+            "Accepted publickey for root from 10.0.0.1",
+        ),
+        (
+            "2026-11-23T19:47:21+01:00 web1 kernel: Out of memory: Killed process 42 (java)",
+            "Out of memory: Killed process 42 (java)",
+        ),
         // RFC 5424
         (
             "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\"] An application event",
