@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod details;
+pub mod detect;
 pub mod engine;
 pub mod export;
 pub mod logging;

@@ -5,6 +5,7 @@ mod alerts;
 mod dbsize;
 mod drain3;
 mod loghub;
+mod nab;
 mod overhead;
 mod procstat;
 mod ssh_fanout;
@@ -21,8 +22,9 @@ fn main() -> ExitCode {
         Some("alerts") => alerts::run(&args[1..]),
         Some("ssh-fanout") => ssh_fanout::run(&args[1..]),
         Some("loghub") => loghub::run(&args[1..]),
+        Some("nab") => nab::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR] | nab --data DIR [--out DIR]".into())
         }
     };
     match result {

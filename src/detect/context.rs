@@ -1,0 +1,67 @@
+//! Novel contexts: the value placed in one of 8 bands of the range seen so far (and one
+//! below, one above), the last 3 bands taken together as a context; a context never seen
+//! before is news (a pattern the series has not shown: a flat stretch where it swings, a
+//! new shape of spikes). The share of news among the last few samples is the signal.
+
+use super::stats::Ew;
+
+const BANDS: usize = 8;
+/// Bands with the two outside the range.
+const ALL: usize = BANDS + 2;
+const LEN: usize = 3;
+const CONTEXTS: usize = ALL * ALL * ALL;
+
+#[derive(Debug, Clone)]
+pub struct Contexts {
+    lo: f64,
+    hi: f64,
+    last: [usize; LEN],
+    seen: [u64; CONTEXTS.div_ceil(64)],
+    samples: u64,
+    news: Ew,
+    /// The usual share of news.
+    usual: Ew,
+}
+
+impl Default for Contexts {
+    fn default() -> Self {
+        // Everything is news at first.
+        let mut usual = Ew::new(1000.0);
+        usual.push(1.0);
+        Contexts {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            last: [0; LEN],
+            seen: [0; CONTEXTS.div_ceil(64)],
+            samples: 0,
+            news: Ew::new(3.0),
+            usual,
+        }
+    }
+}
+
+impl Contexts {
+    /// Takes `x`: how new the last samples' contexts are, 0…1.
+    pub fn push(&mut self, x: f64) -> f64 {
+        let band = if self.hi > self.lo {
+            let at = ((x - self.lo) / (self.hi - self.lo) * BANDS as f64).floor();
+            (at.clamp(-1.0, BANDS as f64) + 1.0) as usize
+        } else {
+            0
+        };
+        self.last.rotate_left(1);
+        self.last[LEN - 1] = band;
+        self.lo = self.lo.min(x);
+        self.hi = self.hi.max(x);
+        let ctx = self.last.iter().fold(0, |c, b| c * ALL + b);
+        let (word, bit) = (ctx / 64, 1u64 << (ctx % 64));
+        let new = self.seen[word] & bit == 0;
+        self.seen[word] |= bit;
+        self.samples += 1;
+        let news = f64::from(u8::from(new && self.samples > LEN as u64));
+        self.news.push(news);
+        let usual = self.usual.mean;
+        self.usual.push(news);
+        ((self.news.mean - usual) / (1.0 - usual).max(1e-9)).max(0.0)
+    }
+}

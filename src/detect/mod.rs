@@ -1,0 +1,117 @@
+//! Anomaly detection: each series learned online, sample by sample, O(1) work and bounded
+//! memory per sample, one default configuration (no per-series tuning). No terminal code.
+//!
+//! The ensemble: how far a value is from the series' usual level (exponentially weighted
+//! mean and variance over ~500 samples), from the value a day ago where the series is daily
+//! (`season`), and how new its recent shape is (`context`). The strongest of them is the
+//! score; a score counts in full only when it tops what the series scored lately (the
+//! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
+//! every sample it lasts.
+
+mod context;
+mod season;
+mod stats;
+
+use context::Contexts;
+use season::Season;
+use stats::Ew;
+
+/// Which detectors found a sample unusual (bits of `Verdict::why`).
+pub const POINT: u8 = 1;
+pub const SEASONAL: u8 = 2;
+pub const CONTEXT: u8 = 4;
+
+/// A detector finds a sample unusual from this score on (for `why`).
+const UNUSUAL: f64 = 0.5;
+/// z² over this: the score of a z-score, 1 − e^(−z²/SCALE) (z = 9 → 0.64, 15 → 0.94).
+const SCALE: f64 = 80.0;
+/// Samples the level remembers.
+const SPAN: f64 = 500.0;
+/// How fast the memory of a high score fades, per sample.
+const FADE: f64 = 0.999;
+/// What a score not above that memory is worth.
+const REPEAT: f64 = 0.1;
+
+/// What the detector makes of one sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    /// How unusual, 0 (normal) to 1.
+    pub score: f64,
+    /// The value expected, and the band normal values fall in (±3σ).
+    pub expected: f64,
+    pub low: f64,
+    pub high: f64,
+    /// The detectors that found it unusual (`POINT`, `SEASONAL`, `CONTEXT`).
+    pub why: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct Detector {
+    level: Ew,
+    season: Season,
+    contexts: Contexts,
+    /// The fading memory of high scores.
+    lately: f64,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector {
+            level: Ew::new(SPAN),
+            season: Season::new(),
+            contexts: Contexts::default(),
+            lately: 0.0,
+        }
+    }
+}
+
+fn of_z(z: f64) -> f64 {
+    1.0 - (-z * z / SCALE).exp()
+}
+
+impl Detector {
+    /// Takes the sample `x` at `t_ms` (times rising); what it makes of it. Non-finite values
+    /// are not learned and score 0.
+    pub fn update(&mut self, t_ms: i64, x: f64) -> Verdict {
+        let (mut expected, mut sd) = (self.level.mean, self.level.sd());
+        if !x.is_finite() {
+            return Verdict {
+                score: 0.0,
+                expected,
+                low: expected - 3.0 * sd,
+                high: expected + 3.0 * sd,
+                why: 0,
+            };
+        }
+        let point = of_z(self.level.z(x));
+        let seasonal = self.season.push(t_ms, x, self.level.mean);
+        let daily = seasonal.map_or(0.0, |s| of_z(s.z));
+        if let Some(s) = seasonal {
+            (expected, sd) = (s.expected, s.sd);
+        }
+        let context = self.contexts.push(x);
+        self.level.push(x);
+        let why = [(point, POINT), (daily, SEASONAL), (context, CONTEXT)]
+            .iter()
+            .filter(|(s, _)| *s >= UNUSUAL)
+            .fold(0, |w, (_, bit)| w | bit);
+        let raw = point.max(daily).max(context);
+        let score = if raw > self.lately { raw } else { raw * REPEAT };
+        self.lately = (self.lately * FADE).max(raw);
+        Verdict {
+            score,
+            expected,
+            low: expected - 3.0 * sd,
+            high: expected + 3.0 * sd,
+            why,
+        }
+    }
+
+    /// Bytes this series costs.
+    pub fn memory(&self) -> usize {
+        std::mem::size_of::<Self>() + self.season.memory()
+    }
+}
+
+#[cfg(test)]
+mod tests;

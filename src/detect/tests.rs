@@ -1,0 +1,84 @@
+use super::*;
+
+const MIN: i64 = 60_000;
+
+/// A reproducible noise in [-1, 1).
+fn noise(i: u64) -> f64 {
+    let h = i.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(17) ^ 0x5555;
+    (h.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+}
+
+fn run(values: impl Iterator<Item = f64>, every: i64) -> Vec<Verdict> {
+    let mut d = Detector::default();
+    values
+        .enumerate()
+        .map(|(i, x)| d.update(i as i64 * every, x))
+        .collect()
+}
+
+#[test]
+fn a_spike_scores_high_once_and_noise_stays_low() {
+    let v = run(
+        (0..3000).map(|i| 50.0 + noise(i) + if i == 2000 { 40.0 } else { 0.0 }),
+        MIN,
+    );
+    assert!(
+        v[2000].score > 0.9 && v[2000].why & POINT != 0,
+        "{:?}",
+        v[2000]
+    );
+    let worst = (600..3000)
+        .filter(|i| *i != 2000)
+        .map(|i| v[i].score)
+        .fold(0.0, f64::max);
+    assert!(worst < 0.8, "noise scored {worst}");
+    // The band holds the usual values.
+    assert!(v[1999].low < 49.0 && v[1999].high > 51.0 && (v[1999].expected - 50.0).abs() < 0.5);
+}
+
+#[test]
+fn a_break_in_a_daily_pattern_is_found_where_the_values_stay_in_range() {
+    // Every 5 minutes, a daily swing 0…100; on day 5 the afternoon stays flat at 50.
+    let day = 288;
+    let at = |i: u64| {
+        let phase = (i % day) as f64 / day as f64 * std::f64::consts::TAU;
+        let flat = (5 * day + 150..5 * day + 200).contains(&i);
+        if flat {
+            50.0
+        } else {
+            50.0 + 50.0 * phase.sin() + noise(i)
+        }
+    };
+    let v = run((0..7 * day).map(at), 5 * MIN);
+    let first = (5 * day as usize + 150..5 * day as usize + 200)
+        .map(|i| v[i].score)
+        .fold(0.0, f64::max);
+    assert!(first > 0.6, "the flat afternoon scored {first}");
+    let before = (3 * day as usize..5 * day as usize)
+        .map(|i| v[i].score)
+        .fold(0.0, f64::max);
+    assert!(before < 0.2, "normal days scored {before}");
+    assert!(v[5 * day as usize + 160].why & SEASONAL != 0);
+}
+
+#[test]
+fn bad_values_are_not_learned_and_memory_is_bounded() {
+    let mut d = Detector::default();
+    for i in 0..100_000u64 {
+        let x = if i % 97 == 0 {
+            f64::NAN
+        } else {
+            noise(i) * 1e6
+        };
+        let v = d.update(i as i64 * 1000, x);
+        assert!((0.0..=1.0).contains(&v.score), "{v:?}");
+    }
+    assert!(d.update(100_000_000, f64::INFINITY).score == 0.0);
+    // Sampled every second, a day does not fit: no seasonal ring.
+    assert!(d.memory() < 1024, "{}", d.memory());
+    let mut daily = Detector::default();
+    for i in 0..100 {
+        daily.update(i * 60_000, 1.0);
+    }
+    assert!(daily.memory() < 1024 + season::MAX_PERIOD * 4);
+}
