@@ -63,7 +63,7 @@ fn live_shows_figures_help_pause_and_quits_cleanly() {
     t.wait_for("CPU and memory figures", Duration::from_secs(3), |s| {
         s.contains("LIVE")
             && s.contains("CPU (")
-            && has_figure_after(s, "│ ")
+            && has_figure_after(s, "│")
             && has_figure_after(s, "Mem ")
             && s.lines().nth(2).is_some_and(|l| l.contains('%'))
     });

@@ -9,10 +9,13 @@
 //! every sample it lasts.
 
 mod context;
+mod forecast;
 mod season;
 mod stats;
 
 use context::Contexts;
+pub use forecast::Crossing;
+use forecast::Forecaster;
 use season::Season;
 use stats::Ew;
 
@@ -50,6 +53,7 @@ pub struct Detector {
     level: Ew,
     season: Season,
     contexts: Contexts,
+    forecaster: Forecaster,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -60,6 +64,7 @@ impl Default for Detector {
             level: Ew::new(SPAN),
             season: Season::new(),
             contexts: Contexts::default(),
+            forecaster: Forecaster::default(),
             lately: 0.0,
         }
     }
@@ -84,12 +89,14 @@ impl Detector {
             };
         }
         let point = of_z(self.level.z(x));
-        let seasonal = self.season.push(t_ms, x, self.level.mean);
+        let seasonal = self.season.push(t_ms, x);
         let daily = seasonal.map_or(0.0, |s| of_z(s.z));
         if let Some(s) = seasonal {
             (expected, sd) = (s.expected, s.sd);
         }
         let context = self.contexts.push(x);
+        let spacing = self.season.spacing_ms();
+        self.forecaster.push(x, spacing, self.season.daily());
         self.level.push(x);
         let why = [(point, POINT), (daily, SEASONAL), (context, CONTEXT)]
             .iter()
@@ -107,9 +114,24 @@ impl Detector {
         }
     }
 
+    /// The forecast `h` samples ahead and its standard deviation.
+    pub fn forecast(&self, h: usize) -> (f64, f64) {
+        self.forecaster.ahead(h.max(1), self.season.next_slot())
+    }
+
+    /// When the forecast reaches `threshold` (from below when `rising`) within `horizon_ms`;
+    /// None if it does not, or while the spacing of samples is not known.
+    pub fn crossing(&self, threshold: f64, rising: bool, horizon_ms: i64) -> Option<Crossing> {
+        let spacing = self.season.spacing_ms()?;
+        let steps = (horizon_ms as f64 / spacing).ceil().clamp(1.0, 100_000.0) as usize;
+        let slot = self.season.next_slot();
+        self.forecaster
+            .crossing(threshold, rising, steps, spacing, slot)
+    }
+
     /// Bytes this series costs.
     pub fn memory(&self) -> usize {
-        std::mem::size_of::<Self>() + self.season.memory()
+        std::mem::size_of::<Self>() + self.season.memory() + self.forecaster.memory()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Daily seasonality: the value a day ago is the forecast when the series repeats daily (its
-//! correlation with a day ago, learned as it goes, over 0.5), and the change from a day ago
+//! correlation with a day ago, both taken from the last day's mean, learned as it goes, over
+//! 0.5), and the change from a day ago
 //! is scored against its usual size. The period comes from the samples' spacing; a series
 //! sampled too finely or too coarsely for a day to fit in 8…4096 samples has none.
 
@@ -21,10 +22,17 @@ pub struct Season {
     /// The last period's values (empty until the period is known).
     ring: Vec<f32>,
     at: usize,
-    /// Products for the correlation with a day ago: x·old, x², old².
-    corr: [Ew; 3],
+    /// For the correlation with a day ago (both from the last day's mean: a, b): a, b, a·b,
+    /// a², b².
+    corr: [Ew; 5],
     /// Changes from a day ago.
     change: Ew,
+    /// Sum of the ring's values (its mean is the day's level).
+    sum: f64,
+    /// The series is daily (as of the last sample).
+    daily: bool,
+    /// It was found daily once (forecasts keep their daily indices from then on).
+    was_daily: bool,
 }
 
 /// What the seasonal model says of a sample.
@@ -36,18 +44,28 @@ pub struct Seasonal {
     pub sd: f64,
 }
 
+/// The last day of a daily series, by slot.
+#[derive(Debug, Clone, Copy)]
+pub struct Day<'a> {
+    pub values: &'a [f32],
+    /// The slot of the last sample.
+    pub latest: usize,
+    /// The trend per sample.
+    pub slope: f64,
+}
+
 impl Season {
     pub fn new() -> Self {
         Season {
             spacing: Ew::new(10.0),
-            corr: [Ew::new(2000.0); 3],
+            corr: [Ew::new(2000.0); 5],
             change: Ew::new(500.0),
             ..Default::default()
         }
     }
 
-    /// Takes `x` at `t_ms` (`level`: the series' mean); Some when the series is daily.
-    pub fn push(&mut self, t_ms: i64, x: f64, level: f64) -> Option<Seasonal> {
+    /// Takes `x` at `t_ms`; Some when the series is daily.
+    pub fn push(&mut self, t_ms: i64, x: f64) -> Option<Seasonal> {
         if self.seen > 0 {
             self.spacing.push((t_ms - self.last_t) as f64);
         }
@@ -66,13 +84,20 @@ impl Season {
         self.ring[self.at] = x as f32;
         self.at = (self.at + 1) % self.ring.len();
         if old.is_nan() {
+            self.sum += x;
             return None;
         }
+        // Against the last day's mean, so that a trend does not read as a daily pattern.
+        let level = self.sum / self.ring.len() as f64;
+        self.sum += x - old;
         let (a, b) = (x - level, old - level);
-        self.corr[0].push(a * b);
-        self.corr[1].push(a * a);
-        self.corr[2].push(b * b);
-        let r = self.corr[0].mean / (self.corr[1].mean * self.corr[2].mean).sqrt().max(1e-12);
+        for (e, v) in self.corr.iter_mut().zip([a, b, a * b, a * a, b * b]) {
+            e.push(v);
+        }
+        // Centred, so that a steady trend (a and b apart by a constant) is not a pattern.
+        let [ma, mb, ab, aa, bb] = self.corr.map(|e| e.mean);
+        let spread = ((aa - ma * ma) * (bb - mb * mb)).max(0.0).sqrt().max(1e-12);
+        let r = (ab - ma * mb) / spread;
         let change = x - old;
         let out = Seasonal {
             z: self.change.z(change),
@@ -82,7 +107,30 @@ impl Season {
         self.change.push(change);
         // A correlation over less than a day's samples is not trusted yet.
         let sure = self.corr[0].n >= self.ring.len() as u64;
-        (sure && r > DAILY).then_some(out)
+        self.daily = sure && r > DAILY;
+        self.was_daily |= self.daily;
+        self.daily.then_some(out)
+    }
+
+    /// Time between samples, once known.
+    pub fn spacing_ms(&self) -> Option<f64> {
+        (self.seen >= SPACING_AFTER && self.spacing.mean > 0.0).then_some(self.spacing.mean)
+    }
+
+    /// Once the series was found daily: the last day, the slot of its last sample and its
+    /// trend per sample (the usual change from a day ago, spread over the day).
+    pub fn daily(&self) -> Option<Day<'_>> {
+        let p = self.ring.len();
+        (self.was_daily && p > 0).then(|| Day {
+            values: &self.ring,
+            latest: (self.at + p - 1) % p,
+            slope: self.change.mean / p as f64,
+        })
+    }
+
+    /// Once the series was found daily: the slot of the next sample.
+    pub fn next_slot(&self) -> Option<usize> {
+        self.was_daily.then_some(self.at)
     }
 
     pub fn memory(&self) -> usize {

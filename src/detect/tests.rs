@@ -75,10 +75,52 @@ fn bad_values_are_not_learned_and_memory_is_bounded() {
     }
     assert!(d.update(100_000_000, f64::INFINITY).score == 0.0);
     // Sampled every second, a day does not fit: no seasonal ring.
-    assert!(d.memory() < 1024, "{}", d.memory());
+    assert!(d.memory() < 4096, "{}", d.memory());
     let mut daily = Detector::default();
     for i in 0..100 {
         daily.update(i * 60_000, 1.0);
     }
-    assert!(daily.memory() < 1024 + season::MAX_PERIOD * 4);
+    assert!(daily.memory() < 4096 + 2 * season::MAX_PERIOD * 4);
+}
+
+#[test]
+fn forecasts_follow_a_trend_and_find_its_crossing() {
+    let mut d = Detector::default();
+    for i in 0..2000i64 {
+        d.update(i * 5 * MIN, 10.0 + 0.01 * i as f64 + 0.05 * noise(i as u64));
+    }
+    // Next: i = 2000 → 30.0; an hour (12 samples) ahead: 30.11.
+    let (f, sd) = d.forecast(12);
+    assert!((f - 30.11).abs() < 0.2, "forecast {f} ± {sd}");
+    // 40 is reached at i = 3000: 1000 samples of 5 minutes from the next one.
+    let c = d.crossing(40.0, true, 10 * 86_400_000).expect("it crosses");
+    let truth = 999 * 5 * MIN + 5 * MIN;
+    assert!(
+        ((c.in_ms - truth) as f64).abs() < 0.05 * truth as f64,
+        "{c:?} vs {truth}"
+    );
+    assert!(c.earliest_ms <= c.in_ms && c.latest_ms.is_none_or(|l| l >= c.in_ms));
+    assert!(
+        d.crossing(5.0, false, 86_400_000).is_none(),
+        "it does not fall to 5"
+    );
+}
+
+#[test]
+fn forecasts_follow_a_daily_swing_and_a_swing_is_not_a_trend() {
+    let day = 288;
+    let at = |i: i64| {
+        let phase = (i % day) as f64 / day as f64 * std::f64::consts::TAU;
+        50.0 + 20.0 * phase.sin() + 0.2 * noise(i as u64)
+    };
+    let mut d = Detector::default();
+    for i in 0..5 * day {
+        d.update(i * 5 * MIN, at(i));
+    }
+    // Six hours ahead (72 samples) the swing is a quarter turn on.
+    let next = 5 * day;
+    let (f, _) = d.forecast(72);
+    assert!((f - at(next + 71)).abs() < 3.0, "{f} vs {}", at(next + 71));
+    // The swing tops at 70: it never reaches 80 at its current trend.
+    assert!(d.crossing(80.0, true, 3 * 86_400_000).is_none());
 }

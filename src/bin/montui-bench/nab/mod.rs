@@ -4,6 +4,7 @@
 //! for the three profiles; samples per second on one thread; with `--out DIR` NAB-format
 //! results (`<category>/montui_<file>.csv`: timestamp,value,anomaly_score).
 
+mod forecast;
 mod score;
 
 use std::collections::HashMap;
@@ -215,8 +216,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     println!(
         "  {rows} rows, {rate:.0} samples/s on one thread ({speed:.2}× the sliding z-score's speed), at most {bytes} bytes per series"
     );
+    let [at_1h, at_6h, at_24h] = forecast::disks();
     println!(
-        "nab: files={} standard={:.2} low_fp={:.2} low_fn={:.2} samples_per_s={rate:.0} speed_vs_naive={speed:.2} bytes_per_series={bytes}",
+        "  time to 90 % on synthetic disks, relative error (median of 8): 1 h ahead {:.1} %, 6 h {:.1} %, 24 h {:.1} %",
+        at_1h * 100.0,
+        at_6h * 100.0,
+        at_24h * 100.0
+    );
+    let detail = args.iter().any(|a| a == "--detail");
+    let (ours, naive) = forecast::smape(&series, "realAWSCloudwatch/", detail);
+    let ratio = ours / naive;
+    println!(
+        "  realAWSCloudwatch 1 h ahead: sMAPE {:.1} % (last value {:.1} %), ratio {ratio:.3}",
+        ours * 100.0,
+        naive * 100.0
+    );
+    println!(
+        "nab: files={} standard={:.2} low_fp={:.2} low_fn={:.2} samples_per_s={rate:.0} speed_vs_naive={speed:.2} bytes_per_series={bytes} eta_error_1h={at_1h:.3} forecast_smape_ratio={ratio:.3}",
         series.len(),
         figures[0],
         figures[1],
