@@ -180,6 +180,19 @@ fn describe(r: &crate::alert::rules::Rule) -> String {
             }
         }
         Condition::Expr(e) => e.to_string(),
+        Condition::Predict {
+            metric,
+            threshold,
+            below,
+            within_ms,
+        } => format!(
+            "{metric} forecast {} {} within {}",
+            if *below { "<" } else { ">" },
+            figure(*threshold),
+            humantime::format_duration(
+                std::time::Duration::from_millis((*within_ms).max(0) as u64)
+            )
+        ),
     };
     let for_ = std::time::Duration::from_millis(r.for_ms.max(0) as u64);
     if r.for_ms > 0 {

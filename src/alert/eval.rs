@@ -10,6 +10,9 @@ use super::lifecycle::{
     Labels, Observation, Phase, Tracker, fingerprint_from, rule_prefix, threshold_active,
 };
 use super::rules::{Condition, Rule};
+
+mod predict;
+use crate::detect::Detector;
 use crate::model::{FAMILIES, Metric, Snapshot, is_log_family, metrics};
 
 /// metric → (time, value), oldest first.
@@ -43,6 +46,8 @@ pub struct Evaluator {
     by_family: Vec<Vec<usize>>,
     /// What dynamic thresholds learned, per series.
     learned: FpMap<Learned>,
+    /// Forecasts of the series of predict rules.
+    forecasts: FpMap<Detector>,
     /// host → labels its alerts carry (`[[hosts]] labels`); a series' own labels win.
     pub host_labels: HashMap<String, Labels>,
     /// Dynamic lines that moved, (series fingerprint, time, line), for the caller to record.
@@ -55,7 +60,7 @@ impl Evaluator {
             .iter()
             .filter_map(|r| match &r.condition {
                 Condition::Expr(e) => Some(max_window(e)),
-                Condition::Threshold { .. } => None,
+                Condition::Threshold { .. } | Condition::Predict { .. } => None,
             })
             .max()
             .unwrap_or(0);
@@ -64,7 +69,9 @@ impl Evaluator {
             .map(|r| Compiled {
                 prefix: rule_prefix(&r.name),
                 family: match &r.condition {
-                    Condition::Threshold { metric, .. } => family(metric),
+                    Condition::Threshold { metric, .. } | Condition::Predict { metric, .. } => {
+                        family(metric)
+                    }
                     Condition::Expr(_) => None,
                 },
             })
@@ -78,6 +85,7 @@ impl Evaluator {
             live: HashMap::new(),
             by_family: vec![Vec::new(); FAMILIES.len()],
             learned: FpMap::default(),
+            forecasts: FpMap::default(),
             host_labels: HashMap::new(),
             threshold_changes: Vec::new(),
         }
@@ -160,6 +168,13 @@ impl Evaluator {
                 continue;
             }
             if pass == Pass::Learn {
+                if let Condition::Predict { .. } = &rule.condition {
+                    for m in c.family.map_or(&[][..], |f| &self.by_family[f][..]) {
+                        let m = &ms[*m];
+                        let fp = fingerprint_from(c.prefix, with_host(m, host));
+                        self.forecasts.entry(fp).or_default().update(now, m.value);
+                    }
+                }
                 if let Condition::Threshold {
                     below,
                     dynamic: Some(d),
@@ -223,6 +238,38 @@ impl Evaluator {
                             o.note = note.map(str::to_string);
                             out.extend(apply(&mut self.tracker, o, now));
                         }
+                        if active {
+                            seen.insert(fp);
+                        }
+                    }
+                }
+                Condition::Predict {
+                    threshold,
+                    below,
+                    within_ms,
+                    ..
+                } => {
+                    let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
+                    let line = predict::Line {
+                        threshold: *threshold,
+                        below: *below,
+                        within_ms: *within_ms,
+                    };
+                    for m in members.iter().map(|i| &ms[*i]) {
+                        let fp = fingerprint_from(c.prefix, with_host(m, host));
+                        let forecast = self.forecasts.entry(fp).or_default();
+                        forecast.update(now, m.value);
+                        let Some(note) = line.judge(m.value, forecast, before.contains(&fp)) else {
+                            continue;
+                        };
+                        let labels = labelled(
+                            with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
+                            host_labels,
+                        );
+                        let active = note.is_some();
+                        let mut o = rule.observation(fp, labels, active, m.value, Some(*threshold));
+                        o.note = note;
+                        out.extend(apply(&mut self.tracker, o, now));
                         if active {
                             seen.insert(fp);
                         }

@@ -21,6 +21,14 @@ pub enum Condition {
     },
     /// An expression over the host's metrics; true (non-zero) means active.
     Expr(Expr),
+    /// A metric whose forecast reaches a line within `within_ms` (and has not yet), one
+    /// alert per label set; the alert's note says when, with a 90 % band.
+    Predict {
+        metric: String,
+        threshold: f64,
+        below: bool,
+        within_ms: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +111,23 @@ fn field(rule: &Rule, labels: &Labels, name: &str) -> Option<String> {
 }
 
 const MIN: i64 = 60_000;
+
+/// A rule on a metric's forecast reaching `above` within `within_ms` (a warning).
+fn predicted(name: &str, metric: &str, above: f64, within_ms: i64, summary: &str) -> Rule {
+    Rule {
+        labels: Vec::new(),
+        annotations: vec![("summary".into(), summary.into())],
+        name: name.into(),
+        condition: Condition::Predict {
+            metric: metric.into(),
+            threshold: above,
+            below: false,
+            within_ms,
+        },
+        for_ms: 0,
+        severity: Severity::Warning,
+    }
+}
 
 fn threshold(
     name: &str,
@@ -222,6 +247,20 @@ pub fn default_rules() -> Vec<Rule> {
                 "log pattern on {host} ({source}) at {value} lines/min, over its usual {threshold}: {pattern}".into(),
             )],
         }),
+        predicted(
+            "disk_full_predicted",
+            "filesystem_used_percent",
+            90.0,
+            6 * 60 * MIN,
+            "{mount} on {host} reaches {threshold}% {reason}",
+        ),
+        predicted(
+            "memory_exhausted_predicted",
+            "memory_used_percent",
+            95.0,
+            60 * MIN,
+            "memory on {host} reaches {threshold}% {reason}",
+        ),
         Rule {
             name: HOST_DOWN.into(),
             condition: Condition::Threshold {

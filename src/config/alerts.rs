@@ -68,6 +68,9 @@ pub struct RuleConfig {
     pub annotations: BTreeMap<String, String>,
     /// A line that follows the metric instead of `above`/`below`.
     pub dynamic: Option<DynamicConfig>,
+    /// Alert when the metric's forecast reaches `above`/`below` within this time (and it
+    /// has not yet): a `predicted` alert whose note says when.
+    pub predict: Option<Dur>,
 }
 
 /// `[alerts.rules.dynamic]`: see `alert::dynamic::Dynamic`.
@@ -117,6 +120,34 @@ fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
             dynamic,
         })
     };
+    if let Some(within) = &r.predict {
+        let (Some(m), None, None) = (&r.metric, &r.expr, r.dynamic) else {
+            let why = "`predict` goes with `metric` and one of `above` or `below`";
+            return Err(("predict", within.to_string(), why.into()));
+        };
+        let (line, below) = match (r.above, r.below) {
+            (Some(t), None) => (t, false),
+            (None, Some(t)) => (t, true),
+            _ => {
+                let why = "`predict` needs one of `above` or `below`";
+                return Err(("predict", within.to_string(), why.into()));
+            }
+        };
+        let within_ms = i64::try_from(within.0.as_millis()).unwrap_or(i64::MAX);
+        if !(60_000..=30 * 86_400_000).contains(&within_ms) {
+            let why = "must be between 1m and 30d";
+            return Err(("predict", within.to_string(), why.into()));
+        }
+        return match threshold(m, line, below, None)? {
+            Condition::Threshold { metric, .. } => Ok(Condition::Predict {
+                metric,
+                threshold: line,
+                below,
+                within_ms,
+            }),
+            other => Ok(other),
+        };
+    }
     match (&r.expr, &r.metric, r.above, r.below, r.dynamic) {
         (Some(e), None, None, None, None) => parse(e)
             .map(Condition::Expr)

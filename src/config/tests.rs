@@ -115,7 +115,29 @@ fn alert_rules_from_config() {
             .rules("", Path::new("x"))
             .unwrap()
             .len(),
-        10
+        12
+    );
+    // A predicted rule: the forecast of a metric reaching a line within a time.
+    let text = "[alerts]\ndefault_rules = false\n[[alerts.rules]]\nname = \"fill\"\nmetric = \"filesystem_used_percent\"\nabove = 95\npredict = \"12h\"\nseverity = \"warning\"\n";
+    let c = Config::parse(text, Path::new("x")).unwrap();
+    let rules = c.alerts.rules(text, Path::new("x")).unwrap();
+    assert!(matches!(
+        rules[0].condition,
+        crate::alert::rules::Condition::Predict {
+            within_ms: 43_200_000,
+            below: false,
+            ..
+        }
+    ));
+    let e = err(&text.replace("12h", "10s"));
+    assert!(
+        e.contains("key `predict`") && e.contains("between 1m and 30d"),
+        "{e}"
+    );
+    let e = err(&text.replace("above = 95\n", ""));
+    assert!(
+        e.contains("key `predict`") && e.contains("one of `above` or `below`"),
+        "{e}"
     );
 }
 

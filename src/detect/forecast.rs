@@ -171,9 +171,8 @@ impl Forecaster {
     }
 
     /// The forecast `h` samples ahead (`slot_now`: the slot of the next sample, when
-    /// daily), and its standard deviation.
-    /// Beyond the lead errors are measured at, a daily series is forecast by its daily
-    /// models (a local slope of the swing is not a trend).
+    /// daily), and its standard deviation. Beyond the lead errors are measured at, a daily
+    /// series is forecast by its daily models (a local slope of the swing is not a trend).
     pub fn ahead(&self, h: usize, slot_now: Option<usize>) -> (f64, f64) {
         let daily = h > self.lead && slot_now.is_some() && !self.season.is_empty();
         self.ahead_by(self.best(|k| k.2 || !daily), h, slot_now)
@@ -214,6 +213,13 @@ impl Forecaster {
         // series is daily, so that a day's swing is not taken for the trend).
         let daily = slot_now.is_some() && !self.season.is_empty();
         let model = self.best(|k| k.1 > 0.0 && k.2 == daily);
+        // No trend unless the models with one have forecast better than those without for a
+        // while (a ramp of a sawtooth is not a trend).
+        let flat = self.best(|k| k.1 == 0.0 && k.2 == daily);
+        let judged = model.0.rel.n >= (4 * self.lead).max(32) as u64;
+        if !judged || model.0.rel.mean >= flat.0.rel.mean {
+            return None;
+        }
         let (mut likely, mut early, mut late) = (None, None, None);
         for h in 1..=horizon {
             let (f, sd) = self.ahead_by(model, h, slot_now);

@@ -326,3 +326,46 @@ fn log_rules_fire_on_log_metrics_and_samples_leave_them_alone() {
     e.evaluate_logs("web-1", t0 + 700_000, &p.metrics(t0 + 700_000));
     assert!(firing(&e).is_empty());
 }
+
+#[test]
+fn a_file_system_filling_up_raises_a_predicted_alert_that_says_when_and_resolves_when_it_stops() {
+    let rule = default_rules()
+        .into_iter()
+        .find(|r| r.name == "disk_full_predicted")
+        .unwrap();
+    let mut e = Evaluator::new(vec![rule]);
+    let at = |min: i64, used: u64| {
+        let mut s = snap(min * 60_000, 10.0, &[]);
+        s.fs = vec![FsRow {
+            mount: "/data".into(),
+            total: 100_000,
+            used,
+        }];
+        s
+    };
+    // 50 % → +0.05 % a minute: 90 % at minute 800; six hours before, at minute 440.
+    let mut fired = None;
+    for min in 0..600 {
+        for t in e.evaluate(&at(min, 50_000 + 50 * min as u64)) {
+            if t.phase == Phase::Firing && fired.is_none() {
+                fired = Some((min, t.fingerprint));
+            }
+        }
+    }
+    let (min, fp) = fired.expect("fired");
+    assert!((420..=470).contains(&min), "fired at minute {min}");
+    let a = e.tracker.get(fp).unwrap();
+    let note = a.note.clone().unwrap_or_default();
+    // At minute 599 the line is 201 minutes away: "in 3 h 21 m (… … …)".
+    assert!(note.starts_with("in 3 h "), "{note}");
+    assert_eq!(a.labels.get("mount").map(String::as_str), Some("/data"));
+    // It stops filling: the forecast no longer reaches 90 % and the alert resolves.
+    let mut resolved = false;
+    for min in 600..1400 {
+        resolved |= e
+            .evaluate(&at(min, 80_000))
+            .iter()
+            .any(|t| t.phase == Phase::Resolved);
+    }
+    assert!(resolved);
+}

@@ -1,0 +1,67 @@
+//! Predict rules: a series' forecast reaching a line within a time.
+
+use crate::detect::{Crossing, Detector};
+
+/// A predict rule's line.
+pub(super) struct Line {
+    pub threshold: f64,
+    pub below: bool,
+    pub within_ms: i64,
+}
+
+impl Line {
+    /// What to observe for a series at `value` (its `forecast` updated with it): Some(when
+    /// it crosses) while it is predicted to, Some(None) when a live alert ends, None when
+    /// there is nothing to say. Already past the line is the threshold rules' business.
+    pub fn judge(&self, value: f64, forecast: &Detector, live: bool) -> Option<Option<String>> {
+        let past = if self.below {
+            value <= self.threshold
+        } else {
+            value >= self.threshold
+        };
+        let eta = match past {
+            true => None,
+            false => forecast.crossing(self.threshold, !self.below, self.within_ms),
+        };
+        match eta {
+            Some(c) => Some(Some(eta_text(&c))),
+            None if live => Some(None),
+            None => None,
+        }
+    }
+}
+
+/// `in 3 h 12 m (2 h 50 m … 3 h 40 m)`: when a forecast crosses, and its 90 % band.
+fn eta_text(c: &Crossing) -> String {
+    let t = |ms: i64| {
+        let min = (ms.max(0) + 30_000) / 60_000;
+        match (min / 60, min % 60) {
+            (0, m) => format!("{m} m"),
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m} m"),
+        }
+    };
+    let late = c.latest_ms.map_or("later".to_string(), t);
+    format!("in {} ({} … {late})", t(c.in_ms), t(c.earliest_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_hours_and_minutes() {
+        let c = Crossing {
+            in_ms: 11_520_000,
+            earliest_ms: 10_200_000,
+            latest_ms: Some(13_200_000),
+        };
+        assert_eq!(eta_text(&c), "in 3 h 12 m (2 h 50 m … 3 h 40 m)");
+        let soon = Crossing {
+            in_ms: 300_000,
+            earliest_ms: 60_000,
+            latest_ms: None,
+        };
+        assert_eq!(eta_text(&soon), "in 5 m (1 m … later)");
+    }
+}
