@@ -180,6 +180,9 @@ fn describe(r: &crate::alert::rules::Rule) -> String {
             }
         }
         Condition::Expr(e) => e.to_string(),
+        Condition::Unusual { metric, score } => {
+            format!("{metric} unusual (anomaly score ≥ {})", figure(*score))
+        }
         Condition::Predict {
             metric,
             threshold,

@@ -60,7 +60,9 @@ impl Evaluator {
             .iter()
             .filter_map(|r| match &r.condition {
                 Condition::Expr(e) => Some(max_window(e)),
-                Condition::Threshold { .. } | Condition::Predict { .. } => None,
+                Condition::Threshold { .. }
+                | Condition::Predict { .. }
+                | Condition::Unusual { .. } => None,
             })
             .max()
             .unwrap_or(0);
@@ -69,9 +71,9 @@ impl Evaluator {
             .map(|r| Compiled {
                 prefix: rule_prefix(&r.name),
                 family: match &r.condition {
-                    Condition::Threshold { metric, .. } | Condition::Predict { metric, .. } => {
-                        family(metric)
-                    }
+                    Condition::Threshold { metric, .. }
+                    | Condition::Predict { metric, .. }
+                    | Condition::Unusual { metric, .. } => family(metric),
                     Condition::Expr(_) => None,
                 },
             })
@@ -168,7 +170,7 @@ impl Evaluator {
                 continue;
             }
             if pass == Pass::Learn {
-                if let Condition::Predict { .. } = &rule.condition {
+                if let Condition::Predict { .. } | Condition::Unusual { .. } = &rule.condition {
                     for m in c.family.map_or(&[][..], |f| &self.by_family[f][..]) {
                         let m = &ms[*m];
                         let fp = fingerprint_from(c.prefix, with_host(m, host));
@@ -269,6 +271,27 @@ impl Evaluator {
                         let active = note.is_some();
                         let mut o = rule.observation(fp, labels, active, m.value, Some(*threshold));
                         o.note = note;
+                        out.extend(apply(&mut self.tracker, o, now));
+                        if active {
+                            seen.insert(fp);
+                        }
+                    }
+                }
+                Condition::Unusual { score, .. } => {
+                    let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
+                    for m in members.iter().map(|i| &ms[*i]) {
+                        let fp = fingerprint_from(c.prefix, with_host(m, host));
+                        let v = self.forecasts.entry(fp).or_default().update(now, m.value);
+                        let (active, was) = (v.unusual >= *score, before.contains(&fp));
+                        if !active && !was {
+                            continue;
+                        }
+                        let labels = labelled(
+                            with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
+                            host_labels,
+                        );
+                        let mut o = rule.observation(fp, labels, active, m.value, Some(v.expected));
+                        o.note = active.then(|| predict::unusual_text(&v));
                         out.extend(apply(&mut self.tracker, o, now));
                         if active {
                             seen.insert(fp);

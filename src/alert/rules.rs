@@ -29,6 +29,10 @@ pub enum Condition {
         below: bool,
         within_ms: i64,
     },
+    /// A metric unusual for it (the anomaly detector's score at least `score`, 0…1), one
+    /// alert per label set for as long as it stays so; the alert's threshold is the value
+    /// expected, its note the band and which detectors agree.
+    Unusual { metric: String, score: f64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -71,6 +71,9 @@ pub struct RuleConfig {
     /// Alert when the metric's forecast reaches `above`/`below` within this time (and it
     /// has not yet): a `predicted` alert whose note says when.
     pub predict: Option<Dur>,
+    /// Alert while the metric is unusual for it: the anomaly detector's score (0…1) at
+    /// least this.
+    pub unusual: Option<f64>,
 }
 
 /// `[alerts.rules.dynamic]`: see `alert::dynamic::Dynamic`.
@@ -120,6 +123,22 @@ fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
             dynamic,
         })
     };
+    if let Some(score) = r.unusual {
+        let v = score.to_string();
+        let alone = (r.expr.is_none() && r.above.is_none() && r.below.is_none())
+            && (r.dynamic.is_none() && r.predict.is_none());
+        let Some(m) = r.metric.as_ref().filter(|_| alone) else {
+            let why = "`unusual` goes with `metric` alone (no above, below, dynamic or predict)";
+            return Err(("unusual", v, why.into()));
+        };
+        if !(score > 0.0 && score <= 1.0) {
+            return Err(("unusual", v, "must be over 0 and at most 1".into()));
+        }
+        return match threshold(m, score, false, None)? {
+            Condition::Threshold { metric, .. } => Ok(Condition::Unusual { metric, score }),
+            other => Ok(other),
+        };
+    }
     if let Some(within) = &r.predict {
         let (Some(m), None, None) = (&r.metric, &r.expr, r.dynamic) else {
             let why = "`predict` goes with `metric` and one of `above` or `below`";

@@ -139,6 +139,19 @@ fn alert_rules_from_config() {
         e.contains("key `predict`") && e.contains("one of `above` or `below`"),
         "{e}"
     );
+    // An unusual rule: the anomaly detector's score.
+    let text = text.replace("above = 95\npredict = \"12h\"", "unusual = 0.9");
+    let c = Config::parse(&text, Path::new("x")).unwrap();
+    let rules = c.alerts.rules(&text, Path::new("x")).unwrap();
+    assert!(matches!(
+        rules[0].condition,
+        crate::alert::rules::Condition::Unusual { score: 0.9, .. }
+    ));
+    let e = err(&text.replace("0.9", "2"));
+    assert!(
+        e.contains("key `unusual`") && e.contains("at most 1"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -38,8 +38,10 @@ const REPEAT: f64 = 0.1;
 /// What the detector makes of one sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verdict {
-    /// How unusual, 0 (normal) to 1.
+    /// How unusual, 0 (normal) to 1, counted in full at the start of an event only.
     pub score: f64,
+    /// How unusual, on every sample of an event.
+    pub unusual: f64,
     /// The value expected, and the band normal values fall in (±3σ).
     pub expected: f64,
     pub low: f64,
@@ -74,6 +76,15 @@ fn of_z(z: f64) -> f64 {
     1.0 - (-z * z / SCALE).exp()
 }
 
+/// The detectors in `why`, by name.
+pub fn reasons(why: u8) -> Vec<&'static str> {
+    [(POINT, "level"), (SEASONAL, "daily"), (CONTEXT, "shape")]
+        .iter()
+        .filter(|(bit, _)| why & bit != 0)
+        .map(|(_, name)| *name)
+        .collect()
+}
+
 impl Detector {
     /// Takes the sample `x` at `t_ms` (times rising); what it makes of it. Non-finite values
     /// are not learned and score 0.
@@ -82,6 +93,7 @@ impl Detector {
         if !x.is_finite() {
             return Verdict {
                 score: 0.0,
+                unusual: 0.0,
                 expected,
                 low: expected - 3.0 * sd,
                 high: expected + 3.0 * sd,
@@ -107,6 +119,7 @@ impl Detector {
         self.lately = (self.lately * FADE).max(raw);
         Verdict {
             score,
+            unusual: raw,
             expected,
             low: expected - 3.0 * sd,
             high: expected + 3.0 * sd,

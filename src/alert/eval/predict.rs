@@ -1,6 +1,8 @@
-//! Predict rules: a series' forecast reaching a line within a time.
+//! Predict rules (a series' forecast reaching a line within a time) and unusual ones (the
+//! anomaly detector's verdict on it).
 
-use crate::detect::{Crossing, Detector};
+use crate::alert::template::figure;
+use crate::detect::{Crossing, Detector, Verdict, reasons};
 
 /// A predict rule's line.
 pub(super) struct Line {
@@ -29,6 +31,18 @@ impl Line {
             None => None,
         }
     }
+}
+
+/// `score 0.97: expected 20.1 (12 … 28.2); level, daily`: why a value is unusual.
+pub(super) fn unusual_text(v: &Verdict) -> String {
+    format!(
+        "score {:.2}: expected {} ({} … {}); {}",
+        v.unusual,
+        figure(v.expected),
+        figure(v.low),
+        figure(v.high),
+        reasons(v.why).join(", ")
+    )
 }
 
 /// `in 3 h 12 m (2 h 50 m … 3 h 40 m)`: when a forecast crosses, and its 90 % band.

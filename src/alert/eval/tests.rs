@@ -369,3 +369,43 @@ fn a_file_system_filling_up_raises_a_predicted_alert_that_says_when_and_resolves
     }
     assert!(resolved);
 }
+
+#[test]
+fn an_unusual_value_raises_an_alert_that_says_what_was_expected_and_why() {
+    let rule = Rule {
+        name: "cpu_odd".into(),
+        condition: Condition::Unusual {
+            metric: "cpu_busy_percent".into(),
+            score: 0.9,
+        },
+        for_ms: 0,
+        severity: Severity::Info,
+        labels: vec![],
+        annotations: vec![],
+    };
+    let mut e = Evaluator::new(vec![rule]);
+    for i in 0..1000 {
+        let cpu = 20.0 + (i % 5) as f64;
+        assert!(
+            e.evaluate(&snap(i * 1000, cpu, &[])).is_empty(),
+            "quiet at {i}"
+        );
+    }
+    let t = e.evaluate(&snap(1_000_000, 60.0, &[]));
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].phase, Phase::Firing);
+    let a = e.tracker.get(t[0].fingerprint).unwrap();
+    let note = a.note.clone().unwrap_or_default();
+    assert!(
+        note.starts_with("score ") && note.ends_with("level"),
+        "{note}"
+    );
+    assert!(
+        a.threshold.is_some_and(|x| (21.0..23.0).contains(&x)),
+        "{a:?}"
+    );
+    // Back to usual: it resolves.
+    let back = e.evaluate(&snap(1_001_000, 22.0, &[]));
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].phase, Phase::Resolved);
+}
