@@ -66,6 +66,8 @@ pub struct Crossing {
     pub earliest_ms: i64,
     /// None when the pessimistic forecast never crosses within the horizon.
     pub latest_ms: Option<i64>,
+    /// How far off the forecast has lately been an hour ahead (sMAPE, 0…2).
+    pub error: f64,
 }
 
 impl Forecaster {
@@ -237,6 +239,7 @@ impl Forecaster {
             in_ms: ms(likely?),
             earliest_ms: ms(early.unwrap_or(1)),
             latest_ms: late.map(ms),
+            error: 2.0 * model.0.rel.mean,
         })
     }
 

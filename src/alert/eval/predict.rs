@@ -45,7 +45,8 @@ pub(super) fn unusual_text(v: &Verdict) -> String {
     )
 }
 
-/// `in 3 h 12 m (2 h 50 m … 3 h 40 m)`: when a forecast crosses, and its 90 % band.
+/// `in 3 h 12 m (2 h 50 m … 3 h 40 m; forecasts 1.2 % off)`: when a forecast crosses, its
+/// 90 % band, and how far off its forecasts an hour ahead have lately been.
 fn eta_text(c: &Crossing) -> String {
     let t = |ms: i64| {
         let min = (ms.max(0) + 30_000) / 60_000;
@@ -56,7 +57,12 @@ fn eta_text(c: &Crossing) -> String {
         }
     };
     let late = c.latest_ms.map_or("later".to_string(), t);
-    format!("in {} ({} … {late})", t(c.in_ms), t(c.earliest_ms))
+    format!(
+        "in {} ({} … {late}; forecasts {:.1} % off)",
+        t(c.in_ms),
+        t(c.earliest_ms),
+        c.error * 100.0
+    )
 }
 
 #[cfg(test)]
@@ -69,13 +75,18 @@ mod tests {
             in_ms: 11_520_000,
             earliest_ms: 10_200_000,
             latest_ms: Some(13_200_000),
+            error: 0.012,
         };
-        assert_eq!(eta_text(&c), "in 3 h 12 m (2 h 50 m … 3 h 40 m)");
+        assert_eq!(
+            eta_text(&c),
+            "in 3 h 12 m (2 h 50 m … 3 h 40 m; forecasts 1.2 % off)"
+        );
         let soon = Crossing {
             in_ms: 300_000,
             earliest_ms: 60_000,
             latest_ms: None,
+            error: 0.0,
         };
-        assert_eq!(eta_text(&soon), "in 5 m (1 m … later)");
+        assert_eq!(eta_text(&soon), "in 5 m (1 m … later; forecasts 0.0 % off)");
     }
 }
