@@ -35,7 +35,52 @@ pub struct Details {
     /// (time, value) over the episode, and the line it was held to.
     pub values: Vec<(i64, f64)>,
     pub thresholds: Vec<(i64, f64)>,
+    /// What the anomaly detector made of the values: the band it expected them in, the
+    /// values it found unusual, and its forecast past the last one.
+    pub model: Model,
     pub steps: Vec<Step>,
+}
+
+/// The anomaly detector's view of a chart's values (learned from them, so live and replay
+/// draw the same).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    /// (time, low, high) of the band normal values fall in.
+    pub band: Vec<(i64, f64, f64)>,
+    /// Values some detector found unusual for the series.
+    pub unusual: Vec<(i64, f64)>,
+    /// (time, value) ahead of the last value.
+    pub forecast: Vec<(i64, f64)>,
+}
+
+/// Values learned before the band is drawn.
+const WARM: usize = 10;
+
+impl Model {
+    /// Learns `values` (time order) and forecasts a quarter of their span past the last.
+    pub fn of(values: &[(i64, f64)]) -> Self {
+        let mut d = crate::detect::Detector::default();
+        let mut m = Model::default();
+        for (i, &(t, v)) in values.iter().enumerate() {
+            let verdict = d.update(t, v);
+            if i >= WARM {
+                m.band.push((t, verdict.low, verdict.high));
+                if verdict.why != 0 {
+                    m.unusual.push((t, v));
+                }
+            }
+        }
+        if let (Some(first), Some(last)) = (values.first(), values.last())
+            && values.len() > WARM
+        {
+            let step = ((last.0 - first.0) / (values.len() as i64 - 1)).max(1);
+            let ahead = (values.len() / 4).max(1);
+            m.forecast.push(*last);
+            m.forecast
+                .extend((1..=ahead).map(|h| (last.0 + h as i64 * step, d.forecast(h).0)));
+        }
+        m
+    }
 }
 
 /// Loads the details of alert `fingerprint` from the recording at `db`, up to `now`.
@@ -73,11 +118,17 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
                 )
                 .collect()
         }
-        Some(Condition::Threshold { threshold, .. }) => vec![(from, *threshold), (end, *threshold)],
+        Some(Condition::Threshold { threshold, .. } | Condition::Predict { threshold, .. }) => {
+            vec![(from, *threshold), (end, *threshold)]
+        }
         _ => Vec::new(),
     };
     let metric = match rule.map(|r| &r.condition) {
-        Some(Condition::Threshold { metric, .. }) => Some(metric.as_str()),
+        Some(
+            Condition::Threshold { metric, .. }
+            | Condition::Predict { metric, .. }
+            | Condition::Unusual { metric, .. },
+        ) => Some(metric.as_str()),
         _ => None,
     };
     let mut values = match metric {
@@ -112,6 +163,7 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
             .map(describe)
             .unwrap_or_else(|| "(rule no longer configured)".into()),
         alert,
+        model: Model::of(&values),
         values,
         thresholds,
         steps,
@@ -220,5 +272,36 @@ fn describe_step(s: &crate::alert::escalate::Step) -> String {
         "record only".into()
     } else {
         parts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_draws_a_band_marks_the_unusual_and_forecasts_ahead() {
+        // A slow rise with a small wobble, one spike.
+        let values: Vec<(i64, f64)> = (0..200)
+            .map(|i| {
+                let v = 10.0 + 0.1 * i as f64 + (i % 3) as f64 * 0.2;
+                (i * 1000, if i == 150 { 60.0 } else { v })
+            })
+            .collect();
+        let m = Model::of(&values);
+        assert_eq!(m.band.len(), 190);
+        assert!(m.band.iter().all(|(_, lo, hi)| lo <= hi));
+        assert!(m.unusual.contains(&(150_000, 60.0)), "{:?}", m.unusual);
+        assert!(
+            m.unusual.iter().all(|(t, _)| *t >= 100_000),
+            "a new series is not odd"
+        );
+        // 50 samples ahead, starting at the last value, rising.
+        assert_eq!(m.forecast.len(), 51);
+        assert_eq!(m.forecast[0], (199_000, values[199].1));
+        let end = m.forecast.last().unwrap();
+        assert_eq!(end.0, 249_000);
+        assert!(end.1 > values[199].1, "{end:?}");
+        assert_eq!(Model::of(&values[..5]), Model::default());
     }
 }

@@ -10,6 +10,8 @@ const BANDS: usize = 8;
 const ALL: usize = BANDS + 2;
 const LEN: usize = 3;
 const CONTEXTS: usize = ALL * ALL * ALL;
+/// Samples before news count.
+const WARM: u64 = 100;
 
 #[derive(Debug, Clone)]
 pub struct Contexts {
@@ -25,9 +27,6 @@ pub struct Contexts {
 
 impl Default for Contexts {
     fn default() -> Self {
-        // Everything is news at first.
-        let mut usual = Ew::new(1000.0);
-        usual.push(1.0);
         Contexts {
             lo: f64::INFINITY,
             hi: f64::NEG_INFINITY,
@@ -35,7 +34,7 @@ impl Default for Contexts {
             seen: [0; CONTEXTS.div_ceil(64)],
             samples: 0,
             news: Ew::new(3.0),
-            usual,
+            usual: Ew::new(1000.0),
         }
     }
 }
@@ -58,10 +57,15 @@ impl Contexts {
         let new = self.seen[word] & bit == 0;
         self.seen[word] |= bit;
         self.samples += 1;
-        let news = f64::from(u8::from(new && self.samples > LEN as u64));
+        if self.samples <= LEN as u64 {
+            return 0.0;
+        }
+        let news = f64::from(u8::from(new));
         self.news.push(news);
         let usual = self.usual.mean;
         self.usual.push(news);
-        ((self.news.mean - usual) / (1.0 - usual).max(1e-9)).max(0.0)
+        let signal = ((self.news.mean - usual) / (1.0 - usual).max(1e-9)).max(0.0);
+        // Every context is new at first: news mean nothing until the usual rate is known.
+        if self.samples < WARM { 0.0 } else { signal }
     }
 }

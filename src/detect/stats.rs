@@ -1,4 +1,5 @@
-//! Exponentially weighted mean and variance: O(1) per sample, 24 bytes.
+//! Exponentially weighted mean and variance (a plain running mean and variance until the
+//! span is reached): O(1) per sample, 32 bytes.
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Ew {
@@ -25,9 +26,11 @@ impl Ew {
         if self.n == 0 {
             self.mean = x;
         } else {
+            // A plain average until `span` samples are in (no bias to the first ones).
+            let a = self.a.max(1.0 / (self.n + 1) as f64);
             let d = x - self.mean;
-            self.mean += self.a * d;
-            self.var = (1.0 - self.a) * (self.var + self.a * d * d);
+            self.mean += a * d;
+            self.var = (1.0 - a) * (self.var + a * d * d);
         }
         self.n += 1;
     }

@@ -59,7 +59,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Line::from(vec![
             Span::styled("chart ", t.dim),
             Span::styled("⣀ value ", t.cpu),
-            Span::styled("• line", t.bad),
+            Span::styled("• line ", t.bad),
+            Span::styled("· expected ", t.dim),
+            Span::styled("⣀ forecast ", t.title),
+            Span::styled("● unusual", t.bad),
         ]),
         Line::from(vec![
             Span::styled("rule ", t.dim),
@@ -156,7 +159,13 @@ fn value_chart(f: &mut Frame, area: Rect, d: &Details, utc: bool, t: &Theme) {
         line.push((last.0 as f64, last.1));
         line.push((end as f64, last.1));
     }
-    let all = values.iter().chain(&line);
+    let m = &d.model;
+    let low: Vec<(f64, f64)> = m.band.iter().map(|(x, l, _)| (*x as f64, *l)).collect();
+    let high: Vec<(f64, f64)> = m.band.iter().map(|(x, _, h)| (*x as f64, *h)).collect();
+    let forecast = pts(&m.forecast);
+    let unusual = pts(&m.unusual);
+    // The band does not set the scale (it may be wide while warming up).
+    let all = values.iter().chain(&line).chain(&forecast);
     let (x0, x1) = all
         .clone()
         .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
@@ -170,7 +179,32 @@ fn value_chart(f: &mut Frame, area: Rect, d: &Details, utc: bool, t: &Theme) {
     }
     let pad = ((y1 - y0) * 0.1).max(1.0);
     let (y0, y1) = ((y0 - pad).max(0.0_f64.min(y0)), y1 + pad);
+    let inside = |v: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        v.iter()
+            .copied()
+            .filter(|p| (y0..=y1).contains(&p.1))
+            .collect()
+    };
+    let (low, high) = (inside(&low), inside(&high));
     let datasets = vec![
+        Dataset::default()
+            .name("low")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(t.dim)
+            .data(&low),
+        Dataset::default()
+            .name("high")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(t.dim)
+            .data(&high),
+        Dataset::default()
+            .name("forecast")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(t.title)
+            .data(&forecast),
         Dataset::default()
             .name("value")
             .marker(Marker::Braille)
@@ -183,6 +217,12 @@ fn value_chart(f: &mut Frame, area: Rect, d: &Details, utc: bool, t: &Theme) {
             .graph_type(GraphType::Line)
             .style(t.bad)
             .data(&line),
+        Dataset::default()
+            .name("unusual")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(t.bad)
+            .data(&unusual),
     ];
     let clock = |x: f64| Span::raw(format_with(x as i64, utc, "%H:%M:%S"));
     let chart = Chart::new(datasets)
