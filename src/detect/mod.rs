@@ -1,23 +1,24 @@
 //! Anomaly detection: each series learned online, sample by sample, O(1) work and bounded
 //! memory per sample, one default configuration (no per-series tuning). No terminal code.
 //!
-//! The ensemble: how far a value is from the series' usual level (exponentially weighted
-//! mean and variance over ~500 samples), from the value a day ago where the series is daily
+//! The ensemble: how far a value is from what its local level and trend forecast, in the
+//! usual size of those errors (`local`), from the value a day ago where the series is daily
 //! (`season`), and how new its recent shape is (`context`). The strongest of them is the
 //! score; a score counts in full only when it tops what the series scored lately (the
 //! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
-//! every sample it lasts.
+//! every sample it lasts. Each series also keeps forecasts (`forecast`).
 
 mod context;
 mod forecast;
+mod local;
 mod season;
 mod stats;
 
 use context::Contexts;
 pub use forecast::Crossing;
 use forecast::Forecaster;
+use local::Local;
 use season::Season;
-use stats::Ew;
 
 /// Which detectors found a sample unusual (bits of `Verdict::why`).
 pub const POINT: u8 = 1;
@@ -28,7 +29,7 @@ pub const CONTEXT: u8 = 4;
 const UNUSUAL: f64 = 0.5;
 /// z² over this: the score of a z-score, 1 − e^(−z²/SCALE) (z = 9 → 0.64, 15 → 0.94).
 const SCALE: f64 = 80.0;
-/// Samples the level remembers.
+/// Samples the usual error size remembers.
 const SPAN: f64 = 500.0;
 /// How fast the memory of a high score fades, per sample.
 const FADE: f64 = 0.999;
@@ -52,7 +53,7 @@ pub struct Verdict {
 
 #[derive(Debug, Clone)]
 pub struct Detector {
-    level: Ew,
+    local: Local,
     season: Season,
     contexts: Contexts,
     forecaster: Forecaster,
@@ -63,7 +64,7 @@ pub struct Detector {
 impl Default for Detector {
     fn default() -> Self {
         Detector {
-            level: Ew::new(SPAN),
+            local: Local::new(SPAN),
             season: Season::new(),
             contexts: Contexts::default(),
             forecaster: Forecaster::default(),
@@ -89,7 +90,7 @@ impl Detector {
     /// Takes the sample `x` at `t_ms` (times rising); what it makes of it. Non-finite values
     /// are not learned and score 0.
     pub fn update(&mut self, t_ms: i64, x: f64) -> Verdict {
-        let (mut expected, mut sd) = (self.level.mean, self.level.sd());
+        let (mut expected, mut sd) = self.local.expected();
         if !x.is_finite() {
             return Verdict {
                 score: 0.0,
@@ -100,7 +101,7 @@ impl Detector {
                 why: 0,
             };
         }
-        let point = of_z(self.level.z(x));
+        let point = of_z(self.local.push(x));
         let seasonal = self.season.push(t_ms, x);
         let daily = seasonal.map_or(0.0, |s| of_z(s.z));
         if let Some(s) = seasonal {
@@ -109,7 +110,6 @@ impl Detector {
         let context = self.contexts.push(x);
         let spacing = self.season.spacing_ms();
         self.forecaster.push(x, spacing, self.season.daily());
-        self.level.push(x);
         let why = [(point, POINT), (daily, SEASONAL), (context, CONTEXT)]
             .iter()
             .filter(|(s, _)| *s >= UNUSUAL)
