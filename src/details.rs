@@ -51,6 +51,8 @@ pub struct Model {
     pub unusual: Vec<(i64, f64)>,
     /// (time, value) ahead of the last value.
     pub forecast: Vec<(i64, f64)>,
+    /// How far off its forecasts were (sMAPE) and how far ahead (ms), once measured.
+    pub forecast_error: Option<(f64, i64)>,
 }
 
 /// Values learned before the band is drawn.
@@ -79,6 +81,7 @@ impl Model {
             m.forecast
                 .extend((1..=ahead).map(|h| (last.0 + h as i64 * step, d.forecast(h).0)));
         }
+        m.forecast_error = d.forecast_error();
         m
     }
 }
@@ -302,6 +305,9 @@ mod tests {
         let end = m.forecast.last().unwrap();
         assert_eq!(end.0, 249_000);
         assert!(end.1 > values[199].1, "{end:?}");
+        // Measured 32 samples (32 s) ahead on a series this regular: a few percent at most.
+        let (err, ahead) = m.forecast_error.expect("measured");
+        assert!(err < 0.05 && ahead == 32_000, "{err} {ahead}");
         assert_eq!(Model::of(&values[..5]), Model::default());
     }
 }

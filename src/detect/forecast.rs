@@ -51,6 +51,8 @@ pub struct Forecaster {
     n: u64,
     /// Samples in an hour (the lead errors are measured at), once the spacing is known.
     lead: usize,
+    /// The lead in time (ms).
+    lead_ms: f64,
     /// Each model's forecasts for `lead` samples ahead, by model, a ring each.
     pending: Vec<f32>,
     /// The oldest in each ring.
@@ -74,6 +76,7 @@ impl Forecaster {
     /// Sets the lead errors are measured at: `spacing_ms` between samples.
     fn set_lead(&mut self, spacing_ms: f64) {
         self.lead = ((3_600_000.0 / spacing_ms).round() as usize).clamp(1, MAX_LEAD);
+        self.lead_ms = self.lead as f64 * spacing_ms;
         self.pending = vec![f32::NAN; self.lead * MODELS.len()];
         for m in &mut self.models {
             m.err = Ew::new(200.0);
@@ -170,6 +173,13 @@ impl Forecaster {
                 b
             }
         })
+    }
+
+    /// How far off the best model's forecasts have lately been (sMAPE, 0…2), and how far
+    /// ahead (ms: an hour, or 32 samples when they are closer); None until measured.
+    pub fn error(&self) -> Option<(f64, i64)> {
+        let (m, _) = self.best(|_| true);
+        (m.rel.n > 0).then_some((2.0 * m.rel.mean, self.lead_ms as i64))
     }
 
     /// The forecast `h` samples ahead (`slot_now`: the slot of the next sample, when

@@ -132,6 +132,12 @@ impl Detector {
         self.forecaster.ahead(h.max(1), self.season.next_slot())
     }
 
+    /// How far off forecasts have lately been (sMAPE, 0…2) and how far ahead (ms: an hour,
+    /// or 32 samples when they are closer); None until known.
+    pub fn forecast_error(&self) -> Option<(f64, i64)> {
+        self.forecaster.error()
+    }
+
     /// When the forecast reaches `threshold` (from below when `rising`) within `horizon_ms`;
     /// None if it does not, or while the spacing of samples is not known.
     pub fn crossing(&self, threshold: f64, rising: bool, horizon_ms: i64) -> Option<Crossing> {

@@ -63,6 +63,12 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Span::styled("· expected ", t.dim),
             Span::styled("⣀ forecast ", t.title),
             Span::styled("● unusual", t.bad),
+            Span::styled(
+                d.model.forecast_error.map_or(String::new(), |(e, ahead)| {
+                    format!(" · forecasts {:.1} % off {} ahead", e * 100.0, age(ahead))
+                }),
+                t.dim,
+            ),
         ]),
         Line::from(vec![
             Span::styled("rule ", t.dim),
