@@ -46,7 +46,7 @@ pub struct Evaluator {
     by_family: Vec<Vec<usize>>,
     /// What dynamic thresholds learned, per series.
     learned: FpMap<Learned>,
-    /// Forecasts of the series of predict rules.
+    /// The detectors (anomalies, forecasts) of the series of predict and unusual rules.
     forecasts: FpMap<Detector>,
     /// host → labels its alerts carry (`[[hosts]] labels`); a series' own labels win.
     pub host_labels: HashMap<String, Labels>,
@@ -232,10 +232,7 @@ impl Evaluator {
                             && note.is_none()
                             && self.tracker.refresh_firing(fp, m.value, Some(line));
                         if !refreshed && (active || was) {
-                            let labels = labelled(
-                                with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
-                                host_labels,
-                            );
+                            let labels = series_labels(m, host, host_labels);
                             let mut o = rule.observation(fp, labels, active, m.value, Some(line));
                             o.note = note.map(str::to_string);
                             out.extend(apply(&mut self.tracker, o, now));
@@ -245,53 +242,22 @@ impl Evaluator {
                         }
                     }
                 }
-                Condition::Predict {
-                    threshold,
-                    below,
-                    within_ms,
-                    ..
-                } => {
+                Condition::Predict { .. } | Condition::Unusual { .. } => {
                     let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
-                    let line = predict::Line {
-                        threshold: *threshold,
-                        below: *below,
-                        within_ms: *within_ms,
-                    };
                     for m in members.iter().map(|i| &ms[*i]) {
                         let fp = fingerprint_from(c.prefix, with_host(m, host));
-                        let forecast = self.forecasts.entry(fp).or_default();
-                        forecast.update(now, m.value);
-                        let Some(note) = line.judge(m.value, forecast, before.contains(&fp)) else {
+                        let detector = self.forecasts.entry(fp).or_default();
+                        let verdict = detector.update(now, m.value);
+                        let live = before.contains(&fp);
+                        let Some((note, line)) =
+                            predict::judge(&rule.condition, m.value, &verdict, detector, live)
+                        else {
                             continue;
                         };
-                        let labels = labelled(
-                            with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
-                            host_labels,
-                        );
                         let active = note.is_some();
-                        let mut o = rule.observation(fp, labels, active, m.value, Some(*threshold));
+                        let labels = series_labels(m, host, host_labels);
+                        let mut o = rule.observation(fp, labels, active, m.value, Some(line));
                         o.note = note;
-                        out.extend(apply(&mut self.tracker, o, now));
-                        if active {
-                            seen.insert(fp);
-                        }
-                    }
-                }
-                Condition::Unusual { score, .. } => {
-                    let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
-                    for m in members.iter().map(|i| &ms[*i]) {
-                        let fp = fingerprint_from(c.prefix, with_host(m, host));
-                        let v = self.forecasts.entry(fp).or_default().update(now, m.value);
-                        let (active, was) = (v.unusual >= *score, before.contains(&fp));
-                        if !active && !was {
-                            continue;
-                        }
-                        let labels = labelled(
-                            with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
-                            host_labels,
-                        );
-                        let mut o = rule.observation(fp, labels, active, m.value, Some(v.expected));
-                        o.note = active.then(|| predict::unusual_text(&v));
                         out.extend(apply(&mut self.tracker, o, now));
                         if active {
                             seen.insert(fp);
@@ -371,6 +337,14 @@ fn with_host<'a>(m: &'a Metric, host: &'a str) -> impl Iterator<Item = (&'a str,
         .map(pair)
         .chain(std::iter::once(("host", host)))
         .chain(m.labels[split..].iter().map(pair))
+}
+
+/// The labels of an alert on series `m` of `host`.
+fn series_labels(m: &Metric, host: &str, host_labels: Option<&Labels>) -> Labels {
+    labelled(
+        with_host(m, host).map(|(k, v)| (k.to_string(), v.to_string())),
+        host_labels,
+    )
 }
 
 /// An alert's labels: the series' own, then the host's that it does not have.

@@ -1,40 +1,51 @@
 //! Predict rules (a series' forecast reaching a line within a time) and unusual ones (the
 //! anomaly detector's verdict on it).
 
+use crate::alert::rules::Condition;
 use crate::alert::template::figure;
 use crate::detect::{Crossing, Detector, Verdict, reasons};
 
-/// A predict rule's line.
-pub(super) struct Line {
-    pub threshold: f64,
-    pub below: bool,
-    pub within_ms: i64,
-}
-
-impl Line {
-    /// What to observe for a series at `value` (its `forecast` updated with it): Some(when
-    /// it crosses) while it is predicted to, Some(None) when a live alert ends, None when
-    /// there is nothing to say. Already past the line is the threshold rules' business.
-    pub fn judge(&self, value: f64, forecast: &Detector, live: bool) -> Option<Option<String>> {
-        let past = if self.below {
-            value <= self.threshold
-        } else {
-            value >= self.threshold
-        };
-        let eta = match past {
-            true => None,
-            false => forecast.crossing(self.threshold, !self.below, self.within_ms),
-        };
-        match eta {
-            Some(c) => Some(Some(eta_text(&c))),
-            None if live => Some(None),
-            None => None,
+/// What a predict or unusual rule observes of a series whose `detector` just took `value`
+/// (`verdict`): (note, line) — the note is Some while the alert is active (when the forecast
+/// crosses, or why the value is unusual), the line the threshold or the value expected. None
+/// when there is nothing to say (inactive and no live alert). A value already past a predict
+/// rule's line is the threshold rules' business.
+pub(super) fn judge(
+    condition: &Condition,
+    value: f64,
+    verdict: &Verdict,
+    detector: &Detector,
+    live: bool,
+) -> Option<(Option<String>, f64)> {
+    let (note, line) = match *condition {
+        Condition::Predict {
+            threshold,
+            below,
+            within_ms,
+            ..
+        } => {
+            let past = if below {
+                value <= threshold
+            } else {
+                value >= threshold
+            };
+            let eta = match past {
+                true => None,
+                false => detector.crossing(threshold, !below, within_ms),
+            };
+            (eta.map(|c| eta_text(&c)), threshold)
         }
-    }
+        Condition::Unusual { score, .. } => (
+            (verdict.unusual >= score).then(|| unusual_text(verdict)),
+            verdict.expected,
+        ),
+        Condition::Threshold { .. } | Condition::Expr(_) => return None,
+    };
+    (note.is_some() || live).then_some((note, line))
 }
 
 /// `score 0.97: expected 20.1 (12 … 28.2); level, daily`: why a value is unusual.
-pub(super) fn unusual_text(v: &Verdict) -> String {
+fn unusual_text(v: &Verdict) -> String {
     format!(
         "score {:.2}: expected {} ({} … {}); {}",
         v.unusual,
