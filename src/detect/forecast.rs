@@ -1,5 +1,5 @@
 //! Forecasts: a small bank of Holt models (level and trend smoothing settings side by side,
-//! level-only ones as the fully damped trend; O(1) each per sample), with additive daily seasonality when the series is
+//! linear, damped and level-only trends; O(1) each per sample), with additive daily seasonality when the series is
 //! daily. Each model's error is measured where it matters, an hour ahead (its forecasts are
 //! kept until the value they aimed at comes); the model with the least recent relative error
 //! speaks.
@@ -8,24 +8,57 @@
 use super::season::Day;
 use super::stats::Ew;
 
-/// (smoothing of the level, of the trend, daily): the last value, level-only models (a trend
-/// of 0 is the fully damped one) and linear ones, each with and without the daily indices (used once the series
-/// is known to be daily), side by side.
-const MODELS: [(f64, f64, bool); 13] = [
-    (1.0, 0.0, false),
-    (0.1, 0.0, false),
-    (0.5, 0.0, false),
-    (0.1, 0.01, false),
-    (0.1, 0.1, false),
-    (0.5, 0.01, false),
-    (0.5, 0.1, false),
-    (0.1, 0.0, true),
-    (0.5, 0.0, true),
-    (0.1, 0.01, true),
-    (0.1, 0.1, true),
-    (0.5, 0.01, true),
-    (0.5, 0.1, true),
+/// One model of the bank.
+#[derive(Debug, Clone, Copy)]
+struct Spec {
+    /// Smoothing of the level and of the trend.
+    alpha: f64,
+    beta: f64,
+    /// Damping of the trend (1: linear; a damped trend levels off, Σφ^i ahead).
+    phi: f64,
+    /// With the daily indices (used once the series is known to be daily).
+    daily: bool,
+}
+
+const fn spec(alpha: f64, beta: f64, phi: f64, daily: bool) -> Spec {
+    Spec {
+        alpha,
+        beta,
+        phi,
+        daily,
+    }
+}
+
+/// The last value, level-only models (a trend of 0 is the fully damped one) and linear ones,
+/// each with and without the daily indices, and two damped-trend ones, side by side.
+const MODELS: [Spec; 15] = [
+    spec(1.0, 0.0, 1.0, false),
+    spec(0.1, 0.0, 1.0, false),
+    spec(0.5, 0.0, 1.0, false),
+    spec(0.1, 0.01, 1.0, false),
+    spec(0.1, 0.1, 1.0, false),
+    spec(0.5, 0.01, 1.0, false),
+    spec(0.5, 0.1, 1.0, false),
+    spec(0.1, 0.0, 1.0, true),
+    spec(0.5, 0.0, 1.0, true),
+    spec(0.1, 0.01, 1.0, true),
+    spec(0.1, 0.1, 1.0, true),
+    spec(0.5, 0.01, 1.0, true),
+    spec(0.5, 0.1, 1.0, true),
+    spec(0.1, 0.1, 0.98, false),
+    spec(0.5, 0.1, 0.98, false),
 ];
+
+impl Spec {
+    /// The trend's sum over `h` steps ahead, per unit of trend.
+    fn steps(&self, h: f64) -> f64 {
+        if self.phi >= 1.0 {
+            h
+        } else {
+            self.phi * (1.0 - self.phi.powf(h)) / (1.0 - self.phi)
+        }
+    }
+}
 /// Longest lead the errors are measured at (samples).
 const MAX_LEAD: usize = 32;
 /// How far (in mean absolute errors at the lead) one value may move a model.
@@ -53,6 +86,8 @@ pub struct Forecaster {
     lead: usize,
     /// The lead in time (ms).
     lead_ms: f64,
+    /// Each model's trend steps at the lead (`Spec::steps`).
+    lead_steps: [f64; MODELS.len()],
     /// Each model's forecasts for `lead` samples ahead, by model, a ring each.
     pending: Vec<f32>,
     /// The oldest in each ring.
@@ -78,6 +113,7 @@ impl Forecaster {
         self.lead = ((3_600_000.0 / spacing_ms).round() as usize).clamp(1, MAX_LEAD);
         self.lead_ms = self.lead as f64 * spacing_ms;
         self.pending = vec![f32::NAN; self.lead * MODELS.len()];
+        self.lead_steps = MODELS.map(|k| k.steps(self.lead as f64));
         for m in &mut self.models {
             m.err = Ew::new(200.0);
             m.rel = Ew::new(200.0);
@@ -112,12 +148,12 @@ impl Forecaster {
             }
         }
         let lead = self.lead;
-        for (i, (m, &(alpha, beta, daily))) in self.models.iter_mut().zip(&MODELS).enumerate() {
-            let y = if daily { x - s } else { x };
+        for (i, (m, k)) in self.models.iter_mut().zip(&MODELS).enumerate() {
+            let y = if k.daily { x - s } else { x };
             if self.n > 0 {
                 // A value far off what the model expected (a spike) moves it no further
                 // than CLIP errors.
-                let expect = m.level + m.trend;
+                let expect = m.level + k.phi * m.trend;
                 let room = CLIP * m.err.mean;
                 let e = y - expect;
                 let e = if m.err.n > 10 && room > 0.0 {
@@ -126,8 +162,8 @@ impl Forecaster {
                     e
                 };
                 let prev = m.level;
-                m.level = expect + alpha * e;
-                m.trend = beta * (m.level - prev) + (1.0 - beta) * m.trend;
+                m.level = expect + k.alpha * e;
+                m.trend = k.beta * (m.level - prev) + (1.0 - k.beta) * k.phi * m.trend;
             }
             if lead > 0 {
                 // The forecast made `lead` samples ago for now, against what came.
@@ -139,14 +175,14 @@ impl Forecaster {
                     let size = old.abs() + y.abs();
                     m.rel.push(if size > 0.0 { e / size } else { 0.0 });
                 }
-                self.pending[at] = (m.level + m.trend * lead as f64) as f32;
+                self.pending[at] = (m.level + m.trend * self.lead_steps[i]) as f32;
             }
         }
         if lead > 0 {
             self.oldest = (self.oldest + 1) % lead;
         }
         if let (Some(slot), false) = (s_now, self.season.is_empty()) {
-            let (m, _) = self.best(|k| k.2);
+            let (m, _) = self.best(|k| k.daily);
             let e = x - m.level - s;
             let room = CLIP * m.err.mean;
             let e = if m.err.n > 10 && room > 0.0 {
@@ -160,15 +196,13 @@ impl Forecaster {
     }
 
     /// Of the models `keep` lets through, the one with the least error at the lead (the
-    /// first until errors are in), and whether it is a daily one.
-    fn best(&self, keep: impl Fn(&(f64, f64, bool)) -> bool) -> (&Holt, bool) {
-        let mut them = self.models.iter().zip(&MODELS).filter(|(_, m)| keep(m));
-        let first = them
-            .next()
-            .map_or((&self.models[0], false), |(m, k)| (m, k.2));
+    /// first until errors are in), with its spec.
+    fn best(&self, keep: impl Fn(&Spec) -> bool) -> (&Holt, &Spec) {
+        let mut them = self.models.iter().zip(&MODELS).filter(|(_, k)| keep(k));
+        let first = them.next().unwrap_or((&self.models[0], &MODELS[0]));
         them.fold(first, |b, (m, k)| {
             if m.rel.n > 0 && (b.0.rel.n == 0 || m.rel.mean < b.0.rel.mean) {
-                (m, k.2)
+                (m, k)
             } else {
                 b
             }
@@ -187,18 +221,18 @@ impl Forecaster {
     /// series is forecast by its daily models (a local slope of the swing is not a trend).
     pub fn ahead(&self, h: usize, slot_now: Option<usize>) -> (f64, f64) {
         let daily = h > self.lead && slot_now.is_some() && !self.season.is_empty();
-        self.ahead_by(self.best(|k| k.2 || !daily), h, slot_now)
+        self.ahead_by(self.best(|k| k.daily || !daily), h, slot_now)
     }
 
-    fn ahead_by(&self, (m, daily): (&Holt, bool), h: usize, slot_now: Option<usize>) -> (f64, f64) {
+    fn ahead_by(&self, (m, k): (&Holt, &Spec), h: usize, slot_now: Option<usize>) -> (f64, f64) {
         let s = match (slot_now, self.season.len()) {
-            (Some(slot), p) if p > 0 && daily => f64::from(self.season[(slot + h - 1) % p]),
+            (Some(slot), p) if p > 0 && k.daily => f64::from(self.season[(slot + h - 1) % p]),
             _ => 0.0,
         };
         let lead = self.lead.max(1) as f64;
         // Mean absolute error → standard deviation (normal errors).
         let sd = 1.2533 * m.err.mean * (h as f64 / lead).sqrt();
-        (m.level + m.trend * h as f64 + s, sd)
+        (m.level + m.trend * k.steps(h as f64) + s, sd)
     }
 
     /// When the forecast at the current trend first reaches `threshold` (rising to it when `rising`, else falling
@@ -224,10 +258,10 @@ impl Forecaster {
         // At the current trend: the best of the models with one (of the daily ones when the
         // series is daily, so that a day's swing is not taken for the trend).
         let daily = slot_now.is_some() && !self.season.is_empty();
-        let model = self.best(|k| k.1 > 0.0 && k.2 == daily);
+        let model = self.best(|k| k.beta > 0.0 && k.daily == daily);
         // No trend unless the models with one have forecast better than those without for a
         // while (a ramp of a sawtooth is not a trend).
-        let flat = self.best(|k| k.1 == 0.0 && k.2 == daily);
+        let flat = self.best(|k| k.beta == 0.0 && k.daily == daily);
         let judged = model.0.rel.n >= (4 * self.lead).max(32) as u64;
         if !judged || model.0.rel.mean >= flat.0.rel.mean {
             return None;

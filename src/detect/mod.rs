@@ -8,22 +8,77 @@
 //! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
 //! every sample it lasts. Each series also keeps forecasts (`forecast`).
 
+mod chart;
 mod context;
 mod forecast;
+pub mod iforest;
 mod local;
 mod season;
 mod stats;
+mod window;
 
+use chart::Chart;
 use context::Contexts;
 pub use forecast::Crossing;
 use forecast::Forecaster;
 use local::Local;
-use season::Season;
+use season::{DAY_MS, Season, WEEK_MS};
+use window::Window;
 
 /// Which detectors found a sample unusual (bits of `Verdict::why`).
-pub const POINT: u8 = 1;
-pub const SEASONAL: u8 = 2;
-pub const CONTEXT: u8 = 4;
+pub const POINT: u16 = 1;
+pub const SEASONAL: u16 = 2;
+pub const CONTEXT: u16 = 4;
+pub const WEEKLY: u16 = 8;
+pub const ROLLING: u16 = 16;
+pub const ROBUST: u16 = 32;
+pub const SHIFT: u16 = 64;
+pub const EWMA: u16 = 128;
+pub const MOVING: u16 = 256;
+/// Set by a host's isolation forest (`watch`), not by a series' own detector.
+pub const FOREST: u16 = 512;
+
+/// Each detector's bit and name, as `reasons` gives them.
+const NAMES: [(u16, &str); 10] = [
+    (POINT, "level"),
+    (SEASONAL, "daily"),
+    (CONTEXT, "shape"),
+    (WEEKLY, "weekly"),
+    (ROLLING, "z-score"),
+    (ROBUST, "median/MAD"),
+    (SHIFT, "level shift"),
+    (EWMA, "EWMA"),
+    (MOVING, "moving average"),
+    (FOREST, "host mix"),
+];
+
+/// Members whose z's are calibrated (`Usual`), last in `members`, the EWMA chart first.
+const CALIBRATED: usize = 5;
+
+/// A member's usual z: short windows give heavy-tailed z's (a z of 5 is common on 32
+/// values), so their z's are taken in units of their own root mean square, learned from
+/// the stream (one value counts at most 10 of those units in it).
+#[derive(Debug, Clone, Copy)]
+struct Usual(stats::Ew);
+
+impl Default for Usual {
+    fn default() -> Self {
+        Usual(stats::Ew::new(1000.0))
+    }
+}
+
+impl Usual {
+    fn calibrate(&mut self, z: f64) -> f64 {
+        let rms = self.0.mean.sqrt();
+        let out = if self.0.n > 50 && rms > 0.0 {
+            z / rms
+        } else {
+            0.0
+        };
+        self.0.push(z.min(10.0 * rms.max(1.0)).powi(2));
+        out
+    }
+}
 
 /// A detector finds a sample unusual from this score on (for `why`).
 const UNUSUAL: f64 = 0.5;
@@ -47,16 +102,23 @@ pub struct Verdict {
     pub expected: f64,
     pub low: f64,
     pub high: f64,
-    /// The detectors that found it unusual (`POINT`, `SEASONAL`, `CONTEXT`).
-    pub why: u8,
+    /// The detectors that found it unusual (`POINT`, `SEASONAL`, …).
+    pub why: u16,
 }
 
 #[derive(Debug, Clone)]
 pub struct Detector {
     local: Local,
     season: Season,
+    weekly: Season,
     contexts: Contexts,
+    window: Window,
+    chart: Chart,
+    /// Each window and chart member's usual z (their z's are taken in units of it).
+    usual: [Usual; CALIBRATED],
     forecaster: Forecaster,
+    /// Whether the forecaster learns (off: the ensemble alone, for its throughput).
+    forecasts: bool,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -65,12 +127,30 @@ impl Default for Detector {
     fn default() -> Self {
         Detector {
             local: Local::new(SPAN),
-            season: Season::new(),
+            season: Season::new(DAY_MS),
+            weekly: Season::new(WEEK_MS),
             contexts: Contexts::default(),
+            window: Window::default(),
+            chart: Chart::default(),
+            usual: [Usual::default(); CALIBRATED],
             forecaster: Forecaster::default(),
+            forecasts: true,
             lately: 0.0,
         }
     }
+}
+
+/// The members' scores as one: the strongest of the model-based members (level, daily,
+/// shape, weekly) and of the EWMA chart, or what the calibrated members (the EWMA chart and
+/// the window members) say together, their mean: one window member alone is noisy on a
+/// short window, several agreeing are not.
+fn combine(members: &[(f64, u16)]) -> f64 {
+    let (own, calibrated) = members.split_at(members.len() - CALIBRATED);
+    let together = calibrated.iter().map(|m| m.0).sum::<f64>() / CALIBRATED as f64;
+    own.iter()
+        .chain(&calibrated[..1])
+        .map(|m| m.0)
+        .fold(together, f64::max)
 }
 
 fn of_z(z: f64) -> f64 {
@@ -78,8 +158,8 @@ fn of_z(z: f64) -> f64 {
 }
 
 /// The detectors in `why`, by name.
-pub fn reasons(why: u8) -> Vec<&'static str> {
-    [(POINT, "level"), (SEASONAL, "daily"), (CONTEXT, "shape")]
+pub fn reasons(why: u16) -> Vec<&'static str> {
+    NAMES
         .iter()
         .filter(|(bit, _)| why & bit != 0)
         .map(|(_, name)| *name)
@@ -87,6 +167,14 @@ pub fn reasons(why: u8) -> Vec<&'static str> {
 }
 
 impl Detector {
+    /// The anomaly ensemble without forecasts (they stay empty).
+    pub fn ensemble_only() -> Self {
+        Detector {
+            forecasts: false,
+            ..Default::default()
+        }
+    }
+
     /// Takes the sample `x` at `t_ms` (times rising); what it makes of it. Non-finite values
     /// are not learned and score 0.
     pub fn update(&mut self, t_ms: i64, x: f64) -> Verdict {
@@ -107,14 +195,34 @@ impl Detector {
         if let Some(s) = seasonal {
             (expected, sd) = (s.expected, s.sd);
         }
+        let weekly = self.weekly.push(t_ms, x).map_or(0.0, |s| of_z(s.z));
         let context = self.contexts.push(x);
+        let w = self.window.push(x);
+        let c = self.chart.push(x);
         let spacing = self.season.spacing_ms();
-        self.forecaster.push(x, spacing, self.season.daily());
-        let why = [(point, POINT), (daily, SEASONAL), (context, CONTEXT)]
+        if self.forecasts {
+            self.forecaster.push(x, spacing, self.season.daily());
+        }
+        let mut cal = [w.rolling, w.robust, w.shift, c.ewma, c.moving];
+        for (z, usual) in cal.iter_mut().zip(&mut self.usual) {
+            *z = usual.calibrate(*z);
+        }
+        let members = [
+            (point, POINT),
+            (daily, SEASONAL),
+            (context, CONTEXT),
+            (weekly, WEEKLY),
+            (of_z(cal[3]), EWMA),
+            (of_z(cal[0]), ROLLING),
+            (of_z(cal[1]), ROBUST),
+            (of_z(cal[2]), SHIFT),
+            (of_z(cal[4]), MOVING),
+        ];
+        let why = members
             .iter()
             .filter(|(s, _)| *s >= UNUSUAL)
             .fold(0, |w, (_, bit)| w | bit);
-        let raw = point.max(daily).max(context);
+        let raw = combine(&members);
         let score = if raw > self.lately { raw } else { raw * REPEAT };
         self.lately = (self.lately * FADE).max(raw);
         Verdict {
@@ -150,7 +258,11 @@ impl Detector {
 
     /// Bytes this series costs.
     pub fn memory(&self) -> usize {
-        std::mem::size_of::<Self>() + self.season.memory() + self.forecaster.memory()
+        std::mem::size_of::<Self>()
+            + self.season.memory()
+            + self.weekly.memory()
+            + self.window.memory()
+            + self.forecaster.memory()
     }
 }
 

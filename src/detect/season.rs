@@ -1,12 +1,14 @@
-//! Daily seasonality: the value a day ago is the forecast when the series repeats daily (its
-//! correlation with a day ago, both taken from the last day's mean, learned as it goes, over
-//! 0.5), and the change from a day ago
-//! is scored against its usual size. The period comes from the samples' spacing; a series
-//! sampled too finely or too coarsely for a day to fit in 8…4096 samples has none.
+//! Seasonality at a period (a day, or a week): the value a period ago is the forecast when the
+//! series repeats (its correlation with a period ago, both taken from the last period's mean,
+//! learned as it goes, over 0.5), and the change from a period ago is scored against its usual
+//! size. The period in samples comes from the samples' spacing; a series sampled too finely or
+//! too coarsely for the period to fit in 8…4096 samples has none. (Names say "day": the
+//! daily one is the one forecasts use.)
 
 use super::stats::Ew;
 
-const DAY_MS: f64 = 86_400_000.0;
+pub const DAY_MS: f64 = 86_400_000.0;
+pub const WEEK_MS: f64 = 7.0 * DAY_MS;
 /// Samples read before the spacing is trusted.
 const SPACING_AFTER: u64 = 32;
 /// Longest period kept (samples).
@@ -16,6 +18,7 @@ const DAILY: f64 = 0.5;
 
 #[derive(Debug, Clone, Default)]
 pub struct Season {
+    period_ms: f64,
     seen: u64,
     last_t: i64,
     spacing: Ew,
@@ -55,8 +58,9 @@ pub struct Day<'a> {
 }
 
 impl Season {
-    pub fn new() -> Self {
+    pub fn new(period_ms: f64) -> Self {
         Season {
+            period_ms,
             spacing: Ew::new(10.0),
             corr: [Ew::new(2000.0); 5],
             change: Ew::new(500.0),
@@ -73,7 +77,7 @@ impl Season {
         self.last_t = t_ms;
         if self.ring.is_empty() {
             if self.seen == SPACING_AFTER && self.spacing.mean > 0.0 {
-                let p = (DAY_MS / self.spacing.mean).round();
+                let p = (self.period_ms / self.spacing.mean).round();
                 if (8.0..=MAX_PERIOD as f64).contains(&p) {
                     self.ring = vec![f32::NAN; p as usize];
                 }

@@ -74,8 +74,9 @@ fn bad_values_are_not_learned_and_memory_is_bounded() {
         assert!((0.0..=1.0).contains(&v.score), "{v:?}");
     }
     assert!(d.update(100_000_000, f64::INFINITY).score == 0.0);
-    // Sampled every second, a day does not fit: no seasonal ring.
-    assert!(d.memory() < 4096, "{}", d.memory());
+    // Sampled every second, a day does not fit: no seasonal ring (the window members and
+    // the forecasts' pending ring are what it holds).
+    assert!(d.memory() < 6144, "{}", d.memory());
     let mut daily = Detector::default();
     for i in 0..100 {
         daily.update(i * 60_000, 1.0);
@@ -123,4 +124,18 @@ fn forecasts_follow_a_daily_swing_and_a_swing_is_not_a_trend() {
     assert!((f - at(next + 71)).abs() < 3.0, "{f} vs {}", at(next + 71));
     // The swing tops at 70: it never reaches 80 at its current trend.
     assert!(d.crossing(80.0, true, 3 * 86_400_000).is_none());
+}
+
+#[test]
+fn a_lasting_step_is_named_by_the_shift_and_chart_members() {
+    // Noise of ±1, then from 2000 on a step of 4 that stays: no single value is far off.
+    let v = run(
+        (0..2400).map(|i| 50.0 + noise(i) + if i >= 2000 { 4.0 } else { 0.0 }),
+        MIN,
+    );
+    let why = (2000..2030).fold(0, |w, i| w | v[i].why);
+    assert!(why & (SHIFT | EWMA) != 0, "{:?}", reasons(why));
+    let quiet = (600..2000).fold(0, |w, i| w | v[i].why);
+    assert!(quiet & (SHIFT | EWMA) == 0, "{:?}", reasons(quiet));
+    assert!(reasons(SHIFT | POINT) == ["level", "level shift"]);
 }
