@@ -1,7 +1,8 @@
 //! Novel contexts: the value placed in one of 8 bands of the range seen so far (and one
 //! below, one above), the last 3 bands taken together as a context; a context never seen
 //! before is news (a pattern the series has not shown: a flat stretch where it swings, a
-//! new shape of spikes). The share of news among the last few samples is the signal.
+//! new shape of spikes). The share of news among the last few samples is the signal, counted
+//! by how rare news usually are (after 500 samples).
 
 use super::stats::Ew;
 
@@ -11,7 +12,7 @@ const ALL: usize = BANDS + 2;
 const LEN: usize = 3;
 const CONTEXTS: usize = ALL * ALL * ALL;
 /// Samples before news count.
-const WARM: u64 = 100;
+const WARM: u64 = 500;
 
 #[derive(Debug, Clone)]
 pub struct Contexts {
@@ -66,6 +67,9 @@ impl Contexts {
         self.usual.push(news);
         let signal = ((self.news.mean - usual) / (1.0 - usual).max(1e-9)).max(0.0);
         // Every context is new at first: news mean nothing until the usual rate is known.
+        // While most contexts are still new (a noisy series exploring its bands), news
+        // say little: they count by how rare news usually are.
+        let signal = signal * (1.0 - usual).powi(4);
         if self.samples < WARM { 0.0 } else { signal }
     }
 }

@@ -15,6 +15,7 @@ pub mod iforest;
 mod local;
 mod season;
 mod stats;
+pub mod watch;
 mod window;
 
 use chart::Chart;
@@ -23,6 +24,7 @@ pub use forecast::Crossing;
 use forecast::Forecaster;
 use local::Local;
 use season::{DAY_MS, Season, WEEK_MS};
+pub use watch::{Anomaly, Tuning, Watch, WatchSettings};
 use window::Window;
 
 /// Which detectors found a sample unusual (bits of `Verdict::why`).
@@ -92,7 +94,7 @@ const FADE: f64 = 0.999;
 const REPEAT: f64 = 0.1;
 
 /// What the detector makes of one sample.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Verdict {
     /// How unusual, 0 (normal) to 1, counted in full at the start of an event only.
     pub score: f64,
@@ -119,6 +121,8 @@ pub struct Detector {
     forecaster: Forecaster,
     /// Whether the forecaster learns (off: the ensemble alone, for its throughput).
     forecasts: bool,
+    /// Members left out (bits as in `Verdict::why`): a metric's own tuning.
+    off: u16,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -135,6 +139,7 @@ impl Default for Detector {
             usual: [Usual::default(); CALIBRATED],
             forecaster: Forecaster::default(),
             forecasts: true,
+            off: 0,
             lately: 0.0,
         }
     }
@@ -157,6 +162,16 @@ fn of_z(z: f64) -> f64 {
     1.0 - (-z * z / SCALE).exp()
 }
 
+/// A detector's bit by its name (as `reasons` gives it).
+pub fn member(name: &str) -> Option<u16> {
+    NAMES.iter().find(|(_, n)| *n == name).map(|(bit, _)| *bit)
+}
+
+/// Every detector's name.
+pub fn member_names() -> impl Iterator<Item = &'static str> {
+    NAMES.iter().map(|(_, n)| *n)
+}
+
 /// The detectors in `why`, by name.
 pub fn reasons(why: u16) -> Vec<&'static str> {
     NAMES
@@ -167,6 +182,14 @@ pub fn reasons(why: u16) -> Vec<&'static str> {
 }
 
 impl Detector {
+    /// The default detector without the members in `off` (bits as in `Verdict::why`).
+    pub fn without(off: u16) -> Self {
+        Detector {
+            off,
+            ..Default::default()
+        }
+    }
+
     /// The anomaly ensemble without forecasts (they stay empty).
     pub fn ensemble_only() -> Self {
         Detector {
@@ -207,7 +230,7 @@ impl Detector {
         for (z, usual) in cal.iter_mut().zip(&mut self.usual) {
             *z = usual.calibrate(*z);
         }
-        let members = [
+        let mut members = [
             (point, POINT),
             (daily, SEASONAL),
             (context, CONTEXT),
@@ -218,6 +241,11 @@ impl Detector {
             (of_z(cal[2]), SHIFT),
             (of_z(cal[4]), MOVING),
         ];
+        for (score, bit) in &mut members {
+            if self.off & *bit != 0 {
+                *score = 0.0;
+            }
+        }
         let why = members
             .iter()
             .filter(|(s, _)| *s >= UNUSUAL)

@@ -1,0 +1,335 @@
+//! The anomaly watch: one detector per series of every host (its forecasts included), an
+//! isolation forest per host over its vector of metrics, and the anomalies they find, one
+//! per episode (from the sample whose score passes the line until the series is usual
+//! again). The alert rules on forecasts and anomalies read the same detectors. No terminal
+//! code; time is the samples'.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use super::iforest::Forest;
+use super::{Detector, FOREST, Verdict, of_z};
+use crate::model::Metric;
+
+/// Anomalies kept for the pane (the store keeps them all).
+const RECENT: usize = 500;
+/// An episode ends once the series' score falls under this share of the line.
+const END: f64 = 0.5;
+/// Families that are sizes, not behaviour: not watched.
+const SIZES: [&str; 4] = [
+    "up",
+    "memory_total_bytes",
+    "swap_total_bytes",
+    "filesystem_size_bytes",
+];
+/// A host's vector for its isolation forest: a family, or the sum of a labelled family.
+const VECTOR: [(&str, &[&str]); 6] = [
+    ("cpu", &["cpu_busy_percent"]),
+    ("memory", &["memory_used_percent"]),
+    ("swap", &["swap_used_percent"]),
+    (
+        "disk IO",
+        &[
+            "disk_read_bytes_per_second",
+            "disk_written_bytes_per_second",
+        ],
+    ),
+    (
+        "network",
+        &[
+            "network_receive_bytes_per_second",
+            "network_transmit_bytes_per_second",
+        ],
+    ),
+    ("load", &["load1_per_core"]),
+];
+
+/// An unusual stretch of one series (or of a host's mix of metrics).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anomaly {
+    pub host: String,
+    /// `name{label="value",…}`, or `host mix: network` for the forest.
+    pub series: String,
+    pub started_ms: i64,
+    /// None while it lasts.
+    pub ended_ms: Option<i64>,
+    /// The highest score while it lasted, and the value, expectation and band then.
+    pub score: f64,
+    pub value: f64,
+    pub expected: f64,
+    pub low: f64,
+    pub high: f64,
+    /// The detectors that agreed (bits as in `Verdict::why`).
+    pub why: u16,
+}
+
+/// How the watch judges the series of one metric family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// A glob on the family's name (`network_*`); the first that matches applies.
+    pub metric: String,
+    /// The score an anomaly starts from.
+    pub score: Option<f64>,
+    /// Detectors left out (bits as in `Verdict::why`).
+    pub off: u16,
+    /// Not listed (the detector still learns, for rules).
+    pub ignore: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchSettings {
+    /// The score an anomaly starts from.
+    pub score: f64,
+    pub tunings: Vec<Tuning>,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            score: 0.8,
+            tunings: Vec::new(),
+        }
+    }
+}
+
+/// One series' state.
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    pub detector: Detector,
+    /// What it made of the last sample.
+    pub verdict: Verdict,
+    pub value: f64,
+    /// The episode under way, if any.
+    open: Option<Anomaly>,
+    /// From the settings: its line, and whether it is listed.
+    line: f64,
+    listed: bool,
+}
+
+/// A host's forest and the usual size of its scores.
+#[derive(Debug, Clone)]
+struct Mix {
+    forest: Forest,
+    usual: super::Usual,
+    lately: f64,
+    open: Option<Anomaly>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Watch {
+    settings: WatchSettings,
+    series: FxHashMap<u64, Tracked>,
+    mixes: HashMap<String, Mix>,
+    /// Anomalies that started or ended lately, oldest first.
+    pub recent: VecDeque<Anomaly>,
+    /// Anomalies that started, grew or ended since `take_changed`.
+    changed: Vec<Anomaly>,
+}
+
+/// A series' key: its host, family and labels.
+pub fn series_key(host: &str, m: &Metric) -> u64 {
+    let mut h = FxHasher::default();
+    host.hash(&mut h);
+    m.name.hash(&mut h);
+    m.labels.hash(&mut h);
+    h.finish()
+}
+
+/// A host's own seed for its forest (reproducible runs).
+fn seed(host: &str) -> u64 {
+    let mut h = FxHasher::default();
+    host.hash(&mut h);
+    h.finish()
+}
+
+/// `name{label="value",…}`.
+pub fn series_name(m: &Metric) -> String {
+    if m.labels.is_empty() {
+        return m.name.to_string();
+    }
+    let labels: Vec<String> = m.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{}{{{}}}", m.name, labels.join(","))
+}
+
+/// Whether `glob` (`*` any run, `?` one character) matches all of `name`.
+fn matches(glob: &str, name: &str) -> bool {
+    glob::Pattern::new(glob).is_ok_and(|p| p.matches(name))
+}
+
+impl Watch {
+    pub fn new(settings: WatchSettings) -> Self {
+        Watch {
+            settings,
+            ..Default::default()
+        }
+    }
+
+    /// A series' detector and its last verdict, once it has seen a sample.
+    pub fn get(&self, key: u64) -> Option<&Tracked> {
+        self.series.get(&key)
+    }
+
+    /// Every series, for the forecast table.
+    pub fn tracked(&self) -> impl Iterator<Item = &Tracked> {
+        self.series.values()
+    }
+
+    /// The anomalies that started, grew or ended since the last call (for the store).
+    pub fn take_changed(&mut self) -> Vec<Anomaly> {
+        std::mem::take(&mut self.changed)
+    }
+
+    fn tracked_for(&mut self, key: u64, m: &Metric) -> &mut Tracked {
+        let settings = &self.settings;
+        self.series.entry(key).or_insert_with(|| {
+            let tuning = settings.tunings.iter().find(|t| matches(&t.metric, m.name));
+            Tracked {
+                detector: Detector::without(tuning.map_or(0, |t| t.off)),
+                verdict: Verdict::default(),
+                value: f64::NAN,
+                open: None,
+                line: tuning.and_then(|t| t.score).unwrap_or(settings.score),
+                listed: !tuning.is_some_and(|t| t.ignore),
+            }
+        })
+    }
+
+    /// A host's metrics at `now`: every series learns its value; with `record`, anomalies
+    /// are found and kept (off while the recorded past is replayed at start-up).
+    pub fn observe(&mut self, host: &str, now: i64, ms: &[Metric], record: bool) {
+        for m in ms {
+            if SIZES.contains(&m.name) || crate::model::is_log_family(m.name) {
+                continue;
+            }
+            let key = series_key(host, m);
+            let t = self.tracked_for(key, m);
+            t.verdict = t.detector.update(now, m.value);
+            t.value = m.value;
+            if !(record && t.listed) {
+                continue;
+            }
+            let (line, v, value) = (t.line, t.verdict, m.value);
+            let name = || series_name(m);
+            if let Some(done) = episode(&mut t.open, host, name, now, line, v, value) {
+                self.keep(done);
+            }
+        }
+        self.observe_mix(host, now, ms, record);
+    }
+
+    /// The host's vector through its forest.
+    fn observe_mix(&mut self, host: &str, now: i64, ms: &[Metric], record: bool) {
+        let mut x = [0.0; VECTOR.len()];
+        let mut found = 0;
+        for m in ms {
+            if let Some(i) = VECTOR.iter().position(|(_, fs)| fs.contains(&m.name)) {
+                x[i] += m.value;
+                found |= 1 << i;
+            }
+        }
+        // The CPU and memory at least (a host that gives neither has no mix).
+        if found & 0b11 != 0b11 {
+            return;
+        }
+        let mix = self.mixes.entry(host.to_string()).or_insert_with(|| Mix {
+            forest: Forest::new(VECTOR.len(), seed(host)),
+            usual: super::Usual::default(),
+            lately: 0.0,
+            open: None,
+        });
+        let Some(iso) = mix.forest.push(&x) else {
+            return;
+        };
+        // Scores near 0.5 are usual; how far above, in units of the host's usual distance.
+        let unusual = of_z(mix.usual.calibrate((iso.score - 0.5).max(0.0)) * 3.0);
+        let score = if unusual > mix.lately {
+            unusual
+        } else {
+            unusual * super::REPEAT
+        };
+        mix.lately = (mix.lately * super::FADE).max(unusual);
+        if !record {
+            return;
+        }
+        let v = Verdict {
+            score,
+            unusual,
+            expected: 0.5,
+            low: 0.0,
+            high: 0.5,
+            why: FOREST,
+        };
+        let feature = VECTOR[iso.feature].0;
+        let name = || format!("host mix: {feature}");
+        let line = self.settings.score;
+        if let Some(done) = episode(&mut mix.open, host, name, now, line, v, iso.score) {
+            self.keep(done);
+        }
+    }
+
+    /// Keeps an anomaly that started, grew or ended.
+    fn keep(&mut self, a: Anomaly) {
+        match self
+            .recent
+            .iter_mut()
+            .rev()
+            .find(|r| r.host == a.host && r.series == a.series && r.started_ms == a.started_ms)
+        {
+            Some(r) => *r = a.clone(),
+            None => {
+                self.recent.push_back(a.clone());
+                if self.recent.len() > RECENT {
+                    self.recent.pop_front();
+                }
+            }
+        }
+        self.changed.push(a);
+    }
+}
+
+/// An episode's next step: Some(anomaly) when it starts, grows or ends with this sample.
+fn episode(
+    open: &mut Option<Anomaly>,
+    host: &str,
+    name: impl FnOnce() -> String,
+    now: i64,
+    line: f64,
+    v: Verdict,
+    value: f64,
+) -> Option<Anomaly> {
+    match open {
+        None if v.score >= line => {
+            let a = Anomaly {
+                host: host.to_string(),
+                series: name(),
+                started_ms: now,
+                ended_ms: None,
+                score: v.unusual,
+                value,
+                expected: v.expected,
+                low: v.low,
+                high: v.high,
+                why: v.why,
+            };
+            *open = Some(a.clone());
+            Some(a)
+        }
+        None => None,
+        Some(a) if v.unusual < END * line => {
+            a.ended_ms = Some(now);
+            open.take()
+        }
+        Some(a) if v.unusual > a.score => {
+            (a.score, a.value, a.expected, a.low, a.high) =
+                (v.unusual, value, v.expected, v.low, v.high);
+            a.why |= v.why;
+            Some(a.clone())
+        }
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
