@@ -12,7 +12,8 @@ use super::lifecycle::{
 use super::rules::{Condition, Rule};
 
 mod predict;
-use crate::detect::Detector;
+use crate::detect::watch::series_key;
+use crate::detect::{Watch, WatchSettings};
 use crate::model::{FAMILIES, Metric, Snapshot, is_log_family, metrics};
 
 /// metric → (time, value), oldest first.
@@ -46,8 +47,8 @@ pub struct Evaluator {
     by_family: Vec<Vec<usize>>,
     /// What dynamic thresholds learned, per series.
     learned: FpMap<Learned>,
-    /// The detectors (anomalies, forecasts) of the series of predict and unusual rules.
-    forecasts: FpMap<Detector>,
+    /// Every series' detector (anomalies, forecasts), read by predict and unusual rules.
+    pub watch: Watch,
     /// host → labels its alerts carry (`[[hosts]] labels`); a series' own labels win.
     pub host_labels: HashMap<String, Labels>,
     /// Dynamic lines that moved, (series fingerprint, time, line), for the caller to record.
@@ -56,6 +57,11 @@ pub struct Evaluator {
 
 impl Evaluator {
     pub fn new(rules: Vec<Rule>) -> Self {
+        Self::watching(rules, WatchSettings::default())
+    }
+
+    /// With the anomaly watch set up by `settings`.
+    pub fn watching(rules: Vec<Rule>, settings: WatchSettings) -> Self {
         let keep_ms = rules
             .iter()
             .filter_map(|r| match &r.condition {
@@ -87,7 +93,7 @@ impl Evaluator {
             live: HashMap::new(),
             by_family: vec![Vec::new(); FAMILIES.len()],
             learned: FpMap::default(),
-            forecasts: FpMap::default(),
+            watch: Watch::new(settings),
             host_labels: HashMap::new(),
             threshold_changes: Vec::new(),
         }
@@ -129,6 +135,9 @@ impl Evaluator {
         pass: Pass,
         note: Option<&str>,
     ) -> Vec<Transition> {
+        if let Pass::Sample | Pass::Learn = pass {
+            self.watch.observe(host, now, ms, pass == Pass::Sample);
+        }
         let mut latest: HashMap<&str, f64> = HashMap::new();
         if !self.recent.contains_key(host) {
             self.recent.insert(host.to_string(), Rings::new());
@@ -170,13 +179,6 @@ impl Evaluator {
                 continue;
             }
             if pass == Pass::Learn {
-                if let Condition::Predict { .. } | Condition::Unusual { .. } = &rule.condition {
-                    for m in c.family.map_or(&[][..], |f| &self.by_family[f][..]) {
-                        let m = &ms[*m];
-                        let fp = fingerprint_from(c.prefix, with_host(m, host));
-                        self.forecasts.entry(fp).or_default().update(now, m.value);
-                    }
-                }
                 if let Condition::Threshold {
                     below,
                     dynamic: Some(d),
@@ -246,11 +248,12 @@ impl Evaluator {
                     let members = c.family.map_or(&[][..], |f| &self.by_family[f][..]);
                     for m in members.iter().map(|i| &ms[*i]) {
                         let fp = fingerprint_from(c.prefix, with_host(m, host));
-                        let detector = self.forecasts.entry(fp).or_default();
-                        let verdict = detector.update(now, m.value);
                         let live = before.contains(&fp);
+                        let Some(t) = self.watch.get(series_key(host, m)) else {
+                            continue;
+                        };
                         let Some((note, line)) =
-                            predict::judge(&rule.condition, m.value, &verdict, detector, live)
+                            predict::judge(&rule.condition, m.value, &t.verdict, &t.detector, live)
                         else {
                             continue;
                         };

@@ -18,6 +18,8 @@ pub struct Policy {
     pub quiet: Vec<Quiet>,
     /// host → labels added to its alerts (`[[hosts]] labels`).
     pub host_labels: HashMap<String, Labels>,
+    /// The anomaly watch's settings (`[anomalies]`).
+    pub anomalies: crate::detect::WatchSettings,
 }
 
 impl Default for Policy {
@@ -30,6 +32,7 @@ impl Default for Policy {
             grouping: Grouping::default(),
             quiet: Vec::new(),
             host_labels: HashMap::new(),
+            anomalies: Default::default(),
         }
     }
 }

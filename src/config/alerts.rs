@@ -242,8 +242,9 @@ impl AlertsConfig {
                 .iter()
                 .map(EscalationConfig::build)
                 .collect(),
-            // Filled from `[[hosts]]` by the caller.
+            // Filled from `[[hosts]]` and `[anomalies]` by the caller.
             host_labels: Default::default(),
+            anomalies: Default::default(),
         })
     }
 

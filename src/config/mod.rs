@@ -2,6 +2,7 @@
 //! key and value. No terminal code here.
 
 mod alerts;
+mod anomalies;
 mod duration;
 mod error;
 mod escalation;
@@ -10,6 +11,7 @@ mod logs;
 pub mod paths;
 
 pub use alerts::{AlertsConfig, RuleConfig};
+pub use anomalies::AnomaliesConfig;
 pub use duration::Dur;
 pub use error::ConfigError;
 pub use hosts::{HostConfig, SshConfig};
@@ -36,6 +38,8 @@ pub struct Config {
     pub store: StoreConfig,
     pub collect: CollectConfig,
     pub alerts: AlertsConfig,
+    /// The anomaly watch: its line and per-metric tunings.
+    pub anomalies: AnomaliesConfig,
     pub ssh: SshConfig,
     /// Remote hosts watched over SSH.
     pub hosts: Vec<HostConfig>,
@@ -95,6 +99,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             collect: CollectConfig::default(),
             alerts: AlertsConfig::default(),
+            anomalies: AnomaliesConfig::default(),
             ssh: SshConfig::default(),
             hosts: Vec::new(),
             remote: Vec::new(),
@@ -169,6 +174,7 @@ impl Config {
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
         let mut policy = cfg.alerts.policy(text, path)?;
+        policy.anomalies = cfg.anomalies.settings(text, path)?;
         cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
         cfg.log_sources = logs::sources(&cfg.logs, text, path)?;
         for (h, (t, _)) in cfg.hosts.iter().zip(&cfg.remote) {

@@ -324,3 +324,29 @@ fn log_patterns_are_checked() {
     let e = err("[[log_patterns]]\nname = \"x y\"\ncontains = [\"a\"]\nseverity = \"warn\"\n");
     assert!(e.contains("line 2"), "{e}");
 }
+
+#[test]
+fn anomaly_tunings_reach_the_policy_and_bad_ones_are_named() {
+    let text = "[anomalies]\nscore = 0.9\n[[anomalies.metric]]\nmetric = \"network_*\"\nscore = 0.95\noff = [\"shape\", \"median/MAD\"]\n[[anomalies.metric]]\nmetric = \"load*\"\nignore = true\n";
+    let (_, policy) = Config::parse_with_policy(text, Path::new("c.toml")).expect("parses");
+    let a = &policy.anomalies;
+    assert_eq!(a.score, 0.9);
+    assert_eq!(a.tunings.len(), 2);
+    assert_eq!(a.tunings[0].score, Some(0.95));
+    assert_eq!(
+        a.tunings[0].off,
+        crate::detect::CONTEXT | crate::detect::ROBUST
+    );
+    assert!(a.tunings[1].ignore && a.tunings[1].score.is_none());
+    let e = err("[anomalies]\nscore = 1.5\n");
+    assert!(e.contains("line 2") && e.contains("key `score`"), "{e}");
+    let e = err("[[anomalies.metric]]\nmetric = \"cpu_*\"\noff = [\"magic\"]\n");
+    assert!(
+        e.contains("line 3") && e.contains("no detector `magic`") && e.contains("EWMA"),
+        "{e}"
+    );
+    let e = err("[[anomalies.metric]]\nmetric = \"[x\"\n");
+    assert!(e.contains("line 2") && e.contains("not a glob"), "{e}");
+    let e = err("[[anomalies.metric]]\nmetric = \"x\"\nthreshold = 1\n");
+    assert!(e.contains("threshold"), "{e}");
+}

@@ -38,7 +38,7 @@ impl Alerting {
         silences: Vec<Silence>,
         recent: &[Snapshot],
     ) -> Self {
-        let mut evaluator = Evaluator::new(policy.rules.clone());
+        let mut evaluator = Evaluator::watching(policy.rules.clone(), policy.anomalies.clone());
         evaluator.host_labels.clone_from(&policy.host_labels);
         evaluator.tracker.restore(saved);
         for s in recent {
