@@ -111,6 +111,14 @@ impl ReplayCursor {
         ))
     }
 
+    /// The anomalies as recorded up to the current sample (none if they cannot be read).
+    pub fn anomaly_board(&self) -> crate::detect::AnomalyBoard {
+        crate::detect::AnomalyBoard {
+            anomalies: self.store.anomalies_at(self.ts(), 500).unwrap_or_default(),
+            forecasts: Vec::new(),
+        }
+    }
+
     /// The recorded alerts, with their timelines.
     pub fn alerts(&self) -> &[Alert] {
         &self.alerts

@@ -28,6 +28,23 @@ fn each_pane_at_each_size() {
 }
 
 #[test]
+fn forecast_view_at_each_size() {
+    let mut s = common::fixture_state();
+    s.forecast_view = true;
+    assert!(
+        !s.forecast_rows().is_empty(),
+        "the watch forecasts the fixture"
+    );
+    let theme = Theme::default();
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| {
+            draw_pane(f, Pane::Anomalies, f.area(), &s, &theme)
+        });
+        insta::assert_snapshot!(format!("forecasts_{w}x{h}"), out);
+    }
+}
+
+#[test]
 fn whole_screen_at_each_size() {
     let s = common::fixture_state();
     for (w, h) in SIZES {

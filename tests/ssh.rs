@@ -271,8 +271,9 @@ fn the_hosts_overview_lists_remote_hosts_and_enter_shows_one() {
                     .any(|l| l.contains("closed") && l.contains("down: "))
         },
     );
-    // Focus: processes → alerts → log → hosts; rows: this machine, then by name: closed, lab1.
-    for _ in 0..3 {
+    // Focus: processes → alerts → anomalies → log → hosts; rows: this machine, then by
+    // name: closed, lab1.
+    for _ in 0..4 {
         t.send("Tab");
     }
     t.send("j");

@@ -15,6 +15,9 @@ pub struct Dynamic {
     pub std_mult: f64,
     /// Trend sensitivity: the line moves by this times the per-minute slope.
     pub trend: f64,
+    /// Drawn from the anomaly detector's expected value and band (its level, trend and
+    /// seasons) instead of the running mean and spread: std_mult of its σ's.
+    pub band: bool,
 }
 
 /// A series' running figures.
@@ -49,16 +52,33 @@ impl Dynamic {
     /// trend·slope, kept within [min, max]; `below` draws it under the mean. Then learns
     /// `value` at `now`, unless `frozen`.
     pub fn line(&self, l: &mut Learned, value: f64, now: i64, below: bool, frozen: bool) -> f64 {
+        self.line_from(l, value, now, below, frozen, None)
+    }
+
+    /// `line`, with the mean and σ from `band` (the detector's expected value and σ, which
+    /// already follow the trend) when it is given.
+    pub fn line_from(
+        &self,
+        l: &mut Learned,
+        value: f64,
+        now: i64,
+        below: bool,
+        frozen: bool,
+        band: Option<(f64, f64)>,
+    ) -> f64 {
         let a = self.factor.clamp(1e-6, 1.0);
         let line = if f64::from(l.seen) < 1.0 / a {
             self.base
         } else {
-            let spread = self.std_mult * l.var.sqrt();
-            let lean = self.trend * l.slope;
+            let (mean, sd, lean) = match band {
+                Some((expected, sd)) => (expected, sd, 0.0),
+                None => (l.mean, l.var.sqrt(), self.trend * l.slope),
+            };
+            let spread = self.std_mult * sd;
             if below {
-                l.mean - spread + lean
+                mean - spread + lean
             } else {
-                l.mean + spread + lean
+                mean + spread + lean
             }
         };
         if !frozen && value.is_finite() {
@@ -104,6 +124,7 @@ mod tests {
         max: 95.0,
         std_mult: 3.0,
         trend: 0.0,
+        band: false,
     };
 
     #[test]
@@ -137,6 +158,10 @@ mod tests {
         D.line(&mut l, 99.0, 50_000, false, true);
         assert_eq!(l, before, "an active alert's values are not learned");
         let rising = Dynamic { trend: 1.0, ..D };
+        let banded = Dynamic { band: true, ..D };
+        let mut b = l;
+        let from_band = banded.line_from(&mut b, 31.7, 100_000, false, true, Some((40.0, 5.0)));
+        assert_eq!(from_band, 55.0, "the detector's expectation + 3σ");
         let mut l = Learned::default();
         for i in 0..100 {
             // +1 per minute.

@@ -211,8 +211,17 @@ impl Evaluator {
                                 let fp = fingerprint_from(c.prefix, with_host(m, host));
                                 series_fp = Some(fp);
                                 let learned = self.learned.entry(fp).or_default();
-                                let line =
-                                    d.line(learned, m.value, now, *below, before.contains(&fp));
+                                // The detector's band (its verdict on this value was made
+                                // before it learned it).
+                                let band = d
+                                    .band
+                                    .then(|| self.watch.get(series_key(host, m)))
+                                    .flatten()
+                                    .map(|t| t.verdict)
+                                    .filter(|v| v.high > v.expected)
+                                    .map(|v| (v.expected, (v.high - v.expected) / 3.0));
+                                let frozen = before.contains(&fp);
+                                let line = d.line_from(learned, m.value, now, *below, frozen, band);
                                 if d.record(learned, line) {
                                     self.threshold_changes.push((fp, now, line));
                                 }

@@ -294,6 +294,7 @@ const LOG_SPIKE: Dynamic = Dynamic {
     max: 1e12,
     std_mult: 4.0,
     trend: 0.0,
+    band: false,
 };
 
 /// Log rules quote a masked example line.

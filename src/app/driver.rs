@@ -43,6 +43,7 @@ pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
     if state.mode == Mode::Replay {
         state.board = cursor.board(&state.policy.inhibitions);
         state.logs = cursor.log_board();
+        state.anomalies = cursor.anomaly_board();
     }
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(

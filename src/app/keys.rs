@@ -78,6 +78,7 @@ pub enum Action {
     Filter,
     SortHosts,
     RawTail,
+    Forecasts,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -228,6 +229,12 @@ pub static BINDINGS: &[Binding] = &[
         Action::RawTail,
         Everywhere,
         "patterns: raw lines of the source",
+    ),
+    b(
+        &[Char('f')],
+        Action::Forecasts,
+        Everywhere,
+        "anomalies: every series' forecast and its error / back",
     ),
     b(
         &[Char('/')],

@@ -32,10 +32,12 @@ pub enum Pane {
     Hosts,
     /// Log patterns (when logs are followed).
     Patterns,
+    /// Anomalies the watch found, or every series' forecast.
+    Anomalies,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 10] = [
+    pub const ALL: [Pane; 11] = [
         Pane::Hosts,
         Pane::Cpu,
         Pane::Mem,
@@ -44,6 +46,7 @@ impl Pane {
         Pane::Net,
         Pane::Procs,
         Pane::Alerts,
+        Pane::Anomalies,
         Pane::Patterns,
         Pane::Log,
     ];
@@ -156,6 +159,10 @@ pub struct State {
     pub pattern_open: Option<crate::logs::miner::PatternId>,
     /// The source whose raw lines the Patterns pane shows instead (`r`).
     pub raw_tail: Option<std::sync::Arc<str>>,
+    /// Anomalies and forecasts as the engine (or the recording) has them; `f` shows the
+    /// forecasts of the host on screen instead of the anomalies.
+    pub anomalies: crate::detect::AnomalyBoard,
+    pub forecast_view: bool,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
     /// The silence list (`S`) is open, and its selected row.
@@ -171,6 +178,18 @@ pub struct State {
 }
 
 impl State {
+    /// The anomalies, newest first.
+    pub fn anomaly_rows(&self) -> Vec<&crate::detect::Anomaly> {
+        self.anomalies.anomalies.iter().rev().collect()
+    }
+
+    /// The forecasts of the host on screen.
+    pub fn forecast_rows(&self) -> Vec<&crate::detect::ForecastRow> {
+        let host = &self.host;
+        let rows = self.anomalies.forecasts.iter();
+        rows.filter(|r| &r.host == host).collect()
+    }
+
     pub fn new(mode: Mode, host: &str, interval_ms: i64, history_len: usize) -> Self {
         Self {
             mode,
@@ -195,6 +214,8 @@ impl State {
             board: Board::default(),
             policy: Arc::new(Policy::default()),
             alert_selected: 0,
+            anomalies: Default::default(),
+            forecast_view: false,
             others: BTreeMap::new(),
             live_state: None,
             host_selected: 0,

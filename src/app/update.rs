@@ -141,6 +141,10 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             state.raw_tail = rows.get(at).map(|r| r.source.clone());
         }
         Action::RawTail => {}
+        Action::Forecasts => {
+            state.forecast_view = !state.forecast_view;
+            state.scroll[Pane::Anomalies.index()] = 0;
+        }
         Action::SortHosts if state.focus == Pane::Patterns => {
             state.pattern_sort = state.pattern_sort.next();
         }
@@ -262,6 +266,8 @@ fn scroll(state: &mut State, by: i64) {
         Pane::Alerts => state.board.alerts.len(),
         Pane::Hosts => state.others.len() + 1,
         Pane::Patterns => state.pattern_rows().len(),
+        Pane::Anomalies if state.forecast_view => state.forecast_rows().len(),
+        Pane::Anomalies => state.anomalies.anomalies.len(),
         _ => 0,
     };
     let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
@@ -292,6 +298,10 @@ mod tests {
         assert!(!s.help);
         update(&mut s, Key::Tab);
         assert_eq!(s.focus, Pane::Alerts);
+        update(&mut s, Key::Tab);
+        assert_eq!(s.focus, Pane::Anomalies);
+        update(&mut s, Key::Char('f'));
+        assert!(s.forecast_view);
         update(&mut s, Key::Tab);
         update(&mut s, Key::Tab);
         assert_eq!(s.focus, Pane::Cpu);

@@ -92,6 +92,9 @@ pub struct DynamicConfig {
     /// Alert under the line (a drop) rather than over it.
     #[serde(default)]
     pub below: bool,
+    /// Draw the line from the anomaly detector's expected value and band (std of its σ's).
+    #[serde(default)]
+    pub band: bool,
 }
 
 fn default_factor() -> f64 {
@@ -203,6 +206,7 @@ impl DynamicConfig {
             max: self.max,
             std_mult: self.std,
             trend: self.trend,
+            band: self.band,
         })
     }
 }

@@ -24,7 +24,7 @@ pub use forecast::Crossing;
 use forecast::Forecaster;
 use local::Local;
 use season::{DAY_MS, Season, WEEK_MS};
-pub use watch::{Anomaly, Tuning, Watch, WatchSettings};
+pub use watch::{Anomaly, AnomalyBoard, ForecastRow, Tuning, Watch, WatchSettings};
 use window::Window;
 
 /// Which detectors found a sample unusual (bits of `Verdict::why`).
@@ -272,6 +272,15 @@ impl Detector {
     /// or 32 samples when they are closer); None until known.
     pub fn forecast_error(&self) -> Option<(f64, i64)> {
         self.forecaster.error()
+    }
+
+    /// The forecast at the lead its errors are measured at: (value, how far ahead in ms,
+    /// sMAPE of those forecasts); None until measured.
+    pub fn outlook(&self) -> Option<(f64, i64, f64)> {
+        let (error, ahead_ms) = self.forecaster.error()?;
+        let spacing = self.season.spacing_ms()?;
+        let h = (ahead_ms as f64 / spacing).round().max(1.0) as usize;
+        Some((self.forecast(h).0, ahead_ms, error))
     }
 
     /// When the forecast reaches `threshold` (from below when `rising`) within `horizon_ms`;

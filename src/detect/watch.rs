@@ -94,9 +94,35 @@ impl Default for WatchSettings {
     }
 }
 
+/// What the Anomalies pane shows: the recent anomalies, and every series' forecast.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnomalyBoard {
+    /// Oldest first.
+    pub anomalies: Vec<Anomaly>,
+    /// By host, then series.
+    pub forecasts: Vec<ForecastRow>,
+}
+
+/// A series' forecast at the lead its errors are measured at, and how far off it has been.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRow {
+    pub host: String,
+    pub series: String,
+    pub value: f64,
+    pub ahead_ms: i64,
+    pub forecast: f64,
+    /// sMAPE of its forecasts at that lead, 0…2.
+    pub error: f64,
+}
+
+/// Rows of the forecast table at most.
+const FORECAST_ROWS: usize = 2000;
+
 /// One series' state.
 #[derive(Debug, Clone)]
 pub struct Tracked {
+    pub host: String,
+    pub series: String,
     pub detector: Detector,
     /// What it made of the last sample.
     pub verdict: Verdict,
@@ -181,11 +207,13 @@ impl Watch {
         std::mem::take(&mut self.changed)
     }
 
-    fn tracked_for(&mut self, key: u64, m: &Metric) -> &mut Tracked {
+    fn tracked_for(&mut self, key: u64, host: &str, m: &Metric) -> &mut Tracked {
         let settings = &self.settings;
         self.series.entry(key).or_insert_with(|| {
             let tuning = settings.tunings.iter().find(|t| matches(&t.metric, m.name));
             Tracked {
+                host: host.to_string(),
+                series: series_name(m),
                 detector: Detector::without(tuning.map_or(0, |t| t.off)),
                 verdict: Verdict::default(),
                 value: f64::NAN,
@@ -204,14 +232,14 @@ impl Watch {
                 continue;
             }
             let key = series_key(host, m);
-            let t = self.tracked_for(key, m);
+            let t = self.tracked_for(key, host, m);
             t.verdict = t.detector.update(now, m.value);
             t.value = m.value;
             if !(record && t.listed) {
                 continue;
             }
             let (line, v, value) = (t.line, t.verdict, m.value);
-            let name = || series_name(m);
+            let name = || t.series.clone();
             if let Some(done) = episode(&mut t.open, host, name, now, line, v, value) {
                 self.keep(done);
             }
@@ -266,6 +294,31 @@ impl Watch {
         let line = self.settings.score;
         if let Some(done) = episode(&mut mix.open, host, name, now, line, v, iso.score) {
             self.keep(done);
+        }
+    }
+
+    /// The recent anomalies and every series' forecast at its lead.
+    pub fn board(&self) -> AnomalyBoard {
+        let mut forecasts: Vec<ForecastRow> = self
+            .series
+            .values()
+            .filter_map(|t| {
+                let (forecast, ahead_ms, error) = t.detector.outlook()?;
+                Some(ForecastRow {
+                    host: t.host.clone(),
+                    series: t.series.clone(),
+                    value: t.value,
+                    ahead_ms,
+                    forecast,
+                    error,
+                })
+            })
+            .take(FORECAST_ROWS)
+            .collect();
+        forecasts.sort_by(|a, b| (&a.host, &a.series).cmp(&(&b.host, &b.series)));
+        AnomalyBoard {
+            anomalies: self.recent.iter().cloned().collect(),
+            forecasts,
         }
     }
 

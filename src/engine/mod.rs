@@ -43,6 +43,8 @@ pub enum EngineEvent {
     Alerts(Board),
     /// Log patterns as they stand (every `LOGS_EVERY` while lines come, else every second).
     Logs(Box<LogBoard>),
+    /// Anomalies and forecasts as they stand (with the alert board).
+    Anomalies(Box<crate::detect::AnomalyBoard>),
 }
 
 /// What the UI asks of the engine.
@@ -210,6 +212,8 @@ impl Parts {
             && self.events.is_some()
         {
             self.send(EngineEvent::Alerts(al.board(now)));
+            let anomalies = al.evaluator.watch.board();
+            self.send(EngineEvent::Anomalies(Box::new(anomalies)));
         }
     }
 
@@ -257,6 +261,10 @@ impl Parts {
                 al.save(*fp, self.writer.as_ref());
             }
             al.save_thresholds(self.writer.as_ref());
+            let found = al.evaluator.watch.take_changed();
+            if let (Some(w), false) = (&self.writer, found.is_empty()) {
+                w.send_anomalies(found);
+            }
         }
         // The board is every alert: sent on a change, else at most every BOARD_EVERY (many
         // hosts' samples would otherwise copy it many times a second).

@@ -2,6 +2,7 @@
 //! No terminal code here.
 
 mod alerts;
+mod anomalies;
 mod block;
 mod codec;
 mod flatten;

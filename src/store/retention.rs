@@ -25,6 +25,11 @@ impl Store {
             c.execute(
                 "DELETE FROM rollups WHERE end_ms < ?1",
                 [now_ms - r.rollup_ms],
+            )?;
+            // Anomalies are kept as long as the rollups their charts are drawn from.
+            c.execute(
+                "DELETE FROM anomalies WHERE started_ms < ?1",
+                [now_ms - r.rollup_ms],
             )
         })?;
         if let Some(max) = r.max_bytes {

@@ -91,6 +91,21 @@ pub(super) const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (uid, minute_ms)
      ) WITHOUT ROWID;
      CREATE INDEX log_rates_minute ON log_rates(minute_ms);",
+    // 7: anomalies the watch found, one row per unusual stretch of a series.
+    "CREATE TABLE anomalies (
+         host TEXT NOT NULL,
+         series TEXT NOT NULL,
+         started_ms INTEGER NOT NULL,
+         ended_ms INTEGER,
+         score REAL NOT NULL,
+         value REAL NOT NULL,
+         expected REAL NOT NULL,
+         low REAL NOT NULL,
+         high REAL NOT NULL,
+         why INTEGER NOT NULL,
+         PRIMARY KEY (host, series, started_ms)
+     ) WITHOUT ROWID;
+     CREATE INDEX anomalies_started ON anomalies(started_ms);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -49,6 +49,8 @@ pub enum WriteMsg {
     Thresholds(Vec<(u64, i64, f64)>),
     /// Log patterns, their lines per minute and merges.
     Patterns(Box<PatternSaves>),
+    /// Anomalies that started, grew or ended.
+    Anomalies(Vec<crate::detect::Anomaly>),
 }
 
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
@@ -78,6 +80,11 @@ impl WriterHandle {
     /// Queues log pattern changes.
     pub fn send_patterns(&self, s: PatternSaves) {
         self.queue(WriteMsg::Patterns(Box::new(s)));
+    }
+
+    /// Queues anomalies that started, grew or ended.
+    pub fn send_anomalies(&self, found: Vec<crate::detect::Anomaly>) {
+        self.queue(WriteMsg::Anomalies(found));
     }
 
     /// Queues an alert's new state.
@@ -147,6 +154,7 @@ fn run(
     let mut silences: HashMap<u64, Silence> = HashMap::new();
     let mut thresholds: Vec<(u64, i64, f64)> = Vec::new();
     let mut patterns = PatternSaves::default();
+    let mut anomalies = Vec::new();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
@@ -173,6 +181,10 @@ fn run(
                 patterns.absorb(*p);
                 continue;
             }
+            Ok(WriteMsg::Anomalies(a)) => {
+                anomalies.extend(a);
+                continue;
+            }
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
@@ -181,6 +193,10 @@ fn run(
         silences.retain(|_, s| store.save_silence(s).is_err());
         if !thresholds.is_empty() && store.save_thresholds(&thresholds).is_ok() {
             thresholds.clear();
+        }
+        // Kept until the disk takes them, like thresholds.
+        if !anomalies.is_empty() && store.save_anomalies(&anomalies).is_ok() {
+            anomalies.clear();
         }
         // Kept until the disk takes them: a full disk delays patterns, never drops them.
         if !patterns.is_empty() {

@@ -1,6 +1,7 @@
 //! Drawing with ratatui, and the terminal loop. Views read `&State` only: no I/O, no clock.
 
 mod alerts;
+mod anomalies;
 mod cpu;
 mod details;
 mod fmt;
@@ -70,8 +71,12 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     let [disk, net] = Layout::horizontal([Constraint::Percentage(50); 2]).areas(mid);
     let [procs, side] =
         Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(bottom);
-    let [alerts, log] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Percentage(45)]).areas(side);
+    let [alerts, anomalies, log] = Layout::vertical([
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Percentage(40),
+    ])
+    .areas(side);
     for (pane, rect) in [
         (Pane::Cpu, cpu),
         (Pane::Mem, mem),
@@ -80,6 +85,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         (Pane::Net, net),
         (Pane::Procs, procs),
         (Pane::Alerts, alerts),
+        (Pane::Anomalies, anomalies),
         (Pane::Log, log),
     ] {
         draw_pane(f, pane, rect, s, t);
@@ -103,6 +109,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
         Pane::Net => io::render_net(f, area, s, t),
         Pane::Procs => procs::render(f, area, s, t),
         Pane::Alerts => alerts::render(f, area, s, t),
+        Pane::Anomalies => anomalies::render(f, area, s, t),
         Pane::Log => log::render(f, area, s, t),
         Pane::Hosts => hosts::render(f, area, s, t),
         Pane::Patterns => patterns::render(f, area, s, t),

@@ -152,6 +152,10 @@ fn apply(state: &mut State, ev: EngineEvent) {
         EngineEvent::Host { host, state: h } => state.host_state(host, h),
         EngineEvent::Alerts(board) => state.board = board,
         EngineEvent::Logs(board) => state.logs = Some(*board),
+        EngineEvent::Anomalies(board) if state.mode != Mode::Replay => {
+            state.anomalies = *board;
+        }
+        EngineEvent::Anomalies(_) => {}
     }
 }
 

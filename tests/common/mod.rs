@@ -107,6 +107,32 @@ pub fn fixture_state() -> State {
         Vec::new(),
         &s.policy.inhibitions,
     );
+    // The watch's forecasts, and two anomalies (one over, one under way, on another host).
+    s.anomalies = rules.watch.board();
+    let last = raw.last().map_or(0, |r| r.ts_ms);
+    let found =
+        |host: &str, series: &str, ago: i64, ended: bool, why: u16| montui::detect::Anomaly {
+            host: host.into(),
+            series: series.into(),
+            started_ms: last - ago,
+            ended_ms: ended.then_some(last - ago / 2),
+            score: 0.97,
+            value: 71.5,
+            expected: 40.2,
+            low: 38.9,
+            high: 41.5,
+            why,
+        };
+    s.anomalies.anomalies = vec![
+        found(
+            "web-1",
+            r#"filesystem_used_percent{mount="/"}"#,
+            40_000,
+            true,
+            1 | 64,
+        ),
+        found("db-1", "host mix: network", 5_000, false, 512),
+    ];
     s
 }
 

@@ -179,6 +179,7 @@ fn cpu_unusual() -> Rule {
                 max: 95.0,
                 std_mult: 3.0,
                 trend: 0.0,
+                band: false,
             }),
         },
         for_ms: 0,
@@ -186,6 +187,31 @@ fn cpu_unusual() -> Rule {
         labels: vec![],
         annotations: vec![],
     }
+}
+
+#[test]
+fn a_dynamic_line_from_the_detectors_band_follows_a_trend_and_fires_on_a_jump() {
+    let mut rule = cpu_unusual();
+    if let Condition::Threshold {
+        dynamic: Some(d), ..
+    } = &mut rule.condition
+    {
+        d.band = true;
+    }
+    let mut e = Evaluator::new(vec![rule]);
+    // A steady climb of 0.02 a sample with a little wobble: the band climbs along.
+    let cpu = |i: i64| 15.0 + 0.02 * i as f64 + 0.3 * (i % 3) as f64;
+    for i in 0..1500 {
+        assert!(
+            e.evaluate(&snap(i * 1000, cpu(i), &[])).is_empty(),
+            "quiet at {i}"
+        );
+    }
+    let line = e.threshold_changes.last().unwrap().2;
+    // On the trend at 45 %: the line sits just above it, not at the running mean (~30).
+    assert!((45.0..50.0).contains(&line), "{line}");
+    let t = e.evaluate(&snap(1_500_000, 60.0, &[]));
+    assert_eq!(t.len(), 1, "a jump to 60 crosses it");
 }
 
 #[test]
