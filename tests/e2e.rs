@@ -21,15 +21,35 @@ fn env(dir: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
     ]
 }
 
-/// `montui --headless --db <db>`, recording in the background.
-fn recorder(dir: &Path, db: &Path, stderr: Stdio) -> std::process::Child {
+/// `montui --headless --db <db> <args>`, recording in the background.
+fn recorder_with(dir: &Path, db: &Path, stderr: Stdio, args: &[&str]) -> std::process::Child {
     Command::new(BIN)
         .args(["--headless", "--db"])
         .arg(db)
+        .args(args)
         .envs(env(dir))
         .stderr(stderr)
         .spawn()
         .unwrap()
+}
+
+fn recorder(dir: &Path, db: &Path, stderr: Stdio) -> std::process::Child {
+    recorder_with(dir, db, stderr, &[])
+}
+
+/// Stops a recorder after `secs` with SIGTERM; it must end well (its last batch flushed).
+fn stop_after(child: std::process::Child, secs: u64) {
+    std::thread::sleep(Duration::from_secs(secs));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn start(tmux: &Path, dir: &Path, args: &str) -> Tmux {
@@ -126,18 +146,7 @@ fn headless_records_then_replay_steps_and_jumps() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let child = recorder(dir.path(), &db, Stdio::piped());
-    std::thread::sleep(Duration::from_secs(5));
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    stop_after(recorder(dir.path(), &db, Stdio::piped()), 5);
     let store = Store::open_reader(&db).unwrap();
     let host = store.hosts().unwrap().remove(0);
     let times = store.sample_times(&host, 0, i64::MAX).unwrap();
@@ -403,6 +412,67 @@ fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
             && s.contains("summary memory on ")
     });
     t.send("Escape");
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}
+
+/// The count in the Anomalies pane's title.
+fn listed(screen: &str) -> Option<usize> {
+    let rest = screen.split("Anomalies  ").nth(1)?;
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+#[test]
+fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
+    let Some(tmux) = common::need("tmux", "tmux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    // A line this low finds something in a few seconds of any machine's samples.
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(&cfg, "[anomalies]\nscore = 0.02\n").unwrap();
+    let cfg = cfg.display().to_string();
+    let args = ["--interval", "100ms", "--config", cfg.as_str()];
+    stop_after(recorder_with(dir.path(), &db, Stdio::piped(), &args), 8);
+    let store = Store::open_reader(&db).unwrap();
+    let host = store.hosts().unwrap().remove(0);
+    let found = store.anomalies_at(i64::MAX, 10_000).unwrap();
+    assert!(!found.is_empty(), "nothing found in 8 s at a line of 0.02");
+    assert!(found.iter().all(|a| a.host == host && a.score >= 0.02));
+    let times = store.sample_times(&host, 0, i64::MAX).unwrap();
+    assert!(found.iter().all(|a| a.started_ms > times[0]));
+
+    // Replay: none at the first sample, all of them at the last.
+    let t = start(
+        &tmux,
+        dir.path(),
+        &format!("--replay --db '{}'", db.display()),
+    );
+    t.wait_for("none at the first sample", Duration::from_secs(3), |s| {
+        s.contains("REPLAY 1/") && listed(s) == Some(0)
+    });
+    t.send("G");
+    let n = found.len().min(500);
+    t.wait_for("all at the last sample", Duration::from_secs(3), |s| {
+        listed(s) == Some(n)
+    });
+    t.send("q");
+    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    drop(t);
+
+    // Live: `f` shows each series' forecast and how far off it has been.
+    let t = start(&tmux, dir.path(), "--interval 100ms");
+    t.send("f");
+    t.wait_for("forecasts", Duration::from_secs(15), |s| {
+        s.contains("Forecasts ")
+            && s.lines()
+                .any(|l| l.contains("_percent") && l.contains("→") && l.contains('%'))
+    });
+    t.send("f");
+    t.wait_for("anomalies again", Duration::from_secs(3), |s| {
+        listed(s).is_some()
+    });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
 }
