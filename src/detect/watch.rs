@@ -154,20 +154,15 @@ pub struct Watch {
     changed: Vec<Anomaly>,
 }
 
-/// A series' key: its host, family and labels.
-pub fn series_key(host: &str, m: &Metric) -> u64 {
+fn hash_of(x: &impl Hash) -> u64 {
     let mut h = FxHasher::default();
-    host.hash(&mut h);
-    m.name.hash(&mut h);
-    m.labels.hash(&mut h);
+    x.hash(&mut h);
     h.finish()
 }
 
-/// A host's own seed for its forest (reproducible runs).
-fn seed(host: &str) -> u64 {
-    let mut h = FxHasher::default();
-    host.hash(&mut h);
-    h.finish()
+/// A series' key: its host, family and labels.
+pub fn series_key(host: &str, m: &Metric) -> u64 {
+    hash_of(&(host, m.name, &m.labels))
 }
 
 /// `name{label="value",…}`.
@@ -195,11 +190,6 @@ impl Watch {
     /// A series' detector and its last verdict, once it has seen a sample.
     pub fn get(&self, key: u64) -> Option<&Tracked> {
         self.series.get(&key)
-    }
-
-    /// Every series, for the forecast table.
-    pub fn tracked(&self) -> impl Iterator<Item = &Tracked> {
-        self.series.values()
     }
 
     /// The anomalies that started, grew or ended since the last call (for the store).
@@ -262,7 +252,8 @@ impl Watch {
             return;
         }
         let mix = self.mixes.entry(host.to_string()).or_insert_with(|| Mix {
-            forest: Forest::new(VECTOR.len(), seed(host)),
+            // A host's own seed: reproducible runs.
+            forest: Forest::new(VECTOR.len(), hash_of(&host)),
             usual: super::Usual::default(),
             lately: 0.0,
             open: None,
