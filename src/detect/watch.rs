@@ -304,9 +304,10 @@ impl Watch {
                     error,
                 })
             })
-            .take(FORECAST_ROWS)
             .collect();
+        // Sorted before the cap, so the rows kept are the same from one board to the next.
         forecasts.sort_by(|a, b| (&a.host, &a.series).cmp(&(&b.host, &b.series)));
+        forecasts.truncate(FORECAST_ROWS);
         AnomalyBoard {
             anomalies: self.recent.iter().cloned().collect(),
             forecasts,
