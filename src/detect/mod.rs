@@ -6,7 +6,9 @@
 //! (`season`), and how new its recent shape is (`context`). The strongest of them is the
 //! score; a score counts in full only when it tops what the series scored lately (the
 //! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
-//! every sample it lasts. Each series also keeps forecasts (`forecast`).
+//! every sample it lasts. What the series did at about this time a day and a week ago
+//! tempers the members (`Detector::temper`): a spike the series has every night is its
+//! habit, not news. Each series also keeps forecasts (`forecast`).
 
 mod chart;
 mod context;
@@ -23,7 +25,7 @@ use context::Contexts;
 pub use forecast::Crossing;
 use forecast::Forecaster;
 use local::Local;
-use season::{DAY_MS, Season, WEEK_MS};
+use season::{DAY_MS, Near, Season, WEEK_MS};
 pub use watch::{Anomaly, AnomalyBoard, ForecastRow, Tuning, Watch, WatchSettings};
 use window::Window;
 
@@ -92,6 +94,9 @@ const SPAN: f64 = 500.0;
 const FADE: f64 = 0.999;
 /// What a score not above that memory is worth.
 const REPEAT: f64 = 0.1;
+/// A value counts as the series' habit when it was this near (in parts of how far it is off
+/// what a member expected) to a value the series had about a day or a week ago.
+const HABIT: f64 = 0.25;
 
 /// What the detector makes of one sample.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -212,6 +217,7 @@ impl Detector {
                 why: 0,
             };
         }
+        let near = [self.season.nearest(x), self.weekly.nearest(x)];
         let point = of_z(self.local.push(x));
         let seasonal = self.season.push(t_ms, x);
         let daily = seasonal.map_or(0.0, |s| of_z(s.z));
@@ -246,6 +252,9 @@ impl Detector {
                 *score = 0.0;
             }
         }
+        if members.iter().any(|m| m.0 > 0.01) {
+            self.temper(x, near, &mut members);
+        }
         let why = members
             .iter()
             .filter(|(s, _)| *s >= UNUSUAL)
@@ -260,6 +269,27 @@ impl Detector {
             low: expected - 3.0 * sd,
             high: expected + 3.0 * sd,
             why,
+        }
+    }
+
+    /// Tempers the members by what the series did about a day and a week ago (`near`): a
+    /// spike (or a dip) about as far off as one within a few samples of this time yesterday
+    /// or last week is the series' habit (the nightly backup), even where the series as a
+    /// whole does not repeat. The seasons are judged on their own period against the value
+    /// exactly a period ago; the others on either period against the value's level.
+    fn temper(&self, x: f64, near: [Option<Near>; 2], members: &mut [(f64, u16)]) {
+        let news = |n: Option<Near>, off: f64| match n {
+            Some(n) if off > 0.0 => (n.nearest / (HABIT * off)).min(1.0),
+            _ => 1.0,
+        };
+        let off = self.window.level().map_or(0.0, |level| (x - level).abs());
+        let local = news(near[0], off).min(news(near[1], off));
+        for (score, bit) in members {
+            *score *= match *bit {
+                SEASONAL => news(near[0], near[0].map_or(0.0, |n| n.exact)),
+                WEEKLY => news(near[1], near[1].map_or(0.0, |n| n.exact)),
+                _ => local,
+            };
         }
     }
 

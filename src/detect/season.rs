@@ -4,6 +4,9 @@
 //! size. The period in samples comes from the samples' spacing; a series sampled too finely or
 //! too coarsely for the period to fit in 8…4096 samples has none. (Names say "day": the
 //! daily one is the one forecasts use.)
+//!
+//! Whether or not the series repeats as a whole, a value it had about a period ago
+//! (`nearest`) tells that a spike or a dip happens at this time of day: the nightly backup.
 
 use super::stats::Ew;
 
@@ -15,6 +18,9 @@ const SPACING_AFTER: u64 = 32;
 pub const MAX_PERIOD: usize = 4096;
 /// Correlation with a day ago from which the series counts as daily.
 const DAILY: f64 = 0.5;
+/// How far around "a period ago" a value may have been: 1/72 of the period (20 minutes a
+/// day), 1…`NEAR` samples.
+const NEAR: usize = 8;
 
 #[derive(Debug, Clone, Default)]
 pub struct Season {
@@ -25,6 +31,9 @@ pub struct Season {
     /// The last period's values (empty until the period is known).
     ring: Vec<f32>,
     at: usize,
+    /// The last `NEAR` values that left the ring (a period and a few samples ago).
+    gone: [f32; NEAR],
+    gone_at: usize,
     /// For the correlation with a day ago (both from the last day's mean: a, b): a, b, a·b,
     /// a², b².
     corr: [Ew; 5],
@@ -47,6 +56,15 @@ pub struct Seasonal {
     pub sd: f64,
 }
 
+/// How near a value is to what the series had about a period ago (`Season::nearest`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    /// To the nearest value within a few samples of a period ago.
+    pub nearest: f64,
+    /// To the value exactly a period ago (0 when there is none).
+    pub exact: f64,
+}
+
 /// The last day of a daily series, by slot.
 #[derive(Debug, Clone, Copy)]
 pub struct Day<'a> {
@@ -64,8 +82,33 @@ impl Season {
             spacing: Ew::new(10.0),
             corr: [Ew::new(2000.0); 5],
             change: Ew::new(500.0),
+            gone: [f32::NAN; NEAR],
             ..Default::default()
         }
+    }
+
+    /// How close `x` (the next sample) is to the nearest value the series had about a period
+    /// ago (within 1/72 of the period either side), and to the value exactly a period ago;
+    /// None while there is none.
+    pub fn nearest(&self, x: f64) -> Option<Near> {
+        let p = self.ring.len();
+        if p == 0 {
+            return None;
+        }
+        let k = (p / 72).clamp(1, NEAR);
+        // ring[at] is a period ago, the next k a little less; `gone` a little more.
+        let later = (0..=k).map(|j| self.ring[(self.at + j) % p]);
+        let earlier = (1..=k).map(|j| self.gone[(self.gone_at + NEAR - j) % NEAR]);
+        let nearest = later
+            .chain(earlier)
+            .filter(|v| !v.is_nan())
+            .map(|v| (x - f64::from(v)).abs())
+            .reduce(f64::min)?;
+        let exact = (x - f64::from(self.ring[self.at])).abs();
+        Some(Near {
+            nearest,
+            exact: if exact.is_nan() { 0.0 } else { exact },
+        })
     }
 
     /// Takes `x` at `t_ms`; Some when the series is daily.
@@ -85,6 +128,8 @@ impl Season {
             return None;
         }
         let old = f64::from(self.ring[self.at]);
+        self.gone[self.gone_at] = old as f32;
+        self.gone_at = (self.gone_at + 1) % NEAR;
         self.ring[self.at] = x as f32;
         self.at = (self.at + 1) % self.ring.len();
         if old.is_nan() {

@@ -139,3 +139,33 @@ fn a_lasting_step_is_named_by_the_shift_and_chart_members() {
     assert!(quiet & (SHIFT | EWMA) == 0, "{:?}", reasons(quiet));
     assert!(reasons(SHIFT | POINT) == ["level", "level shift"]);
 }
+
+#[test]
+fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
+    // Every 5 minutes, noise of ±1 around 10; each night at 02:00 (a few minutes early or
+    // late) a backup runs the value up to 80 for three samples. On day 6 a spike at noon.
+    let day = 288u64;
+    let at = |i: u64| {
+        let jitter = [0, 2, 1, 3, 0, 2, 1, 3][(i / day) as usize % 8];
+        let night = (24 + jitter..27 + jitter).contains(&(i % day));
+        let noon = i == 6 * day + 144;
+        10.0 + noise(i) + if night || noon { 70.0 } else { 0.0 }
+    };
+    let v = run((0..7 * day).map(at), 5 * MIN);
+    let night = |d: u64| {
+        (d * day + 20..d * day + 32)
+            .map(|i| v[i as usize].score)
+            .fold(0.0, f64::max)
+    };
+    assert!(
+        night(0) > 0.9,
+        "the first night's spike is news: {}",
+        night(0)
+    );
+    // (The EWMA chart, which the spike pulled up, may still find the return odd.)
+    for d in 1..7 {
+        assert!(night(d) < UNUSUAL, "night {d} scored {}", night(d));
+    }
+    let noon = v[(6 * day + 144) as usize];
+    assert!(noon.score > 0.6 && noon.why & POINT != 0, "{noon:?}");
+}

@@ -16,6 +16,8 @@ const WARM: usize = 16;
 
 /// Values the ring holds.
 const CAP: usize = REF + RECENT;
+/// Values before the newest that `level` takes.
+const LEVEL: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct Window {
@@ -126,6 +128,21 @@ impl Window {
             robust: z(x - mid, mad),
             shift,
         }
+    }
+
+    /// The median of the `LEVEL` values before the newest: the level the newest departs
+    /// from. None before two values.
+    pub fn level(&self) -> Option<f64> {
+        let n = self.len.saturating_sub(1).min(LEVEL);
+        if n == 0 {
+            return None;
+        }
+        let mut v = [0f32; LEVEL];
+        for (age, slot) in v[..n].iter_mut().enumerate() {
+            *slot = self.aged(age + 1);
+        }
+        v[..n].sort_unstable_by(f32::total_cmp);
+        Some(median(&v[..n]))
     }
 
     pub fn memory(&self) -> usize {
