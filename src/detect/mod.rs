@@ -8,13 +8,15 @@
 //! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
 //! every sample it lasts. What the series did at about this time a day and a week ago
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
-//! habit, not news. Each series also keeps forecasts (`forecast`).
+//! habit, not news; a value inside the range the series has shown counts less than one
+//! beyond it (`range`). Each series also keeps forecasts (`forecast`).
 
 mod chart;
 mod context;
 mod forecast;
 pub mod iforest;
 mod local;
+mod range;
 mod season;
 mod stats;
 pub mod watch;
@@ -25,6 +27,7 @@ use context::Contexts;
 pub use forecast::Crossing;
 use forecast::Forecaster;
 use local::Local;
+use range::Range;
 use season::{DAY_MS, Near, Season, WEEK_MS};
 pub use watch::{Anomaly, AnomalyBoard, ForecastRow, Tuning, Watch, WatchSettings};
 use window::Window;
@@ -128,6 +131,8 @@ pub struct Detector {
     forecasts: bool,
     /// Members left out (bits as in `Verdict::why`): a metric's own tuning.
     off: u16,
+    /// The range the series has shown (scores inside it count less).
+    range: Range,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -145,6 +150,7 @@ impl Default for Detector {
             forecaster: Forecaster::default(),
             forecasts: true,
             off: 0,
+            range: Range::default(),
             lately: 0.0,
         }
     }
@@ -259,7 +265,12 @@ impl Detector {
             .iter()
             .filter(|(s, _)| *s >= UNUSUAL)
             .fold(0, |w, (_, bit)| w | bit);
-        let raw = combine(&members);
+        let seasonal = members
+            .iter()
+            .filter(|m| m.1 & (SEASONAL | WEEKLY) != 0)
+            .map(|m| m.0)
+            .fold(0.0, f64::max);
+        let raw = self.range.weigh(x, combine(&members), seasonal);
         let score = if raw > self.lately { raw } else { raw * REPEAT };
         self.lately = (self.lately * FADE).max(raw);
         Verdict {

@@ -143,13 +143,21 @@ fn a_lasting_step_is_named_by_the_shift_and_chart_members() {
 #[test]
 fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
     // Every 5 minutes, noise of ±1 around 10; each night at 02:00 (a few minutes early or
-    // late) a backup runs the value up to 80 for three samples. On day 6 a spike at noon.
+    // late) a backup runs the value up to 80 for three samples. On day 6 a spike to 100 at
+    // noon.
     let day = 288u64;
     let at = |i: u64| {
         let jitter = [0, 2, 1, 3, 0, 2, 1, 3][(i / day) as usize % 8];
         let night = (24 + jitter..27 + jitter).contains(&(i % day));
         let noon = i == 6 * day + 144;
-        10.0 + noise(i) + if night || noon { 70.0 } else { 0.0 }
+        10.0 + noise(i)
+            + if night {
+                70.0
+            } else if noon {
+                90.0
+            } else {
+                0.0
+            }
     };
     let v = run((0..7 * day).map(at), 5 * MIN);
     let night = |d: u64| {
