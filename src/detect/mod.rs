@@ -97,6 +97,9 @@ const SPAN: f64 = 500.0;
 const FADE: f64 = 0.999;
 /// What a score not above that memory is worth.
 const REPEAT: f64 = 0.1;
+/// Member scores under this are left as they are (tempering only lowers a score, and the
+/// window median it needs is the costliest step of a sample).
+const WORTH_TEMPERING: f64 = 0.1;
 /// A value counts as the series' habit when it was this near (in parts of how far it is off
 /// what a member expected) to a value the series had about a day or a week ago.
 const HABIT: f64 = 0.25;
@@ -258,7 +261,7 @@ impl Detector {
                 *score = 0.0;
             }
         }
-        if members.iter().any(|m| m.0 > 0.01) {
+        if members.iter().any(|m| m.0 > WORTH_TEMPERING) {
             self.temper(x, near, &mut members);
         }
         let why = members
