@@ -5,7 +5,7 @@
 //! speaks.
 //! Crossing times come with a band from that measured error.
 
-use super::season::Day;
+use super::season::{Day, Slot};
 use super::stats::Ew;
 
 /// One model of the bank.
@@ -120,8 +120,8 @@ impl Forecaster {
         }
     }
 
-    /// Takes `x`. `spacing_ms`: the series' spacing once known; `daily`: the last day (its
-    /// latest slot is the slot of `x`), once the series is daily.
+    /// Takes `x`. `spacing_ms`: the series' spacing once known; `daily`: the last day (`now`
+    /// is the slot of `x`), once the series is daily.
     pub fn push(&mut self, x: f64, spacing_ms: Option<f64>, daily: Option<Day>) {
         if self.lead == 0
             && let Some(s) = spacing_ms.filter(|s| *s > 0.0)
@@ -133,7 +133,7 @@ impl Forecaster {
                 if self.season.len() != day.values.len() {
                     self.season = indices(&day);
                 }
-                Some(day.latest)
+                Some((day.now, day.stride))
             }
             None => None,
         };
@@ -141,7 +141,7 @@ impl Forecaster {
             slot.and_then(|s| season.get(s))
                 .map_or(0.0, |v| f64::from(*v))
         };
-        let s = season_at(&self.season, s_now);
+        let s = season_at(&self.season, s_now.map(|(slot, _)| slot));
         if self.n == 0 {
             for m in &mut self.models {
                 m.level = x;
@@ -181,7 +181,7 @@ impl Forecaster {
         if lead > 0 {
             self.oldest = (self.oldest + 1) % lead;
         }
-        if let (Some(slot), false) = (s_now, self.season.is_empty()) {
+        if let (Some((slot, stride)), false) = (s_now, self.season.is_empty()) {
             let (m, _) = self.best(|k| k.daily);
             let e = x - m.level - s;
             let room = CLIP * m.err.mean;
@@ -190,7 +190,8 @@ impl Forecaster {
             } else {
                 e
             };
-            self.season[slot] = (s + GAMMA * e) as f32;
+            // A slot of several samples learns from each of them: as much in all as one.
+            self.season[slot] = (s + GAMMA / stride as f64 * e) as f32;
         }
         self.n += 1;
     }
@@ -219,14 +220,14 @@ impl Forecaster {
     /// The forecast `h` samples ahead (`slot_now`: the slot of the next sample, when
     /// daily), and its standard deviation. Beyond the lead errors are measured at, a daily
     /// series is forecast by its daily models (a local slope of the swing is not a trend).
-    pub fn ahead(&self, h: usize, slot_now: Option<usize>) -> (f64, f64) {
+    pub fn ahead(&self, h: usize, slot_now: Option<Slot>) -> (f64, f64) {
         let daily = h > self.lead && slot_now.is_some() && !self.season.is_empty();
         self.ahead_by(self.best(|k| k.daily || !daily), h, slot_now)
     }
 
-    fn ahead_by(&self, (m, k): (&Holt, &Spec), h: usize, slot_now: Option<usize>) -> (f64, f64) {
+    fn ahead_by(&self, (m, k): (&Holt, &Spec), h: usize, slot_now: Option<Slot>) -> (f64, f64) {
         let s = match (slot_now, self.season.len()) {
-            (Some(slot), p) if p > 0 && k.daily => f64::from(self.season[(slot + h - 1) % p]),
+            (Some(slot), p) if p > 0 && k.daily => f64::from(self.season[slot.ahead(h) % p]),
             _ => 0.0,
         };
         let lead = self.lead.max(1) as f64;
@@ -243,7 +244,7 @@ impl Forecaster {
         rising: bool,
         horizon: usize,
         spacing_ms: f64,
-        slot_now: Option<usize>,
+        slot_now: Option<Slot>,
     ) -> Option<Crossing> {
         if self.n < 2 {
             return None;

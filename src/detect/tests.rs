@@ -74,9 +74,9 @@ fn bad_values_are_not_learned_and_memory_is_bounded() {
         assert!((0.0..=1.0).contains(&v.score), "{v:?}");
     }
     assert!(d.update(100_000_000, f64::INFINITY).score == 0.0);
-    // Sampled every second, a day does not fit: no seasonal ring (the window members and
-    // the forecasts' pending ring are what it holds).
-    assert!(d.memory() < 6144, "{}", d.memory());
+    // Sampled every second, a day and a week are kept in slots of several samples (their
+    // mean, lowest and highest).
+    assert!(d.memory() < 6144 + 2 * season::SLOTS * 12, "{}", d.memory());
     let mut daily = Detector::default();
     for i in 0..100 {
         daily.update(i * 60_000, 1.0);
@@ -107,23 +107,37 @@ fn forecasts_follow_a_trend_and_find_its_crossing() {
     );
 }
 
-#[test]
-fn forecasts_follow_a_daily_swing_and_a_swing_is_not_a_trend() {
-    let day = 288;
+/// A daily swing of ±20 around 50 sampled every `every` ms: six hours ahead the forecast is
+/// a quarter turn on, and the swing is not taken for a trend that reaches 80.
+fn daily_swing(every: i64) {
+    let day = 1440 * MIN / every;
     let at = |i: i64| {
         let phase = (i % day) as f64 / day as f64 * std::f64::consts::TAU;
         50.0 + 20.0 * phase.sin() + 0.2 * noise(i as u64)
     };
     let mut d = Detector::default();
     for i in 0..5 * day {
-        d.update(i * 5 * MIN, at(i));
+        d.update(i * every, at(i));
     }
-    // Six hours ahead (72 samples) the swing is a quarter turn on.
     let next = 5 * day;
-    let (f, _) = d.forecast(72);
-    assert!((f - at(next + 71)).abs() < 3.0, "{f} vs {}", at(next + 71));
-    // The swing tops at 70: it never reaches 80 at its current trend.
+    let h = 360 * MIN / every;
+    let (f, _) = d.forecast(h as usize);
+    assert!(
+        (f - at(next + h - 1)).abs() < 3.0,
+        "{f} vs {}",
+        at(next + h - 1)
+    );
     assert!(d.crossing(80.0, true, 3 * 86_400_000).is_none());
+}
+
+#[test]
+fn forecasts_follow_a_daily_swing_and_a_swing_is_not_a_trend() {
+    daily_swing(5 * MIN);
+}
+
+#[test]
+fn sampled_every_ten_seconds_forecasts_still_follow_the_daily_swing() {
+    daily_swing(10_000);
 }
 
 #[test]
@@ -140,16 +154,17 @@ fn a_lasting_step_is_named_by_the_shift_and_chart_members() {
     assert!(reasons(SHIFT | POINT) == ["level", "level shift"]);
 }
 
-#[test]
-fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
-    // Every 5 minutes, noise of ±1 around 10; each night at 02:00 (a few minutes early or
-    // late) a backup runs the value up to 80 for three samples. On day 6 a spike to 100 at
-    // noon.
-    let day = 288u64;
+/// Noise of ±1 around 10, sampled every `every` ms; each night at 02:00 (up to a quarter of
+/// an hour early or late) a backup runs the value up to 80 for a quarter of an hour. On day 6
+/// a spike to 100 at noon. The first night's spike is news, the next six are not, the noon
+/// spike is.
+fn nightly_backup(every: i64) {
+    let day = (1440 * MIN / every) as u64;
+    let minute = |i: u64| (i % day) as i64 * every / MIN;
     let at = |i: u64| {
-        let jitter = [0, 2, 1, 3, 0, 2, 1, 3][(i / day) as usize % 8];
-        let night = (24 + jitter..27 + jitter).contains(&(i % day));
-        let noon = i == 6 * day + 144;
+        let jitter = [0, 10, 5, 15, 0, 10, 5, 15][(i / day) as usize % 8];
+        let night = (120 + jitter..135 + jitter).contains(&minute(i));
+        let noon = i == 6 * day + day / 2;
         10.0 + noise(i)
             + if night {
                 70.0
@@ -159,9 +174,10 @@ fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
                 0.0
             }
     };
-    let v = run((0..7 * day).map(at), 5 * MIN);
+    let v = run((0..7 * day).map(at), every);
     let night = |d: u64| {
-        (d * day + 20..d * day + 32)
+        (d * day..(d + 1) * day)
+            .filter(|i| (100..160).contains(&minute(*i)))
             .map(|i| v[i as usize].score)
             .fold(0.0, f64::max)
     };
@@ -174,6 +190,17 @@ fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
     for d in 1..7 {
         assert!(night(d) < UNUSUAL, "night {d} scored {}", night(d));
     }
-    let noon = v[(6 * day + 144) as usize];
+    let noon = v[(6 * day + day / 2) as usize];
     assert!(noon.score > 0.6 && noon.why & POINT != 0, "{noon:?}");
+}
+
+#[test]
+fn a_nightly_spike_is_news_once_and_a_spike_at_another_hour_still_is() {
+    nightly_backup(5 * MIN);
+}
+
+#[test]
+fn sampled_every_second_the_nightly_backup_is_still_its_habit() {
+    // A day is 86,400 samples here: the seasons keep it in 720 slots of 2 minutes.
+    nightly_backup(1000);
 }

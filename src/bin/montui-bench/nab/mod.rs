@@ -218,8 +218,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ratios.push(t0.elapsed().as_secs_f64() / ours);
     }
     let (rate, with, speed) = (median(rates), median(with), median(ratios));
+    // A live series at the default interval: its day and week in slots of several samples.
+    let mut live = Detector::default();
+    for i in 0..100 {
+        live.update(i * 1000, f64::from(i as u8 % 7));
+    }
+    let bytes_1s = live.memory();
     println!(
-        "  {rows} rows, {rate:.0} samples/s on one thread for the ensemble ({speed:.2}× the sliding z-score's speed), {with:.0} with its forecasts; at most {bytes} bytes per series"
+        "  {rows} rows, {rate:.0} samples/s on one thread for the ensemble ({speed:.2}× the sliding z-score's speed), {with:.0} with its forecasts; at most {bytes} bytes per series ({bytes_1s} sampled every second)"
     );
     let [at_1h, at_6h, at_24h] = forecast::disks();
     println!(
@@ -237,7 +243,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         naive * 100.0
     );
     println!(
-        "nab: files={} standard={:.2} low_fp={:.2} low_fn={:.2} samples_per_s={rate:.0} with_forecasts_per_s={with:.0} speed_vs_naive={speed:.2} bytes_per_series={bytes} eta_error_1h={at_1h:.3} forecast_smape_ratio={ratio:.3}",
+        "nab: files={} standard={:.2} low_fp={:.2} low_fn={:.2} samples_per_s={rate:.0} with_forecasts_per_s={with:.0} speed_vs_naive={speed:.2} bytes_per_series={bytes} bytes_per_series_1s={bytes_1s} eta_error_1h={at_1h:.3} forecast_smape_ratio={ratio:.3}",
         series.len(),
         figures[0],
         figures[1],
