@@ -9,12 +9,14 @@
 //! every sample it lasts. What the series did at about this time a day and a week ago
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
 //! habit, not news; a value inside the range the series has shown counts less than one
-//! beyond it (`range`). Each series also keeps forecasts (`forecast`).
+//! beyond it (`range`), and only once it has lasted a few samples (`lasting`). Each series
+//! also keeps forecasts (`forecast`).
 
 mod chart;
 mod context;
 mod forecast;
 pub mod iforest;
+mod lasting;
 mod local;
 mod range;
 mod season;
@@ -26,6 +28,7 @@ use chart::Chart;
 use context::Contexts;
 pub use forecast::Crossing;
 use forecast::Forecaster;
+use lasting::Lasting;
 use local::Local;
 use range::Range;
 use season::{DAY_MS, Near, Season, WEEK_MS};
@@ -136,6 +139,8 @@ pub struct Detector {
     off: u16,
     /// The range the series has shown (scores inside it count less).
     range: Range,
+    /// A burst inside the range, held until it has lasted.
+    lasting: Lasting,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -154,6 +159,7 @@ impl Default for Detector {
             forecasts: true,
             off: 0,
             range: Range::default(),
+            lasting: Lasting::default(),
             lately: 0.0,
         }
     }
@@ -273,8 +279,17 @@ impl Detector {
             .filter(|m| m.1 & (SEASONAL | WEEKLY) != 0)
             .map(|m| m.0)
             .fold(0.0, f64::max);
-        let raw = self.range.weigh(x, combine(&members), seasonal);
-        let score = if raw > self.lately { raw } else { raw * REPEAT };
+        let (raw, full) = self.range.weigh(x, combine(&members), seasonal);
+        let mut score = raw * REPEAT;
+        if raw > self.lately {
+            // Beyond the range, or a break in the daily or weekly pattern: at once; else
+            // once it has lasted.
+            match self.window.level() {
+                Some(level) if !full && seasonal < raw => self.lasting.hold(raw, x, level),
+                _ => score = raw,
+            }
+        }
+        score = score.max(self.lasting.push(self.window.recent_mean()));
         self.lately = (self.lately * FADE).max(raw);
         Verdict {
             score,

@@ -30,8 +30,9 @@ impl Default for Range {
 
 impl Range {
     /// Takes `x`: what a score of `raw` is worth at it, where `seasonal` is what the
-    /// seasons make of it.
-    pub fn weigh(&mut self, x: f64, raw: f64, seasonal: f64) -> f64 {
+    /// seasons make of it, and whether it counts in full (beyond the range, just after a new
+    /// extreme, or early on).
+    pub fn weigh(&mut self, x: f64, raw: f64, seasonal: f64) -> (f64, bool) {
         let beyond = x > self.hi || x < self.lo;
         self.lo = self.lo.min(x);
         self.hi = self.hi.max(x);
@@ -42,9 +43,9 @@ impl Range {
             self.since.saturating_add(1)
         };
         if self.seen <= WARM || self.since < AFTER {
-            raw
+            (raw, true)
         } else {
-            (raw * raw).max(seasonal)
+            ((raw * raw).max(seasonal), false)
         }
     }
 }
@@ -58,14 +59,15 @@ mod tests {
         let mut r = Range::default();
         for i in 0..200 {
             let x = f64::from(i % 10);
-            assert_eq!(r.weigh(x, 0.5, 0.0), if i < 100 { 0.5 } else { 0.25 });
+            let full = i < 100;
+            assert_eq!(r.weigh(x, 0.5, 0.0), (if full { 0.5 } else { 0.25 }, full));
         }
-        assert_eq!(r.weigh(20.0, 0.8, 0.0), 0.8, "a new high");
+        assert_eq!(r.weigh(20.0, 0.8, 0.0), (0.8, true), "a new high");
         for _ in 0..4 {
-            assert_eq!(r.weigh(5.0, 0.8, 0.0), 0.8, "just after it");
+            assert_eq!(r.weigh(5.0, 0.8, 0.0), (0.8, true), "just after it");
         }
-        assert!((r.weigh(5.0, 0.8, 0.0) - 0.64).abs() < 1e-12);
-        assert_eq!(r.weigh(5.0, 0.8, 0.7), 0.7, "the seasons' own say");
-        assert_eq!(r.weigh(-1.0, 0.9, 0.0), 0.9, "a new low");
+        assert!((r.weigh(5.0, 0.8, 0.0).0 - 0.64).abs() < 1e-12);
+        assert_eq!(r.weigh(5.0, 0.8, 0.7), (0.7, false), "the seasons' own say");
+        assert_eq!(r.weigh(-1.0, 0.9, 0.0), (0.9, true), "a new low");
     }
 }

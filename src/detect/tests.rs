@@ -37,6 +37,31 @@ fn a_spike_scores_high_once_and_noise_stays_low() {
 }
 
 #[test]
+fn inside_the_range_a_blip_is_not_news_and_a_burst_that_stays_is() {
+    // Noise around 10 every minute; a first burst to 100 for half an hour (beyond anything
+    // before: news at once); later a one-sample blip to 60, then a burst to 60 that stays.
+    let burst = |i: u64| (200..230).contains(&i);
+    let v = run(
+        (0..5000).map(|i| {
+            10.0 + noise(i)
+                + match i {
+                    _ if burst(i) => 90.0,
+                    3000 | 4000..4020 => 50.0,
+                    _ => 0.0,
+                }
+        }),
+        MIN,
+    );
+    let most = |r: std::ops::Range<usize>| r.map(|i| v[i].score).fold(0.0, f64::max);
+    assert!(v[200].score > 0.9, "{:?}", v[200]);
+    assert!(v[3000].unusual > 0.9, "the blip is unusual: {:?}", v[3000]);
+    assert!(most(3000..3100) < 0.2, "but not news: {}", most(3000..3100));
+    assert!(most(4000..4007) < 0.2, "held: {}", most(4000..4007));
+    assert!(v[4007].score > 0.8, "counted once it lasted: {:?}", v[4007]);
+    assert!(most(4008..5000) < 0.2, "once: {}", most(4008..5000));
+}
+
+#[test]
 fn a_break_in_a_daily_pattern_is_found_where_the_values_stay_in_range() {
     // Every 5 minutes, a daily swing 0…100; on day 5 the afternoon stays flat at 50.
     let day = 288;

@@ -351,7 +351,9 @@ fn episode(
                 series: name(),
                 started_ms: now,
                 ended_ms: None,
-                score: v.unusual,
+                // (A burst that had to last is counted a few samples in, with the score it
+                // had at its start.)
+                score: v.score.max(v.unusual),
                 value,
                 expected: v.expected,
                 low: v.low,

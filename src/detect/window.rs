@@ -8,7 +8,7 @@
 /// Values the reference holds.
 const REF: usize = 32;
 /// Newest values the level shift takes together.
-const RECENT: usize = 8;
+pub const RECENT: usize = 8;
 /// MAD → standard deviation (normal data).
 const MAD_SD: f64 = 1.4826;
 /// Samples in the reference before anything is judged.
@@ -143,6 +143,16 @@ impl Window {
         }
         v[..n].sort_unstable_by(f32::total_cmp);
         Some(median(&v[..n]))
+    }
+
+    /// The mean of the newest `RECENT` values; None while fewer.
+    pub fn recent_mean(&self) -> Option<f64> {
+        (self.len >= RECENT).then(|| {
+            (0..RECENT)
+                .map(|age| f64::from(self.aged(age)))
+                .sum::<f64>()
+                / RECENT as f64
+        })
     }
 
     pub fn memory(&self) -> usize {

@@ -1,0 +1,133 @@
+//! A burst inside the range the series has shown counts once it has lasted. Its score is
+//! held for `LAST` samples and given then only if the mean of those samples has gone at
+//! least `SHARE` of the way from the level the burst left toward the highest (or lowest)
+//! mean of `LAST` samples the series has had. One busy sample on an idle disk, a blip in a
+//! bursty count, is not reported; a burst that stays is, `LAST` samples in. A value beyond
+//! the range, or one whose daily or weekly pattern it breaks, does not wait (`Detector`).
+
+/// Samples a burst is held for (the window's newest few).
+pub const LAST: usize = super::window::RECENT;
+/// How far toward the most the series has had for that long its mean must go.
+const SHARE: f64 = 0.25;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Lasting {
+    /// The highest and lowest mean of `LAST` samples so far.
+    hi: f64,
+    lo: f64,
+    held: Option<Held>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    score: f64,
+    /// Samples until it is judged.
+    left: usize,
+    /// The level the burst left, and the most the series has had in its direction.
+    level: f64,
+    most: f64,
+    up: bool,
+}
+
+impl Default for Lasting {
+    fn default() -> Self {
+        Lasting {
+            hi: f64::NEG_INFINITY,
+            lo: f64::INFINITY,
+            held: None,
+        }
+    }
+}
+
+impl Lasting {
+    /// Holds `score`, that of a burst starting at `x` from `level` (it replaces one held).
+    pub fn hold(&mut self, score: f64, x: f64, level: f64) {
+        let up = x >= level;
+        self.held = Some(Held {
+            score,
+            left: LAST,
+            level,
+            most: if up { self.hi } else { self.lo },
+            up,
+        });
+    }
+
+    /// After each sample, with the mean of the newest `LAST` (None while fewer): the score
+    /// held for a burst that has lasted, or 0.
+    pub fn push(&mut self, mean: Option<f64>) -> f64 {
+        let mut out = 0.0;
+        if let Some(h) = &mut self.held {
+            h.left -= 1;
+            if h.left == 0 {
+                let (rise, room) = match (h.up, mean) {
+                    (_, None) => (0.0, 0.0),
+                    (true, Some(m)) => (m - h.level, h.most - h.level),
+                    (false, Some(m)) => (h.level - m, h.level - h.most),
+                };
+                // Beyond any mean so far (or none yet): it has lasted.
+                if !room.is_finite() || room <= 0.0 || rise >= SHARE * room {
+                    out = h.score;
+                }
+                self.held = None;
+            }
+        }
+        if let Some(m) = mean {
+            self.hi = self.hi.max(m);
+            self.lo = self.lo.min(m);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Means of 8 between 0 and 10 seen; a burst held from level 1 at 0.9.
+    fn lasting() -> Lasting {
+        let mut l = Lasting::default();
+        for m in [1.0, 10.0, 0.0] {
+            assert_eq!(l.push(Some(m)), 0.0);
+        }
+        l
+    }
+
+    #[test]
+    fn a_burst_that_stays_counts_after_it_has_lasted() {
+        let mut l = lasting();
+        l.hold(0.9, 8.0, 1.0);
+        for _ in 1..LAST {
+            assert_eq!(l.push(Some(5.0)), 0.0, "held");
+        }
+        // (5 − 1) ≥ 0.25 · (10 − 1)
+        assert_eq!(l.push(Some(5.0)), 0.9);
+        assert_eq!(l.push(Some(5.0)), 0.0, "once");
+    }
+
+    #[test]
+    fn a_blip_does_not_count_and_a_dip_is_judged_downward() {
+        let mut l = lasting();
+        l.hold(0.9, 8.0, 1.0);
+        for _ in 1..LAST {
+            l.push(Some(1.5));
+        }
+        assert_eq!(l.push(Some(2.0)), 0.0, "(2 − 1) < 0.25 · 9");
+        let mut l = lasting();
+        l.hold(0.7, 0.0, 4.0);
+        for _ in 1..LAST {
+            l.push(Some(2.0));
+        }
+        // (4 − 2.5) ≥ 0.25 · (4 − 0)
+        assert_eq!(l.push(Some(2.5)), 0.7);
+    }
+
+    #[test]
+    fn beyond_every_mean_so_far_it_counts() {
+        let mut l = Lasting::default();
+        l.hold(0.8, 3.0, 1.0);
+        for _ in 1..LAST {
+            l.push(Some(2.0));
+        }
+        assert_eq!(l.push(Some(2.0)), 0.8, "no mean before it");
+    }
+}
