@@ -21,6 +21,7 @@ pub struct Lasting {
 #[derive(Debug, Clone, Copy)]
 struct Held {
     score: f64,
+    started_ms: i64,
     /// Samples until it is judged.
     left: usize,
     /// The level the burst left, and the most the series has had in its direction.
@@ -40,11 +41,13 @@ impl Default for Lasting {
 }
 
 impl Lasting {
-    /// Holds `score`, that of a burst starting at `x` from `level` (it replaces one held).
-    pub fn hold(&mut self, score: f64, x: f64, level: f64) {
+    /// Holds `score`, that of a burst starting at `x` (at `t_ms`) from `level` (it replaces
+    /// one held).
+    pub fn hold(&mut self, score: f64, x: f64, level: f64, t_ms: i64) {
         let up = x >= level;
         self.held = Some(Held {
             score,
+            started_ms: t_ms,
             left: LAST,
             level,
             most: if up { self.hi } else { self.lo },
@@ -53,9 +56,9 @@ impl Lasting {
     }
 
     /// After each sample, with the mean of the newest `LAST` (None while fewer): the score
-    /// held for a burst that has lasted, or 0.
-    pub fn push(&mut self, mean: Option<f64>) -> f64 {
-        let mut out = 0.0;
+    /// held for a burst that has lasted, and when it started.
+    pub fn push(&mut self, mean: Option<f64>) -> Option<(f64, i64)> {
+        let mut out = None;
         if let Some(h) = &mut self.held {
             h.left -= 1;
             if h.left == 0 {
@@ -66,7 +69,7 @@ impl Lasting {
                 };
                 // Beyond any mean so far (or none yet): it has lasted.
                 if !room.is_finite() || room <= 0.0 || rise >= SHARE * room {
-                    out = h.score;
+                    out = Some((h.score, h.started_ms));
                 }
                 self.held = None;
             }
@@ -87,7 +90,7 @@ mod tests {
     fn lasting() -> Lasting {
         let mut l = Lasting::default();
         for m in [1.0, 10.0, 0.0] {
-            assert_eq!(l.push(Some(m)), 0.0);
+            assert_eq!(l.push(Some(m)), None);
         }
         l
     }
@@ -95,39 +98,39 @@ mod tests {
     #[test]
     fn a_burst_that_stays_counts_after_it_has_lasted() {
         let mut l = lasting();
-        l.hold(0.9, 8.0, 1.0);
+        l.hold(0.9, 8.0, 1.0, 60_000);
         for _ in 1..LAST {
-            assert_eq!(l.push(Some(5.0)), 0.0, "held");
+            assert_eq!(l.push(Some(5.0)), None, "held");
         }
         // (5 − 1) ≥ 0.25 · (10 − 1)
-        assert_eq!(l.push(Some(5.0)), 0.9);
-        assert_eq!(l.push(Some(5.0)), 0.0, "once");
+        assert_eq!(l.push(Some(5.0)), Some((0.9, 60_000)));
+        assert_eq!(l.push(Some(5.0)), None, "once");
     }
 
     #[test]
     fn a_blip_does_not_count_and_a_dip_is_judged_downward() {
         let mut l = lasting();
-        l.hold(0.9, 8.0, 1.0);
+        l.hold(0.9, 8.0, 1.0, 0);
         for _ in 1..LAST {
             l.push(Some(1.5));
         }
-        assert_eq!(l.push(Some(2.0)), 0.0, "(2 − 1) < 0.25 · 9");
+        assert_eq!(l.push(Some(2.0)), None, "(2 − 1) < 0.25 · 9");
         let mut l = lasting();
-        l.hold(0.7, 0.0, 4.0);
+        l.hold(0.7, 0.0, 4.0, 0);
         for _ in 1..LAST {
             l.push(Some(2.0));
         }
         // (4 − 2.5) ≥ 0.25 · (4 − 0)
-        assert_eq!(l.push(Some(2.5)), 0.7);
+        assert_eq!(l.push(Some(2.5)), Some((0.7, 0)));
     }
 
     #[test]
     fn beyond_every_mean_so_far_it_counts() {
         let mut l = Lasting::default();
-        l.hold(0.8, 3.0, 1.0);
+        l.hold(0.8, 3.0, 1.0, 0);
         for _ in 1..LAST {
             l.push(Some(2.0));
         }
-        assert_eq!(l.push(Some(2.0)), 0.8, "no mean before it");
+        assert_eq!(l.push(Some(2.0)), Some((0.8, 0)), "no mean before it");
     }
 }

@@ -120,6 +120,8 @@ pub struct Verdict {
     pub high: f64,
     /// The detectors that found it unusual (`POINT`, `SEASONAL`, …).
     pub why: u16,
+    /// When the score is that of a burst counted once it had lasted: when it started.
+    pub since_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +232,7 @@ impl Detector {
                 low: expected - 3.0 * sd,
                 high: expected + 3.0 * sd,
                 why: 0,
+                since_ms: None,
             };
         }
         let near = [self.season.nearest(x), self.weekly.nearest(x)];
@@ -285,11 +288,16 @@ impl Detector {
             // Beyond the range, or a break in the daily or weekly pattern: at once; else
             // once it has lasted.
             match self.window.level() {
-                Some(level) if !full && seasonal < raw => self.lasting.hold(raw, x, level),
+                Some(level) if !full && seasonal < raw => self.lasting.hold(raw, x, level, t_ms),
                 _ => score = raw,
             }
         }
-        score = score.max(self.lasting.push(self.window.recent_mean()));
+        let mut since_ms = None;
+        if let Some((lasted, started_ms)) = self.lasting.push(self.window.recent_mean())
+            && lasted > score
+        {
+            (score, since_ms) = (lasted, Some(started_ms));
+        }
         self.lately = (self.lately * FADE).max(raw);
         Verdict {
             score,
@@ -298,6 +306,7 @@ impl Detector {
             low: expected - 3.0 * sd,
             high: expected + 3.0 * sd,
             why,
+            since_ms,
         }
     }
 

@@ -58,6 +58,7 @@ fn inside_the_range_a_blip_is_not_news_and_a_burst_that_stays_is() {
     assert!(most(3000..3100) < 0.2, "but not news: {}", most(3000..3100));
     assert!(most(4000..4007) < 0.2, "held: {}", most(4000..4007));
     assert!(v[4007].score > 0.8, "counted once it lasted: {:?}", v[4007]);
+    assert_eq!(v[4007].since_ms, Some(4000 * MIN), "from its start");
     assert!(most(4008..5000) < 0.2, "once: {}", most(4008..5000));
 }
 

@@ -279,6 +279,7 @@ impl Watch {
             low: 0.0,
             high: 0.5,
             why: FOREST,
+            since_ms: None,
         };
         let feature = VECTOR[iso.feature].0;
         let name = || format!("host mix: {feature}");
@@ -349,10 +350,10 @@ fn episode(
             let a = Anomaly {
                 host: host.to_string(),
                 series: name(),
-                started_ms: now,
+                // A burst that had to last is counted a few samples in, from its start and
+                // with the score it had then.
+                started_ms: v.since_ms.unwrap_or(now),
                 ended_ms: None,
-                // (A burst that had to last is counted a few samples in, with the score it
-                // had at its start.)
                 score: v.score.max(v.unusual),
                 value,
                 expected: v.expected,

@@ -26,6 +26,35 @@ fn sample(i: u64, spike: Option<u64>) -> Vec<Metric> {
 }
 
 #[test]
+fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted() {
+    // The disk IO of a host: a first burst to 90 (beyond anything before), later one to 80
+    // for a minute, inside that range.
+    let io = |i: u64| {
+        10.0 + noise(i)
+            + match i {
+                200..230 => 80.0,
+                1200..1260 => 70.0,
+                _ => 0.0,
+            }
+    };
+    let mut w = Watch::new(WatchSettings::default());
+    for i in 0..1300 {
+        let m = [metric(
+            "disk_read_bytes_per_second",
+            &[("device", "sda")],
+            io(i),
+        )];
+        w.observe("web1", i as i64 * 1000, &m, true);
+        if i == 1206 {
+            assert!(w.recent.len() == 1, "held: {:?}", w.recent);
+        }
+    }
+    let starts: Vec<i64> = w.recent.iter().map(|a| a.started_ms).collect();
+    assert_eq!(starts, [200_000, 1_200_000], "{:?}", w.recent);
+    assert!(w.recent[1].score >= 0.8, "{:?}", w.recent[1]);
+}
+
+#[test]
 fn a_spike_is_one_anomaly_that_starts_and_ends_and_calm_series_have_none() {
     let mut w = Watch::new(WatchSettings::default());
     for i in 0..1500 {
