@@ -2,13 +2,17 @@
 //! held for `LAST` samples and given then only if the mean of those samples has gone at
 //! least `SHARE` of the way from the level the burst left toward the highest (or lowest)
 //! mean of `LAST` samples the series has had. One busy sample on an idle disk, a blip in a
-//! bursty count, is not reported; a burst that stays is, `LAST` samples in. A value beyond
-//! the range, or one whose daily or weekly pattern it breaks, does not wait (`Detector`).
+//! bursty count, is not reported; a burst that stays is, `LAST` samples in, its score taken
+//! to the power `WORTH` (a strong one counts nearly in full, a middling one less than a value
+//! beyond the range). A value beyond the range, or one whose daily or weekly pattern it
+//! breaks, does not wait (`Detector`).
 
 /// Samples a burst is held for (the window's newest few).
 pub const LAST: usize = super::window::RECENT;
 /// How far toward the most the series has had for that long its mean must go.
 const SHARE: f64 = 0.25;
+/// What a burst that lasted counts: its score to this power.
+const WORTH: f64 = 1.5;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lasting {
@@ -69,7 +73,7 @@ impl Lasting {
                 };
                 // Beyond any mean so far (or none yet): it has lasted.
                 if !room.is_finite() || room <= 0.0 || rise >= SHARE * room {
-                    out = Some((h.score, h.started_ms));
+                    out = Some((h.score.powf(WORTH), h.started_ms));
                 }
                 self.held = None;
             }
@@ -103,7 +107,7 @@ mod tests {
             assert_eq!(l.push(Some(5.0)), None, "held");
         }
         // (5 − 1) ≥ 0.25 · (10 − 1)
-        assert_eq!(l.push(Some(5.0)), Some((0.9, 60_000)));
+        assert_eq!(l.push(Some(5.0)), Some((0.9f64.powf(WORTH), 60_000)));
         assert_eq!(l.push(Some(5.0)), None, "once");
     }
 
@@ -121,7 +125,7 @@ mod tests {
             l.push(Some(2.0));
         }
         // (4 − 2.5) ≥ 0.25 · (4 − 0)
-        assert_eq!(l.push(Some(2.5)), Some((0.7, 0)));
+        assert_eq!(l.push(Some(2.5)), Some((0.7f64.powf(WORTH), 0)));
     }
 
     #[test]
@@ -131,6 +135,10 @@ mod tests {
         for _ in 1..LAST {
             l.push(Some(2.0));
         }
-        assert_eq!(l.push(Some(2.0)), Some((0.8, 0)), "no mean before it");
+        assert_eq!(
+            l.push(Some(2.0)),
+            Some((0.8f64.powf(WORTH), 0)),
+            "no mean before it"
+        );
     }
 }
