@@ -1,6 +1,7 @@
 //! An alert's details, read from the recording: its timeline, the value it watched over the
 //! episode with the threshold line (moves of a dynamic one included), and its escalation
-//! steps. The same for live (from the file being recorded) and replay. No terminal code.
+//! steps; an anomaly's chart, its series over the anomaly. The same for live (from the file
+//! being recorded) and replay. No terminal code.
 
 use std::path::Path;
 
@@ -8,6 +9,8 @@ use crate::alert::escalate::policy_for;
 use crate::alert::lifecycle::Alert;
 use crate::alert::policy::Policy;
 use crate::alert::rules::Condition;
+use crate::detect::Anomaly;
+use crate::detect::watch::series_name;
 use crate::model::metrics;
 use crate::replay::ReplayCursor;
 use crate::store::Store;
@@ -134,9 +137,14 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
         ) => Some(metric.as_str()),
         _ => None,
     };
-    let mut values = match metric {
-        Some(m) => recorded_values(store, &alert, m, from, end)?,
-        None => Vec::new(),
+    let mut values = match (metric, alert.labels.get("host")) {
+        (Some(metric), Some(host)) => recorded_values(store, host, from, end, |m| {
+            m.name == metric
+                && m.labels
+                    .iter()
+                    .all(|(k, v)| alert.labels.get(*k) == Some(v))
+        })?,
+        _ => Vec::new(),
     };
     if values.is_empty() {
         // An expression, or nothing recorded: the values the timeline noted.
@@ -173,17 +181,14 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
     })
 }
 
-/// The metric of the alert's series over [from, end], from the recorded samples.
+/// The series `of` picks of `host` over [from, end], from the recorded samples.
 fn recorded_values(
     store: Store,
-    a: &Alert,
-    metric: &str,
+    host: &str,
     from: i64,
     end: i64,
+    of: impl Fn(&crate::model::Metric) -> bool,
 ) -> Result<Vec<(i64, f64)>, String> {
-    let Some(host) = a.labels.get("host") else {
-        return Ok(Vec::new());
-    };
     let Ok(mut cursor) = ReplayCursor::open(store, Some(host), Some(from), Some(end), POINTS)
     else {
         return Ok(Vec::new());
@@ -194,12 +199,32 @@ fn recorded_values(
     Ok(frame
         .iter()
         .filter_map(|s| {
-            let m = metrics(s).into_iter().find(|m| {
-                m.name == metric && m.labels.iter().all(|(k, v)| a.labels.get(*k) == Some(v))
-            })?;
+            let m = metrics(s).into_iter().find(|m| of(m))?;
             Some((s.ts_ms, m.value))
         })
         .collect())
+}
+
+/// An anomaly's chart: its series over the anomaly, with what the detector makes of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnomalyChart {
+    pub anomaly: Anomaly,
+    pub values: Vec<(i64, f64)>,
+    pub model: Model,
+}
+
+/// Loads the chart of anomaly `a` from the recording at `db`, up to `now`. A host's mix
+/// (the isolation forest) has no single series: its chart has no values.
+pub fn load_anomaly(db: &Path, a: &Anomaly, now: i64) -> Result<AnomalyChart, String> {
+    let store = Store::open_reader(db).map_err(|e| e.to_string())?;
+    let end = a.ended_ms.unwrap_or(now).max(a.started_ms);
+    let from = a.started_ms - LEAD_MS.max((end - a.started_ms) / 4);
+    let values = recorded_values(store, &a.host, from, end, |m| series_name(m) == a.series)?;
+    Ok(AnomalyChart {
+        anomaly: a.clone(),
+        model: Model::of(&values),
+        values,
+    })
 }
 
 /// When step `n` (from 1) was last taken, in the alert's current episode.

@@ -457,6 +457,17 @@ fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
     t.wait_for("all at the last sample", Duration::from_secs(3), |s| {
         listed(s) == Some(n)
     });
+    // Focus the Anomalies pane (from Procs: Alerts, Anomalies); Enter opens the newest's chart.
+    t.send("l");
+    t.send("l");
+    t.send("Enter");
+    t.wait_for("its chart", Duration::from_secs(3), |s| {
+        s.contains("(Esc to close)") && s.contains("why ") && s.contains("score ")
+    });
+    t.send("Escape");
+    t.wait_for("closed", Duration::from_secs(3), |s| {
+        !s.contains("(Esc to close)") && listed(s) == Some(n)
+    });
     t.send("q");
     t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
     drop(t);

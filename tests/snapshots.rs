@@ -109,6 +109,47 @@ fn recorded_fixture(dir: &std::path::Path) -> (State, std::path::PathBuf) {
 }
 
 #[test]
+fn enter_on_an_anomaly_opens_its_chart_at_each_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, db) = recorded_fixture(dir.path());
+    // Newest first: the host mix of db-1, then the file system of web-1.
+    s.focus = Pane::Anomalies;
+    s.scroll[Pane::Anomalies.index()] = 1;
+    let req = montui::app::update(&mut s, montui::app::Key::Enter);
+    let Some(montui::app::Request::AnomalyChart {
+        host,
+        series,
+        started_ms,
+    }) = req
+    else {
+        panic!("{req:?}")
+    };
+    assert_eq!(
+        (host.as_str(), series.as_str()),
+        ("web-1", r#"filesystem_used_percent{mount="/"}"#)
+    );
+    let a = s
+        .anomaly_rows()
+        .into_iter()
+        .find(|a| a.started_ms == started_ms)
+        .cloned()
+        .unwrap();
+    let c = montui::details::load_anomaly(&db, &a, s.shown_ts().unwrap()).unwrap();
+    assert!(c.values.len() > 10, "values come from the recording: {c:?}");
+    s.anomaly_chart = Some(c);
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("anomaly_chart_{w}x{h}"), out);
+    }
+    montui::app::update(&mut s, montui::app::Key::Esc);
+    assert!(s.anomaly_chart.is_none());
+    // The host mix has no one series: its chart says so.
+    let mix = s.anomaly_rows()[0].clone();
+    let c = montui::details::load_anomaly(&db, &mix, s.shown_ts().unwrap()).unwrap();
+    assert!(c.values.is_empty());
+}
+
+#[test]
 fn alert_details_and_silence_list_at_each_size() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, db) = recorded_fixture(dir.path());

@@ -16,7 +16,8 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         | Request::Unack(_)
         | Request::Silence { .. }
         | Request::Expire(_)
-        | Request::Details(_) => {
+        | Request::Details(_)
+        | Request::AnomalyChart { .. } => {
             return;
         }
         Request::Marker(forward) => {

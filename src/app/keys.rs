@@ -216,7 +216,7 @@ pub static BINDINGS: &[Binding] = &[
         &[Enter],
         Action::Details,
         Everywhere,
-        "details: alert, host, pattern",
+        "details: alert, anomaly, host, pattern",
     ),
     b(
         &[Char('o')],

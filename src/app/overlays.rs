@@ -24,12 +24,13 @@ pub fn silences_key(state: &mut State, key: Key) -> Option<Request> {
     None
 }
 
-/// The details window: Esc, Enter or `q` close it (true: the key was used). Other keys act
-/// as usual, so `a` acknowledges the alert shown.
+/// The details window (an alert's, or an anomaly's chart): Esc, Enter or `q` close it (true:
+/// the key was used). Other keys act as usual, so `a` acknowledges the alert shown.
 pub fn details_key(state: &mut State, key: Key) -> bool {
     match key {
         Key::Esc | Key::Enter | Key::Char('q') => {
             state.details = None;
+            state.anomaly_chart = None;
             true
         }
         _ => false,

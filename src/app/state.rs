@@ -7,7 +7,7 @@ use crate::alert::board::Board;
 use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::policy::Policy;
 use crate::alert::rules::{Condition, Rule};
-use crate::details::Details;
+use crate::details::{AnomalyChart, Details};
 use crate::model::{HostState, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +165,8 @@ pub struct State {
     pub forecast_view: bool,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
+    /// The open chart of an anomaly (Enter on one).
+    pub anomaly_chart: Option<AnomalyChart>,
     /// The silence list (`S`) is open, and its selected row.
     pub silence_list: bool,
     pub silence_selected: usize,
@@ -230,6 +232,7 @@ impl State {
             pattern_open: None,
             raw_tail: None,
             details: None,
+            anomaly_chart: None,
             silence_list: false,
             silence_selected: 0,
             help: false,

@@ -26,6 +26,12 @@ pub enum Request {
     Expire(Vec<u64>),
     /// Load the details of this alert.
     Details(u64),
+    /// Load the chart of this anomaly: its host, series and start.
+    AnomalyChart {
+        host: String,
+        series: String,
+        started_ms: i64,
+    },
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -43,7 +49,7 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
     if state.silence_list {
         return silences_key(state, key);
     }
-    if state.details.is_some() && details_key(state, key) {
+    if (state.details.is_some() || state.anomaly_chart.is_some()) && details_key(state, key) {
         return None;
     }
     if state.pattern_open.is_some() && matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
@@ -129,6 +135,20 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
             let rows = state.pattern_rows();
             let at = state.pattern_selected.min(rows.len().saturating_sub(1));
             state.pattern_open = rows.get(at).map(|r| r.id);
+        }
+        Action::Details if state.focus == Pane::Anomalies && !state.forecast_view => {
+            let rows = state.anomaly_rows();
+            let at = state.scroll[Pane::Anomalies.index()].min(rows.len().saturating_sub(1));
+            match rows.get(at) {
+                Some(a) => {
+                    return Some(Request::AnomalyChart {
+                        host: a.host.clone(),
+                        series: a.series.clone(),
+                        started_ms: a.started_ms,
+                    });
+                }
+                None => state.message = Some("no anomaly selected".into()),
+            }
         }
         Action::Details => match state.selected_alert() {
             Some(a) => return Some(Request::Details(a.fingerprint)),

@@ -1,5 +1,6 @@
 //! An alert's details over the panes: state, rule, annotations, the value with its threshold
-//! line, the timeline and the escalation steps.
+//! line, the timeline and the escalation steps; or an anomaly's chart: its series with the
+//! band expected, the values found unusual and the forecast.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +14,8 @@ use super::theme::Theme;
 use crate::alert::lifecycle::{EventKind, Phase};
 use crate::alert::template::figure;
 use crate::app::State;
-use crate::details::Details;
+use crate::details::Model;
+use crate::detect::reasons;
 
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(d) = &s.details else { return };
@@ -56,20 +58,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     let mut head = vec![
         Line::from(state),
-        Line::from(vec![
-            Span::styled("chart ", t.dim),
-            Span::styled("⣀ value ", t.cpu),
-            Span::styled("• line ", t.bad),
-            Span::styled("· expected ", t.dim),
-            Span::styled("⣀ forecast ", t.title),
-            Span::styled("● unusual", t.bad),
-            Span::styled(
-                d.model.forecast_error.map_or(String::new(), |(e, ahead)| {
-                    format!(" · forecasts {:.1} % off {} ahead", e * 100.0, age(ahead))
-                }),
-                t.dim,
-            ),
-        ]),
+        legend(&d.model, true, t),
         Line::from(vec![
             Span::styled("rule ", t.dim),
             Span::raw(d.rule.as_str()),
@@ -90,7 +79,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     ])
     .areas(inner);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
-    value_chart(f, chart, d, s.utc, t);
+    value_chart(f, chart, &d.values, &d.thresholds, &d.model, s.utc, t);
     let [timeline, steps] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(lists);
     let events: Vec<Line> = a
@@ -147,25 +136,101 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
 }
 
-fn value_chart(f: &mut Frame, area: Rect, d: &Details, utc: bool, t: &Theme) {
+/// What the chart's marks are: `chart ⣀ value • line · expected ⣀ forecast ● unusual`
+/// (the line where there is one), and how far off the forecasts have been.
+fn legend<'a>(m: &Model, line: bool, t: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::styled("chart ", t.dim),
+        Span::styled("⣀ value ", t.cpu),
+    ];
+    if line {
+        spans.push(Span::styled("• line ", t.bad));
+    }
+    spans.extend([
+        Span::styled("· expected ", t.dim),
+        Span::styled("⣀ forecast ", t.title),
+        Span::styled("● unusual", t.bad),
+        Span::styled(
+            m.forecast_error.map_or(String::new(), |(e, ahead)| {
+                format!(" · forecasts {:.1} % off {} ahead", e * 100.0, age(ahead))
+            }),
+            t.dim,
+        ),
+    ]);
+    Line::from(spans)
+}
+
+/// An anomaly's chart over the panes: when it started, its score, value and band, the
+/// detectors that agreed, and its series over the anomaly.
+pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let Some(c) = &s.anomaly_chart else { return };
+    let a = &c.anomaly;
+    let popup = super::fmt::popup(f, area);
+    let block = Block::bordered()
+        .title(format!(" {} {} (Esc to close) ", a.host, a.series))
+        .border_style(t.focus)
+        .title_style(t.title);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let now = s.shown_ts().unwrap_or(a.started_ms);
+    let state = match a.ended_ms {
+        Some(end) => format!("ended {}", format_with(end, s.utc, "%H:%M:%S")),
+        None => "unusual now".into(),
+    };
+    let head = vec![
+        Line::from(vec![
+            Span::styled(format!("score {:.2} ", a.score), t.bad),
+            Span::raw(format!(
+                "· since {} ({}) · {state} · value {} (expected {}, {} … {})",
+                format_with(a.started_ms, s.utc, "%Y-%m-%d %H:%M:%S"),
+                age(now - a.started_ms),
+                figure(a.value),
+                figure(a.expected),
+                figure(a.low),
+                figure(a.high)
+            )),
+        ]),
+        legend(&c.model, false, t),
+        Line::from(vec![
+            Span::styled("why ", t.dim),
+            Span::raw(reasons(a.why).join(", ")),
+        ]),
+    ];
+    let [top, chart] =
+        Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Fill(1)]).areas(inner);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+    value_chart(f, chart, &c.values, &[], &c.model, s.utc, t);
+}
+
+/// The values with the threshold line (a step line; none when empty) and the model's band,
+/// unusual values and forecast.
+fn value_chart(
+    f: &mut Frame,
+    area: Rect,
+    values: &[(i64, f64)],
+    thresholds: &[(i64, f64)],
+    m: &Model,
+    utc: bool,
+    t: &Theme,
+) {
     if area.height < 3 {
         return;
     }
     let pts =
         |v: &[(i64, f64)]| -> Vec<(f64, f64)> { v.iter().map(|(x, y)| (*x as f64, *y)).collect() };
-    let values = pts(&d.values);
+    let shown = values;
+    let values = pts(shown);
     // A step line: each threshold holds until the next.
     let mut line = Vec::new();
-    for w in d.thresholds.windows(2) {
+    for w in thresholds.windows(2) {
         line.push((w[0].0 as f64, w[0].1));
         line.push((w[1].0 as f64, w[0].1));
     }
-    if let Some(last) = d.thresholds.last() {
-        let end = d.values.last().map_or(last.0, |v| v.0.max(last.0));
+    if let Some(last) = thresholds.last() {
+        let end = shown.last().map_or(last.0, |v| v.0.max(last.0));
         line.push((last.0 as f64, last.1));
         line.push((end as f64, last.1));
     }
-    let m = &d.model;
     let low: Vec<(f64, f64)> = m.band.iter().map(|(x, l, _)| (*x as f64, *l)).collect();
     let high: Vec<(f64, f64)> = m.band.iter().map(|(x, _, h)| (*x as f64, *h)).collect();
     let forecast = pts(&m.forecast);

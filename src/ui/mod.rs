@@ -91,6 +91,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         draw_pane(f, pane, rect, s, t);
     }
     details::render(f, area, s, t);
+    details::render_anomaly(f, area, s, t);
     pattern_details::render(f, area, s, t);
     overlay::silences(f, area, s, t);
     if s.help {

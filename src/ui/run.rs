@@ -177,20 +177,38 @@ fn request(
     req: Option<Request>,
 ) {
     let Some(req) = req else { return };
-    if let Request::Details(fp) = req {
+    if matches!(req, Request::Details(_) | Request::AnomalyChart { .. }) {
         let path = db
             .map(std::path::Path::to_path_buf)
-            .or_else(|| cursor.as_ref().map(|c| c.db_path().to_path_buf()));
+            .or_else(|| cursor.as_ref().map(|c| c.db_path().to_path_buf()))
+            .ok_or_else(|| "not recording: no details to read".to_string());
         let now = match state.mode {
             Mode::Replay => state.shown_ts().unwrap_or_else(now_ms),
             _ => now_ms(),
         };
-        let loaded = path
-            .ok_or_else(|| "not recording: no details to read".to_string())
-            .and_then(|p| details::load(&p, &state.policy, fp, now));
-        match loaded {
-            Ok(d) => state.details = Some(d),
-            Err(e) => state.message = Some(e),
+        let loaded = path.and_then(|p| match req {
+            Request::AnomalyChart {
+                host,
+                series,
+                started_ms,
+            } => {
+                let shown = state
+                    .anomaly_rows()
+                    .into_iter()
+                    .find(|a| a.host == host && a.series == series && a.started_ms == started_ms);
+                let a = shown.ok_or("this anomaly is no longer listed")?;
+                let chart = details::load_anomaly(&p, a, now)?;
+                state.anomaly_chart = Some(chart);
+                Ok(())
+            }
+            Request::Details(fp) => {
+                state.details = Some(details::load(&p, &state.policy, fp, now)?);
+                Ok(())
+            }
+            _ => Ok(()),
+        });
+        if let Err(e) = loaded {
+            state.message = Some(e);
         }
         return;
     }
