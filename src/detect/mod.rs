@@ -92,6 +92,9 @@ impl Usual {
 
 /// A detector finds a sample unusual from this score on (for `why`).
 const UNUSUAL: f64 = 0.5;
+/// Samples a series learns before its scores count (2 minutes at 1 s): until then every value
+/// is new to it, and a fresh start would list whatever the machine happens to do.
+const LEARN: u64 = 120;
 /// z² over this: the score of a z-score, 1 − e^(−z²/SCALE) (z = 9 → 0.64, 15 → 0.94).
 const SCALE: f64 = 80.0;
 /// Samples the usual error size remembers.
@@ -145,6 +148,8 @@ pub struct Detector {
     lasting: Lasting,
     /// The fading memory of high scores.
     lately: f64,
+    /// Samples learned.
+    learned: u64,
 }
 
 impl Default for Detector {
@@ -163,6 +168,7 @@ impl Default for Detector {
             range: Range::default(),
             lasting: Lasting::default(),
             lately: 0.0,
+            learned: 0,
         }
     }
 }
@@ -283,8 +289,10 @@ impl Detector {
             .map(|m| m.0)
             .fold(0.0, f64::max);
         let (raw, full) = self.range.weigh(x, combine(&members), seasonal);
+        self.learned += 1;
+        let learning = self.learned <= LEARN;
         let mut score = raw * REPEAT;
-        if raw > self.lately {
+        if raw > self.lately && !learning {
             // Beyond the range, or a break in the daily or weekly pattern: at once; else
             // once it has lasted.
             match self.window.level() {
@@ -299,9 +307,10 @@ impl Detector {
             (score, since_ms) = (lasted, Some(started_ms));
         }
         self.lately = (self.lately * FADE).max(raw);
+        let counts = f64::from(u8::from(!learning));
         Verdict {
-            score,
-            unusual: raw,
+            score: score * counts,
+            unusual: raw * counts,
             expected,
             low: expected - 3.0 * sd,
             high: expected + 3.0 * sd,

@@ -141,6 +141,8 @@ struct Mix {
     usual: super::Usual,
     lately: f64,
     open: Option<Anomaly>,
+    /// Vectors its forest has scored (the mix counts from the `LEARN`th on, as a series does).
+    learned: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -257,6 +259,7 @@ impl Watch {
             usual: super::Usual::default(),
             lately: 0.0,
             open: None,
+            learned: 0,
         });
         let Some(iso) = mix.forest.push(&x) else {
             return;
@@ -269,7 +272,8 @@ impl Watch {
             unusual * super::REPEAT
         };
         mix.lately = (mix.lately * super::FADE).max(unusual);
-        if !record {
+        mix.learned += 1;
+        if !record || mix.learned <= super::LEARN {
             return;
         }
         let v = Verdict {
