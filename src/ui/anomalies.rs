@@ -112,7 +112,7 @@ fn forecast_row<'a>(r: &ForecastRow) -> Row<'a> {
 }
 
 /// A figure of the series: bytes in binary units.
-fn value(series: &str, v: f64) -> String {
+pub(super) fn value(series: &str, v: f64) -> String {
     if series.contains("_bytes") && v.is_finite() {
         bytes(v)
     } else {

@@ -177,6 +177,7 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Some(end) => format!("ended {}", format_with(end, s.utc, "%H:%M:%S")),
         None => "unusual now".into(),
     };
+    let v = |x: f64| super::anomalies::value(&a.series, x);
     let head = vec![
         Line::from(vec![
             Span::styled(format!("score {:.2} ", a.score), t.bad),
@@ -184,20 +185,26 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 "· since {} ({}) · {state} · value {} (expected {}, {} … {})",
                 format_with(a.started_ms, s.utc, "%Y-%m-%d %H:%M:%S"),
                 age(now - a.started_ms),
-                figure(a.value),
-                figure(a.expected),
-                figure(a.low),
-                figure(a.high)
+                v(a.value),
+                v(a.expected),
+                v(a.low),
+                v(a.high)
             )),
         ]),
-        legend(&c.model, false, t),
         Line::from(vec![
             Span::styled("why ", t.dim),
             Span::raw(reasons(a.why).join(", ")),
         ]),
+        legend(&c.model, false, t),
     ];
+    // Rows the head takes once wrapped.
+    let width = inner.width.max(1);
+    let rows: u16 = head
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(width).max(1))
+        .sum();
     let [top, chart] =
-        Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Fill(1)]).areas(inner);
+        Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
     value_chart(f, chart, &c.values, &[], &c.model, s.utc, t);
 }
