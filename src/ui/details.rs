@@ -70,7 +70,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Span::raw(v.as_str()),
         ]));
     }
-    let head_h = head.len() as u16;
+    let head_h = wrapped_rows(&head, inner.width);
     let lists_h = (inner.height / 3).max(4);
     let [top, chart, lists] = Layout::vertical([
         Constraint::Length(head_h),
@@ -136,6 +136,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     );
 }
 
+/// Rows `lines` take once wrapped to `width`.
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// What the chart's marks are: `chart ⣀ value • line · expected ⣀ forecast ● unusual`
 /// (the line where there is one), and how far off the forecasts have been.
 fn legend<'a>(m: &Model, line: bool, t: &Theme) -> Line<'a> {
@@ -197,12 +204,7 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ]),
         legend(&c.model, false, t),
     ];
-    // Rows the head takes once wrapped.
-    let width = inner.width.max(1);
-    let rows: u16 = head
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(width).max(1))
-        .sum();
+    let rows = wrapped_rows(&head, inner.width);
     let [top, chart] =
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
