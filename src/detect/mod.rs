@@ -148,8 +148,6 @@ pub struct Detector {
     lasting: Lasting,
     /// The fading memory of high scores.
     lately: f64,
-    /// Samples learned.
-    learned: u64,
 }
 
 impl Default for Detector {
@@ -168,7 +166,6 @@ impl Default for Detector {
             range: Range::default(),
             lasting: Lasting::default(),
             lately: 0.0,
-            learned: 0,
         }
     }
 }
@@ -289,8 +286,7 @@ impl Detector {
             .map(|m| m.0)
             .fold(0.0, f64::max);
         let (raw, full) = self.range.weigh(x, combine(&members), seasonal);
-        self.learned += 1;
-        let learning = self.learned <= LEARN;
+        let learning = self.range.seen() <= LEARN;
         let mut score = raw * REPEAT;
         if raw > self.lately && !learning {
             // Beyond the range, or a break in the daily or weekly pattern: at once; else

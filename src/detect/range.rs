@@ -29,6 +29,11 @@ impl Default for Range {
 }
 
 impl Range {
+    /// Samples taken.
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
     /// Takes `x`: what a score of `raw` is worth at it, where `seasonal` is what the
     /// seasons make of it, and whether it counts in full (beyond the range, just after a new
     /// extreme, or early on).

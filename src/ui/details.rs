@@ -216,7 +216,7 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 fn value_chart(
     f: &mut Frame,
     area: Rect,
-    values: &[(i64, f64)],
+    recorded: &[(i64, f64)],
     thresholds: &[(i64, f64)],
     m: &Model,
     utc: bool,
@@ -227,8 +227,7 @@ fn value_chart(
     }
     let pts =
         |v: &[(i64, f64)]| -> Vec<(f64, f64)> { v.iter().map(|(x, y)| (*x as f64, *y)).collect() };
-    let shown = values;
-    let values = pts(shown);
+    let values = pts(recorded);
     // A step line: each threshold holds until the next.
     let mut line = Vec::new();
     for w in thresholds.windows(2) {
@@ -236,7 +235,7 @@ fn value_chart(
         line.push((w[1].0 as f64, w[0].1));
     }
     if let Some(last) = thresholds.last() {
-        let end = shown.last().map_or(last.0, |v| v.0.max(last.0));
+        let end = recorded.last().map_or(last.0, |v| v.0.max(last.0));
         line.push((last.0 as f64, last.1));
         line.push((end as f64, last.1));
     }
