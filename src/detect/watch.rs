@@ -53,6 +53,9 @@ pub struct Anomaly {
     /// `name{label="value",…}`, or `host mix: network` for the forest.
     pub series: String,
     pub started_ms: i64,
+    /// When montui knew of it: a burst that had to last is known a few samples after it
+    /// started (a replay lists it from then, as it stood).
+    pub known_ms: i64,
     /// None while it lasts.
     pub ended_ms: Option<i64>,
     /// The highest score while it lasted, and the value, expectation and band then.
@@ -357,6 +360,7 @@ fn episode(
                 // A burst that had to last is counted a few samples in, from its start and
                 // with the score it had then.
                 started_ms: v.since_ms.unwrap_or(now),
+                known_ms: now,
                 ended_ms: None,
                 score: v.score.max(v.unusual),
                 value,

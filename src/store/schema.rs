@@ -106,6 +106,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (host, series, started_ms)
      ) WITHOUT ROWID;
      CREATE INDEX anomalies_started ON anomalies(started_ms);",
+    // 8: when montui knew of an anomaly (a burst held until it lasted is known after its
+    // start); rows from before read as known at their start.
+    "ALTER TABLE anomalies ADD COLUMN known_ms INTEGER",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -115,6 +115,7 @@ pub fn fixture_state() -> State {
             host: host.into(),
             series: series.into(),
             started_ms: last - ago,
+            known_ms: last - ago,
             ended_ms: ended.then_some(last - ago / 2),
             score: 0.97,
             value: 71.5,

@@ -26,7 +26,7 @@ fn sample(i: u64, spike: Option<u64>) -> Vec<Metric> {
 }
 
 #[test]
-fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted() {
+fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted_and_known_from_then() {
     // The disk IO of a host: a first burst to 90 (beyond anything before), later one to 80
     // for a minute, inside that range.
     let io = |i: u64| {
@@ -52,6 +52,9 @@ fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted() {
     let starts: Vec<i64> = w.recent.iter().map(|a| a.started_ms).collect();
     assert_eq!(starts, [200_000, 1_200_000], "{:?}", w.recent);
     assert!(w.recent[1].score >= 0.8, "{:?}", w.recent[1]);
+    // Known when it had lasted (8 samples in), the beyond-range one at once.
+    let known: Vec<i64> = w.recent.iter().map(|a| a.known_ms).collect();
+    assert_eq!(known, [200_000, 1_207_000], "{:?}", w.recent);
 }
 
 #[test]
