@@ -9,8 +9,9 @@
 //! every sample it lasts. What the series did at about this time a day and a week ago
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
 //! habit, not news; a value inside the range the series has shown counts less than one
-//! beyond it (`range`), and only once it has lasted a few samples (`lasting`). Each series
-//! also keeps forecasts (`forecast`).
+//! beyond it (`range`), and only once it has lasted a few samples (`lasting`). A day whose
+//! mean is beyond any day's before is news too, once the series has a week or more behind it
+//! (`record`). Each series also keeps forecasts (`forecast`).
 
 mod chart;
 mod context;
@@ -19,6 +20,7 @@ pub mod iforest;
 mod lasting;
 mod local;
 mod range;
+mod record;
 mod season;
 mod stats;
 pub mod watch;
@@ -31,6 +33,7 @@ use forecast::Forecaster;
 use lasting::Lasting;
 use local::Local;
 use range::Range;
+use record::Record;
 use season::{DAY_MS, Near, Season, WEEK_MS};
 pub use watch::{Anomaly, AnomalyBoard, ForecastRow, Tuning, Watch, WatchSettings};
 use window::Window;
@@ -47,9 +50,10 @@ pub const EWMA: u16 = 128;
 pub const MOVING: u16 = 256;
 /// Set by a host's isolation forest (`watch`), not by a series' own detector.
 pub const FOREST: u16 = 512;
+pub const DAY_MEAN: u16 = 1024;
 
 /// Each detector's bit and name, as `reasons` gives them.
-const NAMES: [(u16, &str); 10] = [
+const NAMES: [(u16, &str); 11] = [
     (POINT, "level"),
     (SEASONAL, "daily"),
     (CONTEXT, "shape"),
@@ -60,6 +64,7 @@ const NAMES: [(u16, &str); 10] = [
     (EWMA, "EWMA"),
     (MOVING, "moving average"),
     (FOREST, "host mix"),
+    (DAY_MEAN, "daily mean"),
 ];
 
 /// Members whose z's are calibrated (`Usual`), last in `members`, the EWMA chart first.
@@ -146,6 +151,8 @@ pub struct Detector {
     range: Range,
     /// A burst inside the range, held until it has lasted.
     lasting: Lasting,
+    /// The highest and lowest daily mean.
+    record: Record,
     /// The fading memory of high scores.
     lately: f64,
 }
@@ -165,6 +172,7 @@ impl Default for Detector {
             off: 0,
             range: Range::default(),
             lasting: Lasting::default(),
+            record: Record::default(),
             lately: 0.0,
         }
     }
@@ -246,6 +254,10 @@ impl Detector {
             (expected, sd) = (s.expected, s.sd);
         }
         let weekly = self.weekly.push(t_ms, x).map_or(0.0, |s| of_z(s.z));
+        let record = match self.season.period_mean() {
+            Some(m) if self.off & DAY_MEAN == 0 => self.record.push(m.mean, m.seen, m.period),
+            _ => 0.0,
+        };
         let context = self.contexts.push(x);
         let w = self.window.push(x);
         let c = self.chart.push(x);
@@ -278,6 +290,7 @@ impl Detector {
         }
         let why = members
             .iter()
+            .chain([&(record, DAY_MEAN)])
             .filter(|(s, _)| *s >= UNUSUAL)
             .fold(0, |w, (_, bit)| w | bit);
         let seasonal = members
@@ -303,10 +316,14 @@ impl Detector {
             (score, since_ms) = (lasted, Some(started_ms));
         }
         self.lately = (self.lately * FADE).max(raw);
+        // A day beyond any before: news whatever the samples' scores.
+        if record > score {
+            (score, since_ms) = (record, None);
+        }
         let counts = f64::from(u8::from(!learning));
         Verdict {
             score: score * counts,
-            unusual: raw * counts,
+            unusual: raw.max(record) * counts,
             expected,
             low: expected - 3.0 * sd,
             high: expected + 3.0 * sd,

@@ -61,6 +61,19 @@ pub struct Season {
     daily: bool,
     /// It was found daily once (forecasts keep their daily indices from then on).
     was_daily: bool,
+    /// Slots filled so far.
+    closed: u64,
+    /// Whether the last sample closed a slot of a full period (the period's mean moved).
+    moved: bool,
+}
+
+/// The mean of the last period, as a slot closes (`Season::period_mean`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PeriodMean {
+    pub mean: f64,
+    /// Samples taken so far, and samples a period.
+    pub seen: u64,
+    pub period: u64,
 }
 
 /// The samples of the slot being filled.
@@ -180,6 +193,7 @@ impl Season {
         }
         self.seen += 1;
         self.last_t = t_ms;
+        self.moved = false;
         if self.ring.is_empty() {
             if self.seen == SPACING_AFTER && self.spacing.mean > 0.0 {
                 self.start(self.period_ms / self.spacing.mean);
@@ -225,10 +239,14 @@ impl Season {
     /// The slot being filled is full (`old`: what it had a period ago).
     fn close(&mut self, old: f64) {
         let f = std::mem::take(&mut self.filling);
-        let mean = f.sum / f.n as f64;
+        // As the ring keeps it: the period's sum is then of the same values it drops again,
+        // and does not drift (a flat series keeps a flat mean).
+        let mean = f64::from((f.sum / f.n as f64) as f32);
         self.gone[self.gone_at] = self.bounds(self.at);
         self.gone_at = (self.gone_at + 1) % NEAR;
         self.ring[self.at] = mean as f32;
+        self.closed += 1;
+        self.moved = self.closed >= self.ring.len() as u64;
         if let Some(b) = self.bounds.get_mut(self.at) {
             *b = [f.lo as f32, f.hi as f32];
         }
@@ -273,6 +291,17 @@ impl Season {
                 stride: self.stride,
                 slope: self.change.mean / p as f64,
             }
+        })
+    }
+
+    /// When the last sample closed a slot and a whole period is in: the period's mean (of its
+    /// slots' means), whether or not the series repeats.
+    pub fn period_mean(&self) -> Option<PeriodMean> {
+        let p = self.ring.len();
+        self.moved.then(|| PeriodMean {
+            mean: self.sum / p as f64,
+            seen: self.seen,
+            period: (p * self.stride) as u64,
         })
     }
 

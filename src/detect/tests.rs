@@ -247,3 +247,48 @@ fn sampled_every_second_the_nightly_backup_is_still_its_habit() {
     // A day is 86,400 samples here: the seasons keep it in 720 slots of 2 minutes.
     nightly_backup(1000);
 }
+
+/// Every 5 minutes for 30 days: a daily swing with noise that repeats each day (every day's
+/// mean is the same), plus `drift` a day; on day 25 each value `lift` higher.
+fn busier_day(lift: f64, drift: f64) -> Vec<Verdict> {
+    let every = 5 * MIN;
+    let day = DAY_MS as u64 / every as u64;
+    run(
+        (0..30 * day).map(|i| {
+            let t = (i % day) as f64 / day as f64;
+            let busier = (25 * day..26 * day).contains(&i);
+            50.0 + 20.0 * (t * std::f64::consts::TAU).sin()
+                + 3.0 * noise(i % day)
+                + drift * i as f64 / day as f64
+                + if busier { lift } else { 0.0 }
+        }),
+        every,
+    )
+}
+
+#[test]
+fn a_day_busier_than_any_before_is_news_though_no_sample_is_and_a_trend_is_not() {
+    let records = |v: &[Verdict]| {
+        v.iter()
+            .enumerate()
+            .filter(|(_, v)| v.why & DAY_MEAN != 0)
+            .map(|(i, v)| (i / 288, v.score))
+            .collect::<Vec<_>>()
+    };
+    let busier = busier_day(2.0, 0.0);
+    let found = records(&busier);
+    // A record 25 days after the last new high (the first day): 1 − 4/25.
+    assert!(
+        found.len() == 1 && found[0].0 == 25 && found[0].1 > 0.8,
+        "{found:?}"
+    );
+    // No sample of that day is unusual by itself.
+    let most = (25 * 288..26 * 288)
+        .map(|i| busier[i].score)
+        .filter(|s| *s < found[0].1)
+        .fold(0.0, f64::max);
+    assert!(most < 0.5, "{most}");
+    // A series that grows a little every day sets a record all the time: none is news.
+    let trend = busier_day(0.0, 0.5);
+    assert!(records(&trend).is_empty(), "{:?}", records(&trend));
+}
