@@ -10,8 +10,8 @@
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
 //! habit, not news; a value inside the range the series has shown counts less than one
 //! beyond it (`range`), and only once it has lasted a few samples (`lasting`). A day whose
-//! mean is beyond any day's before is news too, once the series has a week or more behind it
-//! (`record`). Each series also keeps forecasts (`forecast`).
+//! mean is beyond any day's before is news too, the more so the longer the series went
+//! without such a record (`record`). Each series also keeps forecasts (`forecast`).
 
 mod chart;
 mod context;
@@ -50,6 +50,7 @@ pub const EWMA: u16 = 128;
 pub const MOVING: u16 = 256;
 /// Set by a host's isolation forest (`watch`), not by a series' own detector.
 pub const FOREST: u16 = 512;
+/// The mean of the last day beyond any day's before (`record`).
 pub const DAY_MEAN: u16 = 1024;
 
 /// Each detector's bit and name, as `reasons` gives them.
