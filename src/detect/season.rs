@@ -61,10 +61,6 @@ pub struct Season {
     daily: bool,
     /// It was found daily once (forecasts keep their daily indices from then on).
     was_daily: bool,
-    /// Slots filled so far.
-    closed: u64,
-    /// Whether the last sample closed a slot of a full period (the period's mean moved).
-    moved: bool,
 }
 
 /// The mean of the last period, as a slot closes (`Season::period_mean`).
@@ -193,7 +189,6 @@ impl Season {
         }
         self.seen += 1;
         self.last_t = t_ms;
-        self.moved = false;
         if self.ring.is_empty() {
             if self.seen == SPACING_AFTER && self.spacing.mean > 0.0 {
                 self.start(self.period_ms / self.spacing.mean);
@@ -245,8 +240,6 @@ impl Season {
         self.gone[self.gone_at] = self.bounds(self.at);
         self.gone_at = (self.gone_at + 1) % NEAR;
         self.ring[self.at] = mean as f32;
-        self.closed += 1;
-        self.moved = self.closed >= self.ring.len() as u64;
         if let Some(b) = self.bounds.get_mut(self.at) {
             *b = [f.lo as f32, f.hi as f32];
         }
@@ -298,7 +291,10 @@ impl Season {
     /// slots' means), whether or not the series repeats.
     pub fn period_mean(&self) -> Option<PeriodMean> {
         let p = self.ring.len();
-        self.moved.then(|| PeriodMean {
+        // A slot just closed when the next is empty; the period is whole once the slot a
+        // period ago (the next to fill) has a value.
+        let moved = p > 0 && self.filling.n == 0 && !self.ring[self.at].is_nan();
+        moved.then(|| PeriodMean {
             mean: self.sum / p as f64,
             seen: self.seen,
             period: (p * self.stride) as u64,
