@@ -73,14 +73,13 @@ fn has_figure_after(screen: &str, label: &str) -> bool {
     })
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn live_shows_figures_help_pause_and_quits_cleanly() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let t = start(&tmux, dir.path(), "");
-    t.wait_for("CPU and memory figures", Duration::from_secs(3), |s| {
+    t.wait_for("CPU and memory figures", |s| {
         s.contains("LIVE")
             && s.contains("CPU (")
             && has_figure_after(s, "│")
@@ -88,36 +87,31 @@ fn live_shows_figures_help_pause_and_quits_cleanly() {
             && s.lines().nth(2).is_some_and(|l| l.contains('%'))
     });
     t.send("?");
-    t.wait_for("help", Duration::from_secs(2), |s| {
-        s.contains("Keys (Esc or ? to close)")
-    });
+    t.wait_for("help", |s| s.contains("Keys (Esc or ? to close)"));
     t.send("Escape");
-    t.wait_for("help closed", Duration::from_secs(2), |s| {
-        !s.contains("Keys (Esc")
-    });
+    t.wait_for("help closed", |s| !s.contains("Keys (Esc"));
     // Recorded by default in the XDG data dir.
     assert!(dir.path().join("data/montui/history.db").exists());
     // Pause browses what was recorded; p again is live.
     std::thread::sleep(Duration::from_millis(1500));
     t.send("p");
-    t.wait_for("paused", Duration::from_secs(2), |s| s.contains("PAUSED"));
+    t.wait_for("paused", |s| s.contains("PAUSED"));
     t.send("p");
-    t.wait_for("live again", Duration::from_secs(2), |s| s.contains("LIVE"));
+    t.wait_for("live again", |s| s.contains("LIVE"));
     t.send("q");
-    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    let s = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
     assert!(!t.alternate_on(), "terminal left on the alternate screen");
     assert!(!s.contains("CPU ("), "UI left on screen:\n{s}");
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn sigterm_restores_the_terminal() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let t = start(&tmux, dir.path(), "");
-    t.wait_for("UI", Duration::from_secs(3), |s| s.contains("LIVE"));
+    t.wait_for("UI", |s| s.contains("LIVE"));
     assert!(t.alternate_on());
     let shell = t.pane_pid();
     let montui = Command::new("pgrep")
@@ -134,16 +128,15 @@ fn sigterm_restores_the_terminal() {
         .args(["-TERM", &target])
         .status()
         .unwrap();
-    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    let s = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
     assert!(!t.alternate_on());
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn headless_records_then_replay_steps_and_jumps() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     stop_after(recorder(dir.path(), &db, Stdio::piped()), 5);
@@ -190,34 +183,32 @@ fn headless_records_then_replay_steps_and_jumps() {
         &format!("--replay --db '{}'", db.display()),
     );
     let first = format_time(times[0], false);
-    t.wait_for("first sample", Duration::from_secs(3), |s| {
+    t.wait_for("first sample", |s| {
         s.contains("REPLAY 1/") && common::status_time(s).as_deref() == Some(first.as_str())
     });
     t.send("t");
     let second = format_time(times[1], false);
-    t.wait_for("one step forward", Duration::from_secs(2), |s| {
+    t.wait_for("one step forward", |s| {
         s.contains("REPLAY 2/") && common::status_time(s).as_deref() == Some(second.as_str())
     });
     assert_eq!((times[1] - times[0] + 500) / 1000, 1, "one interval apart");
     t.send("G");
     let last = format_time(*times.last().unwrap(), false);
-    t.wait_for("last sample", Duration::from_secs(2), |s| {
+    t.wait_for("last sample", |s| {
         common::status_time(s).as_deref() == Some(last.as_str())
     });
     t.send("T");
-    t.wait_for("one step back", Duration::from_secs(2), |s| {
+    t.wait_for("one step back", |s| {
         s.contains(&format!("REPLAY {}/", times.len() - 1))
     });
     t.send("j");
     t.send("-1h");
     t.send("Enter");
-    t.wait_for(
-        "jump before the start lands on the first sample",
-        Duration::from_secs(2),
-        |s| s.contains("REPLAY 1/"),
-    );
+    t.wait_for("jump before the start lands on the first sample", |s| {
+        s.contains("REPLAY 1/")
+    });
     t.send("q");
-    let s = t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+    let s = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
 }
 
@@ -264,11 +255,10 @@ fn bad_config_fails_before_the_terminal_naming_file_line_key_value() {
     );
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn replay_follows_a_recording_in_progress() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     let mut recorder = recorder(dir.path(), &db, Stdio::null());
@@ -278,39 +268,34 @@ fn replay_follows_a_recording_in_progress() {
         dir.path(),
         &format!("--replay --db '{}'", db.display()),
     );
-    t.wait_for("replay", Duration::from_secs(3), |s| {
-        s.contains("REPLAY 1/")
-    });
+    t.wait_for("replay", |s| s.contains("REPLAY 1/"));
     t.send("G");
-    let at_end = t.wait_for("last sample", Duration::from_secs(2), |s| {
-        !s.contains("REPLAY 1/")
-    });
+    let at_end = t.wait_for("last sample", |s| !s.contains("REPLAY 1/"));
     let first_seen = common::status_time(&at_end);
     // New samples arrive every second and are flushed every second: the view follows them.
-    t.wait_for("a newer sample", Duration::from_secs(5), |s| {
+    t.wait_for("a newer sample", |s| {
         common::status_time(s) != first_seen && s.contains("REPLAY")
     });
     let _ = recorder.kill();
     let _ = recorder.wait();
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let cfg = "[alerts]\ndefault_rules = false\n\n[alerts.notify]\ngroup_wait = \"0s\"\n\n\
          [[alerts.rules]]\nname = \"memory_in_use\"\n\
          metric = \"memory_used_percent\"\nabove = 0\nseverity = \"critical\"\n";
     let t = start_with_config(&tmux, dir.path(), cfg);
-    t.wait_for("the rule firing", Duration::from_secs(5), |s| {
+    t.wait_for("the rule firing", |s| {
         s.contains("1 firing") && s.contains("FIRING") && s.contains("memory_in_use")
     });
     t.send("a");
-    let s = t.wait_for("the alert acked", Duration::from_secs(3), |s| {
+    let s = t.wait_for("the alert acked", |s| {
         s.contains("1 acked")
             && s.lines()
                 .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
@@ -320,42 +305,38 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
         "the log pane records the transition and the notice:\n{s}"
     );
     t.send("u");
-    t.wait_for("un-acked", Duration::from_secs(3), |s| {
+    t.wait_for("un-acked", |s| {
         s.contains("0 acked") && s.contains("FIRING")
     });
     t.send("A");
-    t.wait_for("all acked", Duration::from_secs(3), |s| {
-        s.contains("1 acked")
-    });
+    t.wait_for("all acked", |s| s.contains("1 acked"));
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
     drop(t);
     // A restart on the same history: still firing, still acknowledged.
     let t = start_with_config(&tmux, dir.path(), cfg);
-    t.wait_for("the alert restored", Duration::from_secs(3), |s| {
+    t.wait_for("the alert restored", |s| {
         s.contains("1 firing") && s.contains("1 acked")
     });
     // Silence it for an hour, then expire the silence.
     t.send("s");
     t.send("1h");
     t.send("Enter");
-    t.wait_for("silenced", Duration::from_secs(3), |s| {
+    t.wait_for("silenced", |s| {
         s.contains("1 silenced")
             && s.lines()
                 .any(|l| l.contains("silenced") && l.contains("memory_in_use"))
     });
     t.send("S");
-    t.wait_for("the silence list", Duration::from_secs(3), |s| {
+    t.wait_for("the silence list", |s| {
         s.contains("Silences (x or Enter") && s.contains("alertname=memory_in_use")
     });
     t.send("x");
-    t.wait_for("silence expired", Duration::from_secs(3), |s| {
-        s.contains("0 silenced")
-    });
+    t.wait_for("silence expired", |s| s.contains("0 silenced"));
     t.send("Escape");
     // Details: the rule, the annotations' absence aside, the timeline with the ack.
     t.send("Enter");
-    t.wait_for("the details", Duration::from_secs(3), |s| {
+    t.wait_for("the details", |s| {
         s.contains("rule memory_used_percent > 0")
             && s.contains("Timeline")
             && s.contains("acked by")
@@ -366,27 +347,26 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.send("/");
     t.send("nomatch");
     t.send("Enter");
-    t.wait_for("filtered out", Duration::from_secs(3), |s| {
+    t.wait_for("filtered out", |s| {
         s.contains("/nomatch")
             && !s
                 .lines()
                 .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
     });
     t.send("Escape");
-    t.wait_for("filter cleared", Duration::from_secs(3), |s| {
+    t.wait_for("filter cleared", |s| {
         !s.contains("/nomatch")
             && s.lines()
                 .any(|l| l.contains("acked ") && l.contains("memory_in_use"))
     });
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let cfg = "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"memory_in_use\"\n\
          metric = \"memory_used_percent\"\nabove = 0\nseverity = \"warning\"\n\n\
@@ -394,11 +374,11 @@ fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
          [[alerts.escalation]]\n[[alerts.escalation.steps]]\nafter = \"2s\"\n\
          severity = \"critical\"\nassignee = \"lead\"\n";
     let t = start_with_config(&tmux, dir.path(), cfg);
-    t.wait_for("the warning", Duration::from_secs(5), |s| {
+    t.wait_for("the warning", |s| {
         s.lines()
             .any(|l| l.contains("WARN") && l.contains("memory_in_use"))
     });
-    t.wait_for("escalated to critical", Duration::from_secs(6), |s| {
+    t.wait_for("escalated to critical", |s| {
         s.lines().any(|l| {
             l.contains("CRIT") && l.contains("memory_in_use") && l.contains("assignee=lead")
         })
@@ -406,14 +386,14 @@ fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
     // The writer commits once a second: then the details hold the step.
     std::thread::sleep(Duration::from_millis(1500));
     t.send("Enter");
-    t.wait_for("the step in the details", Duration::from_secs(3), |s| {
+    t.wait_for("the step in the details", |s| {
         s.contains("escalated, step 1")
             && s.contains("assign lead: taken")
             && s.contains("summary memory on ")
     });
     t.send("Escape");
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
 
 /// The count in the Anomalies pane's title.
@@ -422,11 +402,10 @@ fn listed(screen: &str) -> Option<usize> {
     rest.split_whitespace().next()?.parse().ok()
 }
 
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
-    let Some(tmux) = common::need("tmux", "tmux") else {
-        return;
-    };
+    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
     // A line this low finds something in a few seconds of any machine's samples, once each
@@ -458,41 +437,37 @@ fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
         dir.path(),
         &format!("--replay --db '{}'", db.display()),
     );
-    t.wait_for("none at the first sample", Duration::from_secs(3), |s| {
+    t.wait_for("none at the first sample", |s| {
         s.contains("REPLAY 1/") && listed(s) == Some(0)
     });
     t.send("G");
     let n = found.len().min(500);
-    t.wait_for("all at the last sample", Duration::from_secs(3), |s| {
-        listed(s) == Some(n)
-    });
+    t.wait_for("all at the last sample", |s| listed(s) == Some(n));
     // Focus the Anomalies pane (from Procs: Alerts, Anomalies); Enter opens the newest's chart.
     t.send("l");
     t.send("l");
     t.send("Enter");
-    t.wait_for("its chart", Duration::from_secs(3), |s| {
+    t.wait_for("its chart", |s| {
         s.contains("(Esc to close)") && s.contains("why ") && s.contains("score ")
     });
     t.send("Escape");
-    t.wait_for("closed", Duration::from_secs(3), |s| {
+    t.wait_for("closed", |s| {
         !s.contains("(Esc to close)") && listed(s) == Some(n)
     });
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
     drop(t);
 
     // Live: `f` shows each series' forecast and how far off it has been.
     let t = start(&tmux, dir.path(), "--interval 100ms");
     t.send("f");
-    t.wait_for("forecasts", Duration::from_secs(15), |s| {
+    t.wait_for("forecasts", |s| {
         s.contains("Forecasts ")
             && s.lines()
                 .any(|l| l.contains("_percent") && l.contains("→") && l.contains('%'))
     });
     t.send("f");
-    t.wait_for("anomalies again", Duration::from_secs(3), |s| {
-        listed(s).is_some()
-    });
+    t.wait_for("anomalies again", |s| listed(s).is_some());
     t.send("q");
-    t.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
 }

@@ -146,25 +146,17 @@ pub fn which(name: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-/// Finds a system tool a test needs. Missing: prints `SKIP: needs <package>` and returns
-/// None, or fails the test when MONTUI_E2E=require.
-pub fn need(tool: &str, package: &str) -> Option<std::path::PathBuf> {
-    let found = which(tool);
-    if found.is_none() {
-        missing(package);
-    }
-    found
-}
-
-/// Says a test is skipped for want of `package`, or fails it when MONTUI_E2E=require.
-pub fn missing(package: &str) {
-    if std::env::var("MONTUI_E2E").as_deref() == Ok("require") {
-        panic!("MONTUI_E2E=require but {package} is missing: apt-get install {package}");
-    }
-    println!("SKIP: needs {package}");
+/// Finds a system tool a test needs. A test that needs one is compiled as ignored when it is
+/// missing (build.rs, unless MONTUI_E2E=require), so reaching here without it is a failure.
+pub fn need(tool: &str) -> std::path::PathBuf {
+    which(tool).unwrap_or_else(|| panic!("{tool} is missing: apt-get install {tool}"))
 }
 
 pub mod tmux;
+
+/// How long a test waits for what must happen: generous, since CI machines are loaded, and
+/// every wait returns as soon as its condition holds. Speed is measured in benches.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The time shown in the status bar (`YYYY-MM-DD HH:MM:SS`), if any.
 pub fn status_time(screen: &str) -> Option<String> {
@@ -177,14 +169,8 @@ pub fn status_time(screen: &str) -> Option<String> {
 }
 pub mod sshd;
 
-/// A test sshd with `aliases` good hosts, or None with a SKIP line (a failure under
-/// MONTUI_E2E=require) when OpenSSH is not installed.
-pub fn sshd(aliases: usize) -> Option<sshd::Sshd> {
-    match sshd::Sshd::start(aliases) {
-        Ok(s) => Some(s),
-        Err(package) => {
-            missing(package);
-            None
-        }
-    }
+/// A test sshd with `aliases` good hosts; a missing OpenSSH is a failure (see `need`).
+pub fn sshd(aliases: usize) -> sshd::Sshd {
+    sshd::Sshd::start(aliases)
+        .unwrap_or_else(|package| panic!("{package} is missing: apt-get install {package}"))
 }

@@ -75,8 +75,10 @@ impl Tmux {
             .expect("pane pid")
     }
 
-    /// Polls the screen until `pred` holds; panics with the last screen after `timeout`.
-    pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+    /// Polls the screen until `pred` holds, returning at once then; panics with the last
+    /// screen after `super::WAIT` (generous: CI machines are loaded).
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let timeout = super::WAIT;
         let start = Instant::now();
         loop {
             let screen = self.capture();
