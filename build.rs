@@ -47,4 +47,14 @@ fn main() {
             println!("cargo::rustc-cfg={cfg}");
         }
     }
+    // The OpenMetrics export is checked by the Prometheus project's own parser (Python).
+    println!("cargo::rustc-check-cfg=cfg(montui_no_om_parser)");
+    println!("cargo::rerun-if-changed=/usr/lib/python3/dist-packages");
+    let parser = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", "import prometheus_client.openmetrics.parser"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !parser && !require {
+        println!("cargo::rustc-cfg=montui_no_om_parser");
+    }
 }

@@ -80,27 +80,29 @@ pub fn export(
             }
         }
         Format::OpenMetrics => {
-            // A family's samples must be contiguous: one pass over the range per family.
+            // A family's samples must be contiguous, and so must each series' within it
+            // (OpenMetrics "metric grouping"): one pass over the range per family and host,
+            // each series spooled to a file of its own, then copied out in turn.
             for (family, help) in FAMILIES {
                 let mut header = false;
                 for host in &hosts {
+                    let mut spool = Spool::default();
                     each_snapshot(store, host, q.from, q.to, |s| {
-                        for m in metrics(s)
-                            .into_iter()
-                            .filter(|m| m.name == *family && wanted(m))
-                        {
-                            if !header {
-                                writeln!(
-                                    out,
-                                    "# TYPE montui_{family} gauge\n# HELP montui_{family} {help}"
-                                )?;
-                                header = true;
-                            }
+                        let ms = metrics(s).into_iter();
+                        for m in ms.filter(|m| m.name == *family && wanted(m)) {
                             n += 1;
-                            om_row(out, s, &m)?;
+                            om_row(spool.series(s, &m)?, s, &m)?;
                         }
                         Ok(())
                     })?;
+                    if !header && !spool.is_empty() {
+                        writeln!(
+                            out,
+                            "# TYPE montui_{family} gauge\n# HELP montui_{family} {help}"
+                        )?;
+                        header = true;
+                    }
+                    spool.copy_to(out)?;
                 }
             }
             writeln!(out, "# EOF")?;
@@ -185,13 +187,57 @@ fn om_escape(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn om_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<()> {
+/// A series' labels in OpenMetrics text: `host="web-1",mount="/"`.
+fn om_labels(s: &Snapshot, m: &Metric) -> String {
     let mut labels = format!("host=\"{}\"", om_escape(&s.host));
     for (k, v) in &m.labels {
         labels.push_str(&format!(",{k}=\"{}\"", om_escape(v)));
     }
+    labels
+}
+
+fn om_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<()> {
     let secs = s.ts_ms as f64 / 1000.0;
+    let labels = om_labels(s, m);
     writeln!(out, "montui_{}{{{labels}}} {} {secs:.3}", m.name, m.value)
+}
+
+/// One family's rows of one host, a temporary file per series in the order first seen, so
+/// a long range never sits in memory.
+#[derive(Default)]
+struct Spool {
+    series: Vec<(String, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl Spool {
+    /// Where the rows of `m`'s series go.
+    fn series(&mut self, s: &Snapshot, m: &Metric) -> std::io::Result<&mut impl Write> {
+        let labels = om_labels(s, m);
+        let at = match self.series.iter().position(|(l, _)| *l == labels) {
+            Some(at) => at,
+            None => {
+                let file = std::io::BufWriter::new(tempfile::tempfile()?);
+                self.series.push((labels, file));
+                self.series.len() - 1
+            }
+        };
+        Ok(&mut self.series[at].1)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+
+    /// Each series' rows, one series after the other.
+    fn copy_to(self, out: &mut impl Write) -> std::io::Result<()> {
+        use std::io::Seek;
+        for (_, file) in self.series {
+            let mut file = file.into_inner().map_err(|e| e.into_error())?;
+            file.rewind()?;
+            std::io::copy(&mut file, out)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -15,11 +15,18 @@ fn store() -> (tempfile::TempDir, Store) {
                 ..Default::default()
             },
             load: [0.5, 0.25, 0.125],
-            fs: vec![FsUsage {
-                mount: "/mnt/a,b".into(),
-                total: 100,
-                available: 40,
-            }],
+            fs: vec![
+                FsUsage {
+                    mount: "/mnt/a,b".into(),
+                    total: 100,
+                    available: 40,
+                },
+                FsUsage {
+                    mount: "/".into(),
+                    total: 1000,
+                    available: 400,
+                },
+            ],
             ..Default::default()
         })
         .collect();
@@ -88,6 +95,40 @@ fn openmetrics_families_are_contiguous_and_end_with_eof() {
             seen.push(fam.to_string());
         }
     }
+}
+
+/// A real OpenMetrics parser (the Prometheus project's Python client, from Debian's
+/// python3-prometheus-client) accepts the export: families and series each contiguous.
+#[cfg_attr(
+    montui_no_om_parser,
+    ignore = "needs python3-prometheus-client (apt-get install python3-prometheus-client)"
+)]
+#[test]
+fn a_real_openmetrics_parser_accepts_the_export() {
+    use std::io::Write;
+    let (_d, s) = store();
+    let out = run(&s, None, Format::OpenMetrics);
+    let script = "import sys\n\
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as p\n\
+        fams = list(p(sys.stdin.read()))\n\
+        print(len(fams), sum(len(f.samples) for f in fams))\n";
+    let mut py = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (apt-get install python3-prometheus-client)");
+    py.stdin.take().unwrap().write_all(out.as_bytes()).unwrap();
+    let done = py.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{said}\n{out}");
+    let rows = out.lines().filter(|l| !l.starts_with('#')).count();
+    let parsed = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        parsed.trim().ends_with(&format!(" {rows}")),
+        "{parsed} vs {rows}"
+    );
 }
 
 #[test]
