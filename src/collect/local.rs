@@ -96,13 +96,42 @@ impl LocalCollector {
             })
             // Bind mounts of one device show the same space: keep the first.
             .filter(|d| seen.insert((d.name().to_owned(), d.total_space())))
-            .map(|d| FsUsage {
-                mount: d.mount_point().to_string_lossy().into_owned(),
-                total: d.total_space(),
-                available: d.available_space(),
+            .map(|d| {
+                let mount = d.mount_point().to_string_lossy().into_owned();
+                statvfs(&mount).unwrap_or_else(|| FsUsage {
+                    mount,
+                    total: d.total_space(),
+                    available: d.available_space(),
+                })
             })
             .collect()
     }
+}
+
+/// A file system's space as df counts it (see `FsUsage`); None if statvfs fails.
+fn statvfs(mount: &str) -> Option<FsUsage> {
+    let path = std::ffi::CString::new(mount).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+    // SAFETY: `path` is a NUL-terminated string and `st` a buffer of the right size, which
+    // statvfs fills when it returns 0.
+    let st = unsafe {
+        if libc::statvfs(path.as_ptr(), st.as_mut_ptr()) != 0 {
+            return None;
+        }
+        st.assume_init()
+    };
+    let size = if st.f_frsize > 0 {
+        st.f_frsize
+    } else {
+        st.f_bsize
+    };
+    Some(FsUsage::from_blocks(
+        mount.to_string(),
+        st.f_blocks,
+        st.f_bfree,
+        st.f_bavail,
+        size,
+    ))
 }
 
 fn read(path: &str) -> Result<Vec<u8>, CollectError> {
@@ -151,5 +180,29 @@ mod tests {
         assert!(!s.cpus.is_empty());
         assert!(s.mem.total > 0);
         assert!(!s.procs.is_empty() && s.procs.len() <= 10);
+    }
+
+    #[test]
+    fn the_root_file_system_is_as_full_as_df_says() {
+        let Ok(out) = std::process::Command::new("df")
+            .args(["-P", "-k", "/"])
+            .output()
+        else {
+            return; // no df to compare with
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        let df_pct: f64 = text
+            .lines()
+            .nth(1)
+            .and_then(|l| l.split_whitespace().nth(4))
+            .and_then(|p| p.trim_end_matches('%').parse().ok())
+            .expect("df's Use%");
+        let fs = statvfs("/").expect("statvfs /");
+        let pct = (fs.total - fs.available) as f64 * 100.0 / fs.total as f64;
+        // df rounds up; the disk may change a little between the two reads.
+        assert!(
+            (pct - df_pct).abs() <= 1.5,
+            "montui {pct:.1} %, df {df_pct} %"
+        );
     }
 }

@@ -81,12 +81,29 @@ pub struct NetIo {
     pub tx_bytes: u64,
 }
 
-/// Space of one mounted file system, in bytes.
+/// Space of one mounted file system, in bytes, as `df` counts it: the blocks reserved for
+/// root are neither used nor available, so `total` is what users can fill (used + available,
+/// df's Size less the reserve) and `total - available` is df's Used; the percentage of it is
+/// df's Use%.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FsUsage {
     pub mount: String,
     pub total: u64,
     pub available: u64,
+}
+
+impl FsUsage {
+    /// From a file system's blocks (statvfs: `f_blocks`, `f_bfree`, `f_bavail`) of `size`
+    /// bytes, or from df's 1024-byte Size, Used and Available.
+    pub fn from_blocks(mount: String, blocks: u64, free: u64, avail: u64, size: u64) -> Self {
+        let used = blocks.saturating_sub(free).saturating_mul(size);
+        let available = avail.saturating_mul(size);
+        FsUsage {
+            mount,
+            total: used.saturating_add(available),
+            available,
+        }
+    }
 }
 
 /// One process: cumulative CPU time, resident memory.

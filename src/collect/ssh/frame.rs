@@ -119,21 +119,21 @@ fn df(text: &str) -> Vec<FsUsage> {
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             // A mount point may hold spaces: it is everything after the fifth field.
-            let [dev, blocks, _, avail, _, ..] = f[..] else {
+            let [dev, blocks, used, avail, _, ..] = f[..] else {
                 return None;
             };
             let mount = f[5..].join(" ");
-            let total = blocks.parse::<u64>().ok()?.checked_mul(1024)?;
-            let available = avail.parse::<u64>().ok()?.saturating_mul(1024);
+            let num = |x: &str| x.parse::<u64>().ok();
+            let (blocks, used, avail) = (num(blocks)?, num(used)?, num(avail)?);
+            let size = blocks.checked_mul(1024)?;
             let pseudo = PSEUDO_FS.contains(&dev) || ["udev", "none", "shm"].contains(&dev);
             let system = ["/dev", "/proc", "/sys", "/run"]
                 .iter()
                 .any(|p| mount == *p || mount.starts_with(&format!("{p}/")));
-            (!pseudo && !system && total >= 1 << 20 && seen.insert((dev, total))).then(|| FsUsage {
-                mount,
-                total,
-                available: available.min(total),
-            })
+            let keep = !pseudo && !system && size >= 1 << 20 && seen.insert((dev, size));
+            // Used and Available as df counts them (the root reserve in neither).
+            let free = blocks.saturating_sub(used);
+            keep.then(|| FsUsage::from_blocks(mount, blocks, free, avail.min(free), 1024))
         })
         .collect()
 }

@@ -35,6 +35,21 @@ fn a_real_frame_becomes_a_sample() {
 }
 
 #[test]
+fn file_system_use_is_counted_as_df_does() {
+    // This machine's root: most of the free blocks are reserved for root. df says 17 %.
+    let text = "Filesystem 1024-blocks Used Available Capacity Mounted on\n\
+                /dev/vda 264212084 15605972 79679916 17% /\n";
+    let fs = df(text);
+    let used = fs[0].total - fs[0].available;
+    assert_eq!(used, 15_605_972 * 1024, "df's Used");
+    let pct = used as f64 * 100.0 / fs[0].total as f64;
+    assert!(
+        (16.0..17.0).contains(&pct),
+        "{pct} % (df rounds up to 17 %)"
+    );
+}
+
+#[test]
 fn missing_or_broken_parts_are_errors() {
     for (what, broken) in [
         (
