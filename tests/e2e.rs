@@ -294,6 +294,11 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.wait_for("the rule firing", |s| {
         s.contains("1 firing") && s.contains("FIRING") && s.contains("memory_in_use")
     });
+    // The alert keys act on the Alerts pane: away from it `a` only says where it works.
+    t.send("a");
+    t.wait_for("the hint", |s| s.contains("a: in the Alerts pane"));
+    assert!(t.capture().contains("0 acked"));
+    t.send("Tab");
     t.send("a");
     let s = t.wait_for("the alert acked", |s| {
         s.contains("1 acked")
@@ -318,6 +323,7 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
     t.wait_for("the alert restored", |s| {
         s.contains("1 firing") && s.contains("1 acked")
     });
+    t.send("Tab");
     // Silence it for an hour, then expire the silence.
     t.send("s");
     t.send("1h");
@@ -385,6 +391,7 @@ fn an_unacknowledged_alert_escalates_and_its_details_show_the_step() {
     });
     // The writer commits once a second: then the details hold the step.
     std::thread::sleep(Duration::from_millis(1500));
+    t.send("Tab");
     t.send("Enter");
     t.wait_for("the step in the details", |s| {
         s.contains("escalated, step 1")
@@ -460,6 +467,8 @@ fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
 
     // Live: `f` shows each series' forecast and how far off it has been.
     let t = start(&tmux, dir.path(), "--interval 100ms");
+    t.send("Tab");
+    t.send("Tab");
     t.send("f");
     t.wait_for("forecasts", |s| {
         s.contains("Forecasts ")

@@ -114,7 +114,7 @@ fn enter_on_an_anomaly_opens_its_chart_at_each_size() {
     let (mut s, db) = recorded_fixture(dir.path());
     // Newest first: the host mix of db-1, then the file system of web-1.
     s.focus = Pane::Anomalies;
-    s.scroll[Pane::Anomalies.index()] = 1;
+    montui::app::update(&mut s, montui::app::Key::Down);
     let req = montui::app::update(&mut s, montui::app::Key::Enter);
     let Some(montui::app::Request::AnomalyChart {
         host,
@@ -239,7 +239,9 @@ fn hosts_overview_at_each_size() {
     );
     s.message = None;
     s.focus = Pane::Hosts;
-    s.host_selected = 3;
+    for _ in 0..3 {
+        montui::app::update(&mut s, montui::app::Key::Down);
+    }
     for (w, h) in SIZES {
         let out = render(w, h, |f| draw(f, &s, &Theme::default()));
         insta::assert_snapshot!(format!("hosts_screen_{w}x{h}"), out);
@@ -299,4 +301,45 @@ fn patterns_pane_and_screen_at_each_size() {
         let out = render(w, h, |f| draw(f, &s, &theme));
         insta::assert_snapshot!(format!("pattern_details_{w}x{h}"), out);
     }
+}
+
+#[test]
+fn the_focused_pane_shows_without_colours() {
+    let mut s = common::fixture_state();
+    for (pane, title) in [(Pane::Alerts, "Alerts"), (Pane::Procs, "Processes")] {
+        s.focus = pane;
+        // Characters only, as a terminal under NO_COLOR shows them.
+        let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+        assert_eq!(out.matches('┏').count(), 1, "one thick border:\n{out}");
+        let line = out.lines().find(|l| l.contains('┏')).unwrap_or_default();
+        let top = line.split('┏').nth(1).and_then(|r| r.split('┓').next());
+        assert!(top.is_some_and(|t| t.contains(title)), "{title}: {line}");
+    }
+}
+
+#[test]
+fn alert_values_keep_their_decimals() {
+    use montui::alert::lifecycle::{Alert, Phase, Severity};
+    let mut s = common::fixture_state();
+    let a = Alert {
+        fingerprint: 7,
+        rule: "load_any".into(),
+        labels: Default::default(),
+        severity: Severity::Warning,
+        phase: Phase::Firing,
+        active_since: 0,
+        fired_at: Some(0),
+        resolved_at: None,
+        value: 0.53,
+        threshold: Some(0.0),
+        ack: None,
+        escalation: 0,
+        note: None,
+        events: vec![],
+    };
+    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    let out = render(80, 12, |f| {
+        draw_pane(f, Pane::Alerts, f.area(), &s, &Theme::default())
+    });
+    assert!(out.contains("0.53/0 "), "{out}");
 }

@@ -285,14 +285,18 @@ impl Evaluator {
                     let value = e.eval(&ctx);
                     let active = value.is_some_and(|v| v != 0.0);
                     let fp = fingerprint_from(c.prefix, std::iter::once(("host", host)));
-                    let v = value.unwrap_or(f64::NAN);
-                    let refreshed = active && self.tracker.refresh_firing(fp, v, None);
+                    // Shown: the figures that made it true, not the truth value 1.
+                    let (v, line) = match active.then(|| e.witness(&ctx)).flatten() {
+                        Some(w) => w,
+                        None => (value.unwrap_or(f64::NAN), None),
+                    };
+                    let refreshed = active && self.tracker.refresh_firing(fp, v, line);
                     if !refreshed && (active || before.contains(&fp)) {
                         let labels =
                             labelled([("host".to_string(), host.to_string())], host_labels);
                         out.extend(apply(
                             &mut self.tracker,
-                            rule.observation(fp, labels, active, v, None),
+                            rule.observation(fp, labels, active, v, line),
                             now,
                         ));
                     }

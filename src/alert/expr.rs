@@ -440,6 +440,7 @@ impl Expr {
 }
 
 mod display;
+mod witness;
 
 #[cfg(test)]
 mod tests;

@@ -346,10 +346,11 @@ impl Tracker {
         }
     }
 
-    /// Acknowledges a pending or firing alert. False if there is no such active alert.
+    /// Acknowledges a firing alert; false if there is none (a pending one may never fire:
+    /// acknowledging it would mute its first notice and its escalation before anyone saw it).
     pub fn ack(&mut self, fingerprint: u64, by: &str, now: i64) -> bool {
         match self.alerts.get_mut(&fingerprint) {
-            Some(a) if a.phase != Phase::Resolved => {
+            Some(a) if a.phase == Phase::Firing => {
                 a.ack = Some(Ack {
                     by: by.to_string(),
                     at: now,

@@ -1,7 +1,8 @@
 //! The hosts overview: one row per watched host, worked out from the state (no clock: "now"
 //! is the newest sample on screen), and switching which host the panes show.
 
-use super::state::{OtherHost, Pane, State, View, filter_words};
+use super::lists::filter_words;
+use super::state::{OtherHost, Pane, State, View};
 use crate::alert::lifecycle::Phase;
 use crate::model::{HostState, Snapshot};
 
@@ -162,7 +163,7 @@ impl State {
         };
         self.others
             .insert(std::mem::replace(&mut self.host, name.to_string()), was);
-        self.selected = 0;
+        self.proc_selected.reset();
         self.scroll = [0; Pane::ALL.len()];
     }
 }

@@ -1,45 +1,9 @@
-/// A key press, independent of the terminal library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Char(char),
-    Ctrl(char),
-    Tab,
-    BackTab,
-    Up,
-    Down,
-    Left,
-    Right,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Enter,
-    Esc,
-    Backspace,
-}
+//! The one key table: it maps keys to actions and it writes the help overlay. A binding may
+//! belong to panes: it acts only while one of them has focus (`a` acknowledges in the Alerts
+//! pane and nowhere else), so a key never reaches a list the user is not looking at.
 
-impl Key {
-    pub fn label(&self) -> String {
-        match self {
-            Key::Char(' ') => "space".into(),
-            Key::Char(c) => c.to_string(),
-            Key::Ctrl(c) => format!("^{c}"),
-            Key::Tab => "Tab".into(),
-            Key::BackTab => "S-Tab".into(),
-            Key::Up => "↑".into(),
-            Key::Down => "↓".into(),
-            Key::Left => "←".into(),
-            Key::Right => "→".into(),
-            Key::PageUp => "PgUp".into(),
-            Key::PageDown => "PgDn".into(),
-            Key::Home => "Home".into(),
-            Key::End => "End".into(),
-            Key::Enter => "Enter".into(),
-            Key::Esc => "Esc".into(),
-            Key::Backspace => "Backspace".into(),
-        }
-    }
-}
+pub use super::key::Key;
+use super::state::Pane;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -74,9 +38,10 @@ pub enum Action {
     Unack,
     Silence,
     Silences,
-    Details,
+    /// Enter: open the focused list's item (an alert's details, a host, a pattern, a chart).
+    Open,
     Filter,
-    SortHosts,
+    Sort,
     RawTail,
     Forecasts,
 }
@@ -99,12 +64,22 @@ impl Scope {
             Scope::Everywhere => "Everywhere",
         }
     }
+
+    fn applies(self, browsing_history: bool) -> bool {
+        match self {
+            Scope::History => browsing_history,
+            Scope::Live => !browsing_history,
+            Scope::Everywhere => true,
+        }
+    }
 }
 
 pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub scope: Scope,
+    /// The panes whose focus it needs; empty: any.
+    pub panes: &'static [Pane],
     pub help: &'static str,
 }
 
@@ -113,6 +88,24 @@ const fn b(keys: &'static [Key], action: Action, scope: Scope, help: &'static st
         keys,
         action,
         scope,
+        panes: &[],
+        help,
+    }
+}
+
+/// A binding of one pane.
+const fn on(
+    pane: &'static [Pane],
+    keys: &'static [Key],
+    action: Action,
+    scope: Scope,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        scope,
+        panes: pane,
         help,
     }
 }
@@ -120,91 +113,145 @@ const fn b(keys: &'static [Key], action: Action, scope: Scope, help: &'static st
 use Key::*;
 use Scope::*;
 
-/// The one key table: it handles the keys and it writes the help overlay.
+const ALERTS: &[Pane] = &[Pane::Alerts];
+const HOSTS: &[Pane] = &[Pane::Hosts];
+const PATTERNS: &[Pane] = &[Pane::Patterns];
+const ANOMALIES: &[Pane] = &[Pane::Anomalies];
+
+/// The key table, in the order the help shows it within each section.
 pub static BINDINGS: &[Binding] = &[
-    b(
-        &[Char('t')],
-        Action::StepForward,
-        History,
-        "step one sample forward",
-    ),
-    b(
-        &[Char('T')],
-        Action::StepBack,
-        History,
-        "step one sample back",
-    ),
+    b(&[Char('t')], Action::StepForward, History, "step forward"),
+    b(&[Char('T')], Action::StepBack, History, "step back"),
     b(
         &[Char('j')],
         Action::JumpForward,
         History,
-        "jump by 10m/-1h or to time",
+        "jump: 10m, -1h, 14:00",
     ),
-    b(
-        &[Char('J')],
-        Action::JumpBack,
-        History,
-        "jump back by a duration",
-    ),
-    b(
-        &[Char(' ')],
-        Action::PlayPause,
-        History,
-        "play / pause playback",
-    ),
+    b(&[Char('J')], Action::JumpBack, History, "jump back: 10m"),
+    b(&[Char(' ')], Action::PlayPause, History, "play / pause"),
     b(
         &[Char('+'), Char('=')],
         Action::Faster,
         History,
-        "play faster (up to 64×)",
+        "faster (to 64×)",
     ),
-    b(&[Char('-')], Action::Slower, History, "play slower"),
+    b(&[Char('-')], Action::Slower, History, "slower"),
     b(&[Char('g'), Home], Action::First, History, "first sample"),
     b(&[Char('G'), End], Action::Last, History, "last sample"),
-    b(
-        &[Char('n')],
-        Action::NextMarker,
-        History,
-        "next alert, gap, restart",
-    ),
+    b(&[Char('n')], Action::NextMarker, History, "next alert, gap"),
     b(
         &[Char('N')],
         Action::PrevMarker,
         History,
-        "prev. alert, gap, restart",
+        "previous alert, gap",
     ),
     b(
         &[Char('z'), Char('<')],
         Action::ZoomOut,
         History,
-        "charts: wider (to 7d)",
+        "charts wider",
     ),
     b(
         &[Char('Z'), Char('>')],
         Action::ZoomIn,
         History,
-        "charts: narrower (5m)",
+        "charts narrower",
     ),
-    b(
-        &[Char('p')],
-        Action::Resume,
-        History,
-        "back to live (from pause)",
+    b(&[Char('p')], Action::Resume, History, "back to live"),
+    b(&[Char('p')], Action::Pause, Live, "pause: browse history"),
+    on(ALERTS, &[Char('a')], Action::Ack, Live, "ack the selected"),
+    on(
+        ALERTS,
+        &[Char('A')],
+        Action::AckAll,
+        Live,
+        "ack every firing",
     ),
-    b(&[Char('p')], Action::Pause, Live, "pause: browse recording"),
-    b(&[Char('a')], Action::Ack, Live, "ack the selected alert"),
-    b(&[Char('A')], Action::AckAll, Live, "ack every active alert"),
-    b(
+    on(
+        ALERTS,
         &[Char('u')],
         Action::Unack,
         Live,
-        "un-ack the selected alert",
+        "un-ack the selected",
     ),
-    b(
+    on(
+        ALERTS,
         &[Char('s')],
         Action::Silence,
         Live,
-        "silence it (1h/until 9:00)",
+        "silence: 1h, until 9:00",
+    ),
+    on(
+        ALERTS,
+        &[Enter],
+        Action::Open,
+        Everywhere,
+        "details and chart",
+    ),
+    on(
+        ALERTS,
+        &[Char('/')],
+        Action::Filter,
+        Everywhere,
+        "filter: host=x crit",
+    ),
+    on(ANOMALIES, &[Enter], Action::Open, Everywhere, "its chart"),
+    on(
+        ANOMALIES,
+        &[Char('f')],
+        Action::Forecasts,
+        Everywhere,
+        "forecasts / back",
+    ),
+    on(
+        HOSTS,
+        &[Enter],
+        Action::Open,
+        Everywhere,
+        "show it in the panes",
+    ),
+    on(
+        HOSTS,
+        &[Char('o')],
+        Action::Sort,
+        Everywhere,
+        "sort: name, CPU…",
+    ),
+    on(
+        HOSTS,
+        &[Char('/')],
+        Action::Filter,
+        Everywhere,
+        "filter: name, down",
+    ),
+    on(
+        PATTERNS,
+        &[Enter],
+        Action::Open,
+        Everywhere,
+        "lines and rate",
+    ),
+    on(
+        PATTERNS,
+        &[Char('o')],
+        Action::Sort,
+        Everywhere,
+        "sort: rate, count…",
+    ),
+    on(
+        PATTERNS,
+        &[Char('/')],
+        Action::Filter,
+        Everywhere,
+        "filter: words",
+    ),
+    on(
+        PATTERNS,
+        &[Char('r')],
+        Action::RawTail,
+        Everywhere,
+        "raw lines / back",
     ),
     b(
         &[Char('S')],
@@ -212,62 +259,27 @@ pub static BINDINGS: &[Binding] = &[
         Everywhere,
         "silences: list, expire",
     ),
-    b(
-        &[Enter],
-        Action::Details,
-        Everywhere,
-        "details: alert, anomaly, host, pattern",
-    ),
-    b(
-        &[Char('o')],
-        Action::SortHosts,
-        Everywhere,
-        "sort hosts / log patterns",
-    ),
-    b(
-        &[Char('r')],
-        Action::RawTail,
-        Everywhere,
-        "patterns: raw lines of the source",
-    ),
-    b(
-        &[Char('f')],
-        Action::Forecasts,
-        Everywhere,
-        "anomalies: every series' forecast and its error / back",
-    ),
-    b(
-        &[Char('/')],
-        Action::Filter,
-        Everywhere,
-        "filter alerts, hosts, patterns",
-    ),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
-    b(&[Esc], Action::Close, Everywhere, "close a window / filter"),
+    b(&[Esc], Action::Close, Everywhere, "close, clear filter"),
     b(
         &[Tab, Char('l'), Right],
         Action::FocusNext,
         Everywhere,
-        "focus next pane",
+        "next pane",
     ),
     b(
         &[BackTab, Char('h'), Left],
         Action::FocusPrev,
         Everywhere,
-        "focus previous pane",
+        "previous pane",
     ),
-    b(
-        &[Up, Char('k')],
-        Action::Up,
-        Everywhere,
-        "up in the focused list",
-    ),
+    b(&[Up, Char('k')], Action::Up, Everywhere, "up in the list"),
     b(
         &[Down, Char('j')],
         Action::Down,
         Everywhere,
-        "down in the focused list",
+        "down in the list",
     ),
     b(&[PageUp], Action::PageUp, Everywhere, "page up"),
     b(&[PageDown], Action::PageDown, Everywhere, "page down"),
@@ -275,27 +287,34 @@ pub static BINDINGS: &[Binding] = &[
         &[Char('P')],
         Action::SortCpu,
         Everywhere,
-        "sort processes by CPU",
+        "processes by CPU",
     ),
     b(
         &[Char('M')],
         Action::SortMem,
         Everywhere,
-        "sort processes by memory",
+        "processes by memory",
     ),
 ];
 
-/// The action a key means in the given scope, the first match in table order.
-pub fn action_for(key: Key, browsing_history: bool) -> Option<Action> {
+/// The action a key means in the given scope with `focus` focused: the first match in table
+/// order.
+pub fn action_for(key: Key, browsing_history: bool, focus: Pane) -> Option<Action> {
     BINDINGS
         .iter()
-        .filter(|b| match b.scope {
-            History => browsing_history,
-            Live => !browsing_history,
-            Everywhere => true,
-        })
+        .filter(|b| b.scope.applies(browsing_history))
+        .filter(|b| b.panes.is_empty() || b.panes.contains(&focus))
         .find(|b| b.keys.contains(&key))
         .map(|b| b.action)
+}
+
+/// The panes where a key that does nothing in the focused one would act (for a hint).
+pub fn panes_for(key: Key, browsing_history: bool) -> Vec<Pane> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.scope.applies(browsing_history) && b.keys.contains(&key))
+        .flat_map(|b| b.panes.iter().copied())
+        .collect()
 }
 
 #[cfg(test)]
@@ -304,19 +323,34 @@ mod tests {
 
     #[test]
     fn scope_decides_between_jump_and_scroll() {
-        assert_eq!(action_for(Char('j'), true), Some(Action::JumpForward));
-        assert_eq!(action_for(Char('j'), false), Some(Action::Down));
-        assert_eq!(action_for(Char('p'), true), Some(Action::Resume));
-        assert_eq!(action_for(Char('p'), false), Some(Action::Pause));
-        assert_eq!(action_for(Char('t'), false), None);
-        assert_eq!(action_for(Ctrl('c'), false), Some(Action::Quit));
+        let any = Pane::Cpu;
+        assert_eq!(action_for(Char('j'), true, any), Some(Action::JumpForward));
+        assert_eq!(action_for(Char('j'), false, any), Some(Action::Down));
+        assert_eq!(action_for(Char('p'), true, any), Some(Action::Resume));
+        assert_eq!(action_for(Char('p'), false, any), Some(Action::Pause));
+        assert_eq!(action_for(Char('t'), false, any), None);
+        assert_eq!(action_for(Ctrl('c'), false, any), Some(Action::Quit));
     }
 
     #[test]
-    fn no_key_is_bound_twice_in_one_scope() {
+    fn alert_keys_act_only_in_the_alerts_pane() {
+        for k in [Char('a'), Char('A'), Char('u'), Char('s'), Enter, Char('/')] {
+            assert_eq!(action_for(k, false, Pane::Procs), None, "{k:?}");
+            assert!(action_for(k, false, Pane::Alerts).is_some(), "{k:?}");
+        }
+        assert_eq!(action_for(Enter, false, Pane::Hosts), Some(Action::Open));
+        assert_eq!(panes_for(Char('a'), false), [Pane::Alerts]);
+        assert_eq!(action_for(Char('a'), true, Pane::Alerts), None, "live only");
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope_and_pane() {
+        let overlap = |a: &Binding, b: &Binding| {
+            a.panes.is_empty() || b.panes.is_empty() || a.panes.iter().any(|p| b.panes.contains(p))
+        };
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                if a.scope == b.scope {
+                if a.scope == b.scope && overlap(a, b) {
                     for k in a.keys {
                         assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.scope);
                     }

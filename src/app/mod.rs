@@ -4,9 +4,12 @@
 mod driver;
 mod history;
 mod hosts;
+mod key;
 mod keys;
+mod lists;
 mod overlays;
 mod patterns;
+mod selection;
 mod state;
 mod update;
 
@@ -14,6 +17,10 @@ pub use driver::{handle, show};
 pub use history::History;
 pub use hosts::{HostRow, HostSort, Status};
 pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
+pub use lists::anomaly_key;
 pub use patterns::PatternSort;
-pub use state::{Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View};
+pub use selection::Selection;
+pub use state::{
+    AnomalyKey, Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View,
+};
 pub use update::{Request, update};

@@ -1,38 +1,43 @@
-//! Keys while a window is open over the panes: the silence list and an alert's details.
+//! Keys while a window is open over the panes: the silence list and an alert's details. Each
+//! owns its keys: none reaches the panes under it.
 
-use super::keys::Key;
-use super::state::State;
-use super::update::Request;
+use super::keys::{Action, Key};
+use super::state::{Mode, State};
+use super::update::{Request, alert_key};
 
 /// The silence list: move, expire the selected one (`x` or Enter), close.
 pub fn silences_key(state: &mut State, key: Key) -> Option<Request> {
-    let n = state.board.silences.len();
+    let ids: Vec<u64> = state.board.silences.iter().map(|s| s.id).collect();
     match key {
         Key::Esc | Key::Char('S') | Key::Char('q') => state.silence_list = false,
-        Key::Up | Key::Char('k') => {
-            state.silence_selected = state.silence_selected.saturating_sub(1)
-        }
-        Key::Down | Key::Char('j') => {
-            state.silence_selected = (state.silence_selected + 1).min(n.saturating_sub(1))
-        }
+        Key::Up | Key::Char('k') => state.silence_selected.move_by(&ids, -1, |i| *i),
+        Key::Down | Key::Char('j') => state.silence_selected.move_by(&ids, 1, |i| *i),
         Key::Char('x') | Key::Enter => {
-            let s = state.board.silences.get(state.silence_selected)?;
-            return Some(Request::Expire(vec![s.id]));
+            let id = state.silence_selected.get(&ids, |i| *i)?;
+            return Some(Request::Expire(vec![*id]));
         }
         _ => {}
     }
     None
 }
 
-/// The details window (an alert's, or an anomaly's chart): Esc, Enter or `q` close it (true:
-/// the key was used). Other keys act as usual, so `a` acknowledges the alert shown.
-pub fn details_key(state: &mut State, key: Key) -> bool {
-    match key {
+/// The details window (an alert's, or an anomaly's chart): Esc, Enter or `q` close it; live,
+/// `a`, `u` and `s` act on the alert shown.
+pub fn details_key(state: &mut State, key: Key) -> Option<Request> {
+    let shown = state.details.as_ref().map(|d| d.alert.fingerprint);
+    let action = match key {
         Key::Esc | Key::Enter | Key::Char('q') => {
             state.details = None;
             state.anomaly_chart = None;
-            true
+            return None;
         }
-        _ => false,
+        Key::Char('a') => Action::Ack,
+        Key::Char('u') => Action::Unack,
+        Key::Char('s') => Action::Silence,
+        _ => return None,
+    };
+    if state.mode != Mode::Live || shown.is_none() {
+        return None;
     }
+    alert_key(state, action, shown)
 }

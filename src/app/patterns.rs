@@ -1,6 +1,7 @@
 //! The log-pattern pane's order and filter.
 
-use super::state::{State, filter_words};
+use super::lists::filter_words;
+use super::state::State;
 use crate::logs::patterns::PatternRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,11 @@
 use super::History;
 use super::hosts::HostSort;
+use super::selection::Selection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::alert::board::Board;
-use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::policy::Policy;
-use crate::alert::rules::{Condition, Rule};
 use crate::details::{AnomalyChart, Details};
 use crate::model::{HostState, Snapshot};
 
@@ -36,7 +35,27 @@ pub enum Pane {
     Anomalies,
 }
 
+/// An anomaly's identity: its host, series and start.
+pub type AnomalyKey = (String, String, i64);
+
 impl Pane {
+    /// Its name in the help and in hints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Cpu => "CPU",
+            Pane::Mem => "Memory",
+            Pane::Load => "Load",
+            Pane::Disk => "Disks",
+            Pane::Net => "Network",
+            Pane::Procs => "Processes",
+            Pane::Alerts => "Alerts",
+            Pane::Log => "Log",
+            Pane::Hosts => "Hosts",
+            Pane::Patterns => "Patterns",
+            Pane::Anomalies => "Anomalies",
+        }
+    }
+
     pub const ALL: [Pane; 11] = [
         Pane::Hosts,
         Pane::Cpu,
@@ -131,19 +150,20 @@ pub struct State {
     pub dropped: u64,
     pub focus: Pane,
     pub sort: SortBy,
-    /// Selected row of the process table, and first shown row of the disk and net lists.
-    pub selected: usize,
+    /// The process table's selection (by PID), and the first shown row of the disk and net
+    /// lists.
+    pub proc_selected: Selection<u32>,
     pub scroll: [usize; Pane::ALL.len()],
-    /// Alerting as the engine (or the recording) has it, and the alert pane's selected row.
+    /// Alerting as the engine (or the recording) has it, and the alert pane's selection.
     pub board: Board,
     /// Rules, inhibitions, escalations: for annotations, details and replayed lists.
     pub policy: Arc<Policy>,
-    pub alert_selected: usize,
+    pub alert_selected: Selection<u64>,
     /// The other hosts watched, and whether the one on screen answers.
     pub others: BTreeMap<String, OtherHost>,
     pub live_state: Option<HostState>,
     /// The hosts overview: selected row, order and filter. This machine is always first.
-    pub host_selected: usize,
+    pub host_selected: Selection<String>,
     pub host_sort: HostSort,
     pub host_filter: Option<String>,
     /// This machine's name (the panes may show another host).
@@ -154,7 +174,7 @@ pub struct State {
     pub logs: Option<crate::logs::patterns::LogBoard>,
     pub pattern_sort: super::PatternSort,
     pub pattern_filter: Option<String>,
-    pub pattern_selected: usize,
+    pub pattern_selected: Selection<crate::logs::miner::PatternId>,
     /// The log pattern whose window is open (Enter in the Patterns pane).
     pub pattern_open: Option<crate::logs::miner::PatternId>,
     /// The source whose raw lines the Patterns pane shows instead (`r`).
@@ -163,13 +183,16 @@ pub struct State {
     /// forecasts of the host on screen instead of the anomalies.
     pub anomalies: crate::detect::AnomalyBoard,
     pub forecast_view: bool,
+    pub anomaly_selected: Selection<AnomalyKey>,
+    /// The forecast list's selection: a series of the host on screen.
+    pub forecast_selected: Selection<String>,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
     /// The open chart of an anomaly (Enter on one).
     pub anomaly_chart: Option<AnomalyChart>,
     /// The silence list (`S`) is open, and its selected row.
     pub silence_list: bool,
-    pub silence_selected: usize,
+    pub silence_selected: Selection<u64>,
     pub help: bool,
     pub prompt: Option<Prompt>,
     /// A short message for the user (a bad jump, a collection error), shown in the status bar.
@@ -211,16 +234,18 @@ impl State {
             dropped: 0,
             focus: Pane::Procs,
             sort: SortBy::Cpu,
-            selected: 0,
+            proc_selected: Selection::default(),
             scroll: [0; Pane::ALL.len()],
             board: Board::default(),
             policy: Arc::new(Policy::default()),
-            alert_selected: 0,
+            alert_selected: Selection::default(),
             anomalies: Default::default(),
             forecast_view: false,
+            anomaly_selected: Selection::default(),
+            forecast_selected: Selection::default(),
             others: BTreeMap::new(),
             live_state: None,
-            host_selected: 0,
+            host_selected: Selection::default(),
             host_sort: HostSort::Name,
             host_filter: None,
             local: host.to_string(),
@@ -228,13 +253,13 @@ impl State {
             logs: None,
             pattern_sort: super::PatternSort::Rate,
             pattern_filter: None,
-            pattern_selected: 0,
+            pattern_selected: Selection::default(),
             pattern_open: None,
             raw_tail: None,
             details: None,
             anomaly_chart: None,
             silence_list: false,
-            silence_selected: 0,
+            silence_selected: Selection::default(),
             help: false,
             prompt: None,
             message: None,
@@ -313,82 +338,4 @@ impl State {
     pub fn shown_ts(&self) -> Option<i64> {
         self.shown().snapshot.as_ref().map(|s| s.ts_ms)
     }
-}
-
-impl State {
-    /// Alerts in the order the pane shows them: firing, pending, resolved; then by severity
-    /// (highest first), then oldest first. The ack keys act on this order too.
-    pub fn alerts_sorted(&self) -> Vec<&Alert> {
-        let rank = |p: Phase| match p {
-            Phase::Firing => 0,
-            Phase::Pending => 1,
-            Phase::Resolved => 2,
-        };
-        let words = filter_words(self.filter.as_deref());
-        let mut v: Vec<&Alert> = self
-            .board
-            .alerts
-            .iter()
-            .filter(|a| words.iter().all(|w| alert_text(a).contains(w.as_str())))
-            .collect();
-        v.sort_by(|a, b| {
-            rank(a.phase)
-                .cmp(&rank(b.phase))
-                .then(b.severity.cmp(&a.severity))
-                .then(a.active_since.cmp(&b.active_since))
-                .then(a.fingerprint.cmp(&b.fingerprint))
-        });
-        v
-    }
-
-    /// When the alerts about what `pane` charts fired (each one's latest episode): where
-    /// the charts put markers.
-    pub fn alert_marks(&self, pane: Pane) -> Vec<i64> {
-        self.board
-            .alerts
-            .iter()
-            .filter(|a| chart_of(self.policy.rule(&a.rule)) == pane)
-            .filter_map(|a| a.fired_at)
-            .collect()
-    }
-
-    /// The alert under the pane's selection.
-    pub fn selected_alert(&self) -> Option<&Alert> {
-        let sorted = self.alerts_sorted();
-        sorted
-            .get(self.alert_selected.min(sorted.len().saturating_sub(1)))
-            .copied()
-    }
-}
-
-/// What the filter searches: rule, severity, state, and each label as `name=value`.
-fn alert_text(a: &Alert) -> String {
-    let mut t = format!("{} {} {:?}", a.rule, a.severity.name(), a.phase);
-    for (k, v) in &a.labels {
-        t.push_str(&format!(" {k}={v}"));
-    }
-    t.to_lowercase()
-}
-
-/// The pane whose chart shows what a rule watches; expressions and unknown rules: CPU.
-fn chart_of(rule: Option<&Rule>) -> Pane {
-    let metric = match rule.map(|r| &r.condition) {
-        Some(Condition::Threshold { metric, .. }) => metric.as_str(),
-        _ => "",
-    };
-    match metric.split('_').next() {
-        Some("memory" | "swap") => Pane::Mem,
-        Some("load1" | "load5" | "load15") => Pane::Load,
-        Some("filesystem" | "disk") => Pane::Disk,
-        Some("network") => Pane::Net,
-        _ => Pane::Cpu,
-    }
-}
-/// A filter's words, lower-cased: each must be found for an item to stay.
-pub(super) fn filter_words(filter: Option<&str>) -> Vec<String> {
-    filter
-        .into_iter()
-        .flat_map(str::split_whitespace)
-        .map(str::to_lowercase)
-        .collect()
 }

@@ -1,6 +1,7 @@
-use super::keys::{Action, Key, action_for};
+use super::keys::{Action, Key, action_for, panes_for};
 use super::overlays::{details_key, silences_key};
 use super::state::{Mode, Pane, Prompt, PromptKind, SortBy, State};
+use crate::alert::lifecycle::Phase;
 
 /// Work for the owner of the history cursor, which `update` (no I/O) cannot do itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,43 +42,67 @@ pub enum Request {
 
 const PAGE: usize = 10;
 
-/// Applies a key to the state. Returns what the cursor owner must do, if anything.
+/// Applies a key to the state. Returns what the cursor owner must do, if anything. The open
+/// windows are a stack, each owning its keys: the prompt, help, the silence list, a details
+/// window or chart; under them the panes, where a key acts on the focused one only.
 pub fn update(state: &mut State, key: Key) -> Option<Request> {
-    if state.prompt.is_some() {
-        return prompt_key(state, key);
+    let req = if state.prompt.is_some() {
+        prompt_key(state, key)
+    } else if state.help {
+        help_key(state, key);
+        None
+    } else if state.silence_list {
+        silences_key(state, key)
+    } else if state.details.is_some() || state.anomaly_chart.is_some() {
+        details_key(state, key)
+    } else if state.pattern_open.is_some() {
+        if matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
+            state.pattern_open = None;
+        }
+        None
+    } else {
+        pane_key(state, key)
+    };
+    state.settle();
+    req
+}
+
+/// Help: `?`, Esc or `q` close it; no other key reaches the panes under it.
+fn help_key(state: &mut State, key: Key) {
+    if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q')) {
+        state.help = false;
     }
-    if state.silence_list {
-        return silences_key(state, key);
-    }
-    if (state.details.is_some() || state.anomaly_chart.is_some()) && details_key(state, key) {
+}
+
+/// A key on the panes: the action it has in the focused one.
+fn pane_key(state: &mut State, key: Key) -> Option<Request> {
+    let Some(action) = action_for(key, state.browsing(), state.focus) else {
+        let panes = panes_for(key, state.browsing());
+        if !panes.is_empty() {
+            let names: Vec<&str> = panes.iter().map(|p| p.name()).collect();
+            state.message = Some(format!(
+                "{}: in the {} pane (Tab to it)",
+                key.label(),
+                names.join(" or ")
+            ));
+        }
         return None;
-    }
-    if state.pattern_open.is_some() && matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
-        state.pattern_open = None;
-        return None;
-    }
-    let action = action_for(key, state.browsing())?;
+    };
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
-        Action::ToggleHelp => state.help = !state.help,
-        Action::Close => {
-            if state.help {
-                state.help = false;
-            } else if state.focus == Pane::Hosts {
-                state.host_filter = None;
-            } else if state.focus == Pane::Patterns {
-                state.pattern_filter = None;
-            } else {
-                state.filter = None;
-            }
-        }
+        Action::ToggleHelp => state.help = true,
+        Action::Close => match state.focus {
+            Pane::Hosts => state.host_filter = None,
+            Pane::Patterns => state.pattern_filter = None,
+            _ => state.filter = None,
+        },
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
-        Action::Up => scroll(state, -1),
-        Action::Down => scroll(state, 1),
-        Action::PageUp => scroll(state, -(PAGE as i64)),
-        Action::PageDown => scroll(state, PAGE as i64),
+        Action::Up => state.move_selection(-1),
+        Action::Down => state.move_selection(1),
+        Action::PageUp => state.move_selection(-(PAGE as i64)),
+        Action::PageDown => state.move_selection(PAGE as i64),
         Action::SortCpu => state.sort = SortBy::Cpu,
         Action::SortMem => state.sort = SortBy::Mem,
         Action::Pause => return Some(Request::Pause),
@@ -92,99 +117,44 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         Action::StepForward => return Some(Request::Step(1)),
         Action::StepBack => return Some(Request::Step(-1)),
         Action::First => return Some(Request::First),
-        Action::Ack => {
-            return state
-                .selected_alert()
-                .map(|a| Request::Ack(vec![a.fingerprint]));
+        Action::Ack | Action::Unack | Action::Silence => {
+            let fp = state.selected_alert().map(|a| a.fingerprint);
+            return alert_key(state, action, fp);
         }
         Action::AckAll => {
-            let active: Vec<u64> = state
+            let firing: Vec<u64> = state
                 .alerts_sorted()
                 .iter()
-                .filter(|a| a.phase != crate::alert::lifecycle::Phase::Resolved && a.ack.is_none())
+                .filter(|a| a.phase == Phase::Firing && a.ack.is_none())
                 .map(|a| a.fingerprint)
                 .collect();
-            return (!active.is_empty()).then_some(Request::Ack(active));
-        }
-        Action::Unack => {
-            return state
-                .selected_alert()
-                .map(|a| Request::Unack(a.fingerprint));
-        }
-        Action::Silence => match state.selected_alert().map(|a| a.fingerprint) {
-            Some(fp) => {
-                state.prompt = Some(Prompt {
-                    kind: PromptKind::Silence(fp),
-                    text: String::new(),
-                })
+            if firing.is_empty() {
+                state.message = Some("no firing alert to acknowledge".into());
             }
-            None => state.message = Some("no alert to silence".into()),
-        },
-        Action::Silences => {
-            state.silence_list = true;
-            state.silence_selected = 0;
+            return (!firing.is_empty()).then_some(Request::Ack(firing));
         }
-        Action::Details if state.focus == Pane::Hosts => {
-            let rows = state.host_rows();
-            if let Some(r) = rows.get(state.host_selected.min(rows.len().saturating_sub(1))) {
-                let name = r.name.clone();
-                state.switch_host(&name);
-            }
-        }
-        Action::Details if state.focus == Pane::Patterns => {
-            let rows = state.pattern_rows();
-            let at = state.pattern_selected.min(rows.len().saturating_sub(1));
-            state.pattern_open = rows.get(at).map(|r| r.id);
-        }
-        Action::Details if state.focus == Pane::Anomalies && !state.forecast_view => {
-            let rows = state.anomaly_rows();
-            let at = state.scroll[Pane::Anomalies.index()].min(rows.len().saturating_sub(1));
-            match rows.get(at) {
-                Some(a) => {
-                    return Some(Request::AnomalyChart {
-                        host: a.host.clone(),
-                        series: a.series.clone(),
-                        started_ms: a.started_ms,
-                    });
-                }
-                None => state.message = Some("no anomaly selected".into()),
-            }
-        }
-        Action::Details => match state.selected_alert() {
-            Some(a) => return Some(Request::Details(a.fingerprint)),
-            None => state.message = Some("no alert selected".into()),
-        },
+        Action::Silences => state.silence_list = true,
+        Action::Open => return open(state),
         Action::RawTail if state.raw_tail.is_some() => state.raw_tail = None,
-        Action::RawTail if state.focus == Pane::Patterns => {
+        Action::RawTail => {
             let rows = state.pattern_rows();
-            let at = state.pattern_selected.min(rows.len().saturating_sub(1));
-            state.raw_tail = rows.get(at).map(|r| r.source.clone());
+            let source = state.pattern_selected.get(&rows, |r| r.id);
+            state.raw_tail = source.map(|r| r.source.clone());
         }
-        Action::RawTail => {}
-        Action::Forecasts => {
-            state.forecast_view = !state.forecast_view;
-            state.scroll[Pane::Anomalies.index()] = 0;
-        }
-        Action::SortHosts if state.focus == Pane::Patterns => {
+        Action::Forecasts => state.forecast_view = !state.forecast_view,
+        Action::Sort if state.focus == Pane::Patterns => {
             state.pattern_sort = state.pattern_sort.next();
         }
-        Action::SortHosts => state.host_sort = state.host_sort.next(),
-        Action::Filter if state.focus == Pane::Patterns => {
-            state.prompt = Some(Prompt {
-                kind: PromptKind::PatternFilter,
-                text: state.pattern_filter.clone().unwrap_or_default(),
-            })
-        }
-        Action::Filter if state.focus == Pane::Hosts => {
-            state.prompt = Some(Prompt {
-                kind: PromptKind::HostFilter,
-                text: state.host_filter.clone().unwrap_or_default(),
-            })
-        }
+        Action::Sort => state.host_sort = state.host_sort.next(),
         Action::Filter => {
+            let (kind, text) = match state.focus {
+                Pane::Patterns => (PromptKind::PatternFilter, &state.pattern_filter),
+                Pane::Hosts => (PromptKind::HostFilter, &state.host_filter),
+                _ => (PromptKind::Filter, &state.filter),
+            };
             state.prompt = Some(Prompt {
-                kind: PromptKind::Filter,
-                text: state.filter.clone().unwrap_or_default(),
+                kind,
+                text: text.clone().unwrap_or_default(),
             })
         }
         Action::NextMarker => return Some(Request::Marker(true)),
@@ -217,6 +187,65 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
     None
 }
 
+/// `a`, `u` or `s` on one alert (`fp`): the selected one, or the one whose details are open.
+pub(super) fn alert_key(state: &mut State, action: Action, fp: Option<u64>) -> Option<Request> {
+    let Some(alert) = fp.and_then(|fp| state.board.get(fp)) else {
+        state.message = Some("no alert selected".into());
+        return None;
+    };
+    let fp = alert.fingerprint;
+    match action {
+        Action::Ack if alert.phase != Phase::Firing => {
+            state.message = Some(format!(
+                "{} is not firing: nothing to acknowledge",
+                alert.rule
+            ));
+            None
+        }
+        Action::Ack => Some(Request::Ack(vec![fp])),
+        Action::Unack => Some(Request::Unack(fp)),
+        _ => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Silence(fp),
+                text: String::new(),
+            });
+            None
+        }
+    }
+}
+
+/// Enter: opens the focused list's selected item.
+fn open(state: &mut State) -> Option<Request> {
+    match state.focus {
+        Pane::Hosts => {
+            let rows = state.host_rows();
+            let name = state.host_selected.get(&rows, |r| r.name.clone());
+            if let Some(name) = name.map(|r| r.name.clone()) {
+                state.switch_host(&name);
+            }
+        }
+        Pane::Patterns => {
+            let rows = state.pattern_rows();
+            state.pattern_open = state.pattern_selected.get(&rows, |r| r.id).map(|r| r.id);
+        }
+        Pane::Anomalies => match state.selected_anomaly() {
+            Some(a) => {
+                return Some(Request::AnomalyChart {
+                    host: a.host.clone(),
+                    series: a.series.clone(),
+                    started_ms: a.started_ms,
+                });
+            }
+            None => state.message = Some("no anomaly selected".into()),
+        },
+        _ => match state.selected_alert() {
+            Some(a) => return Some(Request::Details(a.fingerprint)),
+            None => state.message = Some("no alert selected".into()),
+        },
+    }
+    None
+}
+
 fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
     let prompt = state.prompt.as_mut()?;
     match key {
@@ -231,17 +260,17 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
             match p.kind {
                 PromptKind::Filter => {
                     state.filter = words;
-                    state.alert_selected = 0;
+                    state.alert_selected.reset();
                     return None;
                 }
                 PromptKind::HostFilter => {
                     state.host_filter = words;
-                    state.host_selected = 0;
+                    state.host_selected.reset();
                     return None;
                 }
                 PromptKind::PatternFilter => {
                     state.pattern_filter = words;
-                    state.pattern_selected = 0;
+                    state.pattern_selected.reset();
                     return None;
                 }
                 _ => {}
@@ -276,119 +305,5 @@ fn cycle(state: &State, by: isize) -> Pane {
     panes[(at + by).rem_euclid(panes.len() as isize) as usize]
 }
 
-/// Moves the selection (processes) or the first shown row (disks, network) within the list.
-fn scroll(state: &mut State, by: i64) {
-    let snap = state.shown().snapshot.as_ref();
-    let rows = match state.focus {
-        Pane::Procs => snap.map_or(0, |s| s.procs.len()),
-        Pane::Disk => snap.map_or(0, |s| s.fs.len() + s.disks.len()),
-        Pane::Net => snap.map_or(0, |s| s.nets.len()),
-        Pane::Alerts => state.board.alerts.len(),
-        Pane::Hosts => state.others.len() + 1,
-        Pane::Patterns => state.pattern_rows().len(),
-        Pane::Anomalies if state.forecast_view => state.forecast_rows().len(),
-        Pane::Anomalies => state.anomalies.anomalies.len(),
-        _ => 0,
-    };
-    let move_by = |v: usize| (v as i64 + by).clamp(0, rows.saturating_sub(1) as i64) as usize;
-    match state.focus {
-        Pane::Procs => state.selected = move_by(state.selected),
-        Pane::Alerts => state.alert_selected = move_by(state.alert_selected),
-        Pane::Hosts => state.host_selected = move_by(state.host_selected),
-        Pane::Patterns => state.pattern_selected = move_by(state.pattern_selected),
-        p => state.scroll[p.index()] = move_by(state.scroll[p.index()]),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn state(mode: Mode) -> State {
-        State::new(mode, "h", 1000, 10)
-    }
-
-    #[test]
-    fn live_keys() {
-        let mut s = state(Mode::Live);
-        assert_eq!(update(&mut s, Key::Char('p')), Some(Request::Pause));
-        update(&mut s, Key::Char('?'));
-        assert!(s.help);
-        update(&mut s, Key::Esc);
-        assert!(!s.help);
-        update(&mut s, Key::Tab);
-        assert_eq!(s.focus, Pane::Alerts);
-        update(&mut s, Key::Tab);
-        assert_eq!(s.focus, Pane::Anomalies);
-        update(&mut s, Key::Char('f'));
-        assert!(s.forecast_view);
-        update(&mut s, Key::Tab);
-        update(&mut s, Key::Tab);
-        assert_eq!(s.focus, Pane::Cpu);
-        update(&mut s, Key::BackTab);
-        assert_eq!(s.focus, Pane::Log);
-        update(&mut s, Key::Char('q'));
-        assert!(s.quit);
-    }
-
-    #[test]
-    fn replay_keys_and_jump_prompt() {
-        let mut s = state(Mode::Replay);
-        assert_eq!(update(&mut s, Key::Char('t')), Some(Request::Step(1)));
-        assert_eq!(update(&mut s, Key::Char('T')), Some(Request::Step(-1)));
-        assert_eq!(update(&mut s, Key::Char('G')), Some(Request::Last));
-        assert_eq!(update(&mut s, Key::Char('J')), None);
-        for c in "10m".chars() {
-            update(&mut s, Key::Char(c));
-        }
-        assert_eq!(
-            update(&mut s, Key::Enter),
-            Some(Request::Jump {
-                text: "10m".into(),
-                back: true
-            })
-        );
-        assert!(s.prompt.is_none());
-        for _ in 0..10 {
-            update(&mut s, Key::Char('+'));
-        }
-        assert_eq!(s.speed, 64);
-        update(&mut s, Key::Char(' '));
-        assert!(s.playing);
-        assert_eq!(update(&mut s, Key::Char('z')), Some(Request::Zoom));
-        update(&mut s, Key::Char('<'));
-        assert_eq!(s.zoom, 2);
-        for _ in 0..9 {
-            update(&mut s, Key::Char('Z'));
-        }
-        assert_eq!(s.zoom, 0);
-        update(&mut s, Key::Char('p'));
-        assert_eq!(s.mode, Mode::Replay);
-        assert!(s.message.is_some());
-    }
-
-    #[test]
-    fn selection_stays_inside_the_list() {
-        let mut s = state(Mode::Live);
-        s.push_live(crate::model::Snapshot {
-            host: "h".into(),
-            procs: vec![Default::default(); 3],
-            ..Default::default()
-        });
-        for _ in 0..10 {
-            update(&mut s, Key::Down);
-        }
-        assert_eq!(s.selected, 2);
-        update(&mut s, Key::Up);
-        assert_eq!(s.selected, 1);
-        update(&mut s, Key::PageUp);
-        assert_eq!(s.selected, 0);
-    }
-
-    #[test]
-    fn pause_resumes_live() {
-        let mut s = state(Mode::Paused);
-        update(&mut s, Key::Char('p'));
-        assert_eq!(s.mode, Mode::Live);
-    }
-}
+mod tests;

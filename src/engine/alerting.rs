@@ -9,7 +9,7 @@ use crate::alert::escalate::{channels, due};
 use crate::alert::eval::{Evaluator, Transition};
 use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
-use crate::alert::lifecycle::Alert;
+use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::notify::{Planner, quiet_at};
 use crate::alert::policy::Policy;
 use crate::alert::recorded::shown;
@@ -88,7 +88,10 @@ impl Alerting {
         let mut changed = Vec::with_capacity(transitions.len());
         for t in transitions {
             if let Some(a) = self.evaluator.tracker.get(t.fingerprint) {
-                tracing::info!("alert {} {:?}: {:?}", a.rule, a.labels, t.phase);
+                match said(a, t.phase) {
+                    (true, what) => tracing::info!("alert {} {:?}: {what}", a.rule, a.labels),
+                    (false, what) => tracing::debug!("alert {} {:?}: {what}", a.rule, a.labels),
+                }
             }
             changed.push(t.fingerprint);
         }
@@ -258,5 +261,36 @@ impl Alerting {
         if let (Some(w), Some(a)) = (writer, self.evaluator.tracker.get(fingerprint)) {
             w.send_alert(a.clone());
         }
+    }
+}
+
+/// What the log says of a transition, and whether it is news (info) or detail (debug): an
+/// alert fires or resolves; one pending, or pending and cleared before its `for` had passed,
+/// never fired, so it is no incident to read about.
+fn said(a: &Alert, phase: Phase) -> (bool, &'static str) {
+    match (phase, a.fired_at) {
+        (Phase::Firing, _) => (true, "firing"),
+        (Phase::Resolved, Some(_)) => (true, "resolved"),
+        (Phase::Resolved, None) => (false, "cleared before it fired"),
+        (Phase::Pending, _) => (false, "pending"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_alert_that_clears_is_not_logged_as_resolved() {
+        let mut a = Alert::firing("cpu_high", &[]);
+        a.fired_at = None;
+        assert_eq!(
+            said(&a, Phase::Resolved),
+            (false, "cleared before it fired")
+        );
+        assert_eq!(said(&a, Phase::Pending), (false, "pending"));
+        a.fired_at = Some(1);
+        assert_eq!(said(&a, Phase::Resolved), (true, "resolved"));
+        assert_eq!(said(&a, Phase::Firing), (true, "firing"));
     }
 }

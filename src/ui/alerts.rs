@@ -7,6 +7,7 @@ use super::fmt::block;
 use super::theme::Theme;
 use crate::alert::board::Mute;
 use crate::alert::lifecycle::{Alert, Phase, Severity};
+use crate::alert::template::figure;
 use crate::app::{Pane, State};
 
 /// Alerts, firing first and by severity: counters in the title, one row per alert.
@@ -68,8 +69,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(block(&title, Pane::Alerts, s, t))
         .row_highlight_style(t.selected);
     let mut ts = TableState::default();
-    if s.focus == Pane::Alerts && !sorted.is_empty() {
-        ts.select(Some(s.alert_selected.min(sorted.len() - 1)));
+    if s.focus == Pane::Alerts {
+        ts.select(s.alert_selected.index(&sorted, |a| a.fingerprint));
     }
     f.render_stateful_widget(table, area, &mut ts);
 }
@@ -100,8 +101,8 @@ fn row<'a>(
         format!("{} {}", a.rule, labels.join(" "))
     };
     let value = match a.threshold {
-        Some(th) => format!("{:.0}/{th}", a.value),
-        None => format!("{:.1}", a.value),
+        Some(th) => format!("{}/{}", figure(a.value), figure(th)),
+        None => figure(a.value),
     };
     let age = age(now - a.active_since);
     let style = if a.phase == Phase::Resolved {

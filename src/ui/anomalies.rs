@@ -8,13 +8,13 @@ use super::alerts::age;
 use super::fmt::{block, bytes};
 use super::theme::Theme;
 use crate::alert::template::figure;
-use crate::app::{Pane, State};
+use crate::app::{Pane, State, anomaly_key};
 use crate::detect::{Anomaly, ForecastRow, reasons};
 
 /// Anomalies, newest first (`f`: every series' forecast of the host on screen instead).
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let now = s.shown_ts().unwrap_or(0);
-    let (title, rows, widths, len) = if s.forecast_view {
+    let (title, rows, widths, selected) = if s.forecast_view {
         let shown = s.forecast_rows();
         let title = format!(
             " Forecasts  {} series of {} · f: anomalies ",
@@ -28,7 +28,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Constraint::Length(15),
             Constraint::Length(7),
         ];
-        (title, rows, widths, shown.len())
+        let selected = s.forecast_selected.index(&shown, |r| r.series.clone());
+        (title, rows, widths, selected)
     } else {
         let shown = s.anomaly_rows();
         let open = shown.iter().filter(|a| a.ended_ms.is_none()).count();
@@ -54,14 +55,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         if room >= 2 {
             widths.push(Constraint::Length(22));
         }
-        (title, rows, widths, shown.len())
+        let selected = s.anomaly_selected.index(&shown, |a| anomaly_key(a));
+        (title, rows, widths, selected)
     };
     let table = Table::new(rows, widths)
         .block(block(&title, Pane::Anomalies, s, t))
         .row_highlight_style(t.selected);
-    let mut ts = TableState::default().with_offset(s.scroll[Pane::Anomalies.index()]);
-    if s.focus == Pane::Anomalies && len > 0 {
-        ts.select(Some(s.scroll[Pane::Anomalies.index()].min(len - 1)));
+    let mut ts = TableState::default();
+    if s.focus == Pane::Anomalies {
+        ts.select(selected);
     }
     f.render_stateful_widget(table, area, &mut ts);
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Sparkline, SparklineBar};
+use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar};
 
 use super::theme::Theme;
 use crate::app::{Pane, State};
@@ -36,14 +36,16 @@ pub fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |v| format!("{v:.1}%"))
 }
 
-/// The bordered block of a pane, highlighted when it has focus.
+/// The bordered block of a pane. The focused one has a thick border as well as the focus
+/// colour, so the focus shows without colours too (`NO_COLOR`, a monochrome terminal).
 pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Block<'a> {
-    let border = if state.focus == pane {
-        theme.focus
+    let (border, kind) = if state.focus == pane {
+        (theme.focus, BorderType::Thick)
     } else {
-        theme.border
+        (theme.border, BorderType::Plain)
     };
     Block::bordered()
+        .border_type(kind)
         .border_style(border)
         .title(title)
         .title_style(theme.title)

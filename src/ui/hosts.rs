@@ -57,8 +57,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(block(&title, Pane::Hosts, s, t))
         .row_highlight_style(t.selected);
     let mut ts = TableState::default();
-    if s.focus == Pane::Hosts && !rows.is_empty() {
-        ts.select(Some(s.host_selected.min(rows.len() - 1)));
+    if s.focus == Pane::Hosts {
+        ts.select(s.host_selected.index(&rows, |r| r.name.clone()));
     }
     f.render_stateful_widget(table, area, &mut ts);
 }

@@ -113,6 +113,8 @@ pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let lines: Vec<Line> = if s.board.silences.is_empty() {
         vec![Line::styled("no silences: `s` on an alert adds one", t.dim)]
     } else {
+        let ids: Vec<u64> = s.board.silences.iter().map(|x| x.id).collect();
+        let selected = s.silence_selected.index(&ids, |i| *i);
         s.board
             .silences
             .iter()
@@ -128,7 +130,7 @@ pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     )),
                     Span::styled(m.join(" "), t.focus),
                 ]);
-                if i == s.silence_selected {
+                if Some(i) == selected {
                     line.style(t.selected)
                 } else {
                     line

@@ -102,8 +102,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(b)
         .row_highlight_style(t.selected);
     let mut ts = TableState::default();
-    if s.focus == Pane::Patterns && !rows.is_empty() {
-        ts.select(Some(s.pattern_selected.min(rows.len() - 1)));
+    if s.focus == Pane::Patterns {
+        ts.select(s.pattern_selected.index(&rows, |r| r.id));
     }
     f.render_stateful_widget(table, area, &mut ts);
 }

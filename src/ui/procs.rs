@@ -1,5 +1,3 @@
-use std::cmp::Ordering;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Row, Table, TableState};
@@ -7,7 +5,6 @@ use ratatui::widgets::{Row, Table, TableState};
 use super::fmt::{block, bytes, pct};
 use super::theme::Theme;
 use crate::app::{Pane, SortBy, State};
-use crate::model::ProcRow;
 
 /// Top processes, sorted by CPU (`P`) or memory (`M`); the selection moves with ↑/↓.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
@@ -17,18 +14,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     };
     let b = block(title, Pane::Procs, s, t);
     let view = s.shown();
-    let mut procs: Vec<&ProcRow> = view
-        .snapshot
-        .as_ref()
-        .map(|x| x.procs.iter().collect())
-        .unwrap_or_default();
-    procs.sort_by(|a, b| {
-        match s.sort {
-            SortBy::Cpu => cmp_cpu(b, a).then(b.rss.cmp(&a.rss)),
-            SortBy::Mem => b.rss.cmp(&a.rss).then(cmp_cpu(b, a)),
-        }
-        .then(a.pid.cmp(&b.pid))
-    });
+    let procs = s.proc_rows();
     let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
     let rows = procs.iter().map(|p| {
         let mem_pct = if total_mem > 0 {
@@ -58,12 +44,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     .block(b)
     .row_highlight_style(t.selected);
     let mut ts = TableState::default();
-    if s.focus == Pane::Procs && !procs.is_empty() {
-        ts.select(Some(s.selected.min(procs.len() - 1)));
+    if s.focus == Pane::Procs {
+        ts.select(s.proc_selected.index(&procs, |p| p.pid));
     }
     f.render_stateful_widget(table, area, &mut ts);
-}
-
-fn cmp_cpu(a: &ProcRow, b: &ProcRow) -> Ordering {
-    a.cpu.unwrap_or(-1.0).total_cmp(&b.cpu.unwrap_or(-1.0))
 }

@@ -89,6 +89,7 @@ async fn event_loop(
                 if let Some(e) = &engine {
                     status(&mut state, e);
                 }
+                state.settle();
                 dirty |= state.mode == Mode::Live || state.mode == Mode::Paused;
             },
             _ = sleep_until(next_frame), if dirty => {},

@@ -58,6 +58,16 @@ fn pending_that_clears_ends_unlisted() {
 }
 
 #[test]
+fn a_pending_alert_cannot_be_acknowledged() {
+    let mut t = Tracker::default();
+    t.observe(obs(true, 95.0), 0);
+    assert!(!t.ack(fp(), "alice", MIN), "pending: nothing fired yet");
+    assert_eq!(t.observe(obs(true, 95.0), 5 * MIN), Some(Phase::Firing));
+    assert_eq!(t.get(fp()).unwrap().ack, None, "it fires unacknowledged");
+    assert!(t.ack(fp(), "alice", 6 * MIN));
+}
+
+#[test]
 fn zero_for_fires_at_once() {
     let mut t = Tracker::default();
     let mut o = obs(true, 95.0);
