@@ -155,7 +155,7 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
             .map(|e| (e.at, e.value))
             .collect();
     }
-    let steps = policy_for(&policy.escalations, &alert)
+    let steps = policy_for(policy, &alert)
         .map(|p| {
             p.steps
                 .iter()

@@ -5,6 +5,7 @@
 
 use super::fpset::FpSet;
 use super::lifecycle::{Alert, EventKind, Phase, Severity};
+use super::policy::Policy;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -26,9 +27,13 @@ pub struct Escalation {
     pub steps: Vec<Step>,
 }
 
-/// The policy an alert follows.
-pub fn policy_for<'a>(policies: &'a [Escalation], a: &Alert) -> Option<&'a Escalation> {
-    policies.iter().find(|p| a.matches(&p.matchers))
+/// The escalation policy an alert follows: the first whose matchers hold with the severity
+/// its rule gave (its own when the rule is gone), so the steps that raise it keep it on the
+/// same policy.
+pub fn policy_for<'a>(policy: &'a Policy, a: &Alert) -> Option<&'a Escalation> {
+    let severity = policy.rule(&a.rule).map_or(a.severity, |r| r.severity);
+    let mut all = policy.escalations.iter();
+    all.find(|p| a.matches_as(&p.matchers, severity))
 }
 
 /// When the alert's unacknowledged clock started: when it fired, or when it was last
@@ -51,7 +56,7 @@ pub fn clock_start(a: &Alert) -> Option<i64> {
 /// The steps to take now: (alert, index of the step, the step). One step per alert per
 /// call, so each is recorded on its own.
 pub fn due<'a, 'p>(
-    policies: &'p [Escalation],
+    policies: &'p Policy,
     alerts: impl Iterator<Item = &'a Alert>,
     muted: &FpSet,
     now: i64,
@@ -69,7 +74,7 @@ pub fn due<'a, 'p>(
 }
 
 /// The channels an alert has gained by escalating.
-pub fn channels(policies: &[Escalation], a: &Alert) -> Vec<String> {
+pub fn channels(policies: &Policy, a: &Alert) -> Vec<String> {
     let mut out: Vec<String> = policy_for(policies, a)
         .map(|p| p.steps.iter().take(a.escalation as usize))
         .into_iter()

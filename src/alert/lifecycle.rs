@@ -83,20 +83,43 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// A label's value; `alertname` is the rule, as in Alertmanager's matchers.
+    /// A label's value. One label model for matching everywhere (silences, inhibition,
+    /// escalation, the `/` filter): as in Alertmanager, `alertname` is the rule and
+    /// `severity` the alert's severity, beside the labels of its series and rule.
     pub fn label(&self, name: &str) -> Option<&str> {
-        if name == "alertname" {
-            Some(&self.rule)
-        } else {
-            self.labels.get(name).map(String::as_str)
+        self.label_as(name, self.severity)
+    }
+
+    /// `label`, with the severity taken as `severity`.
+    fn label_as(&self, name: &str, severity: Severity) -> Option<&str> {
+        match name {
+            "alertname" => Some(&self.rule),
+            "severity" => Some(severity.name()),
+            _ => self.labels.get(name).map(String::as_str),
         }
     }
 
     /// Whether every `name = value` matcher holds.
     pub fn matches(&self, matchers: &[(String, String)]) -> bool {
+        self.matches_as(matchers, self.severity)
+    }
+
+    /// `matches`, with the severity taken as `severity` (escalation matches the severity
+    /// the rule gave, so raising it does not move the alert to another policy).
+    pub fn matches_as(&self, matchers: &[(String, String)], severity: Severity) -> bool {
         matchers
             .iter()
-            .all(|(k, v)| self.label(k) == Some(v.as_str()))
+            .all(|(k, v)| self.label_as(k, severity) == Some(v.as_str()))
+    }
+
+    /// Every label as `name=value`, `alertname` and `severity` first.
+    pub fn label_pairs(&self) -> Vec<String> {
+        let mut out = vec![
+            format!("alertname={}", self.rule),
+            format!("severity={}", self.severity.name()),
+        ];
+        out.extend(self.labels.iter().map(|(k, v)| format!("{k}={v}")));
+        out
     }
 
     /// A firing alert of `rule` with `labels`, for tests.

@@ -167,13 +167,10 @@ pub fn anomaly_key(a: &Anomaly) -> AnomalyKey {
     (a.host.clone(), a.series.clone(), a.started_ms)
 }
 
-/// What the filter searches: rule, severity, state, and each label as `name=value`.
+/// What the filter searches: the state, and each label as `name=value` (`alertname` and
+/// `severity` among them, as in silences and escalation).
 fn alert_text(a: &Alert) -> String {
-    let mut t = format!("{} {} {:?}", a.rule, a.severity.name(), a.phase);
-    for (k, v) in &a.labels {
-        t.push_str(&format!(" {k}={v}"));
-    }
-    t.to_lowercase()
+    format!("{:?} {}", a.phase, a.label_pairs().join(" ")).to_lowercase()
 }
 
 /// The pane whose chart shows what a rule watches; expressions and unknown rules: CPU.

@@ -58,6 +58,8 @@ pub struct RuleConfig {
     pub clear: Option<f64>,
     #[serde(rename = "for", default = "zero")]
     pub for_: Dur,
+    /// Default: warning.
+    #[serde(default = "warning")]
     pub severity: SeverityConfig,
     /// Added to each alert; templates of its labels (`{host}`, `{mount}`…).
     #[serde(default)]
@@ -107,16 +109,53 @@ fn default_std() -> f64 {
 
 type Bad = (&'static str, String, String);
 
+/// Why `m` is no metric montui has, naming those it has.
+fn unknown_metric(m: &str) -> Option<String> {
+    let m = m.strip_prefix("montui_").unwrap_or(m);
+    if FAMILIES.iter().any(|(f, _)| *f == m) {
+        return None;
+    }
+    let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
+    Some(format!("no metric `{m}`; known: {}", known.join(", ")))
+}
+
+/// An expression rule: a condition (true or false) over metrics montui has.
+fn expr_condition(e: &str) -> Result<Condition, Bad> {
+    let bad = |why: String| Err(("expr", e.to_string(), why));
+    let x = match parse(e) {
+        Ok(x) => x,
+        Err(err) => return bad(err.to_string()),
+    };
+    if let Some(why) = x.metrics().into_iter().find_map(unknown_metric) {
+        return bad(why);
+    }
+    if !x.is_condition() {
+        return bad("a number, not a condition: compare it (`cpu_busy_percent > 90`)".into());
+    }
+    Ok(Condition::Expr(x))
+}
+
 /// The rule's condition, or the key, value and reason it is wrong.
 fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
+    for (key, v) in [("above", r.above), ("below", r.below), ("clear", r.clear)] {
+        if let Some(v) = v.filter(|v| !v.is_finite()) {
+            return Err((key, v.to_string(), "must be a finite number".into()));
+        }
+    }
+    if let (Some(c), Some(line)) = (r.clear, r.above.or(r.below)) {
+        let above = r.above.is_some();
+        if (above && c > line) || (!above && c < line) {
+            let why = if above {
+                "must be at or below `above`: the alert clears once the value falls to it"
+            } else {
+                "must be at or above `below`: the alert clears once the value rises to it"
+            };
+            return Err(("clear", c.to_string(), why.into()));
+        }
+    }
     let threshold = |m: &String, line: f64, below: bool, dynamic: Option<Dynamic>| {
-        if !FAMILIES.iter().any(|(f, _)| f == m) {
-            let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
-            return Err((
-                "metric",
-                m.clone(),
-                format!("no such metric; known: {}", known.join(", ")),
-            ));
+        if let Some(why) = unknown_metric(m) {
+            return Err(("metric", m.clone(), why));
         }
         Ok(Condition::Threshold {
             metric: m.clone(),
@@ -171,9 +210,7 @@ fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
         };
     }
     match (&r.expr, &r.metric, r.above, r.below, r.dynamic) {
-        (Some(e), None, None, None, None) => parse(e)
-            .map(Condition::Expr)
-            .map_err(|err| ("expr", e.clone(), err.to_string())),
+        (Some(e), None, None, None, None) => expr_condition(e),
         (None, Some(m), Some(t), None, None) => threshold(m, t, false, None),
         (None, Some(m), None, Some(t), None) => threshold(m, t, true, None),
         (None, Some(m), None, None, Some(d)) => threshold(m, d.base, d.below, Some(d.build()?)),
@@ -219,6 +256,10 @@ impl SeverityConfig {
             SeverityConfig::Critical => Severity::Critical,
         }
     }
+}
+
+fn warning() -> SeverityConfig {
+    SeverityConfig::Warning
 }
 
 fn zero() -> Dur {

@@ -44,7 +44,7 @@ impl ConfigError {
     ) -> Self {
         let found = text.lines().enumerate().find(|(_, l)| {
             let (k, v) = split_line(l);
-            k == key && value.is_none_or(|want| v.trim_matches(['"', '\'']) == want)
+            k == key && value.is_none_or(|want| same_value(&v, want))
         });
         let (line, shown) = match found {
             Some((i, l)) => (i + 1, split_line(l).1),
@@ -58,6 +58,18 @@ impl ConfigError {
             message: message.to_string(),
         }
     }
+}
+
+/// Whether a value as written is `want`: the same text, or the same number (`1` is `1.0`,
+/// `nan` is `NaN`).
+fn same_value(written: &str, want: &str) -> bool {
+    let written = written.trim_matches(['"', '\'']);
+    let num = |s: &str| s.replace('_', "").parse::<f64>().ok();
+    written == want
+        || match (num(written), num(want)) {
+            (Some(a), Some(b)) => a == b || (a.is_nan() && b.is_nan()),
+            _ => false,
+        }
 }
 
 /// `key = value  # comment` → (key, value), both trimmed; a table header gives its name.

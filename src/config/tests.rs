@@ -104,7 +104,7 @@ fn retention_must_be_consistent() {
 
 #[test]
 fn alert_rules_from_config() {
-    let text = "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"slow\"\nexpr = \"app.article_rate < 100 and app.error_rate > 2.0\"\nfor = \"2m\"\nseverity = \"warning\"\n\n[[alerts.rules]]\nname = \"root_full\"\nmetric = \"filesystem_used_percent\"\nabove = 95\nclear = 90\nseverity = \"critical\"\n";
+    let text = "[alerts]\ndefault_rules = false\n\n[[alerts.rules]]\nname = \"slow\"\nexpr = \"network_receive_bytes_per_second < 100 and load1 > 2.0\"\nfor = \"2m\"\nseverity = \"warning\"\n\n[[alerts.rules]]\nname = \"root_full\"\nmetric = \"filesystem_used_percent\"\nabove = 95\nclear = 90\nseverity = \"critical\"\n";
     let c = Config::parse(text, Path::new("x")).unwrap();
     let rules = c.alerts.rules(text, Path::new("x")).unwrap();
     assert_eq!(rules.len(), 2);
@@ -173,7 +173,7 @@ fn rule_labels_and_annotations_are_templates_checked_at_load() {
     let e = err(&text.replace("{mount} on", "{mount on"));
     assert!(e.contains("line 9") && e.contains("key `summary`"), "{e}");
     let e = err(&text.replace("filesystem_used_percent", "filesystem_usd_percent"));
-    assert!(e.contains("line 3") && e.contains("no such metric"), "{e}");
+    assert!(e.contains("line 3") && e.contains("no metric"), "{e}");
 }
 
 #[test]
@@ -196,6 +196,51 @@ fn bad_alert_rules_name_line_key_and_value() {
     assert!(e.contains("line 2") && e.contains("exists already"), "{e}");
     let e = err("[[alerts.rules]]\nname = \"x\"\nmetric = \"load1\"\nseverity = \"info\"\n");
     assert!(e.contains("either `expr`"), "{e}");
+}
+
+#[test]
+fn rules_that_can_never_work_are_load_errors() {
+    let rule = |body: &str| err(&format!("[[alerts.rules]]\nname = \"r\"\n{body}\n"));
+    let e = rule("expr = \"avg(cpu_bussy_percent, 5m) > 80\"");
+    assert!(
+        e.contains("line 3")
+            && e.contains("key `expr`")
+            && e.contains("no metric `cpu_bussy_percent`"),
+        "{e}"
+    );
+    let e = rule("expr = \"cpu_busy_percent\"");
+    assert!(e.contains("line 3") && e.contains("not a condition"), "{e}");
+    let e = rule("metric = \"cpu_busy_percent\"\nabove = 1\nclear = 95");
+    assert!(
+        e.contains("line 5")
+            && e.contains("key `clear`")
+            && e.contains("95")
+            && e.contains("at or below"),
+        "{e}"
+    );
+    let e = rule("metric = \"cpu_busy_percent\"\nbelow = 10\nclear = 5");
+    assert!(e.contains("line 5") && e.contains("at or above"), "{e}");
+    for v in ["nan", "inf", "-inf"] {
+        let e = rule(&format!("metric = \"cpu_busy_percent\"\nabove = {v}"));
+        assert!(
+            e.contains("line 4")
+                && e.contains("key `above`")
+                && e.contains(v)
+                && e.contains("finite"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_without_severity_is_a_warning() {
+    let text = "[alerts]\ndefault_rules = false\n[[alerts.rules]]\nname = \"r\"\nmetric = \"load1\"\nabove = 4\n";
+    let c = Config::parse(text, Path::new("/etc/montui.toml")).expect("loads");
+    let rules = c.alerts.rules(text, Path::new("/etc/montui.toml")).unwrap();
+    assert_eq!(
+        rules[0].severity,
+        crate::alert::lifecycle::Severity::Warning
+    );
 }
 
 #[test]

@@ -137,7 +137,7 @@ impl Alerting {
                 .firing
                 .iter()
                 .filter_map(|fp| self.evaluator.tracker.get(*fp))
-                .flat_map(|a| channels(&self.policy.escalations, a))
+                .flat_map(|a| channels(&self.policy, a))
                 .collect();
             extra.sort();
             extra.dedup();
@@ -162,7 +162,7 @@ impl Alerting {
             return Vec::new();
         }
         let tracker = &mut self.evaluator.tracker;
-        let steps = due(&self.policy.escalations, tracker.alerts(), muted, now);
+        let steps = due(&self.policy, tracker.alerts(), muted, now);
         let mut changed = Vec::new();
         for (fp, index, step) in steps {
             if let Some(a) = tracker.get_mut(fp) {

@@ -3,9 +3,14 @@ use crate::alert::lifecycle::{Ack, Event};
 
 const MIN: i64 = 60_000;
 
-fn policy() -> Vec<Escalation> {
-    vec![Escalation {
-        matchers: vec![],
+fn policy() -> Policy {
+    escalating(vec![])
+}
+
+/// One escalation policy with these matchers, and the shipped rules.
+fn escalating(matchers: Vec<(String, String)>) -> Policy {
+    let escalations = vec![Escalation {
+        matchers,
         steps: vec![
             Step {
                 after_ms: 15 * MIN,
@@ -20,10 +25,14 @@ fn policy() -> Vec<Escalation> {
                 assignee: Some("lead".into()),
             },
         ],
-    }]
+    }];
+    Policy {
+        escalations,
+        ..Policy::default()
+    }
 }
 
-fn step(p: &[Escalation], a: &mut Alert, now: i64) -> bool {
+fn step(p: &Policy, a: &mut Alert, now: i64) -> bool {
     let due = due(p, std::iter::once(&*a), &FpSet::default(), now);
     let steps: Vec<(usize, Step)> = due.iter().map(|(_, i, s)| (*i, (*s).clone())).collect();
     for (i, s) in &steps {
@@ -71,4 +80,27 @@ fn acknowledging_stops_the_clock_and_unacknowledging_restarts_it() {
     // Silenced or inhibited alerts do not climb.
     let muted: FpSet = [a.fingerprint].into_iter().collect();
     assert!(due(&p, std::iter::once(&a), &muted, 99 * MIN).is_empty());
+}
+
+#[test]
+fn a_policy_matches_on_severity_and_keeps_the_alert_once_raised() {
+    let p = escalating(vec![("severity".into(), "warning".into())]);
+    // memory_high: a shipped rule, of severity warning.
+    let mut a = Alert::firing("memory_high", &[("host", "web-1")]);
+    assert_eq!(a.severity, Severity::Warning);
+    assert!(
+        step(&p, &mut a, 15 * MIN),
+        "severity = \"warning\" matches a warning"
+    );
+    assert_eq!(a.severity, Severity::Critical);
+    assert!(
+        step(&p, &mut a, 30 * MIN),
+        "raised to critical, still on its policy"
+    );
+    let mut crit = Alert::firing("cpu_high", &[("host", "web-1")]);
+    crit.severity = Severity::Critical;
+    assert!(
+        !step(&p, &mut crit, 15 * MIN),
+        "a critical alert is not a warning"
+    );
 }

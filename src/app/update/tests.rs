@@ -215,3 +215,15 @@ fn pause_resumes_live() {
     update(&mut s, Key::Char('p'));
     assert_eq!(s.mode, Mode::Live);
 }
+
+#[test]
+fn the_filter_matches_alertname_and_severity_as_silences_do() {
+    let mut s = state(Mode::Live);
+    s.board = board(vec![
+        alert("memory_high", Phase::Firing, 1),
+        alert("disk_full", Phase::Firing, 2),
+    ]);
+    s.filter = Some("alertname=mem severity=warning".into());
+    let rules: Vec<&str> = s.alerts_sorted().iter().map(|a| a.rule.as_str()).collect();
+    assert_eq!(rules, ["memory_high"]);
+}
