@@ -1,6 +1,7 @@
 //! A cursor over recorded history: seek, step, follow. It yields snapshots made by the same
 //! `derive()` as the live view, so replay shows exactly what live showed. No terminal code.
 
+use crate::timeparse::Target;
 use crate::alert::board::Board;
 use crate::alert::inhibit::Inhibition;
 use crate::alert::lifecycle::{Alert, EventKind};
@@ -171,6 +172,25 @@ impl ReplayCursor {
     /// Moves to the last sample at or before `ts` (the first one if `ts` is earlier).
     pub fn seek_time(&mut self, ts: i64) {
         self.pos = self.times.partition_point(|t| *t <= ts).saturating_sub(1);
+    }
+
+    /// Moves where a typed jump lands: a span ("30s" back) on the sample nearest its time, so
+    /// samples a few ms off their second do not land one early; a clock time ("19:20:30")
+    /// on the first sample at or after it (the one the status bar shows as that second).
+    pub fn seek(&mut self, target: Target) {
+        let after = |ts: i64| self.times.partition_point(|t| *t < ts);
+        let last = self.times.len().saturating_sub(1);
+        self.pos = match target {
+            Target::At(ts) => after(ts).min(last),
+            Target::Near(ts) => {
+                let i = after(ts);
+                let gap = |j: usize| self.times.get(j).map_or(u64::MAX, |t| t.abs_diff(ts));
+                match i.checked_sub(1) {
+                    Some(before) if gap(before) <= gap(i) => before,
+                    _ => i.min(last),
+                }
+            }
+        };
     }
 
     /// Picks up samples recorded since the cursor was opened. Returns how many arrived.

@@ -42,20 +42,30 @@ pub fn parse_time(s: &str, now_ms: i64) -> Result<i64, String> {
     ))
 }
 
+/// Where a typed jump goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A span from a time ("10m", "-1h", "3h ago"): the sample nearest this time.
+    Near(i64),
+    /// A clock time ("14:00", "2026-11-22 10:00:05"): the first sample at or after it.
+    At(i64),
+}
+
 /// Where a jump typed at `from_ms` lands: "10m" forward (backward when `back`), "-10m" back,
-/// anything else an absolute time.
-pub fn parse_jump(s: &str, from_ms: i64, now_ms: i64, back: bool) -> Result<i64, String> {
+/// "3h ago" or "now", anything else a clock time.
+pub fn parse_jump(s: &str, from_ms: i64, now_ms: i64, back: bool) -> Result<Target, String> {
     let s = s.trim();
     if let Some(d) = s.strip_prefix('-') {
-        return Ok(from_ms - duration_ms(d)?);
+        return Ok(Target::Near(from_ms - duration_ms(d)?));
     }
     if let Some(d) = s.strip_prefix('+') {
-        return Ok(from_ms + duration_ms(d)?);
+        return Ok(Target::Near(from_ms + duration_ms(d)?));
     }
     match duration_ms(s) {
-        Ok(d) if back => Ok(from_ms - d),
-        Ok(d) => Ok(from_ms + d),
-        Err(_) => parse_time(s, now_ms),
+        Ok(d) if back => Ok(Target::Near(from_ms - d)),
+        Ok(d) => Ok(Target::Near(from_ms + d)),
+        Err(_) if s == "now" || s.ends_with("ago") => parse_time(s, now_ms).map(Target::Near),
+        Err(_) => parse_time(s, now_ms).map(Target::At),
     }
 }
 
@@ -75,10 +85,13 @@ mod tests {
     fn relative_forms() {
         assert_eq!(parse_time("3h ago", NOW), Ok(NOW - 3 * 3_600_000));
         assert_eq!(parse_time("now", NOW), Ok(NOW));
-        assert_eq!(parse_jump("10m", 5_000_000, NOW, false), Ok(5_600_000));
-        assert_eq!(parse_jump("10m", 5_000_000, NOW, true), Ok(4_400_000));
-        assert_eq!(parse_jump("-1s", 5_000, NOW, false), Ok(4_000));
-        assert_eq!(parse_jump("1h ago", 0, NOW, false), Ok(NOW - 3_600_000));
+        let near = |t| Ok(Target::Near(t));
+        assert_eq!(parse_jump("10m", 5_000_000, NOW, false), near(5_600_000));
+        assert_eq!(parse_jump("10m", 5_000_000, NOW, true), near(4_400_000));
+        assert_eq!(parse_jump("-1s", 5_000, NOW, false), near(4_000));
+        assert_eq!(parse_jump("1h ago", 0, NOW, false), near(NOW - 3_600_000));
+        let at = parse_jump("14:30", 0, NOW, false);
+        assert!(matches!(at, Ok(Target::At(_))), "{at:?}");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
             }
         }
         Request::Jump { text, back } => match parse_jump(&text, cursor.ts(), now_ms, back) {
-            Ok(ts) => cursor.seek_time(ts),
+            Ok(target) => cursor.seek(target),
             Err(e) => {
                 state.message = Some(e);
                 return;

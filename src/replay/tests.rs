@@ -177,3 +177,40 @@ fn empty_range_is_a_clear_error() {
     .unwrap();
     assert!(e.to_string().contains("no samples of h"), "{e}");
 }
+
+#[test]
+fn typed_jumps_land_on_the_sample_meant_not_one_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    // Samples at .375 s past each second, a few ms late now and then.
+    let times: Vec<i64> = (0..120)
+        .map(|i| 1_000_000 + i * 1000 + 375 + if i % 7 == 0 { 6 } else { 0 })
+        .collect();
+    let samples: Vec<RawSample> = times
+        .iter()
+        .map(|&ts_ms| RawSample {
+            host: "h".into(),
+            ts_ms,
+            ..Default::default()
+        })
+        .collect();
+    w.insert(&samples).unwrap();
+    drop(w);
+    let mut c =
+        ReplayCursor::open(Store::open_reader(&path).unwrap(), None, None, None, 3).unwrap();
+    c.seek(Target::At(times[100]));
+    let from = c.pos();
+    assert_eq!(from, 100);
+    // `J 30s`: 30 samples back, though the sample 30 s back (70) is 6 ms late.
+    c.seek(Target::Near(c.ts() - 30_000));
+    assert_eq!(from - c.pos(), 30);
+    // `j 1000:50` (a clock time on a whole second): the sample shown as that second.
+    c.seek(Target::At(1_050_000));
+    assert_eq!(c.ts(), times[50]);
+    // Before the start and past the end: the first and the last sample.
+    c.seek(Target::Near(0));
+    assert_eq!(c.pos(), 0);
+    c.seek(Target::At(i64::MAX));
+    assert_eq!(c.pos(), times.len() - 1);
+}
