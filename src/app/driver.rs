@@ -1,4 +1,4 @@
-use super::state::{Mode, ReplayPos, State};
+use super::state::{ReplayPos, State};
 use super::update::Request;
 use crate::replay::{ReplayCursor, ZOOMS_MS};
 use crate::timeparse::parse_jump;
@@ -41,11 +41,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
 /// Loads the cursor's current frame, at the state's zoom, into the state.
 pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
     cursor.set_zoom(ZOOMS_MS.get(state.zoom).copied());
-    if state.mode == Mode::Replay {
-        state.board = cursor.board(&state.policy.inhibitions);
-        state.logs = cursor.log_board();
-        state.anomalies = cursor.anomaly_board();
-    }
+    // Replay and pause alike show the recording's lists at the sample on screen.
+    let board = cursor.board(&state.policy.inhibitions);
+    state.show_recorded_boards(board, cursor.log_board(), cursor.anomaly_board());
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(
             snaps,

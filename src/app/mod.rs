@@ -9,6 +9,7 @@ mod keys;
 mod lists;
 mod overlays;
 mod patterns;
+mod paused;
 mod selection;
 mod state;
 mod update;

@@ -200,6 +200,8 @@ pub struct State {
     /// Show times in UTC instead of the local time zone.
     pub utc: bool,
     pub quit: bool,
+    /// The live lists while paused (pause shows the recording's).
+    pub paused: super::paused::LiveBoards,
 }
 
 impl State {
@@ -265,6 +267,7 @@ impl State {
             message: None,
             utc: false,
             quit: false,
+            paused: Default::default(),
         }
     }
 

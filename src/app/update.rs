@@ -111,6 +111,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
                 state.mode = Mode::Live;
                 state.pos = None;
                 state.playing = false;
+                state.resume_boards();
             }
             _ => state.message = Some("replay of a recording: there is no live view".into()),
         },

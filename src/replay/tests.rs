@@ -57,6 +57,25 @@ fn the_alert_list_is_the_one_of_the_replayed_moment() {
     assert!(!c.seek_marker(true));
     assert!(c.seek_marker(false));
     assert_eq!(c.ts(), 3_000);
+    // Paused live montui shows the same: the list as it was at the sample on screen.
+    use crate::app::{Key, Mode, Request, State, handle, update};
+    let mut s = State::new(Mode::Live, "h", 1000, 3);
+    let now_live = crate::alert::board::Board::new(vec![a.clone()], vec![], &[]);
+    s.engine_alerts(now_live.clone());
+    assert_eq!(s.board.alerts[0].phase, Phase::Firing);
+    s.mode = Mode::Paused;
+    handle(&mut s, &mut c, Request::Step(0), 0);
+    assert_eq!(s.shown_ts(), Some(3_000));
+    let shown: Vec<Phase> = s.board.alerts.iter().map(|a| a.phase).collect();
+    assert_eq!(shown, [Phase::Pending], "as at 3 s, not as now");
+    // What the engine sends meanwhile waits for the return to live.
+    let mut later = a.clone();
+    later.value = 99.0;
+    s.engine_alerts(crate::alert::board::Board::new(vec![later], vec![], &[]));
+    assert_eq!(s.board.alerts[0].phase, Phase::Pending);
+    update(&mut s, Key::Char('p'));
+    assert_eq!(s.mode, Mode::Live);
+    assert_eq!(s.board.alerts[0].value, 99.0, "the newest live list");
 }
 
 #[test]

@@ -151,12 +151,9 @@ fn apply(state: &mut State, ev: EngineEvent) {
             state.push_live(*snap);
         }
         EngineEvent::Host { host, state: h } => state.host_state(host, h),
-        EngineEvent::Alerts(board) => state.board = board,
-        EngineEvent::Logs(board) => state.logs = Some(*board),
-        EngineEvent::Anomalies(board) if state.mode != Mode::Replay => {
-            state.anomalies = *board;
-        }
-        EngineEvent::Anomalies(_) => {}
+        EngineEvent::Alerts(board) => state.engine_alerts(board),
+        EngineEvent::Logs(board) => state.engine_logs(*board),
+        EngineEvent::Anomalies(board) => state.engine_anomalies(*board),
     }
 }
 
