@@ -1,7 +1,6 @@
 //! A cursor over recorded history: seek, step, follow. It yields snapshots made by the same
 //! `derive()` as the live view, so replay shows exactly what live showed. No terminal code.
 
-use crate::timeparse::Target;
 use crate::alert::board::Board;
 use crate::alert::inhibit::Inhibition;
 use crate::alert::lifecycle::{Alert, EventKind};
@@ -9,6 +8,7 @@ use crate::alert::recorded::board_at;
 use crate::alert::silence::Silence;
 use crate::model::{RawSample, Snapshot, derive};
 use crate::store::{Store, StoreError, TIERS_MS};
+use crate::timeparse::Target;
 
 /// Chart windows for zooming, narrowest first (5 m … 7 d).
 pub const ZOOMS_MS: [i64; 7] = [

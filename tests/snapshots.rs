@@ -343,3 +343,49 @@ fn alert_values_keep_their_decimals() {
     });
     assert!(out.contains("0.53/0 "), "{out}");
 }
+
+#[test]
+fn a_host_that_stopped_answering_ages_with_the_wall_clock_and_is_marked_stale() {
+    use montui::alert::lifecycle::{Alert, Phase, Severity};
+    let mut s = common::fixture_state();
+    let last = s.shown_ts().unwrap();
+    let a = Alert {
+        fingerprint: 7,
+        rule: "cpu_high".into(),
+        labels: Default::default(),
+        severity: Severity::Critical,
+        phase: Phase::Firing,
+        active_since: last,
+        fired_at: Some(last),
+        resolved_at: None,
+        value: 98.0,
+        threshold: Some(90.0),
+        ack: None,
+        escalation: 0,
+        note: None,
+        events: vec![],
+    };
+    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    s.clock_ms = Some(last + 1500);
+    let fresh = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    assert!(!fresh.contains("STALE"), "{fresh}");
+    // Two minutes without a sample, the host down.
+    s.clock_ms = Some(last + 120_000);
+    s.host_state(
+        "web-1".into(),
+        montui::model::HostState::Down {
+            reason: "Connection refused".into(),
+        },
+    );
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    assert!(out.contains("no sample for 2m"), "{out}");
+    assert!(
+        out.matches("STALE 2m").count() >= 4,
+        "the figure panes:\n{out}"
+    );
+    let row = out
+        .lines()
+        .find(|l| l.contains("cpu_high"))
+        .unwrap_or_default();
+    assert!(row.contains(" 2m "), "the alert's age goes on: {row}");
+}

@@ -110,12 +110,14 @@ fn row(name: &str, view: &View, state: Option<&HostState>, s: &State, now: i64) 
 impl State {
     /// Every watched host, the one on screen included, in the chosen order.
     pub fn host_rows(&self) -> Vec<HostRow> {
-        let now = std::iter::once(self.live.snapshot.as_ref())
+        // The wall clock live; without it (a recording), the newest sample on screen.
+        let newest = std::iter::once(self.live.snapshot.as_ref())
             .chain(self.others.values().map(|o| o.view.snapshot.as_ref()))
             .flatten()
             .map(|x| x.ts_ms)
             .max()
             .unwrap_or(0);
+        let now = self.clock_ms.filter(|_| !self.browsing()).unwrap_or(newest);
         let mut rows: Vec<HostRow> = std::iter::once(row(
             &self.host,
             &self.live,

@@ -199,6 +199,8 @@ pub struct State {
     pub message: Option<String>,
     /// Show times in UTC instead of the local time zone.
     pub utc: bool,
+    /// The wall clock, live (set by the terminal loop, so drawing never reads it).
+    pub clock_ms: Option<i64>,
     pub quit: bool,
     /// The live lists while paused (pause shows the recording's).
     pub paused: super::paused::LiveBoards,
@@ -266,6 +268,7 @@ impl State {
             prompt: None,
             message: None,
             utc: false,
+            clock_ms: None,
             quit: false,
             paused: Default::default(),
         }
@@ -340,5 +343,25 @@ impl State {
     /// Time of the shown sample.
     pub fn shown_ts(&self) -> Option<i64> {
         self.shown().snapshot.as_ref().map(|s| s.ts_ms)
+    }
+
+    /// "Now" for ages: the wall clock live (a host that stopped answering does not stop
+    /// time), the shown sample's time when browsing the recording.
+    pub fn now_ms(&self) -> i64 {
+        match (self.browsing(), self.clock_ms) {
+            (false, Some(clock)) => clock,
+            _ => self.shown_ts().unwrap_or(0),
+        }
+    }
+
+    /// Live, how long the host on screen has sent no sample, when that is more than three
+    /// intervals (or it is down): its figures are that old.
+    pub fn stale_ms(&self) -> Option<i64> {
+        if self.browsing() {
+            return None;
+        }
+        let age = self.clock_ms.zip(self.shown_ts()).map(|(c, ts)| c - ts);
+        let down = matches!(self.live_state, Some(HostState::Down { .. }));
+        age.filter(|a| down || *a > 3 * self.interval_ms)
     }
 }

@@ -14,7 +14,7 @@ use crate::app::{Pane, State};
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let count = |p: Phase| s.board.alerts.iter().filter(|a| a.phase == p).count();
     let acked = s.board.alerts.iter().filter(|a| a.ack.is_some()).count();
-    let now = s.shown_ts().unwrap_or(0);
+    let now = s.now_ms();
     let mutes: Vec<Option<Mute>> = s
         .board
         .alerts

@@ -13,7 +13,7 @@ use crate::detect::{Anomaly, ForecastRow, reasons};
 
 /// Anomalies, newest first (`f`: every series' forecast of the host on screen instead).
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
-    let now = s.shown_ts().unwrap_or(0);
+    let now = s.now_ms();
     let (title, rows, widths, selected) = if s.forecast_view {
         let shown = s.forecast_rows();
         let title = format!(

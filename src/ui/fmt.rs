@@ -3,6 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar};
 
 use super::theme::Theme;
@@ -44,11 +45,22 @@ pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Bl
     } else {
         (theme.border, BorderType::Plain)
     };
-    Block::bordered()
+    let block = Block::bordered()
         .border_type(kind)
         .border_style(border)
         .title(title)
-        .title_style(theme.title)
+        .title_style(theme.title);
+    // The host's figures when it stopped answering are marked with their age.
+    let figures = matches!(
+        pane,
+        Pane::Cpu | Pane::Mem | Pane::Load | Pane::Disk | Pane::Net | Pane::Procs
+    );
+    match state.stale_ms().filter(|_| figures) {
+        Some(ms) => block.title(
+            Line::styled(format!(" STALE {} ", super::alerts::age(ms)), theme.bad).right_aligned(),
+        ),
+        None => block,
+    }
 }
 
 /// Draws a pane's block and returns the area inside it.

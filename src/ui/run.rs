@@ -51,6 +51,9 @@ async fn event_loop(
     let mut hup = signal(SignalKind::hangup())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut follow = tokio::time::interval(Duration::from_secs(1));
+    // Live, ages go on with the wall clock though a host stops sending samples.
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    state.clock_ms = Some(now_ms());
     let mut dirty = true;
     let mut next_frame = Instant::now();
     let mut next_play = Instant::now();
@@ -82,6 +85,7 @@ async fn event_loop(
                 None => break,
             },
             Some(ev) = recv(&mut events) => {
+                state.clock_ms = Some(now_ms());
                 apply(&mut state, ev);
                 while let Some(ev) = events.as_mut().and_then(|rx| rx.try_recv().ok()) {
                     apply(&mut state, ev);
@@ -121,6 +125,11 @@ async fn event_loop(
                         Err(e) => tracing::warn!("reading new samples: {e}"),
                     }
                 }
+            },
+            _ = clock.tick(), if engine.is_some() => {
+                state.clock_ms = Some(now_ms());
+                // Samples redraw the screen; with none coming, the ages still move.
+                dirty |= state.stale_ms().is_some();
             },
             _ = term.recv() => break,
             _ = hup.recv() => break,

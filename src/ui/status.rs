@@ -12,7 +12,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .shown_ts()
         .map_or_else(|| "--".into(), |ts| format_time(ts, s.utc));
     let mode = match (s.mode, s.pos) {
-        (Mode::Live, _) => "LIVE".to_string(),
+        (Mode::Live, _) => match s.stale_ms() {
+            Some(ms) => format!("LIVE · no sample for {}", super::alerts::age(ms)),
+            None => "LIVE".to_string(),
+        },
         (m, Some(p)) => {
             let name = if m == Mode::Paused {
                 "PAUSED"
