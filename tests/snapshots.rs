@@ -192,7 +192,8 @@ fn alert_details_and_silence_list_at_each_size() {
 fn charts_mark_where_alerts_fired() {
     let mut s = common::fixture_state();
     let ts = s.live.history.ts.clone();
-    // disk_full on /home fired ten samples ago; load_high (a load chart) twenty.
+    // disk_full on /home fired ten samples ago: no chart shows how full a file system is (its
+    // row does), so neither disk chart is marked; load_high (the load chart) twenty.
     s.board.alerts[0].fired_at = Some(ts[ts.len() - 10]);
     let mut load = s.board.alerts[0].clone();
     load.rule = "load_high".into();
@@ -205,7 +206,7 @@ fn charts_mark_where_alerts_fired() {
         });
         assert_eq!(
             out.matches('▼').count(),
-            if pane == Pane::Disk { 2 } else { 1 },
+            if pane == Pane::Disk { 0 } else { 1 },
             "{out}"
         );
         insta::assert_snapshot!(format!("marks_{pane:?}").to_lowercase(), out);
@@ -388,4 +389,62 @@ fn a_host_that_stopped_answering_ages_with_the_wall_clock_and_is_marked_stale() 
         .find(|l| l.contains("cpu_high"))
         .unwrap_or_default();
     assert!(row.contains(" 2m "), "the alert's age goes on: {row}");
+}
+
+#[test]
+fn an_alert_marks_the_chart_of_its_own_metric_only() {
+    use montui::alert::lifecycle::{Alert, Phase, Severity};
+    let mut s = common::fixture_state();
+    let at = s.shown_ts().unwrap() - 5_000;
+    let a = Alert {
+        fingerprint: 7,
+        rule: "memory_high".into(),
+        labels: Default::default(),
+        severity: Severity::Warning,
+        phase: Phase::Firing,
+        active_since: at,
+        fired_at: Some(at),
+        resolved_at: None,
+        value: 90.0,
+        threshold: Some(85.0),
+        ack: None,
+        escalation: 0,
+        note: None,
+        events: vec![],
+    };
+    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    let out = render(60, 12, |f| {
+        draw_pane(f, Pane::Mem, f.area(), &s, &Theme::default())
+    });
+    let lines: Vec<&str> = out.lines().collect();
+    let swap_at = lines.iter().position(|l| l.contains("Swap ")).unwrap();
+    let (mem, swap) = lines.split_at(swap_at);
+    assert!(
+        mem.iter().any(|l| l.contains('▼')),
+        "on the memory chart:\n{out}"
+    );
+    assert!(
+        !swap.iter().any(|l| l.contains('▼')),
+        "not on swap's:\n{out}"
+    );
+}
+
+#[test]
+fn the_anomaly_chart_writes_bytes_on_its_axis_as_its_head_does() {
+    let mut s = common::fixture_state();
+    let mut a = s.anomalies.anomalies[0].clone();
+    a.series = "memory_used_bytes".into();
+    a.value = 24_000.0;
+    let values: Vec<(i64, f64)> = (0..60)
+        .map(|i| (a.started_ms + i * 1000, 19_692.0 + (i % 7) as f64 * 700.0))
+        .collect();
+    s.anomaly_chart = Some(montui::details::AnomalyChart {
+        anomaly: a,
+        values,
+        model: Default::default(),
+    });
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    assert!(out.contains("value 23K"), "the head in binary units:\n{out}");
+    assert!(!out.contains("19692") && !out.contains("1969"), "raw on the axis:\n{out}");
+    assert!(out.contains("│24K") && out.contains("│19K"), "the axis in K:\n{out}");
 }

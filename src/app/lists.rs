@@ -34,13 +34,16 @@ impl State {
         v
     }
 
-    /// When the alerts about what `pane` charts fired (each one's latest episode): where
-    /// the charts put markers.
-    pub fn alert_marks(&self, pane: Pane) -> Vec<i64> {
+    /// When the alerts about a chart's metrics (names starting with one of `metrics`) fired,
+    /// each one's latest episode: where that chart puts markers.
+    pub fn alert_marks(&self, metrics: &[&str]) -> Vec<i64> {
         self.board
             .alerts
             .iter()
-            .filter(|a| chart_of(self.policy.rule(&a.rule)) == pane)
+            .filter(|a| {
+                let watched = watched_metric(self.policy.rule(&a.rule));
+                watched.is_some_and(|m| metrics.iter().any(|p| m.starts_with(p)))
+            })
             .filter_map(|a| a.fired_at)
             .collect()
     }
@@ -173,18 +176,13 @@ fn alert_text(a: &Alert) -> String {
     format!("{:?} {}", a.phase, a.label_pairs().join(" ")).to_lowercase()
 }
 
-/// The pane whose chart shows what a rule watches; expressions and unknown rules: CPU.
-fn chart_of(rule: Option<&Rule>) -> Pane {
-    let metric = match rule.map(|r| &r.condition) {
-        Some(Condition::Threshold { metric, .. }) => metric.as_str(),
-        _ => "",
-    };
-    match metric.split('_').next() {
-        Some("memory" | "swap") => Pane::Mem,
-        Some("load1" | "load5" | "load15") => Pane::Load,
-        Some("filesystem" | "disk") => Pane::Disk,
-        Some("network") => Pane::Net,
-        _ => Pane::Cpu,
+/// The metric a rule watches (an expression's first).
+fn watched_metric(rule: Option<&Rule>) -> Option<&str> {
+    match &rule?.condition {
+        Condition::Threshold { metric, .. }
+        | Condition::Predict { metric, .. }
+        | Condition::Unusual { metric, .. } => Some(metric),
+        Condition::Expr(e) => e.metrics().first().copied(),
     }
 }
 /// A filter's words, lower-cased: each must be found for an item to stay.

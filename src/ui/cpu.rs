@@ -36,7 +36,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ..inner
     };
     spark(f, chart, &view.history.cpu, Some(100.0), t.cpu);
-    marks(f, chart, s, Pane::Cpu, t);
+    marks(f, chart, s, &["cpu_", "core_"], t);
     let rows = inner.height.saturating_sub(1 + spark_h);
     cores(
         f,

@@ -79,7 +79,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     ])
     .areas(inner);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
-    value_chart(f, chart, &d.values, &d.thresholds, &d.model, s.utc, t);
+    value_chart(
+        f,
+        chart,
+        &d.values,
+        &d.thresholds,
+        &d.model,
+        (s.utc, &d.rule),
+        t,
+    );
     let [timeline, steps] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(lists);
     let events: Vec<Line> = a
@@ -143,20 +151,21 @@ fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-/// What the chart's marks are: `chart ⣀ value • line · expected ⣀ forecast ● unusual`
-/// (the line where there is one), and how far off the forecasts have been.
+/// What the chart's marks are, each its own symbol (told apart without colours too):
+/// `chart ⣀ value ▄ line • expected ⣀ forecast █ unusual` (the line where there is one),
+/// and how far off the forecasts have been.
 fn legend<'a>(m: &Model, line: bool, t: &Theme) -> Line<'a> {
     let mut spans = vec![
         Span::styled("chart ", t.dim),
         Span::styled("⣀ value ", t.cpu),
     ];
     if line {
-        spans.push(Span::styled("• line ", t.bad));
+        spans.push(Span::styled("▄ line ", t.bad));
     }
     spans.extend([
-        Span::styled("· expected ", t.dim),
+        Span::styled("• expected ", t.dim),
         Span::styled("⣀ forecast ", t.title),
-        Span::styled("● unusual", t.bad),
+        Span::styled("█ unusual", t.bad),
         Span::styled(
             m.forecast_error.map_or(String::new(), |(e, ahead)| {
                 format!(" · forecasts {:.1} % off {} ahead", e * 100.0, age(ahead))
@@ -208,18 +217,19 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let [top, chart] =
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
-    value_chart(f, chart, &c.values, &[], &c.model, s.utc, t);
+    value_chart(f, chart, &c.values, &[], &c.model, (s.utc, &a.series), t);
 }
 
 /// The values with the threshold line (a step line; none when empty) and the model's band,
-/// unusual values and forecast.
+/// unusual values and forecast. The y axis writes figures as the series' head does (bytes
+/// in binary units: `series` is its name, or the rule that names its metric).
 fn value_chart(
     f: &mut Frame,
     area: Rect,
     recorded: &[(i64, f64)],
     thresholds: &[(i64, f64)],
     m: &Model,
-    utc: bool,
+    (utc, series): (bool, &str),
     t: &Theme,
 ) {
     if area.height < 3 {
@@ -292,13 +302,13 @@ fn value_chart(
             .data(&values),
         Dataset::default()
             .name("threshold")
-            .marker(Marker::Dot)
+            .marker(Marker::Bar)
             .graph_type(GraphType::Line)
             .style(t.bad)
             .data(&line),
         Dataset::default()
             .name("unusual")
-            .marker(Marker::Dot)
+            .marker(Marker::Block)
             .graph_type(GraphType::Scatter)
             .style(t.bad)
             .data(&unusual),
@@ -315,7 +325,10 @@ fn value_chart(
         .y_axis(
             Axis::default()
                 .bounds([y0, y1])
-                .labels([Span::raw(figure(y0)), Span::raw(figure(y1))])
+                .labels([
+                    Span::raw(super::anomalies::value(series, y0)),
+                    Span::raw(super::anomalies::value(series, y1)),
+                ])
                 .style(t.dim),
         );
     f.render_widget(chart, area);

@@ -101,9 +101,9 @@ pub fn spark(
 }
 
 /// Marks (▼, in the alert colour) the columns of a chart drawn by `spark` from the state's
-/// history in which an alert about `pane` fired.
-pub fn marks(f: &mut Frame, area: Rect, s: &State, pane: Pane, t: &Theme) {
-    let at = s.alert_marks(pane);
+/// history in which an alert about the chart's `metrics` (name prefixes) fired.
+pub fn marks(f: &mut Frame, area: Rect, s: &State, metrics: &[&str], t: &Theme) {
+    let at = s.alert_marks(metrics);
     let ts = &s.shown().history.ts;
     if at.is_empty() || area.width == 0 || area.height == 0 || ts.is_empty() {
         return;

@@ -42,12 +42,14 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             h.disk_read.back().copied().flatten(),
             &h.disk_read,
             t.read,
+            "disk_read",
         ),
         (
             "write",
             h.disk_write.back().copied().flatten(),
             &h.disk_write,
             t.write,
+            "disk_written",
         ),
     ];
     pane(f, inner, (s, Pane::Disk, t), totals, rows);
@@ -71,8 +73,20 @@ pub fn render_net(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         })
         .collect();
     let totals = [
-        ("rx", h.net_rx.back().copied().flatten(), &h.net_rx, t.rx),
-        ("tx", h.net_tx.back().copied().flatten(), &h.net_tx, t.tx),
+        (
+            "rx",
+            h.net_rx.back().copied().flatten(),
+            &h.net_rx,
+            t.rx,
+            "network_receive",
+        ),
+        (
+            "tx",
+            h.net_tx.back().copied().flatten(),
+            &h.net_tx,
+            t.tx,
+            "network_transmit",
+        ),
     ];
     pane(f, inner, (s, Pane::Net, t), totals, rows);
 }
@@ -82,11 +96,13 @@ fn name_width(inner: Rect) -> usize {
     (inner.width as usize).saturating_sub(28).clamp(5, 14)
 }
 
+/// A total: its name, figure, chart and style, and the metric whose alerts it marks.
 type Total<'a> = (
     &'a str,
     Option<f64>,
     &'a std::collections::VecDeque<Option<f64>>,
     Style,
+    &'static str,
 );
 
 /// Two totals side by side (figure on top, chart below, alert markers on it), then the list
@@ -104,7 +120,7 @@ fn pane(
     }
     let half = inner.width / 2;
     let chart_h = if inner.height >= 7 { 2 } else { 1 };
-    for (i, (name, now, ring, style)) in totals.into_iter().enumerate() {
+    for (i, (name, now, ring, style, metric)) in totals.into_iter().enumerate() {
         let col = Rect::new(
             inner.x + i as u16 * half,
             inner.y,
@@ -118,7 +134,7 @@ fn pane(
             ..col
         };
         spark(f, chart, ring, None, style);
-        marks(f, chart, s, which, t);
+        marks(f, chart, s, &[metric], t);
     }
     let list = Rect {
         y: inner.y + 1 + chart_h,

@@ -28,5 +28,5 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ..inner
     };
     spark(f, chart, &view.history.load, Some(cores.max(one)), t.load);
-    marks(f, chart, s, Pane::Load, t);
+    marks(f, chart, s, &["load"], t);
 }

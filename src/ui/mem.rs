@@ -22,9 +22,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     // Two text lines, the rest shared by the two charts.
     let chart_h = inner.height.saturating_sub(2) / 2;
     let mut y = inner.y;
-    for (line, ring, style) in [
-        (mem_line, &view.history.mem, t.mem),
-        (swap_line, &view.history.swap, t.swap),
+    for (line, ring, style, metrics) in [
+        (mem_line, &view.history.mem, t.mem, "memory_"),
+        (swap_line, &view.history.swap, t.swap, "swap_"),
     ] {
         if y >= inner.bottom() {
             break;
@@ -43,7 +43,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ..inner
         };
         spark(f, chart, ring, Some(100.0), style);
-        marks(f, chart, s, Pane::Mem, t);
+        marks(f, chart, s, &[metrics], t);
         y += 1 + chart_h;
     }
 }
