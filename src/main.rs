@@ -23,10 +23,21 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("montui: {e:#}");
+            eprintln!("montui: {}", said(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes, each said once (a cause its message already quotes is left out).
+fn said(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1).map(ToString::to_string) {
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 /// Everything that can fail before the terminal is touched happens first, so errors print
@@ -69,8 +80,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             format: None,
         });
     }
+    if !cli.replay {
+        for (flag, given) in [("--from", &cli.from), ("--to", &cli.to)] {
+            if given.is_some() {
+                bail!("{flag} goes with --replay (or `montui export {flag} …`)");
+            }
+        }
+    }
     if cli.check_config {
-        println!("config ok");
+        let path = cli
+            .config
+            .clone()
+            .unwrap_or_else(montui::config::paths::config_file);
+        if path.is_file() {
+            println!("config ok: {}", path.display());
+        } else {
+            println!(
+                "config ok: no file at {}, so montui runs with its defaults",
+                path.display()
+            );
+        }
         return Ok(());
     }
     let db = cfg.db_path(cli.db.as_deref());
@@ -89,7 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let saved_alerts = store.load_alerts()?;
     let saved_patterns = store.load_patterns()?;
     let now = chrono::Utc::now().timestamp_millis();
-    let silences = store.load_silences(now)?;
+    let silences = (store.load_silences(now)?, store.next_silence_id()?);
     let collector = LocalCollector::new(cfg.collect.top_processes)?;
     let host = collector.host().to_string();
     // The last hour recorded: alerting learns from it before the first new sample.
@@ -205,9 +234,24 @@ async fn replay(
 fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
     let when = |s: &str, flag: &str| parse_time(s, now).map_err(|e| anyhow::anyhow!("{flag}: {e}"));
+    let (from, to) = (when(&args.from, "--from")?, when(&args.to, "--to")?);
+    if from > to {
+        bail!(
+            "--from {} is after --to {}: nothing to export",
+            args.from,
+            args.to
+        );
+    }
+    if let Some(why) = args
+        .metric
+        .as_deref()
+        .and_then(montui::model::unknown_metric)
+    {
+        bail!("--metric {why}");
+    }
     let query = export::Query {
-        from: when(&args.from, "--from")?,
-        to: when(&args.to, "--to")?,
+        from,
+        to,
         host: args.host.clone(),
         metric: args.metric.clone(),
     };

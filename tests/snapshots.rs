@@ -444,7 +444,50 @@ fn the_anomaly_chart_writes_bytes_on_its_axis_as_its_head_does() {
         model: Default::default(),
     });
     let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
-    assert!(out.contains("value 23K"), "the head in binary units:\n{out}");
-    assert!(!out.contains("19692") && !out.contains("1969"), "raw on the axis:\n{out}");
-    assert!(out.contains("│24K") && out.contains("│19K"), "the axis in K:\n{out}");
+    assert!(
+        out.contains("value 23K"),
+        "the head in binary units:\n{out}"
+    );
+    assert!(
+        !out.contains("19692") && !out.contains("1969"),
+        "raw on the axis:\n{out}"
+    );
+    assert!(
+        out.contains("│24K") && out.contains("│19K"),
+        "the axis in K:\n{out}"
+    );
+}
+
+#[test]
+fn a_silence_ending_in_another_year_shows_the_year() {
+    let mut s = common::fixture_state();
+    let now = s.now_ms();
+    let day = 86_400_000;
+    s.board.silences = [(1, now + day), (2, now + 400 * day)]
+        .into_iter()
+        .map(|(id, ends_at)| montui::alert::silence::Silence {
+            id,
+            matchers: vec![("alertname".into(), "disk_full".into())],
+            starts_at: now,
+            ends_at,
+            by: "alice".into(),
+        })
+        .collect();
+    s.silence_list = true;
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    let year = |ts: i64| montui::ui::format_time(ts, true)[..4].to_string();
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("#2 ").contains(&format!("until {}-", year(now + 400 * day))),
+        "{out}"
+    );
+    assert!(
+        !line("#1 ").contains(&format!("until {}-", year(now))),
+        "{out}"
+    );
 }

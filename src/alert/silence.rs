@@ -67,15 +67,24 @@ pub fn parse_end(text: &str, now: i64) -> Result<i64, String> {
     if let Some(t) = text.strip_prefix("until") {
         let end = crate::timeparse::parse_time(t.trim(), now)?;
         let day = 86_400_000;
-        return Ok(if end <= now && t.trim().len() <= 8 {
+        let end = if end <= now && t.trim().len() <= 8 {
             end + day
         } else {
             end
-        });
+        };
+        if end <= now {
+            return Err(format!("`{text}` is past: a silence must end later"));
+        }
+        return Ok(end);
     }
     let d = humantime::parse_duration(text)
         .map_err(|_| format!("`{text}` is not a duration (1h, 30m) or \"until 18:00\""))?;
-    Ok(now + d.as_millis() as i64)
+    if d.is_zero() {
+        return Err(format!(
+            "`{text}`: a silence must last (1h, 30m, until 18:00)"
+        ));
+    }
+    Ok(now.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
 }
 
 #[cfg(test)]
@@ -84,6 +93,16 @@ mod tests {
 
     fn alert(rule: &str, mount: &str) -> Alert {
         Alert::firing(rule, &[("host", "web-1"), ("mount", mount)])
+    }
+
+    #[test]
+    fn a_silence_that_would_end_at_once_is_refused() {
+        let now = 1_800_000_000_000;
+        for text in ["0", "0s", "until 2020-01-01 00:00"] {
+            let e = parse_end(text, now).unwrap_err();
+            assert!(e.contains("must"), "{text}: {e}");
+        }
+        assert_eq!(parse_end("1h", now), Ok(now + 3_600_000));
     }
 
     #[test]

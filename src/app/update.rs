@@ -254,6 +254,12 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
         Key::Backspace => {
             prompt.text.pop();
         }
+        // As in a shell: Ctrl-U clears the line, Ctrl-W the word before the cursor.
+        Key::Ctrl('u') => prompt.text.clear(),
+        Key::Ctrl('w') => {
+            let kept = prompt.text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            prompt.text.truncate(kept);
+        }
         Key::Char(c) => prompt.text.push(c),
         Key::Enter => {
             let p = state.prompt.take()?;

@@ -12,7 +12,7 @@ use crate::alert::lifecycle::Severity;
 use crate::alert::policy::Policy;
 use crate::alert::rules::{Condition, Rule, default_rules};
 use crate::alert::template::{FIELDS, FIGURES, placeholders};
-use crate::model::{FAMILIES, label_names};
+use crate::model::{label_names, unknown_metric};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -108,16 +108,6 @@ fn default_std() -> f64 {
 }
 
 type Bad = (&'static str, String, String);
-
-/// Why `m` is no metric montui has, naming those it has.
-fn unknown_metric(m: &str) -> Option<String> {
-    let m = m.strip_prefix("montui_").unwrap_or(m);
-    if FAMILIES.iter().any(|(f, _)| *f == m) {
-        return None;
-    }
-    let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
-    Some(format!("no metric `{m}`; known: {}", known.join(", ")))
-}
 
 /// An expression rule: a condition (true or false) over metrics montui has.
 fn expr_condition(e: &str) -> Result<Condition, Bad> {

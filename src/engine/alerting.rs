@@ -20,6 +20,8 @@ use crate::store::WriterHandle;
 pub struct Alerting {
     pub evaluator: Evaluator,
     pub silences: Vec<Silence>,
+    /// The id of the next silence (ids are never reused, ended silences' included).
+    next_silence: u64,
     pub policy: Arc<Policy>,
     planner: Planner,
     /// When escalation and notices were last worked out.
@@ -32,10 +34,11 @@ const POLICY_EVERY_MS: i64 = 1000;
 impl Alerting {
     /// Alerts restored from the store go on from where they were; `recent` (recorded
     /// snapshots, oldest first) fills expression windows and dynamic baselines.
+    /// `silences` are the active ones, `next_silence` the id the next one takes.
     pub fn new(
         policy: Arc<Policy>,
         saved: Vec<Alert>,
-        silences: Vec<Silence>,
+        (silences, next_silence): (Vec<Silence>, u64),
         recent: &[Snapshot],
     ) -> Self {
         let mut evaluator = Evaluator::watching(policy.rules.clone(), policy.anomalies.clone());
@@ -47,6 +50,7 @@ impl Alerting {
         Self {
             evaluator,
             silences,
+            next_silence,
             policy,
             planner: Planner::default(),
             policy_ran: i64::MIN,
@@ -195,7 +199,8 @@ impl Alerting {
                 ends_at,
                 by,
             } => {
-                let id = self.silences.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+                let id = self.next_silence;
+                self.next_silence += 1;
                 let until = chrono::DateTime::from_timestamp_millis(ends_at)
                     .map(|t| {
                         t.with_timezone(&chrono::Local)

@@ -181,6 +181,21 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
     out
 }
 
+/// Why `name` is no metric montui has (a name, with or without `montui_`, or a prefix
+/// ending in `*` that no metric has), naming those it has; None when it is one.
+pub fn unknown_metric(name: &str) -> Option<String> {
+    let m = name.strip_prefix("montui_").unwrap_or(name);
+    let known = |f: &str| match m.strip_suffix('*') {
+        Some(prefix) => f.starts_with(prefix),
+        None => f == m,
+    };
+    if FAMILIES.iter().any(|(f, _)| known(f)) {
+        return None;
+    }
+    let all: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
+    Some(format!("no metric `{m}`; known: {}", all.join(", ")))
+}
+
 /// The label names of a metric family (`mount` for `filesystem_used_percent`), read off a
 /// snapshot that has one of everything, so this never drifts from `metrics`.
 pub fn label_names(family: &str) -> Vec<&'static str> {

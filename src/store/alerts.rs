@@ -264,6 +264,17 @@ impl Store {
         .map(|_| ())
     }
 
+    /// The id for a new silence: past every one recorded, ended ones included, so a new
+    /// silence never takes an old one's number (or its row).
+    pub fn next_silence_id(&self) -> Result<u64, StoreError> {
+        let max: i64 = self.sql(|c| {
+            c.query_row("SELECT COALESCE(MAX(id), 0) FROM silences", [], |r| {
+                r.get(0)
+            })
+        })?;
+        Ok(max.max(0) as u64 + 1)
+    }
+
     /// Silences that have not ended by `now`.
     pub fn load_silences(&self, now: i64) -> Result<Vec<Silence>, StoreError> {
         let rows: Vec<(i64, String, i64, i64, String)> = self.sql(|c| {
@@ -295,6 +306,26 @@ impl Store {
 mod tests {
     use super::*;
     use crate::alert::lifecycle::{Labels, Observation, Tracker};
+
+    #[test]
+    fn a_new_silence_never_takes_an_ended_ones_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = crate::store::Store::open_writer(&dir.path().join("h.db")).unwrap();
+        assert_eq!(store.next_silence_id().unwrap(), 1);
+        for (id, ends_at) in [(1, 100), (5, 200), (2, 9_000)] {
+            let s = Silence {
+                id,
+                matchers: vec![],
+                starts_at: 0,
+                ends_at,
+                by: "alice".into(),
+            };
+            store.save_silence(&s).unwrap();
+        }
+        // Only #2 is active at 1000, but #5 ended and is on record: the next is #6.
+        assert_eq!(store.load_silences(1_000).unwrap().len(), 1);
+        assert_eq!(store.next_silence_id().unwrap(), 6);
+    }
 
     #[test]
     fn a_firing_acked_alert_survives_a_reopen() {

@@ -125,7 +125,7 @@ pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     Span::styled(format!("#{:<3} ", x.id), t.dim),
                     Span::raw(format!(
                         "until {} by {}  ",
-                        super::status::format_with(x.ends_at, s.utc, "%m-%d %H:%M"),
+                        super::status::format_with(x.ends_at, s.utc, until_format(x.ends_at, s)),
                         x.by
                     )),
                     Span::styled(m.join(" "), t.focus),
@@ -139,4 +139,15 @@ pub fn silences(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             .collect()
     };
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// How a silence's end is written: with its year when that is not this one's (a 400-day
+/// silence), else month, day and time.
+fn until_format(ends_at: i64, s: &State) -> &'static str {
+    let year = |ts: i64| super::status::format_with(ts, s.utc, "%Y");
+    if year(ends_at) == year(s.now_ms()) {
+        "%m-%d %H:%M"
+    } else {
+        "%Y-%m-%d %H:%M"
+    }
 }

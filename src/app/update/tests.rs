@@ -227,3 +227,20 @@ fn the_filter_matches_alertname_and_severity_as_silences_do() {
     let rules: Vec<&str> = s.alerts_sorted().iter().map(|a| a.rule.as_str()).collect();
     assert_eq!(rules, ["memory_high"]);
 }
+
+#[test]
+fn ctrl_u_clears_the_prompt_and_ctrl_w_a_word() {
+    let mut s = state(Mode::Live);
+    s.focus = Pane::Alerts;
+    s.filter = Some("host=web-1 critical".into());
+    update(&mut s, Key::Char('/'));
+    update(&mut s, Key::Ctrl('w'));
+    assert_eq!(
+        s.prompt.as_ref().map(|p| p.text.as_str()),
+        Some("host=web-1 ")
+    );
+    update(&mut s, Key::Ctrl('u'));
+    assert_eq!(s.prompt.as_ref().map(|p| p.text.as_str()), Some(""));
+    update(&mut s, Key::Enter);
+    assert_eq!(s.filter, None, "an empty filter shows all");
+}
