@@ -56,7 +56,7 @@ fn whole_screen_at_each_size() {
 #[test]
 fn help_overlay_at_each_size() {
     for (w, h) in SIZES {
-        let out = render(w, h, |f| draw_help(f, &Theme::default()));
+        let out = render(w, h, |f| draw_help(f, 0, &Theme::default()));
         insta::assert_snapshot!(format!("help_{w}x{h}"), out);
     }
 }
@@ -490,4 +490,17 @@ fn a_silence_ending_in_another_year_shows_the_year() {
         !line("#1 ").contains(&format!("until {}-", year(now))),
         "{out}"
     );
+}
+
+#[test]
+fn help_at_the_minimum_size_cuts_nothing_and_scrolls_to_the_rest() {
+    let top = render(80, 24, |f| draw_help(f, 0, &Theme::default()));
+    assert!(top.contains("j k: more"), "{top}");
+    for whole in ["silence: 1h, until 9:00", "Alerts pane", "ack the selected"] {
+        assert!(top.contains(whole), "{whole}:\n{top}");
+    }
+    let end = render(80, 24, |f| draw_help(f, 99, &Theme::default()));
+    for whole in ["charts narrower", "back to live", "previous alert, gap"] {
+        assert!(end.contains(whole), "{whole}:\n{end}");
+    }
 }

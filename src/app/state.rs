@@ -193,7 +193,8 @@ pub struct State {
     /// The silence list (`S`) is open, and its selected row.
     pub silence_list: bool,
     pub silence_selected: Selection<u64>,
-    pub help: bool,
+    /// The help overlay is open, scrolled this many lines (when it does not fit).
+    pub help: Option<usize>,
     pub prompt: Option<Prompt>,
     /// A short message for the user (a bad jump, a collection error), shown in the status bar.
     pub message: Option<String>,
@@ -264,7 +265,7 @@ impl State {
             anomaly_chart: None,
             silence_list: false,
             silence_selected: Selection::default(),
-            help: false,
+            help: None,
             prompt: None,
             message: None,
             utc: false,

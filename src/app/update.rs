@@ -48,8 +48,8 @@ const PAGE: usize = 10;
 pub fn update(state: &mut State, key: Key) -> Option<Request> {
     let req = if state.prompt.is_some() {
         prompt_key(state, key)
-    } else if state.help {
-        help_key(state, key);
+    } else if let Some(at) = state.help {
+        state.help = help_key(at, key);
         None
     } else if state.silence_list {
         silences_key(state, key)
@@ -67,11 +67,18 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
     req
 }
 
-/// Help: `?`, Esc or `q` close it; no other key reaches the panes under it.
-fn help_key(state: &mut State, key: Key) {
-    if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q')) {
-        state.help = false;
-    }
+/// Help: `?`, Esc or `q` close it, the list keys scroll it where it does not fit; no key
+/// reaches the panes under it.
+fn help_key(at: usize, key: Key) -> Option<usize> {
+    let most = super::BINDINGS.len() * 2;
+    Some(match key {
+        Key::Esc | Key::Char('?') | Key::Char('q') => return None,
+        Key::Down | Key::Char('j') => (at + 1).min(most),
+        Key::Up | Key::Char('k') => at.saturating_sub(1),
+        Key::PageDown => (at + PAGE).min(most),
+        Key::PageUp => at.saturating_sub(PAGE),
+        _ => at,
+    })
 }
 
 /// A key on the panes: the action it has in the focused one.
@@ -91,7 +98,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
-        Action::ToggleHelp => state.help = true,
+        Action::ToggleHelp => state.help = Some(0),
         Action::Close => match state.focus {
             Pane::Hosts => state.host_filter = None,
             Pane::Patterns => state.pattern_filter = None,

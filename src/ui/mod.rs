@@ -94,8 +94,8 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     details::render_anomaly(f, area, s, t);
     pattern_details::render(f, area, s, t);
     overlay::silences(f, area, s, t);
-    if s.help {
-        overlay::help(f, area, t);
+    if let Some(scroll) = s.help {
+        overlay::help(f, area, scroll, t);
     }
     overlay::prompt(f, area, s, t);
 }
@@ -117,7 +117,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
     }
 }
 
-/// Draws the help overlay alone (for its snapshot test).
-pub fn draw_help(f: &mut Frame, t: &Theme) {
-    overlay::help(f, f.area(), t);
+/// Draws the help overlay alone, scrolled `scroll` lines (for its snapshot test).
+pub fn draw_help(f: &mut Frame, scroll: usize, t: &Theme) {
+    overlay::help(f, f.area(), scroll, t);
 }

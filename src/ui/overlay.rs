@@ -6,14 +6,28 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::{BINDINGS, PromptKind, Scope, State};
+use crate::app::{BINDINGS, Binding, Pane, PromptKind, Scope, State};
 
-/// Every binding of the key table, grouped by scope; in columns when taller than the screen.
-pub fn help(f: &mut Frame, area: Rect, t: &Theme) {
+/// Every binding of the key table in sections: everywhere, each pane's own keys (they act
+/// only there), live, replay. In as many columns as fit; where even those do not hold it
+/// all, it scrolls (`scroll` lines down) and says so.
+pub fn help(f: &mut Frame, area: Rect, scroll: usize, t: &Theme) {
+    let mut sections: Vec<(String, Vec<&Binding>)> = Vec::new();
+    let any = |scope: Scope| -> Vec<&Binding> {
+        let all = BINDINGS.iter();
+        all.filter(|b| b.scope == scope && b.panes.is_empty()).collect()
+    };
+    sections.push((Scope::Everywhere.title().into(), any(Scope::Everywhere)));
+    for pane in [Pane::Alerts, Pane::Anomalies, Pane::Hosts, Pane::Patterns] {
+        let own = BINDINGS.iter().filter(|b| b.panes.contains(&pane)).collect();
+        sections.push((format!("{} pane", pane.name()), own));
+    }
+    sections.push((Scope::Live.title().into(), any(Scope::Live)));
+    sections.push((Scope::History.title().into(), any(Scope::History)));
     let mut lines = Vec::new();
-    for scope in [Scope::Everywhere, Scope::Live, Scope::History] {
-        lines.push(Line::styled(scope.title(), t.title));
-        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+    for (title, bindings) in sections {
+        lines.push(Line::styled(title, t.title));
+        for b in bindings {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!(" {:<10}", keys.join(" ")), t.focus),
@@ -22,13 +36,20 @@ pub fn help(f: &mut Frame, area: Rect, t: &Theme) {
         }
     }
     let rows = (area.height.saturating_sub(2) as usize).max(1);
-    let cols = lines.len().div_ceil(rows).max(1);
-    let col_w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 1;
+    let col_w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let fit = (area.width.saturating_sub(2) / col_w.max(1)).max(1) as usize;
+    let cols = lines.len().div_ceil(rows).clamp(1, fit);
+    let per_col = lines.len().div_ceil(cols).min(rows);
+    let hidden = lines.len().saturating_sub(per_col * cols);
+    let title = if hidden > 0 {
+        " Keys (j k: more · Esc: close) "
+    } else {
+        " Keys (Esc or ? to close) "
+    };
     let w = (col_w * cols as u16 + 2).min(area.width);
-    let h = (lines.len().div_ceil(cols) as u16 + 2).min(area.height);
-    let inner = window(f, area, (w, h), " Keys (Esc or ? to close) ", t);
-    let per_col = lines.len().div_ceil(cols);
-    let mut lines = lines.into_iter();
+    let h = (per_col as u16 + 2).min(area.height);
+    let inner = window(f, area, (w, h), title, t);
+    let mut lines = lines.into_iter().skip(scroll.min(hidden));
     for c in 0..cols as u16 {
         let col = Rect {
             x: inner.x + c * col_w,

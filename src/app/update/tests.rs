@@ -12,9 +12,9 @@ fn live_keys() {
     let mut s = state(Mode::Live);
     assert_eq!(update(&mut s, Key::Char('p')), Some(Request::Pause));
     update(&mut s, Key::Char('?'));
-    assert!(s.help);
+    assert!(s.help.is_some());
     update(&mut s, Key::Esc);
-    assert!(!s.help);
+    assert!(s.help.is_none());
     update(&mut s, Key::Tab);
     assert_eq!(s.focus, Pane::Alerts);
     update(&mut s, Key::Tab);
@@ -181,7 +181,7 @@ fn windows_own_their_keys() {
     update(&mut s, Key::Char('?'));
     assert_eq!(update(&mut s, Key::Char('a')), None, "help swallows keys");
     update(&mut s, Key::Char('q'));
-    assert!(!s.help && !s.quit, "q closes the help, not montui");
+    assert!(s.help.is_none() && !s.quit, "q closes the help, not montui");
     update(&mut s, Key::Char('S'));
     update(&mut s, Key::Tab);
     assert_eq!(s.focus, Pane::Alerts, "the silence list keeps Tab");
