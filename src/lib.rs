@@ -18,5 +18,6 @@ pub mod logs;
 pub mod model;
 pub mod replay;
 pub mod store;
+pub mod text;
 pub mod timeparse;
 pub mod ui;

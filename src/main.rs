@@ -127,7 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.headless {
         logging::to_stderr();
     } else {
-        logging::to_ui();
+        log_file(logging::to_ui());
     }
     tracing::info!(
         "recording {host} every {} to {}",
@@ -213,7 +213,7 @@ async fn replay(
     };
     let store = Store::open_reader(db)?;
     let cursor = ReplayCursor::open(store, host.as_deref(), from, to, cfg.ui.history)?;
-    logging::to_ui();
+    log_file(logging::to_ui());
     tracing::info!("replaying {} from {}", cursor.host(), db.display());
     let mut state = State::new(
         Mode::Replay,
@@ -271,6 +271,17 @@ fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
         // `montui export | head` is not an error.
         Err(export::ExportError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Says where the log file is (or that there is none).
+fn log_file(path: Option<std::path::PathBuf>) {
+    match path {
+        Some(p) => tracing::info!("this log is also in {}", p.display()),
+        None => {
+            let p = montui::config::paths::log_file();
+            tracing::warn!("no log file: {} cannot be written", p.display());
+        }
     }
 }
 

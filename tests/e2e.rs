@@ -18,6 +18,7 @@ fn env(dir: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
         ("HOME", dir.to_path_buf()),
         ("XDG_CONFIG_HOME", dir.join("config")),
         ("XDG_DATA_HOME", dir.join("data")),
+        ("XDG_STATE_HOME", dir.join("state")),
     ]
 }
 
@@ -90,6 +91,19 @@ fn live_shows_figures_help_pause_and_quits_cleanly() {
     t.wait_for("help", |s| s.contains("Keys (Esc or ? to close)"));
     t.send("Escape");
     t.wait_for("help closed", |s| !s.contains("Keys (Esc"));
+    // The log: Enter on its pane opens all of it in a window (from Procs: Alerts, Anomalies,
+    // Log); it is in a file too.
+    for _ in 0..3 {
+        t.send("Tab");
+    }
+    t.send("Enter");
+    t.wait_for("the log window", |s| {
+        s.contains("Log (PgUp/k: older") && s.contains("recording ")
+    });
+    t.send("Escape");
+    t.wait_for("the log window closed", |s| !s.contains("Log (PgUp/k"));
+    let log = std::fs::read_to_string(dir.path().join("state/montui/montui.log"));
+    assert!(log.is_ok_and(|l| l.contains("recording ")), "the log file");
     // Recorded by default in the XDG data dir.
     assert!(dir.path().join("data/montui/history.db").exists());
     // Pause browses what was recorded; p again is live.

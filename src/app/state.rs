@@ -190,6 +190,8 @@ pub struct State {
     pub details: Option<Details>,
     /// The open chart of an anomaly (Enter on one).
     pub anomaly_chart: Option<AnomalyChart>,
+    /// The log window is open (Enter on the Log pane), this many pages back.
+    pub log_window: Option<u16>,
     /// The silence list (`S`) is open, and its selected row.
     pub silence_list: bool,
     pub silence_selected: Selection<u64>,
@@ -263,6 +265,7 @@ impl State {
             raw_tail: None,
             details: None,
             anomaly_chart: None,
+            log_window: None,
             silence_list: false,
             silence_selected: Selection::default(),
             help: None,

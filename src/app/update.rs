@@ -55,6 +55,9 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         silences_key(state, key)
     } else if state.details.is_some() || state.anomaly_chart.is_some() {
         details_key(state, key)
+    } else if let Some(pages) = state.log_window {
+        state.log_window = log_key(pages, key);
+        None
     } else if state.pattern_open.is_some() {
         if matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
             state.pattern_open = None;
@@ -78,6 +81,17 @@ fn help_key(at: usize, key: Key) -> Option<usize> {
         Key::PageDown => (at + PAGE).min(most),
         Key::PageUp => at.saturating_sub(PAGE),
         _ => at,
+    })
+}
+
+/// The log window: older and newer pages, the newest, close.
+fn log_key(pages: u16, key: Key) -> Option<u16> {
+    Some(match key {
+        Key::Esc | Key::Enter | Key::Char('q') => return None,
+        Key::PageUp | Key::Up | Key::Char('k') => pages.saturating_add(1),
+        Key::PageDown | Key::Down | Key::Char('j') => pages.saturating_sub(1),
+        Key::End | Key::Char('G') => 0,
+        _ => pages,
     })
 }
 
@@ -236,6 +250,7 @@ fn open(state: &mut State) -> Option<Request> {
             let rows = state.pattern_rows();
             state.pattern_open = state.pattern_selected.get(&rows, |r| r.id).map(|r| r.id);
         }
+        Pane::Log => state.log_window = Some(0),
         Pane::Anomalies => match state.selected_anomaly() {
             Some(a) => {
                 return Some(Request::AnomalyChart {

@@ -17,3 +17,8 @@ pub fn config_file() -> PathBuf {
 pub fn default_db() -> PathBuf {
     xdg("XDG_DATA_HOME", ".local/share").join("montui/history.db")
 }
+
+/// `$XDG_STATE_HOME/montui/montui.log`: montui's own log while it runs full-screen.
+pub fn log_file() -> PathBuf {
+    xdg("XDG_STATE_HOME", ".local/state").join("montui/montui.log")
+}

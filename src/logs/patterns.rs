@@ -71,7 +71,7 @@ impl Patterns {
     /// Takes one line of `source` seen at `now_ms`.
     pub fn add(&mut self, source: &Arc<str>, line: &str, now_ms: i64) -> PatternId {
         self.lines += 1;
-        let line = &*printable(line);
+        let line = &*crate::text::one_line(line);
         let tail = self.tails.entry(source.clone()).or_default();
         if tail.len() == TAIL_LINES {
             tail.pop_front();
@@ -306,21 +306,6 @@ impl Patterns {
             recorded: false,
         }
     }
-}
-
-/// `line` safe to draw: control characters (escape sequences would reach the terminal) become
-/// `�`, tabs spaces.
-fn printable(line: &str) -> std::borrow::Cow<'_, str> {
-    if !line.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(line);
-    }
-    line.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect()
 }
 
 /// A label value of reasonable length (templates and lines can be long).

@@ -93,6 +93,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     details::render(f, area, s, t);
     details::render_anomaly(f, area, s, t);
     pattern_details::render(f, area, s, t);
+    log::render_window(f, area, s, t);
     overlay::silences(f, area, s, t);
     if let Some(scroll) = s.help {
         overlay::help(f, area, scroll, t);

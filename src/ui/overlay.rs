@@ -15,11 +15,21 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize, t: &Theme) {
     let mut sections: Vec<(String, Vec<&Binding>)> = Vec::new();
     let any = |scope: Scope| -> Vec<&Binding> {
         let all = BINDINGS.iter();
-        all.filter(|b| b.scope == scope && b.panes.is_empty()).collect()
+        all.filter(|b| b.scope == scope && b.panes.is_empty())
+            .collect()
     };
     sections.push((Scope::Everywhere.title().into(), any(Scope::Everywhere)));
-    for pane in [Pane::Alerts, Pane::Anomalies, Pane::Hosts, Pane::Patterns] {
-        let own = BINDINGS.iter().filter(|b| b.panes.contains(&pane)).collect();
+    for pane in [
+        Pane::Alerts,
+        Pane::Anomalies,
+        Pane::Hosts,
+        Pane::Patterns,
+        Pane::Log,
+    ] {
+        let own = BINDINGS
+            .iter()
+            .filter(|b| b.panes.contains(&pane))
+            .collect();
         sections.push((format!("{} pane", pane.name()), own));
     }
     sections.push((Scope::Live.title().into(), any(Scope::Live)));

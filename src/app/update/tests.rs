@@ -244,3 +244,20 @@ fn ctrl_u_clears_the_prompt_and_ctrl_w_a_word() {
     update(&mut s, Key::Enter);
     assert_eq!(s.filter, None, "an empty filter shows all");
 }
+
+#[test]
+fn enter_on_the_log_pane_opens_it_by_pages() {
+    let mut s = state(Mode::Live);
+    s.focus = Pane::Log;
+    update(&mut s, Key::Enter);
+    assert_eq!(s.log_window, Some(0));
+    update(&mut s, Key::PageUp);
+    update(&mut s, Key::Char('k'));
+    assert_eq!(s.log_window, Some(2));
+    update(&mut s, Key::Tab);
+    assert_eq!(s.focus, Pane::Log, "the window keeps its keys");
+    update(&mut s, Key::Char('G'));
+    assert_eq!(s.log_window, Some(0));
+    update(&mut s, Key::Esc);
+    assert_eq!(s.log_window, None);
+}

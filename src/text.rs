@@ -1,0 +1,137 @@
+//! Text for a terminal or a file someone will `cat`: outside text neutralised, lines wrapped
+//! at words, and text too long for its place shortened with an ellipsis where it says least.
+//! Widths count chars (montui's own text and the names it shows are narrow characters).
+
+use std::borrow::Cow;
+
+/// Whether `c` may reach a terminal: no C0 or C1 control (tab and newline aside), no bidi
+/// override or isolate that would reorder what follows.
+fn harmless(c: char) -> bool {
+    matches!(c, '\n' | '\t')
+        || !(c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'))
+}
+
+/// `s` with every control and bidi override replaced by U+FFFD.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if s.chars().all(harmless) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if harmless(c) { c } else { '\u{fffd}' })
+                .collect(),
+        )
+    }
+}
+
+/// `s` as one line: `printable`, tabs as spaces and line breaks replaced too.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| !harmless(c) || c == '\n' || c == '\t';
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let fixed = s.chars().map(|c| match c {
+        '\t' => ' ',
+        c if bad(c) => '\u{fffd}',
+        c => c,
+    });
+    Cow::Owned(fixed.collect())
+}
+
+/// `s` in lines of at most `width` chars, broken between words; a word longer than a line
+/// is broken inside. Never empty.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in s.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let line = lines.last_mut().expect("never empty");
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.len() <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(String::new());
+                continue;
+            }
+            // A word longer than a whole line.
+            line.extend(word.drain(..width));
+            lines.push(String::new());
+        }
+    }
+    if lines.len() > 1 && lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// `s` in at most `width` chars. A series `name{labels}` keeps its labels (they tell the
+/// series apart) and loses the middle of its name: `core_b…t{core="3"}`; other text loses its
+/// end: `network_transmit_byt…`.
+pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let chars: Vec<char> = s.chars().collect();
+    if let Some(brace) = s.find('{').map(|b| s[..b].chars().count()) {
+        let labels = n - brace;
+        // Room for the labels, an ellipsis and a few chars of the name on each side.
+        if width >= labels + 5 {
+            let room = width - labels - 1;
+            let (head, tail) = (room - room / 2, room / 2);
+            let mut out: String = chars[..head].iter().collect();
+            out.push('…');
+            out.extend(&chars[brace - tail..]);
+            return Cow::Owned(out);
+        }
+    }
+    let mut out: String = chars[..width - 1].iter().collect();
+    out.push('…');
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_replaced() {
+        assert_eq!(printable("plain text"), "plain text");
+        assert_eq!(
+            printable("a\x1b[2Jb\u{202e}c\u{85}d"),
+            "a\u{fffd}[2Jb\u{fffd}c\u{fffd}d"
+        );
+        assert_eq!(printable("two\nlines\tand tab"), "two\nlines\tand tab");
+        assert_eq!(one_line("a\tb\nc\u{2066}"), "a b\u{fffd}c\u{fffd}");
+    }
+
+    #[test]
+    fn lines_break_between_words() {
+        let w = wrap("alert memory_in_use {host=\"vm\"}: firing", 20);
+        assert_eq!(w, ["alert memory_in_use", "{host=\"vm\"}: firing"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn a_series_keeps_its_labels_and_other_text_its_start() {
+        let s = r#"core_busy_percent{core="3"}"#;
+        assert_eq!(fit(s, 40), s);
+        let cut = fit(s, 20);
+        assert_eq!(cut.chars().count(), 20);
+        assert!(cut.ends_with(r#"{core="3"}"#) && cut.contains('…'), "{cut}");
+        assert_eq!(fit("network_transmit_bytes_per_second", 12), "network_tra…");
+        assert_eq!(fit("Alerts", 0), "");
+    }
+}
