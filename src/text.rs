@@ -72,9 +72,17 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// `s` in at most `width` chars. A series `name{labels}` keeps its labels (they tell the
-/// series apart) and loses the middle of its name: `core_b…t{core="3"}`; other text loses its
-/// end: `network_transmit_byt…`.
+/// A series name's units, written short: `_bytes_per_second` as ` B/s`.
+const UNITS: [(&str, &str); 3] = [
+    ("_bytes_per_second", " B/s"),
+    ("_percent", " %"),
+    ("_bytes", " B"),
+];
+
+/// `s` in at most `width` chars. A series `name{labels}` first writes its units short
+/// (`disk_written B/s{disk="sda"}`), then its labels' values alone (`disk_written B/s{sda}`),
+/// then keeps those (they tell the series apart) and loses the end of its name:
+/// `network_rec…{eth0}`; other text loses its end: `network_transmit_byt…`.
 pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     let n = s.chars().count();
     if n <= width {
@@ -83,16 +91,43 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     if width == 0 {
         return Cow::Borrowed("");
     }
+    if let Some(brace) = s.find('{') {
+        let (name, labels) = s.split_at(brace);
+        let unit = UNITS.iter().find_map(|(long, unit)| Some((name.strip_suffix(long)?, *unit)));
+        let name = unit.map_or(name.to_string(), |(n, u)| format!("{n}{u}"));
+        let full = format!("{name}{labels}");
+        if full.chars().count() <= width {
+            return Cow::Owned(full);
+        }
+        return Cow::Owned(cut(&format!("{name}{{{}}}", values(labels)), width).into_owned());
+    }
+    cut(s, width)
+}
+
+/// `{disk="sda",mount="/"}` → `sda,/`.
+fn values(labels: &str) -> String {
+    let inner = labels.trim_start_matches('{').trim_end_matches('}');
+    let vals: Vec<&str> = inner
+        .split(',')
+        .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v).trim_matches('"'))
+        .collect();
+    vals.join(",")
+}
+
+/// `fit` once units are short: a series loses the end of its name, other text its end.
+fn cut(s: &str, width: usize) -> Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= width {
+        return Cow::Borrowed(s);
+    }
     let chars: Vec<char> = s.chars().collect();
     if let Some(brace) = s.find('{').map(|b| s[..b].chars().count()) {
         let labels = n - brace;
-        // Room for the labels, an ellipsis and a few chars of the name on each side.
+        // Room for the labels, an ellipsis and a few chars of the name.
         if width >= labels + 5 {
-            let room = width - labels - 1;
-            let (head, tail) = (room - room / 2, room / 2);
-            let mut out: String = chars[..head].iter().collect();
+            let mut out: String = chars[..width - labels - 1].iter().collect();
             out.push('…');
-            out.extend(&chars[brace - tail..]);
+            out.extend(&chars[brace..]);
             return Cow::Owned(out);
         }
     }
@@ -127,10 +162,12 @@ mod tests {
     #[test]
     fn a_series_keeps_its_labels_and_other_text_its_start() {
         let s = r#"core_busy_percent{core="3"}"#;
-        assert_eq!(fit(s, 40), s);
-        let cut = fit(s, 20);
-        assert_eq!(cut.chars().count(), 20);
-        assert!(cut.ends_with(r#"{core="3"}"#) && cut.contains('…'), "{cut}");
+        assert_eq!(fit(s, 27), s);
+        assert_eq!(fit(s, 21), r#"core_busy %{core="3"}"#);
+        assert_eq!(fit(s, 14), "core_busy %{3}");
+        assert_eq!(fit(s, 8), "core…{3}");
+        let read = fit(r#"disk_read_bytes_per_second{disk="nvme0n1"}"#, 22);
+        assert_eq!(read, "disk_read B/s{nvme0n1}");
         assert_eq!(fit("network_transmit_bytes_per_second", 12), "network_tra…");
         assert_eq!(fit("Alerts", 0), "");
     }

@@ -504,3 +504,30 @@ fn help_at_the_minimum_size_cuts_nothing_and_scrolls_to_the_rest() {
         assert!(end.contains(whole), "{whole}:\n{end}");
     }
 }
+
+#[test]
+fn narrow_panes_cut_text_with_an_ellipsis_where_it_says_least() {
+    let mut s = common::fixture_state();
+    s.forecast_view = true;
+    let out = render(56, 30, |f| {
+        draw_pane(f, Pane::Anomalies, f.area(), &s, &Theme::default())
+    });
+    for told_apart in [
+        r#"core_busy %{core="0"}"#,
+        r#"core_busy %{core="1"}"#,
+        "disk_read B/s{nvme0n1}",
+        "disk_written…{nvme0n1}",
+    ] {
+        assert!(out.contains(told_apart), "{told_apart}\n{out}");
+    }
+    let out = render(80, 30, |f| {
+        draw_pane(f, Pane::Anomalies, f.area(), &s, &Theme::default())
+    });
+    assert!(out.contains(r#"network_receive B/s{interface="eth0"}"#), "{out}");
+    let out = render(36, 6, |f| {
+        draw_pane(f, Pane::Alerts, f.area(), &s, &Theme::default())
+    });
+    let top = out.lines().next().unwrap_or_default();
+    assert!(top.contains("Alerts  2 firing"), "{top}");
+    assert!(!top.contains(" 0 "), "counts of nothing go first: {top}");
+}

@@ -3,7 +3,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::fmt::block;
+use super::fmt::{block, title};
 use super::theme::Theme;
 use crate::alert::board::Mute;
 use crate::alert::lifecycle::{Alert, Phase, Severity};
@@ -29,20 +29,20 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .filter(|m| matches!(m, Some(Mute::Inhibited(_))))
         .count();
-    let mut title = format!(
-        " Alerts  {} firing · {} pending · {} acked · {} silenced ",
-        count(Phase::Firing),
-        count(Phase::Pending),
-        acked,
-        silenced
-    );
+    // The filter and what fires first; counts of nothing go first when the pane is narrow.
+    let counted =
+        |n: usize, what: &str, rank: u8| (if n > 0 { rank } else { 3 }, format!("{n} {what}"));
+    let mut parts: Vec<(u8, String)> = s.filter.iter().map(|w| (0, format!("/{w}"))).collect();
+    parts.extend([
+        counted(count(Phase::Firing), "firing", 0),
+        counted(count(Phase::Pending), "pending", 1),
+        counted(acked, "acked", 1),
+        counted(silenced, "silenced", 2),
+    ]);
     if inhibited > 0 {
-        title.push_str(&format!("· {inhibited} inhibited "));
+        parts.push((2, format!("{inhibited} inhibited")));
     }
-    // The filter first: a narrow pane cuts the end of the title.
-    if let Some(words) = &s.filter {
-        title = title.replacen(" Alerts ", &format!(" Alerts /{words} ·"), 1);
-    }
+    let title = title("Alerts", &parts, area.width);
     let sorted = s.alerts_sorted();
     // In a narrow pane the name matters more than the figures.
     let narrow = area.width < 52;

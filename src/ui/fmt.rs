@@ -63,6 +63,31 @@ pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Bl
     }
 }
 
+/// A pane title that fits a border `width` wide: the name, then its parts joined by ` · `,
+/// each with a rank; while too long, the parts of the highest rank are left out (0: kept),
+/// and what is still too long is cut with an ellipsis.
+pub fn title(name: &str, parts: &[(u8, String)], width: u16) -> String {
+    let room = usize::from(width).saturating_sub(4);
+    let text = |most: u8| {
+        let kept: Vec<&str> = parts
+            .iter()
+            .filter(|(rank, _)| *rank <= most)
+            .map(|(_, p)| p.as_str())
+            .collect();
+        match kept.is_empty() {
+            true => name.to_string(),
+            false => format!("{name}  {}", kept.join(" · ")),
+        }
+    };
+    let mut most = parts.iter().map(|(r, _)| *r).max().unwrap_or(0);
+    let mut shown = text(most);
+    while most > 0 && shown.chars().count() > room {
+        most -= 1;
+        shown = text(most);
+    }
+    format!(" {} ", crate::text::fit(&shown, room))
+}
+
 /// Draws a pane's block and returns the area inside it.
 pub fn framed(f: &mut Frame, area: Rect, title: &str, pane: Pane, s: &State, t: &Theme) -> Rect {
     let b = block(title, pane, s, t);
