@@ -212,7 +212,16 @@ async fn replay(
         _ => bail!("--replay shows one host: give --host once"),
     };
     let store = Store::open_reader(db)?;
+    // Without --host, this machine, its remote hosts in the overview.
+    let host = match host {
+        Some(h) => Some(h),
+        None => {
+            let local = sysinfo::System::host_name().ok();
+            montui::replay::default_host(&store.hosts()?, local.as_deref())
+        }
+    };
     let cursor = ReplayCursor::open(store, host.as_deref(), from, to, cfg.ui.history)?;
+    let others = cursor.other_hosts()?;
     log_file(logging::to_ui());
     tracing::info!("replaying {} from {}", cursor.host(), db.display());
     let mut state = State::new(
@@ -223,6 +232,9 @@ async fn replay(
     );
     state.utc = cli.utc;
     state.policy = policy;
+    for name in others {
+        state.others.insert(name, Default::default());
+    }
     ui::run(
         state,
         ui::Source::Replay(Box::new(cursor)),

@@ -26,6 +26,7 @@ pub struct ReplayCursor {
     host: String,
     times: Vec<i64>,
     pos: usize,
+    from: i64,
     to: i64,
     window: usize,
     /// Chart window in ms; `None`: one column per sample.
@@ -75,6 +76,7 @@ impl ReplayCursor {
             host,
             times,
             pos: 0,
+            from,
             to,
             window: window.max(1),
             zoom: None,
@@ -321,6 +323,9 @@ pub fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
     }
     out
 }
+
+mod hosts;
+pub use hosts::default_host;
 
 #[cfg(test)]
 mod tests;

@@ -93,7 +93,9 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     }
     if let Some(brace) = s.find('{') {
         let (name, labels) = s.split_at(brace);
-        let unit = UNITS.iter().find_map(|(long, unit)| Some((name.strip_suffix(long)?, *unit)));
+        let unit = UNITS
+            .iter()
+            .find_map(|(long, unit)| Some((name.strip_suffix(long)?, *unit)));
         let name = unit.map_or(name.to_string(), |(n, u)| format!("{n}{u}"));
         let full = format!("{name}{labels}");
         if full.chars().count() <= width {

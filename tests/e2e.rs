@@ -12,15 +12,7 @@ use montui::ui::format_time;
 
 const BIN: &str = env!("CARGO_BIN_EXE_montui");
 
-/// A home of its own for each test, so no user config or history is touched.
-fn env(dir: &Path) -> Vec<(&'static str, std::path::PathBuf)> {
-    vec![
-        ("HOME", dir.to_path_buf()),
-        ("XDG_CONFIG_HOME", dir.join("config")),
-        ("XDG_DATA_HOME", dir.join("data")),
-        ("XDG_STATE_HOME", dir.join("state")),
-    ]
-}
+use common::{home as env, montui as start};
 
 /// `montui --headless --db <db> <args>`, recording in the background.
 fn recorder_with(dir: &Path, db: &Path, stderr: Stdio, args: &[&str]) -> std::process::Child {
@@ -51,12 +43,6 @@ fn stop_after(child: std::process::Child, secs: u64) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn start(tmux: &Path, dir: &Path, args: &str) -> Tmux {
-    let env = env(dir);
-    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
-    Tmux::start(tmux, &format!("'{BIN}' {args}"), &env, 120, 40)
 }
 
 /// Writes `config` to the test's montui.toml and starts montui with it.

@@ -523,7 +523,10 @@ fn narrow_panes_cut_text_with_an_ellipsis_where_it_says_least() {
     let out = render(80, 30, |f| {
         draw_pane(f, Pane::Anomalies, f.area(), &s, &Theme::default())
     });
-    assert!(out.contains(r#"network_receive B/s{interface="eth0"}"#), "{out}");
+    assert!(
+        out.contains(r#"network_receive B/s{interface="eth0"}"#),
+        "{out}"
+    );
     let out = render(36, 6, |f| {
         draw_pane(f, Pane::Alerts, f.area(), &s, &Theme::default())
     });

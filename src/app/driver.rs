@@ -1,4 +1,4 @@
-use super::state::{ReplayPos, State};
+use super::state::{Mode, ReplayPos, State};
 use super::update::Request;
 use crate::replay::{ReplayCursor, ZOOMS_MS};
 use crate::timeparse::parse_jump;
@@ -11,6 +11,8 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::First => cursor.seek_first(),
         Request::Last => cursor.seek_last(),
         Request::Zoom => {}
+        // Another host: a cursor of its own (the terminal loop opens it).
+        Request::ReplayHost(_) => return,
         // Alert commands go to the engine, not the history cursor.
         Request::Ack(_)
         | Request::Unack(_)
@@ -44,6 +46,15 @@ pub fn show(state: &mut State, cursor: &mut ReplayCursor) {
     // Replay and pause alike show the recording's lists at the sample on screen.
     let board = cursor.board(&state.policy.inhibitions);
     state.show_recorded_boards(board, cursor.log_board(), cursor.anomaly_board());
+    // Replay: the other hosts' figures at that time, for the hosts overview.
+    if state.mode == Mode::Replay {
+        for (name, other) in state.others.iter_mut() {
+            match cursor.latest_of(name) {
+                Ok(snap) => other.view.snapshot = snap,
+                Err(e) => state.message = Some(format!("{name}: {e}")),
+            }
+        }
+    }
     match cursor.frame() {
         Ok(snaps) => state.show_recorded(
             snaps,

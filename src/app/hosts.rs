@@ -151,6 +151,15 @@ impl State {
         rows
     }
 
+    /// Replay moved to `name`: the host replayed until now goes back to the overview.
+    pub fn replayed_host(&mut self, name: &str) {
+        self.others.remove(name);
+        let was = std::mem::replace(&mut self.host, name.to_string());
+        self.others.insert(was, OtherHost::default());
+        self.proc_selected.reset();
+        self.scroll = [0; Pane::ALL.len()];
+    }
+
     /// Shows `name` in the panes; the host shown until now goes back to the overview.
     pub fn switch_host(&mut self, name: &str) {
         if name == self.host {

@@ -33,6 +33,8 @@ pub enum Request {
         series: String,
         started_ms: i64,
     },
+    /// Replay another recorded host at the same time.
+    ReplayHost(String),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -242,8 +244,12 @@ fn open(state: &mut State) -> Option<Request> {
         Pane::Hosts => {
             let rows = state.host_rows();
             let name = state.host_selected.get(&rows, |r| r.name.clone());
-            if let Some(name) = name.map(|r| r.name.clone()) {
-                state.switch_host(&name);
+            match name.map(|r| r.name.clone()) {
+                Some(name) if state.mode == Mode::Replay && name != state.host => {
+                    return Some(Request::ReplayHost(name));
+                }
+                Some(name) => state.switch_host(&name),
+                None => {}
             }
         }
         Pane::Patterns => {

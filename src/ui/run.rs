@@ -219,6 +219,18 @@ fn request(
         }
         return;
     }
+    if let Request::ReplayHost(name) = &req {
+        let Some(c) = cursor.as_mut() else { return };
+        match c.for_host(name) {
+            Ok(other) => {
+                *c = other;
+                state.replayed_host(name);
+                app::show(state, c);
+            }
+            Err(e) => state.message = Some(format!("{name}: {e}")),
+        }
+        return;
+    }
     if req == Request::Pause {
         let opened = db
             .ok_or_else(|| "not recording: nothing to step back through".to_string())

@@ -154,6 +154,24 @@ pub fn need(tool: &str) -> std::path::PathBuf {
 
 pub mod tmux;
 
+/// A home of its own for a test, so no user config, history or log is touched.
+pub fn home(dir: &std::path::Path) -> Vec<(&'static str, std::path::PathBuf)> {
+    vec![
+        ("HOME", dir.to_path_buf()),
+        ("XDG_CONFIG_HOME", dir.join("config")),
+        ("XDG_DATA_HOME", dir.join("data")),
+        ("XDG_STATE_HOME", dir.join("state")),
+    ]
+}
+
+/// The real montui with `args`, in tmux at 120×40, at home in `dir`.
+pub fn montui(tmux: &std::path::Path, dir: &std::path::Path, args: &str) -> tmux::Tmux {
+    let env = home(dir);
+    let env: Vec<(&str, &std::path::Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    let bin = env!("CARGO_BIN_EXE_montui");
+    tmux::Tmux::start(tmux, &format!("'{bin}' {args}"), &env, 120, 40)
+}
+
 /// How long a test waits for what must happen: generous, since CI machines are loaded, and
 /// every wait returns as soon as its condition holds. Speed is measured in benches.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(60);

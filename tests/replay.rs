@@ -1,0 +1,69 @@
+//! Replay of a recording with several hosts, in the real binary: this machine opens first,
+//! the others are in the hosts overview with their figures at the replayed time, and Enter on
+//! one replays it from the same moment.
+
+mod common;
+
+use montui::store::Store;
+
+/// This machine's name, as montui records it.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let local = hostname();
+    // A remote host recorded first (it sorts first too), then this machine.
+    let mut w = Store::open_writer(&db).unwrap();
+    for host in ["aaa-remote", local.as_str()] {
+        let mut samples = common::raw_samples(60);
+        for s in &mut samples {
+            s.host = host.to_string();
+        }
+        w.insert(&samples).unwrap();
+    }
+    drop(w);
+    let t = common::montui(
+        &tmux,
+        dir.path(),
+        &format!("--replay --db '{}'", db.display()),
+    );
+    t.wait_for("this machine, the remote in the overview", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains(&format!("│ {local} │")))
+            && s.contains("aaa-remote")
+            && s.contains("REPLAY 1/60")
+    });
+    // To the middle, then the remote host: replayed from the same sample.
+    t.send("j");
+    t.send("30s");
+    t.send("Enter");
+    let at = t.wait_for("30 s in", |s| s.contains("REPLAY 31/60"));
+    let time = common::status_time(&at).expect("a time");
+    let row = at.lines().find(|l| l.contains("aaa-remote")).unwrap_or_default();
+    assert!(row.contains(" up ") && row.contains('%'), "its figures then: {row}");
+    // Focus: processes → alerts → anomalies → log → hosts; rows: this machine, then the remote.
+    for _ in 0..4 {
+        t.send("Tab");
+    }
+    t.send("Down");
+    t.send("Enter");
+    t.wait_for("the remote host at the same time", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("│ aaa-remote │"))
+            && common::status_time(s).as_deref() == Some(time.as_str())
+            && s.contains("REPLAY 31/60")
+            && s.contains(&local)
+    });
+    t.send("q");
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}
