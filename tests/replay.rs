@@ -48,8 +48,14 @@ fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
     t.send("Enter");
     let at = t.wait_for("30 s in", |s| s.contains("REPLAY 31/60"));
     let time = common::status_time(&at).expect("a time");
-    let row = at.lines().find(|l| l.contains("aaa-remote")).unwrap_or_default();
-    assert!(row.contains(" up ") && row.contains('%'), "its figures then: {row}");
+    let row = at
+        .lines()
+        .find(|l| l.contains("aaa-remote"))
+        .unwrap_or_default();
+    assert!(
+        row.contains(" up ") && row.contains('%'),
+        "its figures then: {row}"
+    );
     // Focus: processes → alerts → anomalies → log → hosts; rows: this machine, then the remote.
     for _ in 0..4 {
         t.send("Tab");

@@ -320,25 +320,8 @@ fn the_focused_pane_shows_without_colours() {
 
 #[test]
 fn alert_values_keep_their_decimals() {
-    use montui::alert::lifecycle::{Alert, Phase, Severity};
     let mut s = common::fixture_state();
-    let a = Alert {
-        fingerprint: 7,
-        rule: "load_any".into(),
-        labels: Default::default(),
-        severity: Severity::Warning,
-        phase: Phase::Firing,
-        active_since: 0,
-        fired_at: Some(0),
-        resolved_at: None,
-        value: 0.53,
-        threshold: Some(0.0),
-        ack: None,
-        escalation: 0,
-        note: None,
-        events: vec![],
-    };
-    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    s.board = one_alert("load_any", 0, (0.53, 0.0));
     let out = render(80, 12, |f| {
         draw_pane(f, Pane::Alerts, f.area(), &s, &Theme::default())
     });
@@ -347,26 +330,9 @@ fn alert_values_keep_their_decimals() {
 
 #[test]
 fn a_host_that_stopped_answering_ages_with_the_wall_clock_and_is_marked_stale() {
-    use montui::alert::lifecycle::{Alert, Phase, Severity};
     let mut s = common::fixture_state();
     let last = s.shown_ts().unwrap();
-    let a = Alert {
-        fingerprint: 7,
-        rule: "cpu_high".into(),
-        labels: Default::default(),
-        severity: Severity::Critical,
-        phase: Phase::Firing,
-        active_since: last,
-        fired_at: Some(last),
-        resolved_at: None,
-        value: 98.0,
-        threshold: Some(90.0),
-        ack: None,
-        escalation: 0,
-        note: None,
-        events: vec![],
-    };
-    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    s.board = one_alert("cpu_high", last, (98.0, 90.0));
     s.clock_ms = Some(last + 1500);
     let fresh = render(120, 40, |f| draw(f, &s, &Theme::default()));
     assert!(!fresh.contains("STALE"), "{fresh}");
@@ -393,26 +359,9 @@ fn a_host_that_stopped_answering_ages_with_the_wall_clock_and_is_marked_stale() 
 
 #[test]
 fn an_alert_marks_the_chart_of_its_own_metric_only() {
-    use montui::alert::lifecycle::{Alert, Phase, Severity};
     let mut s = common::fixture_state();
     let at = s.shown_ts().unwrap() - 5_000;
-    let a = Alert {
-        fingerprint: 7,
-        rule: "memory_high".into(),
-        labels: Default::default(),
-        severity: Severity::Warning,
-        phase: Phase::Firing,
-        active_since: at,
-        fired_at: Some(at),
-        resolved_at: None,
-        value: 90.0,
-        threshold: Some(85.0),
-        ack: None,
-        escalation: 0,
-        note: None,
-        events: vec![],
-    };
-    s.board = montui::alert::board::Board::new(vec![a], Vec::new(), &[]);
+    s.board = one_alert("memory_high", at, (90.0, 85.0));
     let out = render(60, 12, |f| {
         draw_pane(f, Pane::Mem, f.area(), &s, &Theme::default())
     });
@@ -533,4 +482,26 @@ fn narrow_panes_cut_text_with_an_ellipsis_where_it_says_least() {
     let top = out.lines().next().unwrap_or_default();
     assert!(top.contains("Alerts  2 firing"), "{top}");
     assert!(!top.contains(" 0 "), "counts of nothing go first: {top}");
+}
+
+/// A board with one firing alert of `rule` since `at`, with its (value, line).
+fn one_alert(rule: &str, at: i64, (value, line): (f64, f64)) -> montui::alert::board::Board {
+    use montui::alert::lifecycle::{Alert, Phase, Severity};
+    let a = Alert {
+        fingerprint: 7,
+        rule: rule.into(),
+        labels: Default::default(),
+        severity: Severity::Warning,
+        phase: Phase::Firing,
+        active_since: at,
+        fired_at: Some(at),
+        resolved_at: None,
+        value,
+        threshold: Some(line),
+        ack: None,
+        escalation: 0,
+        note: None,
+        events: vec![],
+    };
+    montui::alert::board::Board::new(vec![a], Vec::new(), &[])
 }
