@@ -154,6 +154,13 @@ pub fn need(tool: &str) -> std::path::PathBuf {
 
 pub mod tmux;
 
+/// Draws with `f` into a w×h TestBackend; the text drawn.
+pub fn render(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame)) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(f).unwrap();
+    t.backend().to_string()
+}
+
 /// A home of its own for a test, so no user config, history or log is touched.
 pub fn home(dir: &std::path::Path) -> Vec<(&'static str, std::path::PathBuf)> {
     vec![
