@@ -118,7 +118,8 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
         Action::Close => match state.focus {
             Pane::Hosts => state.host_filter = None,
             Pane::Patterns => state.pattern_filter = None,
-            _ => state.filter = None,
+            Pane::Alerts => state.filter = None,
+            _ => {}
         },
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),

@@ -261,3 +261,15 @@ fn enter_on_the_log_pane_opens_it_by_pages() {
     update(&mut s, Key::Esc);
     assert_eq!(s.log_window, None);
 }
+
+#[test]
+fn esc_clears_the_filter_of_the_focused_pane_only() {
+    let mut s = state(Mode::Live);
+    s.filter = Some("disk".into());
+    s.focus = Pane::Procs;
+    update(&mut s, Key::Esc);
+    assert_eq!(s.filter.as_deref(), Some("disk"));
+    s.focus = Pane::Alerts;
+    update(&mut s, Key::Esc);
+    assert_eq!(s.filter, None);
+}
