@@ -122,33 +122,7 @@ impl State {
     /// list re-sorts (a new alert, a busier process) the highlight stays on that item. Called
     /// after every key and every update from the engine.
     pub fn settle(&mut self) {
-        match self.focus {
-            Pane::Procs => {
-                let rows: Vec<u32> = self.proc_rows().iter().map(|p| p.pid).collect();
-                self.proc_selected.settle(&rows, |p| *p);
-            }
-            Pane::Alerts => {
-                let rows = fingerprints(&self.alerts_sorted());
-                self.alert_selected.settle(&rows, |f| *f);
-            }
-            Pane::Hosts => {
-                let rows: Vec<String> = self.host_rows().into_iter().map(|r| r.name).collect();
-                self.host_selected.settle(&rows, Clone::clone);
-            }
-            Pane::Patterns => {
-                let rows: Vec<PatternId> = self.pattern_rows().iter().map(|r| r.id).collect();
-                self.pattern_selected.settle(&rows, |p| *p);
-            }
-            Pane::Anomalies if self.forecast_view => {
-                let rows = self.forecast_keys();
-                self.forecast_selected.settle(&rows, Clone::clone);
-            }
-            Pane::Anomalies => {
-                let rows = self.anomaly_keys();
-                self.anomaly_selected.settle(&rows, Clone::clone);
-            }
-            _ => {}
-        }
+        self.move_selection(0);
     }
 
     fn anomaly_keys(&self) -> Vec<AnomalyKey> {

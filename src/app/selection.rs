@@ -31,7 +31,9 @@ impl<K: PartialEq> Selection<K> {
         self.index(rows, key).and_then(|i| rows.get(i))
     }
 
-    /// Moves by `by` rows (negative: up), within the list.
+    /// Moves by `by` rows (negative: up), within the list. By 0 it holds on to the item shown
+    /// as selected (the first row of a list never moved in, or the row of one that left), so a
+    /// re-sort does not move the highlight to another item.
     pub fn move_by<T>(&mut self, rows: &[T], by: i64, key: impl Fn(&T) -> K) {
         let Some(at) = self.index(rows, &key) else {
             return;
@@ -39,15 +41,6 @@ impl<K: PartialEq> Selection<K> {
         let to = (at as i64 + by).clamp(0, rows.len() as i64 - 1) as usize;
         self.key = Some(key(&rows[to]));
         self.row = to;
-    }
-
-    /// Holds on to the item now shown as selected (the first row of a list never moved in, or
-    /// the row of one that left), so a re-sort does not move the highlight to another item.
-    pub fn settle<T>(&mut self, rows: &[T], key: impl Fn(&T) -> K) {
-        if let Some(at) = self.index(rows, &key) {
-            self.key = Some(key(&rows[at]));
-            self.row = at;
-        }
     }
 
     /// Back to the first row (a new filter or order).
@@ -81,9 +74,9 @@ mod tests {
     }
 
     #[test]
-    fn settle_holds_the_first_row_until_moved() {
+    fn moving_by_nothing_holds_the_first_row_until_moved() {
         let mut s: Selection<u32> = Selection::default();
-        s.settle(&[7, 8], |r| *r);
+        s.move_by(&[7, 8], 0, |r| *r);
         assert_eq!(s.get(&[1, 7, 8], |r| *r), Some(&7));
         s.move_by(&[1, 7, 8], -5, |r| *r);
         assert_eq!(s.key(), Some(&1));
