@@ -471,9 +471,10 @@ fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
     t.send("Tab");
     t.send("f");
     t.wait_for("forecasts", |s| {
+        // A series (its unit written short in the narrow pane), its forecast and error.
         s.contains("Forecasts ")
             && s.lines()
-                .any(|l| l.contains("_percent") && l.contains("→") && l.contains('%'))
+                .any(|l| l.contains("busy") && l.contains("→") && l.contains('%'))
     });
     t.send("f");
     t.wait_for("anomalies again", |s| listed(s).is_some());
