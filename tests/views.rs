@@ -208,3 +208,13 @@ fn one_alert(rule: &str, at: i64, (value, line): (f64, f64)) -> montui::alert::b
     };
     montui::alert::board::Board::new(vec![a], Vec::new(), &[])
 }
+
+#[test]
+fn a_message_in_the_status_bar_makes_room_for_itself_at_80_columns() {
+    let mut s = common::fixture_state();
+    s.message = Some("cpu_high is not firing: nothing to ack".into());
+    let out = render(80, 24, |f| draw(f, &s, &Theme::default()));
+    let top = out.lines().next().unwrap_or_default();
+    assert!(top.contains("nothing to ack"), "{top}");
+    assert!(common::status_time(&out).is_some(), "the time stays: {top}");
+}

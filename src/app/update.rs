@@ -221,10 +221,7 @@ pub(super) fn alert_key(state: &mut State, action: Action, fp: Option<u64>) -> O
     let fp = alert.fingerprint;
     match action {
         Action::Ack if alert.phase != Phase::Firing => {
-            state.message = Some(format!(
-                "{} is not firing: nothing to acknowledge",
-                alert.rule
-            ));
+            state.message = Some(format!("{} is not firing: nothing to ack", alert.rule));
             None
         }
         Action::Ack => Some(Request::Ack(vec![fp])),

@@ -44,12 +44,28 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Span::styled(" montui ", t.status.patch(t.title)),
         Span::raw(format!("│ {} │ {time} │ {mode} │ ", s.host)),
         Span::styled(rec, rec_style),
-        Span::raw(format!(" │ drops {}", s.dropped)),
     ];
-    if let Some(m) = &s.message {
-        spans.push(Span::styled(format!(" │ {m}"), t.status.patch(t.warn)));
-    } else {
-        spans.push(Span::raw(" │ ? help  q quit"));
+    match &s.message {
+        Some(m) => {
+            // A message makes room for itself: no drops to count, then no name and no "all
+            // is well" recording mark go first.
+            if s.dropped > 0 {
+                spans.push(Span::raw(format!(" │ drops {}", s.dropped)));
+            }
+            spans.push(Span::styled(format!(" │ {m}"), t.status.patch(t.warn)));
+            let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+            if width(&spans) > usize::from(area.width) {
+                spans[0] = Span::raw(" ");
+            }
+            if width(&spans) > usize::from(area.width) && s.recording == Recording::On {
+                spans.remove(2);
+                spans[1] = Span::raw(format!("│ {} │ {time} │ {mode}", s.host));
+            }
+        }
+        None => spans.extend([
+            Span::raw(format!(" │ drops {}", s.dropped)),
+            Span::raw(" │ ? help  q quit"),
+        ]),
     }
     f.render_widget(Line::from(spans).style(t.status), area);
 }
