@@ -49,7 +49,11 @@ fn main() {
     }
     // The OpenMetrics export is checked by the Prometheus project's own parser (Python).
     println!("cargo::rustc-check-cfg=cfg(montui_no_om_parser)");
-    println!("cargo::rerun-if-changed=/usr/lib/python3/dist-packages");
+    // Where apt-get puts it (a path that does not exist would rerun this script every build).
+    let packages = ["/usr/lib/python3/dist-packages", "/usr/lib"];
+    if let Some(dir) = packages.iter().find(|d| Path::new(d).is_dir()) {
+        println!("cargo::rerun-if-changed={dir}");
+    }
     let parser = std::process::Command::new("/usr/bin/python3")
         .args(["-c", "import prometheus_client.openmetrics.parser"])
         .output()
