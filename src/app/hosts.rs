@@ -73,6 +73,8 @@ fn row(name: &str, view: &View, state: Option<&HostState>, s: &State, now: i64) 
         (Some(HostState::Down { reason }), _) => Status::Down(reason.clone()),
         (_, Some(age)) if age > 3 * s.interval_ms => Status::Stale,
         (_, Some(_)) => Status::Up,
+        // Replayed, a host with no sample near the time on screen: nothing to connect to.
+        (_, None) if s.mode == super::state::Mode::Replay => Status::Stale,
         (_, None) => Status::Connecting,
     };
     let sum = |f: fn(&crate::model::NetRate) -> Option<f64>| {
@@ -249,5 +251,14 @@ mod tests {
             "the local host keeps its charts"
         );
         assert!(s.host_rows().iter().any(|r| r.shown && r.name == "web1"));
+    }
+
+    #[test]
+    fn a_replayed_host_with_no_sample_then_is_stale_not_connecting() {
+        let mut s = State::new(Mode::Replay, "local", 1000, 10);
+        s.others.insert("db1".into(), Default::default());
+        let rows = s.host_rows();
+        let db1 = rows.iter().find(|r| r.name == "db1").map(|r| &r.status);
+        assert_eq!(db1, Some(&Status::Stale));
     }
 }
