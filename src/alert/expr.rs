@@ -187,7 +187,14 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
 struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
+    /// How deep in parentheses, `not` and unary minus the parser is.
+    depth: usize,
 }
+
+/// Bounds that keep parsing and evaluating off the end of the stack: nesting (parentheses,
+/// `not`, unary minus) and tokens (a long chain of `+` is a deep tree too).
+const MAX_DEPTH: usize = 64;
+const MAX_TOKENS: usize = 1_000;
 
 impl Parser {
     fn peek(&self) -> &Tok {
@@ -208,6 +215,15 @@ impl Parser {
             found: tok.to_string(),
         }
     }
+    /// Into one more level of nesting, or the error that it is too deep.
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(&format!("at most {MAX_DEPTH} levels of nesting")));
+        }
+        Ok(())
+    }
+
     fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Tok::Ident(s) if s == w)
             || matches!(self.peek(), Tok::Op(o) if *o == w)
@@ -232,7 +248,10 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.is_word("not") {
             self.next();
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let e = Expr::Not(Box::new(self.not()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.cmp()
     }
@@ -277,7 +296,10 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if matches!(self.peek(), Tok::Op("-")) {
             self.next();
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            self.deeper()?;
+            let e = Expr::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.primary()
     }
@@ -290,8 +312,10 @@ impl Parser {
             }
             Tok::LParen => {
                 self.next();
+                self.deeper()?;
                 let e = self.or()?;
                 self.expect(&Tok::RParen, "`)`")?;
+                self.depth -= 1;
                 Ok(e)
             }
             Tok::Ident(name) if ["and", "or", "not"].contains(&name.as_str()) => {
@@ -371,9 +395,18 @@ fn arith(op: BinOp, a: f64, b: f64) -> Option<f64> {
 
 /// Parses a whole expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let toks = lex(src)?;
+    if let Some((column, tok)) = toks.get(MAX_TOKENS) {
+        return Err(ParseError {
+            column: column + 1,
+            expected: format!("at most {MAX_TOKENS} tokens (split the rule)"),
+            found: tok.to_string(),
+        });
+    }
     let mut p = Parser {
-        toks: lex(src)?,
+        toks,
         at: 0,
+        depth: 0,
     };
     let e = p.or()?;
     if *p.peek() != Tok::End {

@@ -128,3 +128,26 @@ fn lists_the_metrics_it_reads() {
     let e = parse("avg(cpu, 5m) > 80 and load1 / cores > 2").unwrap();
     assert_eq!(e.metrics(), ["cpu", "load1", "cores"]);
 }
+
+#[test]
+fn deep_or_huge_expressions_are_errors_not_a_stack_overflow() {
+    let nested = format!("{}load1{} > 1", "(".repeat(100), ")".repeat(100));
+    let e = parse(&nested).unwrap_err().to_string();
+    assert!(e.contains("at most 64 levels of nesting"), "{e}");
+    let negated = format!("{}load1 > 1", "-".repeat(500));
+    assert!(parse(&negated).unwrap_err().to_string().contains("nesting"));
+    for huge in [
+        format!("{}load1{} > 1", "(".repeat(5_000), ")".repeat(5_000)),
+        format!("{}load1 > 1", "-".repeat(50_000)),
+    ] {
+        assert!(parse(&huge).is_err());
+    }
+    let nots = format!("{}load1 > 1", "not ".repeat(100));
+    assert!(parse(&nots).unwrap_err().to_string().contains("nesting"));
+    let chain = format!("load1{} > 1", " + load1".repeat(100_000));
+    let e = parse(&chain).unwrap_err().to_string();
+    assert!(e.contains("at most 1000 tokens"), "{e}");
+    // Within the bounds all is as before.
+    let fine = format!("{}load1{} > 1", "(".repeat(60), ")".repeat(60));
+    assert!(parse(&fine).is_ok());
+}
