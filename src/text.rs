@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// Whether `c` may reach a terminal: no C0 or C1 control (tab and newline aside), no bidi
 /// override or isolate that would reorder what follows.
-fn harmless(c: char) -> bool {
+pub fn harmless(c: char) -> bool {
     matches!(c, '\n' | '\t')
         || !(c.is_control()
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'))

@@ -218,3 +218,22 @@ fn a_message_in_the_status_bar_makes_room_for_itself_at_80_columns() {
     assert!(top.contains("nothing to ack"), "{top}");
     assert!(common::status_time(&out).is_some(), "the time stays: {top}");
 }
+
+#[test]
+fn controls_and_bidi_overrides_from_outside_never_reach_the_terminal() {
+    let mut s = common::fixture_state();
+    let mut board = one_alert("disk_full", 0, (95.0, 90.0));
+    let hostile = "/mnt/\u{202e}txt.exe\u{202c}\x1b]52;c;aGk=\x07\x1b[2J";
+    board.alerts[0]
+        .labels
+        .insert("mount".into(), hostile.into());
+    s.board = board;
+    s.focus = Pane::Alerts;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        assert!(out.contains("mount=/m"), "the label is shown:\n{out}");
+        for bad in ['\u{202e}', '\u{202c}', '\x1b', '\x07'] {
+            assert!(!out.contains(bad), "{bad:?} reached the screen:\n{out}");
+        }
+    }
+}

@@ -99,6 +99,21 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         overlay::help(f, area, scroll, t);
     }
     overlay::prompt(f, area, s, t);
+    neutralise(f.buffer_mut());
+}
+
+/// Whatever a view drew from outside text (labels, log lines, ssh's words), no control or
+/// bidi override reaches the terminal: a cell of one alone shows U+FFFD; one riding on another
+/// character (a grapheme with it) is dropped from the cell.
+fn neutralise(buf: &mut ratatui::buffer::Buffer) {
+    let ok = |c: char| crate::text::harmless(c) && c != '\n' && c != '\t';
+    for cell in &mut buf.content {
+        if cell.symbol().chars().all(ok) {
+            continue;
+        }
+        let kept: String = cell.symbol().chars().filter(|c| ok(*c)).collect();
+        cell.set_symbol(if kept.is_empty() { "\u{fffd}" } else { &kept });
+    }
 }
 
 /// Draws one pane into `area`: the layout uses it, and so do the per-pane snapshot tests.
