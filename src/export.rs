@@ -144,8 +144,11 @@ fn iso(ts_ms: i64) -> String {
     )
 }
 
+/// A CSV field, quoted where it must be; controls and bidi overrides (a hostile mount name)
+/// never reach whoever `cat`s the file.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let s = crate::text::one_line(s);
+    if s.contains([',', '"']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -181,10 +184,13 @@ fn json_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<(
     writeln!(out, "{row}")
 }
 
+/// An OpenMetrics label value: its escapes, and no other control or bidi override.
 fn om_escape(v: &str) -> String {
-    v.replace('\\', "\\\\")
+    let v = v
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
-        .replace('\n', "\\n")
+        .replace('\n', "\\n");
+    crate::text::one_line(&v).into_owned()
 }
 
 /// A series' labels in OpenMetrics text: `host="web-1",mount="/"`.

@@ -143,3 +143,30 @@ fn unknown_host_is_a_clear_error() {
     let e = export(&s, &q, Format::Csv, &mut Vec::new()).unwrap_err();
     assert!(e.to_string().contains("no host `nope`"));
 }
+
+#[test]
+fn escape_sequences_in_recorded_labels_never_reach_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Store::open_writer(&dir.path().join("h.db")).unwrap();
+    let hostile = "/mnt/\x1b]52;c;aGk=\x07\x1b[2J\u{202e}x";
+    let samples: Vec<RawSample> = (0..3)
+        .map(|i| RawSample {
+            host: "web".into(),
+            ts_ms: 1_000 * (i + 1),
+            fs: vec![FsUsage {
+                mount: hostile.into(),
+                total: 100,
+                available: 40,
+            }],
+            ..Default::default()
+        })
+        .collect();
+    w.insert(&samples).unwrap();
+    for format in [Format::Csv, Format::OpenMetrics] {
+        let out = run(&w, Some("filesystem_used_bytes"), format);
+        assert!(out.contains("/mnt/"), "{out}");
+        for bad in ['\x1b', '\x07', '\u{202e}'] {
+            assert!(!out.contains(bad), "{format:?}: {bad:?} in\n{out}");
+        }
+    }
+}
