@@ -1,4 +1,5 @@
 use montui::logs::feed::{Kind, LogSource, MAX_LINE};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -105,6 +106,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let db = cfg.db_path(cli.db.as_deref());
     if let Some(Command::Export(args)) = &cli.command {
         return export(args, &db);
+    }
+    // The terminal UI needs one, checked before anything is created.
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if !(cli.headless || terminal) {
+        bail!(
+            "the terminal UI needs a terminal: run it in one, or record without one with --headless"
+        );
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -301,9 +309,12 @@ async fn wait_for_stop() -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
+    // A service's SIGHUP (its terminal or session went away) stops it as cleanly as SIGTERM.
+    let mut hup = signal(SignalKind::hangup())?;
     tokio::select! {
         _ = term.recv() => {}
         _ = int.recv() => {}
+        _ = hup.recv() => {}
     }
     Ok(())
 }

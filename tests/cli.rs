@@ -94,3 +94,43 @@ fn from_without_replay_is_an_error_not_ignored() {
     assert_ne!(code, 0);
     assert!(err.contains("--from"), "{err}");
 }
+
+#[test]
+fn without_a_terminal_the_ui_says_so_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (code, _, err) = run(dir.path(), &["--db", db.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("--headless"),
+        "{err}"
+    );
+    assert!(!db.exists(), "no history created");
+    assert!(!dir.path().join("h.db.lock").exists());
+}
+
+#[test]
+fn headless_stops_cleanly_on_sighup_as_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let child = Command::new(BIN)
+        .args(["--headless", "--db", db.to_str().unwrap()])
+        .env("HOME", dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run montui");
+    // Until it has recorded a sample, so the signal arrives while it runs.
+    let start = std::time::Instant::now();
+    while !db.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("last batch flushed"), "{err}");
+}
