@@ -56,6 +56,8 @@ pub enum StoreError {
     },
     #[error("{path}: no history recorded there yet (run montui or montui --headless first)")]
     Missing { path: String },
+    #[error("{path} is a directory: give a file in it, e.g. --db {path}/history.db")]
+    Directory { path: String },
 }
 
 /// An open history file. A writer holds the lock file next to it for as long as it lives.
@@ -68,16 +70,34 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) for recording; refuses if another process records it.
+    /// Opens (creating if needed) for recording; refuses if another process records it. A
+    /// new directory is private (0700) and the file is its owner's alone (0600): log examples
+    /// in it may come from root-only logs.
     pub fn open_writer(path: &Path) -> Result<Self, StoreError> {
+        if path.is_dir() {
+            return Err(StoreError::Directory {
+                path: path.display().to_string(),
+            });
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            use std::os::unix::fs::DirBuilderExt;
+            let mut private = std::fs::DirBuilder::new();
+            private.recursive(true).mode(0o700);
+            private.create(dir).map_err(|source| StoreError::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
         }
         let lock = lock::WriterLock::acquire(path)?;
         let mut store = Self::connect(path, OpenFlags::default(), Some(lock))?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let private = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(path, private).map_err(|source| StoreError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
         store.incremental_vacuum_on()?;
         store.sql(|c| c.pragma_update(None, "journal_mode", "WAL"))?;
         store.sql(|c| c.pragma_update(None, "synchronous", "NORMAL"))?;

@@ -347,3 +347,20 @@ fn log_patterns_round_trip_with_rates_and_merges() {
     );
     assert!(r.pattern_rates(2, 0, i64::MAX).unwrap().is_empty());
 }
+
+#[test]
+fn a_new_history_is_private_and_a_directory_is_no_history() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data/montui/history.db");
+    let store = Store::open_writer(&path).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600, "the file");
+    assert_eq!(mode(path.parent().unwrap()), 0o700, "its directory");
+    drop(store);
+    let e = Store::open_writer(dir.path()).err().map(|e| e.to_string());
+    assert!(
+        e.as_deref().is_some_and(|e| e.contains("is a directory")),
+        "{e:?}"
+    );
+}
