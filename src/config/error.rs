@@ -42,12 +42,18 @@ impl ConfigError {
         value: Option<&str>,
         message: &str,
     ) -> Self {
-        let found = text.lines().enumerate().find(|(_, l)| {
-            let (k, v) = split_line(l);
-            k == key && value.is_none_or(|want| same_value(&v, want))
-        });
+        // The line with this key and value; else one where the value is an item of a list
+        // (`logs = ["/x", "/x"]`).
+        let lines = || text.lines().enumerate().map(|(i, l)| (i, split_line(l)));
+        let found = lines()
+            .find(|(_, (k, v))| k == key && value.is_none_or(|want| same_value(v, want)))
+            .or_else(|| {
+                let want = value.map(|w| format!("\"{w}\""));
+                let within = |v: &str| want.as_deref().is_some_and(|w| v.contains(w));
+                lines().find(|(_, (k, v))| k == key && within(v))
+            });
         let (line, shown) = match found {
-            Some((i, l)) => (i + 1, split_line(l).1),
+            Some((i, (_, v))) => (i + 1, v),
             None => (0, value.unwrap_or_default().to_string()),
         };
         Self::Invalid {

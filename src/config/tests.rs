@@ -395,3 +395,9 @@ fn anomaly_tunings_reach_the_policy_and_bad_ones_are_named() {
     let e = err("[[anomalies.metric]]\nmetric = \"x\"\nthreshold = 1\n");
     assert!(e.contains("threshold"), "{e}");
 }
+
+#[test]
+fn an_error_about_an_item_of_a_list_names_its_line() {
+    let e = err("interval = \"1s\"\nlogs = [\"/x\", \"/x\"]\n");
+    assert!(e.contains("line 2") && e.contains("key `logs`"), "{e}");
+}
