@@ -297,10 +297,16 @@ impl Patterns {
             rows: live.chain(dormant).collect(),
             lines: self.lines,
             problems: self.problems.clone(),
+            // The raw lines are context, not secrets: masked as the examples are.
             tails: self
                 .tails
                 .iter()
-                .map(|(s, t)| (s.clone(), t.iter().cloned().collect()))
+                .map(|(s, t)| {
+                    (
+                        s.clone(),
+                        t.iter().map(|l| pii::mask(l, self.mask_ips)).collect(),
+                    )
+                })
                 .collect(),
             at_ms: now_ms,
             recorded: false,

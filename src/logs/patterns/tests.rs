@@ -162,6 +162,20 @@ fn control_characters_never_reach_the_screen() {
 }
 
 #[test]
+fn the_raw_lines_are_masked_as_the_examples_are() {
+    let mut p = Patterns::default();
+    let src: Arc<str> = "app".into();
+    let line = "payment by jane@example.com card 4111 1111 1111 1111 token=hunter2secret";
+    p.add(&src, line, 1000);
+    let b = p.board(1000);
+    let raw = &b.tails[0].1[0];
+    for secret in ["jane@example.com", "4111 1111 1111 1111", "hunter2secret"] {
+        assert!(!raw.contains(secret), "{secret} in {raw}");
+    }
+    assert_eq!(raw, &b.rows[0].examples[0], "the same masking");
+}
+
+#[test]
 fn user_patterns_come_first() {
     let mut p = Patterns {
         known: vec![crate::logs::builtin::Known {
