@@ -33,8 +33,8 @@ pub enum ExportError {
     Query(String),
 }
 
-/// Samples are read an hour at a time, so a week's export never sits in memory.
-const WINDOW_MS: i64 = 3_600_000;
+/// Samples are read this many at a time, so a week's export never sits in memory.
+const CHUNK: usize = 3_600;
 /// How far before `from` the previous sample (for the first rates) is looked for.
 const LOOK_BACK_MS: i64 = 60_000;
 
@@ -111,7 +111,8 @@ pub fn export(
     Ok(n)
 }
 
-/// Calls `f` with each derived snapshot of `host` in `[from, to]`, oldest first.
+/// Calls `f` with each derived snapshot of `host` in `[from, to]`, oldest first. The work
+/// follows the samples recorded, not the span asked for (`--from "100 years ago"`).
 fn each_snapshot(
     store: &Store,
     host: &str,
@@ -119,20 +120,15 @@ fn each_snapshot(
     to: i64,
     mut f: impl FnMut(&Snapshot) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
-    let mut prev: Option<RawSample> = store
-        .samples(host, from.saturating_sub(LOOK_BACK_MS), from - 1)?
-        .pop();
-    let mut start = from;
-    while start <= to {
-        let end = start.saturating_add(WINDOW_MS - 1).min(to);
-        for s in store.samples(host, start, end)? {
+    let times = store.sample_times(host, from, to)?;
+    let before = (from.saturating_sub(LOOK_BACK_MS), from.saturating_sub(1));
+    let mut prev: Option<RawSample> = store.samples(host, before.0, before.1)?.pop();
+    for chunk in times.chunks(CHUNK) {
+        let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
+        for s in store.samples(host, first, last)? {
             f(&derive(&s, prev.as_ref()))?;
             prev = Some(s);
         }
-        if end == i64::MAX {
-            break;
-        }
-        start = end + 1;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ pub fn parse_time(s: &str, now_ms: i64) -> Result<i64, String> {
         return Ok(now_ms);
     }
     if let Some(d) = s.strip_suffix("ago") {
-        return Ok(now_ms - duration_ms(d)?);
+        return Ok(now_ms.saturating_sub(duration_ms(d)?));
     }
     let local = |dt: NaiveDateTime| {
         Local
@@ -56,14 +56,14 @@ pub enum Target {
 pub fn parse_jump(s: &str, from_ms: i64, now_ms: i64, back: bool) -> Result<Target, String> {
     let s = s.trim();
     if let Some(d) = s.strip_prefix('-') {
-        return Ok(Target::Near(from_ms - duration_ms(d)?));
+        return Ok(Target::Near(from_ms.saturating_sub(duration_ms(d)?)));
     }
     if let Some(d) = s.strip_prefix('+') {
-        return Ok(Target::Near(from_ms + duration_ms(d)?));
+        return Ok(Target::Near(from_ms.saturating_add(duration_ms(d)?)));
     }
     match duration_ms(s) {
-        Ok(d) if back => Ok(Target::Near(from_ms - d)),
-        Ok(d) => Ok(Target::Near(from_ms + d)),
+        Ok(d) if back => Ok(Target::Near(from_ms.saturating_sub(d))),
+        Ok(d) => Ok(Target::Near(from_ms.saturating_add(d))),
         Err(_) if s == "now" || s.ends_with("ago") => parse_time(s, now_ms).map(Target::Near),
         Err(_) => parse_time(s, now_ms).map(Target::At),
     }
@@ -71,7 +71,7 @@ pub fn parse_jump(s: &str, from_ms: i64, now_ms: i64, back: bool) -> Result<Targ
 
 fn duration_ms(s: &str) -> Result<i64, String> {
     humantime::parse_duration(s.trim())
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .map_err(|_| format!("`{}` is not a duration like 10m or 3h", s.trim()))
 }
 
