@@ -58,6 +58,8 @@ pub enum StoreError {
     Missing { path: String },
     #[error("{path} is a directory: give a file in it, e.g. --db {path}/history.db")]
     Directory { path: String },
+    #[error("{path} is an SQLite file of something else, not a montui history: left as it is")]
+    Foreign { path: String },
 }
 
 /// An open history file. A writer holds the lock file next to it for as long as it lives.
@@ -88,6 +90,11 @@ impl Store {
                 source,
             })?;
         }
+        if path.exists() {
+            // Nothing is locked, created or changed in a file that is not ours.
+            let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Self::connect(path, ro, None)?.check_format()?;
+        }
         let lock = lock::WriterLock::acquire(path)?;
         let mut store = Self::connect(path, OpenFlags::default(), Some(lock))?;
         {
@@ -115,8 +122,7 @@ impl Store {
         }
         let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let store = Self::connect(path, ro, None)?;
-        let version = schema::version(&store)?;
-        if version == SCHEMA_VERSION {
+        if store.check_format()? == SCHEMA_VERSION {
             return Ok(store);
         }
         drop(store);
@@ -144,6 +150,31 @@ impl Store {
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
         Ok(store)
+    }
+
+    /// The file's format, read before anything is changed: a newer montui's file, or an
+    /// SQLite file with tables and no montui format, is refused.
+    fn check_format(&self) -> Result<i64, StoreError> {
+        let path = || self.path.display().to_string();
+        let found = schema::version(self)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let tables: i64 = self.sql(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+        })?;
+        if found == 0 && tables > 0 {
+            return Err(StoreError::Foreign { path: path() });
+        }
+        Ok(found)
     }
 
     /// Retention frees pages with `PRAGMA incremental_vacuum`, which needs auto_vacuum set

@@ -364,3 +364,53 @@ fn a_new_history_is_private_and_a_directory_is_no_history() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_file_not_ours_or_of_a_newer_format_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    // Another program's SQLite file.
+    let foreign = dir.path().join("app.sqlite");
+    let c = rusqlite::Connection::open(&foreign).unwrap();
+    c.execute_batch("CREATE TABLE orders (id INTEGER); INSERT INTO orders VALUES (7);")
+        .unwrap();
+    drop(c);
+    // A montui history written by a newer montui.
+    let newer = dir.path().join("newer.db");
+    drop(Store::open_writer(&newer).unwrap());
+    let c = rusqlite::Connection::open(&newer).unwrap();
+    c.execute_batch("PRAGMA user_version = 999;").unwrap();
+    drop(c);
+    std::fs::remove_file(dir.path().join("newer.db.lock")).unwrap();
+    for (path, says) in [(&foreign, "not a montui history"), (&newer, "newer montui")] {
+        let before = std::fs::read(path).unwrap();
+        // SQLite may keep its -wal and -shm beside a file in WAL mode to read it; montui
+        // adds nothing of its own.
+        let listing = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.ends_with("-wal") && !n.ends_with("-shm"))
+                .collect();
+            names.sort();
+            names
+        };
+        let files = listing();
+        let read = Store::open_reader(path).err().map(|e| e.to_string());
+        assert!(
+            read.as_deref().is_some_and(|e| e.contains(says)),
+            "{read:?}"
+        );
+        let write = Store::open_writer(path).err().map(|e| e.to_string());
+        assert!(
+            write.as_deref().is_some_and(|e| e.contains(says)),
+            "{write:?}"
+        );
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            before,
+            "{} unchanged",
+            path.display()
+        );
+        assert_eq!(listing(), files, "no lock beside it");
+    }
+}
