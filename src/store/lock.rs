@@ -43,8 +43,18 @@ impl WriterLock {
     }
 }
 
+/// `<db>.lock` beside the file itself: a symbolic link to the history (or a path through
+/// one) locks the same file as its target.
 fn lock_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
+    let real = db.canonicalize().unwrap_or_else(|_| {
+        let dir = db.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir = dir.and_then(|d| d.canonicalize().ok());
+        match (dir, db.file_name()) {
+            (Some(d), Some(name)) => d.join(name),
+            _ => db.to_path_buf(),
+        }
+    });
+    let mut name = real.into_os_string();
     name.push(".lock");
     PathBuf::from(name)
 }

@@ -414,3 +414,24 @@ fn a_file_not_ours_or_of_a_newer_format_is_refused_unchanged() {
         assert_eq!(listing(), files, "no lock beside it");
     }
 }
+
+#[test]
+fn a_symbolic_link_to_a_recorded_history_is_refused_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("history.db");
+    let link = dir.path().join("link.db");
+    let first = Store::open_writer(&real).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let second = Store::open_writer(&link).err().map(|e| e.to_string());
+    assert!(
+        second
+            .as_deref()
+            .is_some_and(|e| e.contains("recorded by another montui")),
+        "{second:?}"
+    );
+    drop(first);
+    assert!(
+        Store::open_writer(&link).is_ok(),
+        "free once the first one is gone"
+    );
+}
