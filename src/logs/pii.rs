@@ -1,6 +1,8 @@
 //! Personal data and secrets taken out of the example lines montui keeps and sends:
 //! e-mail addresses, secrets after `password=`/`token=`/`Bearer`…, long random-looking
-//! tokens, card-like numbers (Luhn-checked), and IPv4 addresses when asked.
+//! tokens, card-like numbers (Luhn-checked), national ID shapes (US SSN `123-45-6789`, UK NI
+//! `AB123456C`), phone numbers (`+44 20 7946 0958`, `555-123-4567`), and IPv4 addresses when
+//! asked.
 
 const SECRET_KEYS: [&str; 8] = [
     "pass", "pwd", "secret", "token", "key", "auth", "session", "cookie",
@@ -46,6 +48,69 @@ fn luhn(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// `ddd-dd-dddd` (a US social security number) or `AB123456C` (a UK national insurance
+/// number).
+fn is_national_id(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ssn = b.len() == 11 && b[3] == b'-' && b[6] == b'-';
+    let ni = b.len() == 9
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && digits(2..8)
+        && matches!(b[8], b'A'..=b'D');
+    (ssn && digits(0..3) && digits(4..6) && digits(7..11)) || ni
+}
+
+/// `ddd-ddd-dddd` or `ddd.ddd.dddd`: a North American phone number written as one word.
+fn is_phone(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 12
+        && b[3] == b[7]
+        && matches!(b[3], b'-' | b'.')
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || i == 7 || c.is_ascii_digit())
+}
+
+/// International numbers (`+` then 8–15 digits, single spaces, dashes or dots between
+/// groups) → `<phone>`.
+fn mask_international(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i] == b'+'
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            let ch = line[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let (mut j, mut digits, mut end) = (i + 1, 0, i + 1);
+        while j < b.len() && digits <= 15 {
+            if b[j].is_ascii_digit() {
+                digits += 1;
+                end = j + 1;
+            } else if !(matches!(b[j], b' ' | b'-' | b'.')
+                && b.get(j + 1).is_some_and(u8::is_ascii_digit))
+            {
+                break;
+            }
+            j += 1;
+        }
+        let alone = !b.get(end).is_some_and(u8::is_ascii_alphanumeric);
+        if (8..=15).contains(&digits) && alone {
+            out.push_str("<phone>");
+        } else {
+            out.push_str(&line[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
 /// Card-like numbers (13–19 digits, spaces or dashes between groups, Luhn-valid) → `<card>`.
 fn mask_cards(line: &str) -> String {
     let b = line.as_bytes();
@@ -82,7 +147,7 @@ fn mask_cards(line: &str) -> String {
 
 /// `line` fit to keep: see the module text.
 pub fn mask(line: &str, ips: bool) -> String {
-    let line = mask_cards(line);
+    let line = mask_international(&mask_cards(line));
     let mut out = String::with_capacity(line.len());
     let mut secret_next = false;
     for (k, word) in line.split(' ').enumerate() {
@@ -105,6 +170,10 @@ pub fn mask(line: &str, ips: bool) -> String {
             Some(format!("{key}{}<secret>", &bare[key.len()..=key.len()]))
         } else if is_email(bare) {
             Some("<email>".into())
+        } else if is_national_id(bare) {
+            Some("<id>".into())
+        } else if is_phone(bare) {
+            Some("<phone>".into())
         } else if let Some((key, value)) = bare.split_once('=')
             && is_token(value)
         {
@@ -153,6 +222,16 @@ mod tests {
             ("sid=ab12cd34ef56ab12cd34ef56ab", "sid=<token>"),
             ("hash ab12cd34ef56ab12cd34ef56ab99", "hash <token>"),
             ("from 10.0.0.1 port 22", "from 10.0.0.1 port 22"),
+            ("ssn 078-05-1120 on file", "ssn <id> on file"),
+            ("NI AB123456C checked", "NI <id> checked"),
+            ("call +44 20 7946 0958 now", "call <phone> now"),
+            ("call +1-555-123-4567.", "call <phone>."),
+            ("sms to 555-123-4567", "sms to <phone>"),
+            (
+                "at 2026-12-04 10:00:01 v1.2.3",
+                "at 2026-12-04 10:00:01 v1.2.3",
+            ),
+            ("took +12 ms, build 20261204", "took +12 ms, build 20261204"),
             ("", ""),
         ];
         for (line, want) in cases {
