@@ -202,6 +202,8 @@ async fn connection(
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut asked: Option<Instant> = None;
+    // Frames that came unasked (or too fast to have a time of their own), dropped.
+    let mut unasked = 0u64;
     loop {
         let read = tokio::select! {
             r = stdout.read_buf(frames.buffer()) => r,
@@ -238,6 +240,7 @@ async fn connection(
             let now = chrono::Utc::now().timestamp_millis();
             match parsed {
                 Ok(f) => {
+                    let first = (!answered).then_some(0);
                     if !answered {
                         answered = true;
                         handshake.take();
@@ -257,9 +260,22 @@ async fn connection(
                             }
                         }
                     }
+                    // One frame per ask (the first comes unasked), and a time never ahead
+                    // of the console's clock: anything else is dropped.
+                    let asked_for = rtt_ms.or(first);
+                    let Some(ts) = asked_for.and_then(|_| clock.stamp(f.uptime_ms, now)) else {
+                        unasked += 1;
+                        if unasked == 1 {
+                            let _ = tx.try_send(SourceMsg::BadFrame {
+                                host: t.name.clone(),
+                                reason: "frames nobody asked for: dropped".into(),
+                            });
+                        }
+                        continue;
+                    };
                     let mut s = f.sample;
                     s.host.clone_from(&t.name);
-                    s.ts_ms = clock.stamp(f.uptime_ms, now);
+                    s.ts_ms = ts;
                     s.procs = top.select(std::mem::take(&mut s.procs));
                     let _ = tx.try_send(SourceMsg::Sample {
                         raw: Box::new(s),
@@ -286,18 +302,23 @@ struct Clock {
 }
 
 impl Clock {
-    fn stamp(&mut self, uptime_ms: i64, now: i64) -> i64 {
-        let ts = self.offset.map(|o| o + uptime_ms);
+    /// The time of a frame that arrived at `now`; None for one that cannot have a time of its
+    /// own without running ahead of the console's clock (frames faster than it ticks).
+    fn stamp(&mut self, uptime_ms: i64, now: i64) -> Option<i64> {
+        let ts = self.offset.map(|o| o.saturating_add(uptime_ms));
         // New connection, reboot (uptime went back) or a clock that drifted over 5 s.
         let ts = match ts {
-            Some(ts) if ts > self.last && (ts - now).abs() <= 5_000 => ts,
+            Some(ts) if ts > self.last && (ts - now).abs() <= 5_000 => ts.min(now),
             _ => {
-                self.offset = Some(now - uptime_ms);
-                now.max(self.last + 1)
+                self.offset = Some(now.saturating_sub(uptime_ms));
+                now
             }
         };
+        if ts <= self.last {
+            return None;
+        }
         self.last = ts;
-        ts
+        Some(ts)
     }
 }
 

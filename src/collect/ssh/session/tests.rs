@@ -31,12 +31,24 @@ fn backoff_doubles_to_a_minute_with_jitter() {
 #[test]
 fn sample_times_follow_the_hosts_uptime_and_restart_on_reboot() {
     let mut c = Clock::default();
-    assert_eq!(c.stamp(10_000, 1_000_000), 1_000_000);
+    assert_eq!(c.stamp(10_000, 1_000_000), Some(1_000_000));
     // Arrived 300 ms late: the time still says one second after the last.
-    assert_eq!(c.stamp(11_000, 1_001_300), 1_001_000);
+    assert_eq!(c.stamp(11_000, 1_001_300), Some(1_001_000));
     // Rebooted: uptime went back; times go on from now, never backwards.
-    assert_eq!(c.stamp(500, 1_002_000), 1_002_000);
-    assert_eq!(c.stamp(1_500, 1_003_100), 1_003_000);
+    assert_eq!(c.stamp(500, 1_002_000), Some(1_002_000));
+    assert_eq!(c.stamp(1_500, 1_003_100), Some(1_003_000));
+}
+
+#[test]
+fn a_flood_of_frames_is_never_stamped_ahead_of_the_console() {
+    let mut c = Clock::default();
+    let now = 1_000_000;
+    // 10,000 frames within one millisecond, uptimes running ahead as a hostile host's would.
+    let stamped: Vec<i64> = (0..10_000)
+        .filter_map(|i| c.stamp(5_000 + i * 1_000, now))
+        .collect();
+    assert_eq!(stamped, [now], "one time for one moment: {}", stamped.len());
+    assert!(c.stamp(900_000, now + 1).is_some_and(|t| t <= now + 1));
 }
 
 #[test]
