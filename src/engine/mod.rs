@@ -4,6 +4,7 @@
 mod alerting;
 mod logs;
 mod sources;
+mod warnings;
 
 pub use alerting::Alerting;
 pub use logs::LogSetup;
@@ -135,6 +136,7 @@ impl Engine {
                 let host = sources.local.as_ref().map(|c| c.host().to_string());
                 LogWork::new(&mut sources.logs, host.unwrap_or_default())
             }),
+            frame_warnings: Default::default(),
         };
         let (log_tx, log_rx) = mpsc::channel(feed::LOG_CHANNEL);
         let logs = parts.logs.is_some().then_some(log_rx);
@@ -176,6 +178,7 @@ struct Parts {
     board_sent: Instant,
     /// Log patterns, when logs are followed.
     logs: Option<LogWork>,
+    frame_warnings: warnings::FrameWarnings,
 }
 
 /// What alerting is told of a host.
@@ -347,7 +350,9 @@ async fn run(
             }
             SourceMsg::BadFrame { host, reason } => {
                 parts.stats.bad_frames.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!("{host}: frame skipped: {reason}");
+                if let Some(said) = parts.frame_warnings.say(&host, &reason, Instant::now()) {
+                    tracing::warn!("{said}");
+                }
             }
         }
     }
