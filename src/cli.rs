@@ -69,6 +69,9 @@ pub struct ExportArgs {
     pub metric: Option<String>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,
+    /// Leave out unreadable parts of the history and exit 0 (they are still named on stderr).
+    #[arg(long)]
+    pub skip_corrupt: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

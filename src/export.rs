@@ -21,6 +21,8 @@ pub struct Query {
     pub host: Option<String>,
     /// A metric name (`cpu_busy_percent` or `montui_cpu_busy_percent`), or a prefix ending in `*`.
     pub metric: Option<String>,
+    /// Unreadable parts of the history are left out without an error (still reported).
+    pub skip_corrupt: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,13 @@ pub enum ExportError {
     Write(#[from] std::io::Error),
     #[error("{0}")]
     Query(String),
+    /// Parts of the history could not be read; nothing is said to be complete.
+    #[error(
+        "{} unreadable part(s) of the history left out: {}; export again with --skip-corrupt to accept that",
+        .0.len(),
+        .0.join("; ")
+    )]
+    Corrupt(Vec<String>),
 }
 
 /// Samples are read this many at a time, so a week's export never sits in memory.
@@ -38,7 +47,9 @@ const CHUNK: usize = 3_600;
 /// How far before `from` the previous sample (for the first rates) is looked for.
 const LOOK_BACK_MS: i64 = 60_000;
 
-/// Writes the export; returns the number of values written.
+/// Writes the export; returns the number of values written. Unreadable parts of the history
+/// are left out and make it an error (`ExportError::Corrupt`, after everything readable is
+/// written) unless `skip_corrupt`; then the caller reports them with `Store::skipped`.
 pub fn export(
     store: &Store,
     q: &Query,
@@ -107,6 +118,10 @@ pub fn export(
             }
             writeln!(out, "# EOF")?;
         }
+    }
+    let skipped = store.skipped();
+    if !skipped.is_empty() && !q.skip_corrupt {
+        return Err(ExportError::Corrupt(skipped));
     }
     Ok(n)
 }

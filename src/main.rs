@@ -274,6 +274,7 @@ fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
         to,
         host: args.host.clone(),
         metric: args.metric.clone(),
+        skip_corrupt: args.skip_corrupt,
     };
     let format = match args.format {
         ExportFormat::Csv => export::Format::Csv,
@@ -287,7 +288,12 @@ fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
         Ok(n)
     });
     match written {
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            for what in store.skipped() {
+                eprintln!("montui: left out {what}");
+            }
+            Ok(())
+        }
         // `montui export | head` is not an error.
         Err(export::ExportError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e.into()),

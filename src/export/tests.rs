@@ -40,6 +40,7 @@ fn run(store: &Store, metric: Option<&str>, format: Format) -> String {
         to: 4_000,
         host: None,
         metric: metric.map(Into::into),
+        skip_corrupt: false,
     };
     let mut out = Vec::new();
     export(store, &q, format, &mut out).unwrap();
@@ -139,6 +140,7 @@ fn unknown_host_is_a_clear_error() {
         to: 1,
         host: Some("nope".into()),
         metric: None,
+        skip_corrupt: false,
     };
     let e = export(&s, &q, Format::Csv, &mut Vec::new()).unwrap_err();
     assert!(e.to_string().contains("no host `nope`"));
@@ -179,9 +181,51 @@ fn a_range_from_the_year_zero_costs_what_the_data_costs() {
         to: i64::MAX,
         host: None,
         metric: Some("load1".into()),
+        skip_corrupt: false,
     };
     let mut out = Vec::new();
     // Before, this stepped through every hour since the year zero (and never finished).
     let n = export(&s, &q, Format::Csv, &mut out).unwrap();
     assert_eq!(n, 5, "{}", String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn an_unreadable_block_is_an_error_unless_skipping_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let samples: Vec<RawSample> = (0..300)
+        .map(|i| RawSample {
+            host: "web".into(),
+            ts_ms: 1_000 * (i + 1),
+            load: [0.5, 0.25, 0.125],
+            ..Default::default()
+        })
+        .collect();
+    w.insert(&samples).unwrap();
+    w.pack(100).unwrap();
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute(
+        "UPDATE blocks SET data = substr(data, 1, 40) WHERE start_ms = 101000",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let mut q = Query {
+        from: i64::MIN,
+        to: i64::MAX,
+        host: None,
+        metric: Some("load1".into()),
+        skip_corrupt: false,
+    };
+    let e = export(&w, &q, Format::Csv, &mut Vec::new()).unwrap_err();
+    assert!(
+        matches!(&e, ExportError::Corrupt(parts) if parts.len() == 1),
+        "{e}"
+    );
+    assert!(e.to_string().contains("--skip-corrupt"), "{e}");
+    q.skip_corrupt = true;
+    let n = export(&w, &q, Format::Csv, &mut Vec::new()).unwrap();
+    assert_eq!(n, 200, "the readable two thirds");
+    assert_eq!(w.skipped().len(), 1, "still named for the caller to say");
 }

@@ -68,6 +68,8 @@ pub struct Store {
     path: PathBuf,
     host_ids: HashMap<String, i64>,
     block_cache: std::cell::RefCell<reader::BlockCache>,
+    /// What reading skipped as unreadable, said once each (for `export` to report).
+    skipped: std::cell::RefCell<Vec<String>>,
     _lock: Option<lock::WriterLock>,
 }
 
@@ -146,6 +148,7 @@ impl Store {
             path: path.to_path_buf(),
             host_ids: HashMap::new(),
             block_cache: Default::default(),
+            skipped: Default::default(),
             _lock: lock,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;

@@ -72,6 +72,20 @@ impl Store {
         })
     }
 
+    /// Something unreadable, skipped: logged, and kept (once, at most 1,000) for `skipped`.
+    fn skip(&self, what: String) {
+        tracing::warn!("skipping {what}");
+        let mut all = self.skipped.borrow_mut();
+        if all.len() < 1_000 && !all.contains(&what) {
+            all.push(what);
+        }
+    }
+
+    /// What reading has skipped as unreadable so far, each said once.
+    pub fn skipped(&self) -> Vec<String> {
+        self.skipped.borrow().clone()
+    }
+
     /// Times (ms) of the host's samples in `[from, to]`, oldest first.
     pub fn sample_times(&self, host: &str, from: i64, to: i64) -> Result<Vec<i64>, StoreError> {
         let Some(id) = self.host_id_of(host)? else {
@@ -81,7 +95,7 @@ impl Store {
         for b in self.blocks(id, from, to)? {
             match parse(host, &b).and_then(|blk| blk.times()) {
                 Ok(ts) => times.extend(ts.into_iter().filter(|t| (from..=to).contains(t))),
-                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+                Err(e) => self.skip(format!("unreadable block of {host} at {}: {e}", b.start)),
             }
         }
         let head: Vec<i64> = self.sql(|c| {
@@ -109,13 +123,13 @@ impl Store {
                         .filter(|s| (from..=to).contains(&s.ts_ms))
                         .cloned(),
                 ),
-                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+                Err(e) => self.skip(format!("unreadable block of {host} at {}: {e}", b.start)),
             }
         }
         for (ts, fmt, data) in self.head(id, from, to)? {
             match codec::decode(fmt, &data, host) {
                 Ok(s) => out.push(s),
-                Err(e) => tracing::warn!("skipping unreadable sample of {host} at {ts}: {e}"),
+                Err(e) => self.skip(format!("unreadable sample of {host} at {ts}: {e}")),
             }
         }
         Ok(out)
@@ -136,7 +150,7 @@ impl Store {
         for b in self.blocks(id, from, to)? {
             match parse(host, &b).and_then(|blk| blk.series(key)) {
                 Ok(v) => out.extend(v.into_iter().filter(|(t, _)| (from..=to).contains(t))),
-                Err(e) => tracing::warn!("skipping unreadable block of {host} at {}: {e}", b.start),
+                Err(e) => self.skip(format!("unreadable block of {host} at {}: {e}", b.start)),
             }
         }
         for (ts, fmt, data) in self.head(id, from, to)? {
@@ -183,7 +197,7 @@ impl Store {
             };
             match decoded {
                 Ok(b) => rollup::merge(&mut buckets, b),
-                Err(e) => tracing::warn!("skipping unreadable rollup of {host} at {start}: {e}"),
+                Err(e) => self.skip(format!("unreadable rollup of {host} at {start}: {e}")),
             }
         }
         let head: Vec<RawSample> = self
