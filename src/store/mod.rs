@@ -62,6 +62,10 @@ pub enum StoreError {
     Foreign { path: String },
 }
 
+/// How readers (and the format check before a writer) open a history: nothing is written.
+const READ_ONLY: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_ONLY.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+
 /// An open history file. A writer holds the lock file next to it for as long as it lives.
 pub struct Store {
     conn: Connection,
@@ -94,8 +98,7 @@ impl Store {
         }
         if path.exists() {
             // Nothing is locked, created or changed in a file that is not ours.
-            let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Self::connect(path, ro, None)?.check_format()?;
+            Self::connect(path, READ_ONLY, None)?.check_format()?;
         }
         let lock = lock::WriterLock::acquire(path)?;
         let mut store = Self::connect(path, OpenFlags::default(), Some(lock))?;
@@ -122,15 +125,14 @@ impl Store {
                 path: path.display().to_string(),
             });
         }
-        let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let store = Self::connect(path, ro, None)?;
+        let store = Self::connect(path, READ_ONLY, None)?;
         if store.check_format()? == SCHEMA_VERSION {
             return Ok(store);
         }
         drop(store);
         // Older (migrate it) or newer (open_writer reports it).
         drop(Self::open_writer(path)?);
-        Self::connect(path, ro, None)
+        Self::connect(path, READ_ONLY, None)
     }
 
     fn connect(
