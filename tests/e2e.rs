@@ -471,10 +471,11 @@ fn anomalies_are_recorded_replayed_as_of_the_time_and_forecasts_shown_live() {
     t.send("Tab");
     t.send("f");
     t.wait_for("forecasts", |s| {
-        // A series (its unit written short in the narrow pane), its forecast and error.
+        // A series, its forecast and its error (which rows show depends on the selection).
         s.contains("Forecasts ")
+            && s.lines().any(|l| l.contains('{') || l.contains('_'))
             && s.lines()
-                .any(|l| l.contains("busy") && l.contains("→") && l.contains('%'))
+                .any(|l| l.contains(" in ") && l.contains("→") && l.contains('%'))
     });
     t.send("f");
     t.wait_for("anomalies again", |s| listed(s).is_some());
