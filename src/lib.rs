@@ -6,6 +6,7 @@
 
 pub mod alert;
 pub mod app;
+pub mod bounded;
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -46,6 +46,13 @@ impl Default for Learned {
     }
 }
 
+impl Learned {
+    /// When the series was last seen.
+    pub fn last_ms(&self) -> Option<i64> {
+        self.last.map(|(t, _)| t)
+    }
+}
+
 impl Dynamic {
     /// The line drawn from what was learned before `value` (so a jump is judged against
     /// the past, not diluted by itself): `base` while warming up, then mean ± std_mult·σ plus

@@ -380,7 +380,20 @@ fn apply(tracker: &mut Tracker, o: Observation, now: i64) -> Option<Transition> 
         .map(|phase| Transition { fingerprint, phase })
 }
 
+/// Series whose dynamic thresholds are kept, at most: the most recently seen (series come
+/// and go: log patterns, processes, mounts).
+pub const LEARNED_KEPT: usize = 10_000;
+
 impl Evaluator {
+    /// Forgets what is kept of series gone: resolved alerts past their cap, and the learned
+    /// thresholds of the series seen longest ago past `LEARNED_KEPT`.
+    pub fn forget_gone(&mut self) {
+        self.tracker.forget_resolved();
+        crate::bounded::keep_newest(&mut self.learned, LEARNED_KEPT, |l| {
+            l.last_ms().unwrap_or(i64::MIN)
+        });
+    }
+
     /// The host's active alerts already in the tracker (restored from an earlier run), by rule,
     /// so that one whose label set is gone still resolves.
     fn restored_live(&self, host: &str) -> Vec<FpSet> {

@@ -249,7 +249,28 @@ pub struct Tracker {
     alerts: FpMap<Alert>,
 }
 
+/// Resolved alerts kept in memory (and on the board), at most: the most recently resolved.
+/// The history keeps them all.
+pub const RESOLVED_KEPT: usize = 1000;
+
 impl Tracker {
+    /// Forgets the longest resolved alerts past `RESOLVED_KEPT` (churning series would
+    /// otherwise grow the board and memory without end).
+    pub fn forget_resolved(&mut self) {
+        let mut resolved: Vec<(i64, u64)> = (self.alerts.values())
+            .filter(|a| a.phase == Phase::Resolved)
+            .map(|a| (a.resolved_at.unwrap_or(0), a.fingerprint))
+            .collect();
+        if resolved.len() <= RESOLVED_KEPT + RESOLVED_KEPT / 8 {
+            return;
+        }
+        let excess = resolved.len() - RESOLVED_KEPT;
+        resolved.select_nth_unstable(excess - 1);
+        for (_, fp) in &resolved[..excess] {
+            self.alerts.remove(fp);
+        }
+    }
+
     /// Puts back alerts saved by an earlier run (they go on from where they were).
     pub fn restore(&mut self, alerts: Vec<Alert>) {
         for a in alerts {

@@ -79,8 +79,11 @@ pub struct StoreConfig {
     pub raw_retention: Dur,
     /// How long the 1m/5m/1h/1d rollups are kept.
     pub rollup_retention: Dur,
-    /// Cap on the history file in MB (the oldest raw data goes first); 0: no cap.
+    /// Cap on the history file in MB (the oldest raw data goes first, never the last hour's,
+    /// then the oldest of the rest); 0: no cap.
     pub max_size_mb: u64,
+    /// Log patterns kept in the history, the most recently seen.
+    pub max_log_patterns: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -128,6 +131,7 @@ impl Default for StoreConfig {
             raw_retention: Dur(Duration::from_secs(7 * 86_400)),
             rollup_retention: Dur(Duration::from_secs(365 * 86_400)),
             max_size_mb: 0,
+            max_log_patterns: crate::store::PATTERNS_KEPT,
         }
     }
 }
@@ -229,6 +233,7 @@ impl Config {
             rollup_ms: ms(&self.store.rollup_retention),
             max_bytes: (self.store.max_size_mb > 0)
                 .then(|| self.store.max_size_mb.saturating_mul(1 << 20)),
+            patterns: self.store.max_log_patterns,
         }
     }
 

@@ -103,6 +103,7 @@ impl Alerting {
         // hosts send samples.
         if now.saturating_sub(self.policy_ran) >= POLICY_EVERY_MS || now < self.policy_ran {
             self.policy_ran = now;
+            self.evaluator.forget_gone();
             let muted = self.muted(now);
             changed.extend(self.escalate(&muted, now));
             self.notify(&muted, now);
@@ -247,7 +248,7 @@ impl Alerting {
     /// Records a silence (new or changed) and hands it to the writer.
     fn keep_silence(&mut self, s: Silence, writer: Option<&WriterHandle>) {
         if let Some(w) = writer {
-            w.send_silence(s.clone());
+            w.side.send_silence(s.clone());
         }
         self.silences.retain(|x| x.id != s.id);
         self.silences.push(s);
@@ -257,14 +258,14 @@ impl Alerting {
     pub fn save_thresholds(&mut self, writer: Option<&WriterHandle>) {
         let moves = std::mem::take(&mut self.evaluator.threshold_changes);
         if let (Some(w), false) = (writer, moves.is_empty()) {
-            w.send_thresholds(moves);
+            w.side.send_thresholds(moves);
         }
     }
 
     /// Hands an alert's new state to the store writer.
     pub fn save(&self, fingerprint: u64, writer: Option<&WriterHandle>) {
         if let (Some(w), Some(a)) = (writer, self.evaluator.tracker.get(fingerprint)) {
-            w.send_alert(a.clone());
+            w.side.send_alert(a.clone());
         }
     }
 }

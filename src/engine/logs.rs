@@ -1,16 +1,22 @@
-//! The engine's log half: lines from the sources into patterns; every 5 s the changes to the
-//! store, every second the log rules, and the board to the UI soon after a change (and every
-//! second, as rates move on).
+//! The engine's log half, on a thread of its own so that mining a flood of lines never holds
+//! up samples, alerting or the UI: lines from the sources into patterns; every 5 s the changes
+//! to the store, every second the log metrics to the engine's rules, and the board to the UI
+//! soon after a change (and every second, as rates move on). Boards and metrics are handed
+//! over latest-wins, the sources wait when the thread is behind (their lines wait on disk).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::{mpsc, watch};
+
+use super::latest::Latest;
 use crate::logs::builtin::Known;
 use crate::logs::feed::{LogMsg, LogSource};
 use crate::logs::patterns::{LogBoard, Patterns};
 use crate::logs::saved::{PatternSaves, SavedPattern};
 use crate::model::Metric;
+use crate::store::WriterSide;
 
 /// Time between two log boards while lines come.
 pub const LOGS_EVERY: Duration = Duration::from_millis(250);
@@ -82,7 +88,7 @@ impl LogWork {
         }
     }
 
-    pub fn take(&mut self, m: LogMsg) {
+    fn take(&mut self, m: LogMsg) {
         let now = chrono::Utc::now().timestamp_millis();
         match m {
             LogMsg::Lines { source, lines } => {
@@ -100,8 +106,23 @@ impl LogWork {
         self.changed = true;
     }
 
+    /// Saves, log metrics and the board, as each is due (`last`: the last saves, now).
+    fn hand_over(&mut self, out: &LogOut, last: bool) {
+        if let (Some(saves), Some(store)) = (self.saves(last), &out.store) {
+            store.send_patterns(saves);
+        }
+        if let Some(b) = &out.board
+            && let Some(board) = self.board()
+        {
+            b.put(Box::new(board));
+        }
+        if let Some(m) = self.metrics() {
+            out.metrics.put(m);
+        }
+    }
+
     /// Changes for the store, every `SAVE_EVERY` (or `now`).
-    pub fn saves(&mut self, now: bool) -> Option<PatternSaves> {
+    fn saves(&mut self, now: bool) -> Option<PatternSaves> {
         if !now && self.saved.elapsed() < SAVE_EVERY {
             return None;
         }
@@ -111,7 +132,7 @@ impl LogWork {
 
     /// The log metrics for the rules, once a second: (host, time, its metrics) for every
     /// host whose logs are followed (none are metrics too: alerts resolve).
-    pub fn metrics(&mut self) -> Option<Vec<(String, i64, Vec<Metric>)>> {
+    fn metrics(&mut self) -> Option<LogMetrics> {
         if self.alerted.elapsed() < SECOND {
             return None;
         }
@@ -132,7 +153,7 @@ impl LogWork {
     }
 
     /// The board for the UI, after a change or once a second.
-    pub fn board(&mut self) -> Option<LogBoard> {
+    fn board(&mut self) -> Option<LogBoard> {
         if !self.changed && self.sent.elapsed() < SECOND {
             return None;
         }
@@ -140,4 +161,62 @@ impl LogWork {
         self.changed = false;
         Some(self.patterns.board(chrono::Utc::now().timestamp_millis()))
     }
+}
+
+/// Log metrics for the rules: (host, time, its metrics) for every host whose logs are followed.
+pub type LogMetrics = Vec<(String, i64, Vec<Metric>)>;
+
+/// Where the log thread's results go.
+pub struct LogOut {
+    /// To the UI, if there is one.
+    pub board: Option<Arc<Latest<Box<LogBoard>>>>,
+    /// To the engine's rules.
+    pub metrics: Arc<Latest<LogMetrics>>,
+    /// To the store, if recording.
+    pub store: Option<WriterSide>,
+}
+
+/// Starts the log thread; it ends when `stop` changes or the sources are gone, after handing
+/// the last changes to the store.
+pub fn spawn(
+    work: LogWork,
+    rx: mpsc::Receiver<LogMsg>,
+    out: LogOut,
+    stop: watch::Receiver<bool>,
+) -> Option<std::thread::JoinHandle<()>> {
+    let run = move || match tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt.block_on(run(work, rx, out, stop)),
+        Err(e) => tracing::error!("log patterns stopped: {e}"),
+    };
+    let thread = std::thread::Builder::new()
+        .name("montui-logs".into())
+        .spawn(run);
+    if let Err(e) = &thread {
+        tracing::error!("log patterns not started: {e}");
+    }
+    thread.ok()
+}
+
+async fn run(
+    mut work: LogWork,
+    mut rx: mpsc::Receiver<LogMsg>,
+    out: LogOut,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(LOGS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            m = rx.recv() => match m {
+                Some(m) => work.take(m),
+                None => break,
+            },
+            _ = tick.tick() => work.hand_over(&out, false),
+            _ = stop.changed() => break,
+        }
+    }
+    work.hand_over(&out, true);
 }

@@ -2,15 +2,17 @@
 //! code here.
 
 mod alerting;
+mod latest;
 mod logs;
 mod sources;
 mod warnings;
 
 pub use alerting::Alerting;
+pub use latest::Latest;
 pub use logs::LogSetup;
 pub use sources::Sources;
 
-use logs::{LOGS_EVERY, LogWork};
+use logs::{LogMetrics, LogOut, LogWork};
 
 use crate::alert::board::Board;
 
@@ -23,7 +25,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::collect::SourceMsg;
-use crate::logs::feed::{self, LogMsg};
+use crate::logs::feed;
 use crate::logs::patterns::LogBoard;
 use crate::model::{HostState, RawSample, Snapshot, derive};
 use crate::store::{WriterHandle, WriterStatus};
@@ -42,8 +44,6 @@ pub enum EngineEvent {
     Host { host: String, state: HostState },
     /// Alerting as it stands, after a sample or a command.
     Alerts(Board),
-    /// Log patterns as they stand (every `LOGS_EVERY` while lines come, else every second).
-    Logs(Box<LogBoard>),
     /// Anomalies and forecasts as they stand (with the alert board).
     Anomalies(Box<crate::detect::AnomalyBoard>),
 }
@@ -98,6 +98,9 @@ impl EngineStats {
 pub struct Engine {
     pub stats: Arc<EngineStats>,
     pub events: Option<mpsc::Receiver<EngineEvent>>,
+    /// Log patterns as they stand (every `LOGS_EVERY` while lines come, else every second),
+    /// when logs are followed and there is a UI.
+    pub log_board: Option<Arc<Latest<Box<LogBoard>>>>,
     pub commands: mpsc::Sender<EngineCommand>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -125,6 +128,19 @@ impl Engine {
         };
         let (shutdown, stop) = watch::channel(false);
         let (commands, cmd_rx) = mpsc::channel(COMMAND_CHANNEL);
+        let (log_tx, log_rx) = mpsc::channel(feed::LOG_CHANNEL);
+        let log_metrics = Arc::new(Latest::new());
+        let log_board = (with_events && sources.logs.any()).then(|| Arc::new(Latest::new()));
+        let log_thread = sources.logs.any().then(|| {
+            let host = sources.local.as_ref().map(|c| c.host().to_string());
+            let work = LogWork::new(&mut sources.logs, host.unwrap_or_default());
+            let out = LogOut {
+                board: log_board.clone(),
+                metrics: log_metrics.clone(),
+                store: writer.as_ref().map(|w| w.side.clone()),
+            };
+            logs::spawn(work, log_rx, out, stop.clone())
+        });
         let parts = Parts {
             writer,
             alerting,
@@ -132,20 +148,19 @@ impl Engine {
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
-            logs: sources.logs.any().then(|| {
-                let host = sources.local.as_ref().map(|c| c.host().to_string());
-                LogWork::new(&mut sources.logs, host.unwrap_or_default())
-            }),
             frame_warnings: Default::default(),
         };
-        let (log_tx, log_rx) = mpsc::channel(feed::LOG_CHANNEL);
-        let logs = parts.logs.is_some().then_some(log_rx);
         feed::spawn(std::mem::take(&mut sources.logs.sources), &log_tx, &stop);
         let samples = sources.spawn(interval, &stop, &log_tx);
+        let logs = LogPart {
+            metrics: log_thread.is_some().then_some(log_metrics),
+            thread: log_thread.flatten(),
+        };
         let task = tokio::spawn(run(samples, logs, parts, stop));
         Self {
             stats,
             events: rx,
+            log_board,
             commands,
             shutdown,
             task,
@@ -176,8 +191,6 @@ struct Parts {
     commands: mpsc::Receiver<EngineCommand>,
     stats: Arc<EngineStats>,
     board_sent: Instant,
-    /// Log patterns, when logs are followed.
-    logs: Option<LogWork>,
     frame_warnings: warnings::FrameWarnings,
 }
 
@@ -227,18 +240,9 @@ impl Parts {
         self.send_alerts(now);
     }
 
-    /// Saves, log rules and the board, as each is due (`final`: the last saves, now).
-    fn tick_logs(&mut self, last: bool) {
-        let Some(w) = &mut self.logs else { return };
-        if let (Some(saves), Some(writer)) = (w.saves(last), &self.writer) {
-            writer.send_patterns(saves);
-        }
-        let board = self.events.is_some().then(|| w.board()).flatten();
-        let due = w.metrics();
-        if let Some(b) = board {
-            self.send(EngineEvent::Logs(Box::new(b)));
-        }
-        for (host, at, metrics) in due.into_iter().flatten() {
+    /// Log rules on the log thread's latest metrics.
+    fn log_metrics(&mut self, due: LogMetrics) {
+        for (host, at, metrics) in due {
             self.alert(Seen::Logs {
                 host: &host,
                 at,
@@ -266,7 +270,7 @@ impl Parts {
             al.save_thresholds(self.writer.as_ref());
             let found = al.evaluator.watch.take_changed();
             if let (Some(w), false) = (&self.writer, found.is_empty()) {
-                w.send_anomalies(found);
+                w.side.send_anomalies(found);
             }
         }
         // The board is every alert: sent on a change, else at most every BOARD_EVERY (many
@@ -278,23 +282,28 @@ impl Parts {
     }
 }
 
-async fn next_log(logs: &mut Option<mpsc::Receiver<LogMsg>>) -> Option<LogMsg> {
-    match logs {
-        Some(rx) => rx.recv().await,
+/// The log thread, seen from the engine.
+struct LogPart {
+    /// Its metrics for the rules, if logs are followed.
+    metrics: Option<Arc<Latest<LogMetrics>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+async fn next_metrics(m: &Option<Arc<Latest<LogMetrics>>>) -> LogMetrics {
+    match m {
+        Some(m) => m.take().await,
         None => std::future::pending().await,
     }
 }
 
 async fn run(
     mut samples: mpsc::Receiver<SourceMsg>,
-    mut logs: Option<mpsc::Receiver<LogMsg>>,
+    logs: LogPart,
     mut parts: Parts,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut prev: HashMap<String, RawSample> = HashMap::new();
     let mut last_ts = 0;
-    let mut log_tick = tokio::time::interval(LOGS_EVERY);
-    log_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let msg = tokio::select! {
             Some(m) = samples.recv() => m,
@@ -302,14 +311,8 @@ async fn run(
                 parts.command(c, last_ts);
                 continue;
             }
-            Some(m) = next_log(&mut logs) => {
-                if let Some(w) = &mut parts.logs {
-                    w.take(m);
-                }
-                continue;
-            }
-            _ = log_tick.tick(), if parts.logs.is_some() => {
-                parts.tick_logs(false);
+            m = next_metrics(&logs.metrics) => {
+                parts.log_metrics(m);
                 continue;
             }
             _ = stop.changed() => break,
@@ -356,7 +359,10 @@ async fn run(
             }
         }
     }
-    parts.tick_logs(true);
+    // The log thread hands its last changes to the writer before the writer's last commit.
+    if let Some(t) = logs.thread {
+        let _ = tokio::task::spawn_blocking(move || t.join()).await;
+    }
     let writer = parts.writer.take();
     if let Some(w) = writer {
         let _ = tokio::task::spawn_blocking(move || w.finish()).await;

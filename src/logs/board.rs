@@ -75,19 +75,24 @@ pub fn board_at(
     t: i64,
 ) -> LogBoard {
     let minute = t - t.rem_euclid(60_000);
+    let classifier = builtin::Classifier::default();
+    let mut by_uid: HashMap<u64, Vec<(i64, u32)>> = HashMap::new();
+    for (u, m, n) in minutes {
+        by_uid.entry(*u).or_default().push((*m, *n));
+    }
     let rows = saved
         .iter()
         .filter(|s| s.first_ms <= t)
         .filter_map(|s| {
             let (count, last) = *counts.get(&s.uid)?;
             let mut spark = vec![0; SPARK_SECS];
-            for (_, m, n) in minutes.iter().filter(|(u, ..)| *u == s.uid) {
+            for (m, n) in by_uid.get(&s.uid).into_iter().flatten() {
                 let back = (minute - m) / 60_000;
                 if (0..SPARK_SECS as i64).contains(&back) {
                     spark[SPARK_SECS - 1 - back as usize] += n;
                 }
             }
-            let known = builtin::classify(&[], &s.template);
+            let known = classifier.classify(&s.template);
             let id = DORMANT_ID | (s.uid as PatternId & !DORMANT_ID);
             let mut r = row(
                 id,

@@ -120,13 +120,53 @@ pub const KNOWN: &[Known] = &[
     },
 ];
 
-/// What a template is known as, if anything: the user's patterns first, then montui's.
-pub fn classify(user: &[Known], template: &str) -> Option<Known> {
-    let t = template.to_lowercase();
-    user.iter()
-        .chain(KNOWN)
-        .find(|k| k.phrases.iter().any(|p| t.contains(p)))
-        .copied()
+/// The user's patterns and montui's, ready to classify many templates: every phrase found in
+/// one pass over the template (a flood of new patterns classifies each of them).
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    known: Vec<Known>,
+    /// The phrases of `known`, and the `known` each belongs to.
+    phrases: Option<aho_corasick::AhoCorasick>,
+    owner: Vec<usize>,
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
+}
+
+impl Classifier {
+    /// The user's patterns (checked first), then montui's.
+    pub fn new(user: Vec<Known>) -> Self {
+        let known: Vec<Known> = user.into_iter().chain(KNOWN.iter().copied()).collect();
+        let mut owner = Vec::new();
+        let mut phrases = Vec::new();
+        for (i, k) in known.iter().enumerate() {
+            for p in k.phrases {
+                owner.push(i);
+                phrases.push(*p);
+            }
+        }
+        let phrases = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&phrases)
+            .ok();
+        Self {
+            known,
+            phrases,
+            owner,
+        }
+    }
+
+    /// What a template is known as, if anything: the user's patterns first, then montui's.
+    pub fn classify(&self, template: &str) -> Option<Known> {
+        let ac = self.phrases.as_ref()?;
+        let first = (ac.find_overlapping_iter(template))
+            .filter_map(|m| self.owner.get(m.pattern().as_usize()))
+            .min()?;
+        self.known.get(*first).copied()
+    }
 }
 
 #[cfg(test)]
@@ -174,8 +214,9 @@ mod tests {
             ),
             ("Started Session <*> of user root.", None),
         ];
+        let c = Classifier::default();
         for (t, want) in cases {
-            assert_eq!(classify(&[], t).map(|k| k.name), want, "{t}");
+            assert_eq!(c.classify(t).map(|k| k.name), want, "{t}");
         }
     }
 }

@@ -15,8 +15,9 @@ use tokio::sync::{mpsc, watch};
 use super::cut::Cutter;
 use super::tail::Follower;
 
-/// Room for batches on their way to the engine.
-pub const LOG_CHANNEL: usize = 64;
+/// Room for batches on their way to the log thread (a batch is at most about a megabyte of
+/// lines per file).
+pub const LOG_CHANNEL: usize = 16;
 /// Longest wait between two looks at a file when no change was notified.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
 /// After a change is notified, a short wait gathers the lines that follow it into one batch.
@@ -159,6 +160,7 @@ async fn files(
         });
         followers = back;
         let (lines, errors) = result;
+        let behind = followers.values().any(Follower::behind);
         problems.say(&tx, errors.join("; ")).await;
         if !lines.is_empty() {
             let msg = LogMsg::Lines {
@@ -168,6 +170,14 @@ async fn files(
             if tx.send(msg).await.is_err() {
                 return;
             }
+        }
+        // A file with more to read is read again at once (the send above waited while the
+        // log thread was busy).
+        if behind {
+            if stop.has_changed().unwrap_or(true) {
+                return;
+            }
+            continue;
         }
         tokio::select! {
             Some(()) = wake.recv() => tokio::time::sleep(GATHER).await,

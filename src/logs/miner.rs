@@ -22,6 +22,11 @@ const SIMILARITY: f64 = 0.8;
 const SLOT_WORDS: usize = 3;
 /// Clusters kept by default.
 pub const MAX_CLUSTERS: usize = 20_000;
+/// Clusters one leaf (token count and first token) holds, at most: a line is compared with
+/// each of its leaf's clusters, so a flood of unlike lines of one shape would otherwise make
+/// every line cost as many comparisons as there are clusters (Drain bounds its tree's
+/// children for the same reason). The leaf's least recently seen cluster goes.
+const LEAF_MAX: usize = 128;
 /// A line token not interned (it matches no cluster's word).
 const UNKNOWN: u32 = u32::MAX;
 
@@ -165,6 +170,18 @@ impl Miner {
         }
         let tokens: Vec<u32> = (0..line.len()).map(|p| self.acquire(line, p)).collect();
         let leaf = (leaf.0, tokens.first().copied().unwrap_or(WILD));
+        let oldest = self
+            .leaves
+            .get(&leaf)
+            .filter(|l| l.len() >= LEAF_MAX)
+            .and_then(|l| {
+                l.iter()
+                    .filter_map(|c| Some((self.clusters[*c].as_ref()?.last, *c)))
+                    .min()
+            });
+        if let Some((_, c)) = oldest {
+            self.drop_cluster(c);
+        }
         let cluster = Cluster {
             tokens,
             slots: Vec::new(),
@@ -335,25 +352,30 @@ impl Miner {
         let n = (ages.len() / 8).max(1);
         ages.select_nth_unstable(n - 1);
         for (_, c) in ages.into_iter().take(n) {
-            let Some(k) = self.clusters[c].take() else {
-                continue;
-            };
-            for t in k.tokens.iter().chain(k.slots.iter().flat_map(|s| &s.words)) {
-                self.words.release(*t);
-            }
-            for id in k.patterns {
-                self.patterns.remove(&id);
-                self.changes.push(Change::Evicted(id));
-            }
-            if let Some(leaf) = self.leaves.get_mut(&k.leaf) {
-                leaf.retain(|x| *x != c);
-                if leaf.is_empty() {
-                    self.leaves.remove(&k.leaf);
-                }
-            }
-            self.free.push(c);
-            self.live -= 1;
+            self.drop_cluster(c);
         }
+    }
+
+    /// Forgets cluster `c` and its patterns (reported as evicted).
+    fn drop_cluster(&mut self, c: usize) {
+        let Some(k) = self.clusters[c].take() else {
+            return;
+        };
+        for t in k.tokens.iter().chain(k.slots.iter().flat_map(|s| &s.words)) {
+            self.words.release(*t);
+        }
+        for id in k.patterns {
+            self.patterns.remove(&id);
+            self.changes.push(Change::Evicted(id));
+        }
+        if let Some(leaf) = self.leaves.get_mut(&k.leaf) {
+            leaf.retain(|x| *x != c);
+            if leaf.is_empty() {
+                self.leaves.remove(&k.leaf);
+            }
+        }
+        self.free.push(c);
+        self.live -= 1;
     }
 
     /// Merges and evictions since the last call.

@@ -17,13 +17,15 @@ use super::miner::{Change, Miner, PatternId};
 use super::pii;
 use super::saved::{PatternSaves, SavedPattern};
 pub use super::stat::SPARK_SECS;
-use super::stat::{EXAMPLES, Stat};
-use crate::model::Metric;
+use super::stat::{EXAMPLES, Ring, Stat};
+use crate::bounded::keep_newest;
 /// Dormant patterns kept in memory, at most (the least recently seen go; the store keeps
 /// them all).
 const DORMANT_MAX: usize = 10_000;
 /// Lines kept per source for the raw-tail view.
 pub const TAIL_LINES: usize = 100;
+
+mod metrics;
 
 #[derive(Debug, Default)]
 pub struct Patterns {
@@ -37,12 +39,15 @@ pub struct Patterns {
     dirty: std::collections::HashSet<PatternId>,
     merged: Vec<(u64, u64)>,
     lines: u64,
+    /// New patterns at error or above per source and minute (the rules count a flood of
+    /// them, most long evicted).
+    new_errors: HashMap<Arc<str>, Ring>,
     problems: Vec<(Arc<str>, String)>,
     tails: HashMap<Arc<str>, std::collections::VecDeque<String>>,
     /// Sources with a format of their own.
     pub formats: HashMap<Arc<str>, header::Format>,
-    /// Patterns the user named in config.
-    pub known: Vec<builtin::Known>,
+    /// Patterns the user named in config, and montui's.
+    classifier: builtin::Classifier,
     /// Mask IPv4 addresses in examples too.
     pub mask_ips: bool,
 }
@@ -52,18 +57,18 @@ impl Patterns {
     pub fn restored(saved: Vec<SavedPattern>, known: Vec<builtin::Known>) -> Self {
         let mut p = Self {
             next_uid: saved.iter().map(|s| s.uid + 1).max().unwrap_or(1),
-            known,
+            classifier: builtin::Classifier::new(known),
             ..Self::default()
         };
         for s in saved.into_iter().take(DORMANT_MAX) {
-            p.rest(s);
+            let known = p.classifier.classify(&s.template);
+            p.rest(s, known);
         }
         p
     }
 
     /// Keeps a pattern not in the miner (of an earlier run, or evicted) until it comes again.
-    fn rest(&mut self, s: SavedPattern) {
-        let known = builtin::classify(&self.known, &s.template);
+    fn rest(&mut self, s: SavedPattern, known: Option<builtin::Known>) {
         self.dormant
             .insert((s.source.as_str().into(), s.template.clone()), (s, known));
     }
@@ -83,8 +88,10 @@ impl Patterns {
         };
         let id = self.miner.add(&h.message);
         self.apply_changes();
+        let mut fresh = false;
         if !self.stats.contains_key(&id) {
             let st = self.new_stat(id, source, now_ms);
+            fresh = st.base == 0;
             self.stats.insert(id, st);
         }
         self.dirty.insert(id);
@@ -95,6 +102,12 @@ impl Patterns {
         if let Some(l) = h.level {
             st.levels[l as usize] += 1;
         }
+        if fresh && top_level(&st.levels, st.known) >= Some(Level::Error) {
+            let minute = now_ms.div_euclid(60_000);
+            (self.new_errors.entry(source.clone()))
+                .or_insert_with(|| Ring::new(minute))
+                .add(minute, 1);
+        }
         if st.examples.len() < EXAMPLES {
             st.examples.push(pii::mask(line, self.mask_ips));
         }
@@ -104,7 +117,7 @@ impl Patterns {
     /// A new pattern's figures: those it had in an earlier run, if it had any.
     fn new_stat(&mut self, id: PatternId, source: &Arc<str>, now_ms: i64) -> Stat {
         let text = self.miner.text(id).unwrap_or_default();
-        let known = builtin::classify(&self.known, &text);
+        let known = self.classifier.classify(&text);
         let Some((old, _)) = self.dormant.remove(&(source.clone(), text)) else {
             self.next_uid += 1;
             return Stat::new(self.next_uid - 1, source.clone(), known, now_ms);
@@ -141,24 +154,13 @@ impl Patterns {
                     if let Some(st) = self.stats.remove(&id) {
                         // Its last state is saved, and it waits to be seen again.
                         let saved = self.saved(id, &st);
-                        self.rest(saved);
+                        self.rest(saved, st.known);
                         self.dirty.remove(&id);
-                        self.forget_oldest_dormant();
+                        // Over the cap, the least recently seen go, many at once (a flood of
+                        // new patterns evicts thousands).
+                        keep_newest(&mut self.dormant, DORMANT_MAX, |(s, _)| s.last_ms);
                     }
                 }
-            }
-        }
-    }
-
-    fn forget_oldest_dormant(&mut self) {
-        if self.dormant.len() > DORMANT_MAX {
-            let oldest = self
-                .dormant
-                .iter()
-                .min_by_key(|(_, (s, _))| s.last_ms)
-                .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                self.dormant.remove(&k);
             }
         }
     }
@@ -194,58 +196,6 @@ impl Patterns {
             if let Some(st) = self.stats.get_mut(&id) {
                 out.rates
                     .extend(st.unsaved.drain(..).map(|(m, n)| (st.uid, m, n)));
-            }
-        }
-        out
-    }
-
-    /// The log families' metrics as of `now_ms`, for the alert rules: each pattern seen in
-    /// the last ten minutes with its lines per minute, new patterns at error or above, and
-    /// known critical troubles with lines in the last minute.
-    pub fn metrics(&self, now_ms: i64) -> Vec<Metric> {
-        let mut out = Vec::new();
-        for (id, st) in &self.stats {
-            if now_ms - st.last_ms > NEW_FOR_MS {
-                continue;
-            }
-            let Some(text) = self.miner.text(*id) else {
-                continue;
-            };
-            let rate = st
-                .seconds
-                .at(now_ms.div_euclid(1000))
-                .iter()
-                .map(|c| f64::from(*c))
-                .sum::<f64>();
-            let level = top_level(&st.levels, st.known);
-            let mut labels = vec![
-                (
-                    "example",
-                    st.examples.first().map(|e| cap(e)).unwrap_or_default(),
-                ),
-                (
-                    "known",
-                    st.known.map(|k| k.name.to_string()).unwrap_or_default(),
-                ),
-                (
-                    "level",
-                    level.map(|l| l.name().to_string()).unwrap_or_default(),
-                ),
-                ("pattern", cap(&text)),
-                ("source", st.source.to_string()),
-            ];
-            labels.retain(|(_, v)| !v.is_empty());
-            let metric = |name, value| Metric {
-                name,
-                labels: labels.clone(),
-                value,
-            };
-            out.push(metric("log_pattern_lines_per_minute", rate));
-            if level >= Some(Level::Error) && now_ms - st.first_ms < NEW_FOR_MS {
-                out.push(metric("log_new_error_pattern", 1.0));
-            }
-            if st.known.is_some_and(|k| k.severity == Level::Critical) && rate > 0.0 {
-                out.push(metric("log_known_trouble_lines_per_minute", rate));
             }
         }
         out
@@ -311,14 +261,6 @@ impl Patterns {
             at_ms: now_ms,
             recorded: false,
         }
-    }
-}
-
-/// A label value of reasonable length (templates and lines can be long).
-fn cap(s: &str) -> String {
-    match s.char_indices().nth(200) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
     }
 }
 

@@ -33,9 +33,20 @@ impl PatternSaves {
 
     /// Adds newer saves: a pattern's later state replaces its earlier one.
     pub fn absorb(&mut self, newer: PatternSaves) {
+        let mut at: std::collections::HashMap<u64, usize> = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.uid, i))
+            .collect();
         for p in newer.patterns {
-            self.patterns.retain(|o| o.uid != p.uid);
-            self.patterns.push(p);
+            match at.get(&p.uid) {
+                Some(&i) => self.patterns[i] = p,
+                None => {
+                    at.insert(p.uid, self.patterns.len());
+                    self.patterns.push(p);
+                }
+            }
         }
         self.rates.extend(newer.rates);
         self.merged.extend(newer.merged);

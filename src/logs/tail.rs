@@ -10,8 +10,9 @@ use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
-/// Bytes read from a file per call, at most (the rest waits for the next call).
-const READ_MAX: usize = 4 << 20;
+/// Bytes read from a file per call, at most (the rest waits for the next call, which the
+/// caller makes at once: see `behind`).
+const READ_MAX: usize = 1 << 20;
 
 #[derive(Debug)]
 pub struct Follower {
@@ -24,6 +25,8 @@ pub struct Follower {
     /// The first open reads from the end (unless `from_start`).
     started: bool,
     from_start: bool,
+    /// The last call stopped at `READ_MAX`.
+    behind: bool,
 }
 
 impl Follower {
@@ -36,11 +39,17 @@ impl Follower {
             lines: Cutter::new(max_line),
             started: false,
             from_start,
+            behind: false,
         }
     }
 
     pub fn path(&self) -> &std::path::Path {
         &self.path
+    }
+
+    /// Whether the last call left lines to read.
+    pub fn behind(&self) -> bool {
+        self.behind
     }
 
     /// New complete lines since the last call, appended to `out`.
@@ -101,7 +110,8 @@ impl Follower {
         f.seek(SeekFrom::Start(self.offset))?;
         let mut buf = vec![0u8; 64 << 10];
         let mut total = 0;
-        while total < READ_MAX {
+        self.behind = false;
+        while !self.behind {
             let n = f.read(&mut buf)?;
             if n == 0 {
                 break;
@@ -109,6 +119,7 @@ impl Follower {
             total += n;
             self.offset += n as u64;
             self.lines.take(&buf[..n], out);
+            self.behind = total >= READ_MAX;
         }
         Ok(())
     }

@@ -14,14 +14,16 @@ mod reader;
 mod retention;
 mod rollup;
 mod schema;
+mod side;
 mod writer;
 
 pub use codec::FORMAT;
 pub use pack::BLOCK_SAMPLES;
-pub use retention::Retention;
+pub use retention::{PATTERNS_KEPT, RAW_KEPT_MS, Retention};
 pub use rollup::TIERS_MS;
 pub use schema::SCHEMA_VERSION;
-pub use writer::{WriteMsg, WriterHandle, WriterStatus, spawn_writer};
+pub use side::WriterSide;
+pub use writer::{WriterHandle, WriterStatus, spawn_writer};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -253,6 +253,7 @@ fn retention_deletes_old_raw_and_rollups_and_shrinks_the_file() {
         raw_ms,
         rollup_ms,
         max_bytes,
+        patterns: PATTERNS_KEPT,
     };
     // "Now" is 3000 s; raw kept 1000 s, rollups 2000 s.
     w.enforce(3_000_000, keep(1_000_000, 2_000_000, None))
@@ -278,7 +279,7 @@ fn retention_deletes_old_raw_and_rollups_and_shrinks_the_file() {
 }
 
 #[test]
-fn size_cap_drops_the_oldest_raw_data_first() {
+fn size_cap_drops_the_oldest_raw_data_first_but_never_the_last_hour() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.db");
     let mut w = Store::open_writer(&path).unwrap();
@@ -290,8 +291,11 @@ fn size_cap_drops_the_oldest_raw_data_first() {
         raw_ms: forever,
         rollup_ms: forever,
         max_bytes: Some(max),
+        patterns: PATTERNS_KEPT,
     };
-    w.enforce(3_000_000, cap(used - 1)).unwrap();
+    // "Now" is an hour after the first half: that half may go, the rest is the last hour.
+    let now = 1_500_000 + RAW_KEPT_MS;
+    w.enforce(now, cap(used - 1)).unwrap();
     assert!(w.used_bytes().unwrap() < used);
     let t = w.sample_times("a", 0, i64::MAX).unwrap();
     assert!(
@@ -299,13 +303,68 @@ fn size_cap_drops_the_oldest_raw_data_first() {
         "newest kept, oldest gone: {}",
         t[0]
     );
-    // A cap below what rollups alone need: every raw sample goes, the rollups stay.
-    w.enforce(3_000_000, cap(1)).unwrap();
-    assert!(w.sample_times("a", 0, i64::MAX).unwrap().is_empty());
-    // Rollups of the dropped raw data remain.
+    // A cap nothing can meet: the last hour of raw samples stays, all of it.
+    w.enforce(now, cap(1)).unwrap();
+    let t = w.sample_times("a", 0, i64::MAX).unwrap();
+    assert!(t[0] <= now - RAW_KEPT_MS + 500_000, "oldest kept {}", t[0]);
+    assert_eq!(t.iter().filter(|t| **t >= now - RAW_KEPT_MS).count(), 1501);
+}
+
+#[test]
+fn retention_covers_log_patterns_and_a_size_cap_takes_them_before_recent_samples() {
+    use crate::logs::saved::{PatternSaves, SavedPattern};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    w.insert(&series_of(120)).unwrap();
+    let pattern = |uid: u64| SavedPattern {
+        uid,
+        source: "app".into(),
+        template: format!("{uid} {}", "long template text ".repeat(20)),
+        count: 1,
+        first_ms: uid as i64,
+        last_ms: uid as i64,
+        levels: Default::default(),
+        examples: vec!["an example line ".repeat(10); 3],
+    };
+    let saves = PatternSaves {
+        patterns: (1..=20_000).map(pattern).collect(),
+        rates: (1..=20_000).map(|u| (u, 60_000, 1)).collect(),
+        merged: Vec::new(),
+    };
+    w.save_patterns(&saves).unwrap();
+    let forever = i64::MAX / 4;
+    let keep = Retention {
+        raw_ms: forever,
+        rollup_ms: forever,
+        max_bytes: None,
+        patterns: 15_000,
+    };
+    w.enforce(200_000, keep).unwrap();
+    let left = w.load_patterns().unwrap();
+    assert_eq!(left.len(), 15_000, "the most recently seen are kept");
+    assert!(left.iter().all(|p| p.uid > 5_000));
+    assert!(
+        w.pattern_rates(1, 0, i64::MAX).unwrap().is_empty(),
+        "rates go with them"
+    );
+    let used = w.used_bytes().unwrap();
+    w.enforce(
+        200_000,
+        Retention {
+            max_bytes: Some(used / 4),
+            ..keep
+        },
+    )
+    .unwrap();
+    assert!(
+        w.used_bytes().unwrap() <= used / 4,
+        "patterns went to meet the cap"
+    );
     assert_eq!(
-        w.rollup_samples("a", 60_000, 0, i64::MAX).unwrap()[0].ts_ms,
-        0
+        w.sample_times("a", 0, i64::MAX).unwrap().len(),
+        120,
+        "the last hour stays"
     );
 }
 

@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -7,10 +6,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 
+use super::side::{Side, WriterSide};
 use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
-use crate::alert::lifecycle::Alert;
-use crate::alert::silence::Silence;
-use crate::logs::saved::PatternSaves;
 use crate::model::RawSample;
 
 /// Samples held while the disk refuses them, before the oldest are given up.
@@ -38,25 +35,12 @@ impl WriterStatus {
     }
 }
 
-/// What the writer thread is sent.
-pub enum WriteMsg {
-    Sample(Box<RawSample>),
-    /// An alert's latest state (a transition or an acknowledgement).
-    Alert(Box<Alert>),
-    /// A new or expired silence.
-    Silence(Box<Silence>),
-    /// Dynamic thresholds that moved: (series fingerprint, time, line).
-    Thresholds(Vec<(u64, i64, f64)>),
-    /// Log patterns, their lines per minute and merges.
-    Patterns(Box<PatternSaves>),
-    /// Anomalies that started, grew or ended.
-    Anomalies(Vec<crate::detect::Anomaly>),
-}
-
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
 /// `finish` waits for that.
 pub struct WriterHandle {
-    tx: Option<SyncSender<WriteMsg>>,
+    tx: Option<SyncSender<Box<RawSample>>>,
+    /// Alerts, silences, thresholds, patterns and anomalies to save.
+    pub side: WriterSide,
     thread: Option<JoinHandle<()>>,
     pub status: Arc<WriterStatus>,
 }
@@ -64,37 +48,9 @@ pub struct WriterHandle {
 impl WriterHandle {
     /// Queues a sample without blocking; a full queue counts a drop.
     pub fn send(&self, s: RawSample) {
-        self.queue(WriteMsg::Sample(Box::new(s)));
-    }
-
-    /// Queues a silence to save.
-    pub fn send_silence(&self, s: Silence) {
-        self.queue(WriteMsg::Silence(Box::new(s)));
-    }
-
-    /// Queues moves of dynamic thresholds.
-    pub fn send_thresholds(&self, moves: Vec<(u64, i64, f64)>) {
-        self.queue(WriteMsg::Thresholds(moves));
-    }
-
-    /// Queues log pattern changes.
-    pub fn send_patterns(&self, s: PatternSaves) {
-        self.queue(WriteMsg::Patterns(Box::new(s)));
-    }
-
-    /// Queues anomalies that started, grew or ended.
-    pub fn send_anomalies(&self, found: Vec<crate::detect::Anomaly>) {
-        self.queue(WriteMsg::Anomalies(found));
-    }
-
-    /// Queues an alert's new state.
-    pub fn send_alert(&self, a: Alert) {
-        self.queue(WriteMsg::Alert(Box::new(a)));
-    }
-
-    fn queue(&self, m: WriteMsg) {
         let Some(tx) = &self.tx else { return };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(m) {
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(Box::new(s))
+        {
             self.status.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -127,12 +83,15 @@ pub fn spawn_writer(store: Store, flush: Duration, retention: Retention) -> Writ
     let (tx, rx) = sync_channel(CHANNEL);
     let status = Arc::new(WriterStatus::default());
     let st = status.clone();
+    let side = WriterSide::default();
+    let taken = side.clone();
     let thread = std::thread::Builder::new()
         .name("montui-store".into())
-        .spawn(move || run(store, rx, flush, retention, &st))
+        .spawn(move || run(store, rx, &taken, flush, retention, &st))
         .ok();
     WriterHandle {
         tx: Some(tx),
+        side,
         thread,
         status,
     }
@@ -143,46 +102,23 @@ const PACK_CHECK: u64 = 60;
 
 fn run(
     mut store: Store,
-    rx: Receiver<WriteMsg>,
+    rx: Receiver<Box<RawSample>>,
+    side: &WriterSide,
     flush: Duration,
     retention: Retention,
     status: &WriterStatus,
 ) {
     let mut batch: Vec<RawSample> = Vec::new();
-    // Latest state per alert, saved with the next commit.
-    let mut alerts: HashMap<u64, Alert> = HashMap::new();
-    let mut silences: HashMap<u64, Silence> = HashMap::new();
-    let mut thresholds: Vec<(u64, i64, f64)> = Vec::new();
-    let mut patterns = PatternSaves::default();
-    let mut anomalies = Vec::new();
+    // State the disk has not taken yet.
+    let mut held = Side::default();
     let mut next_retention = Instant::now();
     let mut deadline = Instant::now() + flush;
     let mut since_pack = 0;
     loop {
         let wait = deadline.saturating_duration_since(Instant::now());
         let closed = match rx.recv_timeout(wait) {
-            Ok(WriteMsg::Sample(s)) => {
+            Ok(s) => {
                 batch.push(*s);
-                continue;
-            }
-            Ok(WriteMsg::Alert(a)) => {
-                alerts.insert(a.fingerprint, *a);
-                continue;
-            }
-            Ok(WriteMsg::Silence(s)) => {
-                silences.insert(s.id, *s);
-                continue;
-            }
-            Ok(WriteMsg::Thresholds(t)) => {
-                thresholds.extend(t);
-                continue;
-            }
-            Ok(WriteMsg::Patterns(p)) => {
-                patterns.absorb(*p);
-                continue;
-            }
-            Ok(WriteMsg::Anomalies(a)) => {
-                anomalies.extend(a);
                 continue;
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -190,28 +126,8 @@ fn run(
         };
         since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
-        silences.retain(|_, s| store.save_silence(s).is_err());
-        if !thresholds.is_empty() && store.save_thresholds(&thresholds).is_ok() {
-            thresholds.clear();
-        }
-        // Kept until the disk takes them, like thresholds.
-        if !anomalies.is_empty() && store.save_anomalies(&anomalies).is_ok() {
-            anomalies.clear();
-        }
-        // Kept until the disk takes them: a full disk delays patterns, never drops them.
-        if !patterns.is_empty() {
-            match store.save_patterns(&patterns) {
-                Ok(()) => patterns = PatternSaves::default(),
-                Err(e) => tracing::warn!("saving log patterns: {e}"),
-            }
-        }
-        alerts.retain(|_, a| match store.save_alert(a) {
-            Ok(()) => false,
-            Err(e) => {
-                tracing::warn!("saving alert {}: {e}", a.rule);
-                true
-            }
-        });
+        held.absorb(side.take());
+        save_state(&mut store, &mut held);
         // Packing waits while samples are pending: a failing disk gets no extra work.
         if since_pack >= PACK_CHECK && batch.is_empty() {
             since_pack = 0;
@@ -233,6 +149,31 @@ fn run(
         }
         deadline = Instant::now() + flush;
     }
+}
+
+/// Saves the state held; what the disk refuses stays held for the next commit (a full disk
+/// delays it, never drops it).
+fn save_state(store: &mut Store, held: &mut Side) {
+    held.silences.retain(|_, s| store.save_silence(s).is_err());
+    if !held.thresholds.is_empty() && store.save_thresholds(&held.thresholds).is_ok() {
+        held.thresholds.clear();
+    }
+    if !held.anomalies.is_empty() && store.save_anomalies(&held.anomalies).is_ok() {
+        held.anomalies.clear();
+    }
+    if !held.patterns.is_empty() {
+        match store.save_patterns(&held.patterns) {
+            Ok(()) => held.patterns = Default::default(),
+            Err(e) => tracing::warn!("saving log patterns: {e}"),
+        }
+    }
+    held.alerts.retain(|_, a| match store.save_alert(a) {
+        Ok(()) => false,
+        Err(e) => {
+            tracing::warn!("saving alert {}: {e}", a.rule);
+            true
+        }
+    });
 }
 
 /// Writes the batch; on failure keeps it for the next attempt (a full disk delays, never drops,
@@ -309,3 +250,6 @@ impl Store {
         Ok(id)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use super::{Theme, draw};
 use crate::alert::silence::parse_prompt;
 use crate::app::{self, Key, Mode, Recording, Request, State};
 use crate::details;
-use crate::engine::{Engine, EngineCommand, EngineEvent};
+use crate::engine::{Engine, EngineCommand, EngineEvent, Latest};
 use crate::replay::ReplayCursor;
 use crate::store::Store;
 
@@ -46,6 +46,7 @@ async fn event_loop(
         app::show(&mut state, c);
     }
     let mut events = engine.as_mut().and_then(|e| e.events.take());
+    let log_board = engine.as_ref().and_then(|e| e.log_board.clone());
     let mut input = EventStream::new();
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
@@ -95,6 +96,11 @@ async fn event_loop(
                 }
                 state.settle();
                 dirty |= state.mode == Mode::Live || state.mode == Mode::Paused;
+            },
+            board = next_board(&log_board) => {
+                state.engine_logs(*board);
+                state.settle();
+                dirty |= state.mode == Mode::Live;
             },
             _ = sleep_until(next_frame), if dirty => {},
             _ = sleep_until(next_play), if playing => {
@@ -151,6 +157,13 @@ async fn recv(rx: &mut Option<tokio::sync::mpsc::Receiver<EngineEvent>>) -> Opti
     }
 }
 
+async fn next_board<T>(slot: &Option<std::sync::Arc<Latest<T>>>) -> T {
+    match slot {
+        Some(s) => s.take().await,
+        None => std::future::pending().await,
+    }
+}
+
 fn apply(state: &mut State, ev: EngineEvent) {
     match ev {
         EngineEvent::Sample { snap, rtt_ms } => {
@@ -161,7 +174,6 @@ fn apply(state: &mut State, ev: EngineEvent) {
         }
         EngineEvent::Host { host, state: h } => state.host_state(host, h),
         EngineEvent::Alerts(board) => state.engine_alerts(board),
-        EngineEvent::Logs(board) => state.engine_logs(*board),
         EngineEvent::Anomalies(board) => state.engine_anomalies(*board),
     }
 }

@@ -151,3 +151,24 @@ fn fingerprints_are_stable_and_separate_labels() {
         fingerprint("cpu_high", &l("host", "web-1"))
     );
 }
+
+#[test]
+fn resolved_alerts_past_the_cap_are_forgotten_oldest_first() {
+    let mut t = Tracker::default();
+    let n = RESOLVED_KEPT as i64 * 2;
+    for i in 0..n {
+        let labels = Labels::from([("pattern".into(), format!("p{i}"))]);
+        let o = |active| Observation {
+            fingerprint: fingerprint("log_error_new", &labels),
+            labels: labels.clone(),
+            for_ms: 0,
+            ..obs(active, 1.0)
+        };
+        t.observe(o(true), i);
+        t.observe(o(false), i + 1);
+    }
+    t.forget_resolved();
+    assert_eq!(t.alerts().count(), RESOLVED_KEPT);
+    let oldest = t.alerts().filter_map(|a| a.resolved_at).min();
+    assert_eq!(oldest, Some(n - RESOLVED_KEPT as i64 + 1));
+}

@@ -4,12 +4,14 @@
 mod alerts;
 mod dbsize;
 mod drain3;
+mod flood;
 mod loghub;
 mod nab;
 mod overhead;
 mod procstat;
 mod ssh_fanout;
 mod store;
+mod tmux;
 
 use std::process::ExitCode;
 
@@ -23,8 +25,9 @@ fn main() -> ExitCode {
         Some("ssh-fanout") => ssh_fanout::run(&args[1..]),
         Some("loghub") => loghub::run(&args[1..]),
         Some("nab") => nab::run(&args[1..]),
+        Some("flood") => flood::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR] | nab --data DIR [--out DIR]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR] | nab --data DIR [--out DIR] | flood [--lines 1000000] [--level ERROR] [--limit 600]".into())
         }
     };
     match result {

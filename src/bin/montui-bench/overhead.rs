@@ -2,10 +2,10 @@
 //! CPU % of one core, RSS, and bytes per second written to the terminal (tmux pipe-pane).
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::procstat::{cpu_secs, rss_mb};
+use super::tmux::Tmux;
 use super::{flag, median, montui_bin};
 
 struct Tool {
@@ -100,48 +100,24 @@ fn measure(
     warmup: Duration,
     span: Duration,
 ) -> Result<(f64, f64, f64), String> {
-    // A server of its own per run: a killed server may still hold the previous socket.
-    let socket = format!("montui-bench-{}-{}-{}", std::process::id(), tool.name, run);
     let out = dir.join(format!("{}.out", tool.name));
     let _ = std::fs::remove_file(&out);
-    let tmux = |args: &[&str]| -> Result<String, String> {
-        let o = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null"])
-            .args(args)
-            .env("HOME", dir)
-            .output()
-            .map_err(|e| format!("tmux: {e}"))?;
-        Ok(String::from_utf8_lossy(&o.stdout).trim().to_string())
-    };
-    let cmd = format!("exec {}", tool.cmd);
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        "b",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ])?;
-    tmux(&[
+    let tmux = Tmux::start(&format!("{}-{run}", tool.name), dir, &tool.cmd, 120, 40)?;
+    tmux.run(&[
         "pipe-pane",
         "-t",
         "b",
         "-o",
         &format!("cat >> '{}'", out.display()),
     ])?;
-    let pid: u32 = tmux(&["display", "-p", "-t", "b", "#{pane_pid}"])?
-        .parse()
-        .map_err(|_| format!("{}: no pane pid", tool.name))?;
+    let pid = tmux.pid()?;
     std::thread::sleep(warmup);
     let size = || std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
     let (c0, b0, t0) = (cpu_secs(pid), size(), Instant::now());
     std::thread::sleep(span);
     let (c1, b1, dt) = (cpu_secs(pid), size(), t0.elapsed().as_secs_f64());
     let rss = rss_mb(pid);
-    tmux(&["kill-server"])?;
+    tmux.kill();
     match (c0, c1, rss) {
         (Some(c0), Some(c1), Some(rss)) => Ok(((c1 - c0) / dt * 100.0, rss, (b1 - b0) as f64 / dt)),
         _ => Err(format!("{} exited during the run", tool.name)),

@@ -95,3 +95,27 @@ fn to_letters(mut n: u32) -> String {
         }
     }
 }
+
+#[test]
+fn a_flood_of_unlike_lines_of_one_shape_keeps_each_leaf_bounded() {
+    // Every line a new pattern of the same shape (same length, same first word): all in one
+    // leaf, which each line is compared against.
+    let mut m = Miner::default();
+    for i in 0..2_000u32 {
+        let line = format!(
+            "worker {} lost lease on {} after retry",
+            to_letters(i),
+            to_letters(i * 7919 + 3)
+        );
+        m.add(&line);
+    }
+    let (clusters, _) = m.sizes();
+    assert!(clusters <= LEAF_MAX, "{clusters} clusters in one leaf");
+    // The most recent stay: the last line is still its own pattern.
+    let last = m.add(&format!(
+        "worker {} lost lease on {} after retry",
+        to_letters(1_999),
+        to_letters(1_999 * 7919 + 3)
+    ));
+    assert_eq!(m.pattern(last).map(|p| p.count), Some(2));
+}

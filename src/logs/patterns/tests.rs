@@ -177,14 +177,12 @@ fn the_raw_lines_are_masked_as_the_examples_are() {
 
 #[test]
 fn user_patterns_come_first() {
-    let mut p = Patterns {
-        known: vec![crate::logs::builtin::Known {
-            name: "pay_declined",
-            severity: Level::Error,
-            phrases: &["payment declined"],
-        }],
-        ..Default::default()
+    let known = crate::logs::builtin::Known {
+        name: "pay_declined",
+        severity: Level::Error,
+        phrases: &["payment declined"],
     };
+    let mut p = Patterns::restored(Vec::new(), vec![known]);
     let src: Arc<str> = "app".into();
     p.add(&src, "order 77 payment declined: timeout at gateway", 1000);
     let row = &p.board(1000).rows[0];
@@ -192,4 +190,38 @@ fn user_patterns_come_first() {
         (row.known, row.level),
         (Some("pay_declined"), Some(Level::Error))
     );
+}
+
+#[test]
+fn a_flood_of_new_error_patterns_is_a_bounded_set_of_series_and_one_alert() {
+    use super::metrics::{FLOOD_PATTERN, NEW_ONE_BY_ONE, RATE_SERIES};
+    let mut p = Patterns::default();
+    let src: Arc<str> = "app".into();
+    let t0 = 1_700_000_000_000;
+    let n = 3_000;
+    for i in 0..n {
+        let w = |k: u32| -> String {
+            (0..4)
+                .map(|d| (b'g' + ((k >> (4 * d)) & 15) as u8) as char)
+                .collect()
+        };
+        let line = format!("ERROR worker {} lost lease on {}", w(i), w(i * 7919 + 3));
+        p.add(&src, &line, t0 + i64::from(i));
+    }
+    let ms = p.metrics(t0 + 10_000);
+    let of = |name: &str| ms.iter().filter(|m| m.name == name).collect::<Vec<_>>();
+    let new = of("log_new_error_pattern");
+    assert_eq!(
+        new.len(),
+        NEW_ONE_BY_ONE + 1,
+        "the first ones and one for the rest"
+    );
+    let rest = new
+        .iter()
+        .find(|m| m.labels.contains(&("pattern", FLOOD_PATTERN.to_string())))
+        .expect("the flood's series");
+    assert_eq!(rest.value, f64::from(n) - NEW_ONE_BY_ONE as f64);
+    assert!(of("log_pattern_lines_per_minute").len() <= RATE_SERIES);
+    // Evicted patterns wait as dormant ones, within their cap.
+    assert!(p.dormant.len() <= DORMANT_MAX + DORMANT_MAX / 8);
 }

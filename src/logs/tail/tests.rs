@@ -88,3 +88,25 @@ fn long_lines_are_capped_and_garbage_is_replaced() {
     assert_eq!(poll(&mut f), ["abcdefgh", "z"]);
     assert_eq!(f.lines.cut_bytes, 8);
 }
+
+#[test]
+fn a_call_that_stops_at_its_cap_says_there_is_more() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = dir.path().join("app.log");
+    append(&p, b"");
+    let mut f = Follower::new(p.clone(), crate::logs::feed::MAX_LINE, false);
+    assert!(poll(&mut f).is_empty());
+    let line = format!("{}\n", "x".repeat(99));
+    append(&p, line.repeat(3 * READ_MAX / 100).as_bytes());
+    let mut got = 0;
+    let mut calls = 0;
+    loop {
+        got += poll(&mut f).len();
+        calls += 1;
+        if !f.behind() {
+            break;
+        }
+    }
+    assert_eq!(got, 3 * READ_MAX / 100);
+    assert!(calls >= 3, "{calls} calls");
+}

@@ -1,0 +1,83 @@
+//! What the writer saves as state beside the samples: alerts, silences, thresholds, log
+//! patterns, anomalies. Senders merge into one shared set (an alert's or pattern's latest
+//! state replaces the earlier one), so a burst of them neither waits, nor is dropped, nor takes
+//! room in the samples' queue; the writer takes the set at each commit and keeps what the disk
+//! refused for the next one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::alert::lifecycle::Alert;
+use crate::alert::silence::Silence;
+use crate::detect::Anomaly;
+use crate::logs::saved::PatternSaves;
+
+#[derive(Debug, Default)]
+pub struct Side {
+    pub alerts: HashMap<u64, Alert>,
+    pub silences: HashMap<u64, Silence>,
+    /// Dynamic thresholds that moved: (series fingerprint, time, line).
+    pub thresholds: Vec<(u64, i64, f64)>,
+    pub patterns: PatternSaves,
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl Side {
+    /// Adds newer state to this (older) one.
+    pub fn absorb(&mut self, newer: Side) {
+        self.alerts.extend(newer.alerts);
+        self.silences.extend(newer.silences);
+        self.thresholds.extend(newer.thresholds);
+        self.patterns.absorb(newer.patterns);
+        self.anomalies.extend(newer.anomalies);
+    }
+}
+
+/// The senders' end, cloned to every task that saves state.
+#[derive(Debug, Clone, Default)]
+pub struct WriterSide(Arc<Mutex<Side>>);
+
+impl WriterSide {
+    fn with(&self, f: impl FnOnce(&mut Side)) {
+        if let Ok(mut s) = self.0.lock() {
+            f(&mut s);
+        }
+    }
+
+    /// Everything sent since the last call.
+    pub fn take(&self) -> Side {
+        self.0
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
+    /// An alert's new state (a transition or an acknowledgement).
+    pub fn send_alert(&self, a: Alert) {
+        self.with(|s| {
+            s.alerts.insert(a.fingerprint, a);
+        });
+    }
+
+    /// A new or expired silence.
+    pub fn send_silence(&self, v: Silence) {
+        self.with(|s| {
+            s.silences.insert(v.id, v);
+        });
+    }
+
+    /// Moves of dynamic thresholds.
+    pub fn send_thresholds(&self, moves: Vec<(u64, i64, f64)>) {
+        self.with(|s| s.thresholds.extend(moves));
+    }
+
+    /// Log pattern changes.
+    pub fn send_patterns(&self, p: PatternSaves) {
+        self.with(|s| s.patterns.absorb(p));
+    }
+
+    /// Anomalies that started, grew or ended.
+    pub fn send_anomalies(&self, found: Vec<Anomaly>) {
+        self.with(|s| s.anomalies.extend(found));
+    }
+}
