@@ -120,7 +120,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     if cli.replay {
-        return rt.block_on(replay(&cli, &cfg, policy, &db));
+        let r = rt.block_on(replay(&cli, &cfg, policy, &db));
+        return stopped(rt, r);
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
@@ -143,7 +144,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         db.display()
     );
     let remote_names: Vec<String> = remote.iter().map(|(t, _)| t.name.clone()).collect();
-    rt.block_on(async {
+    let r = rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
         let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent);
         let engine = Engine::spawn(
@@ -193,7 +194,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db: Some(db.clone()),
         };
         ui::run(state, source, cfg.ui.frame_interval.0).await
-    })
+    });
+    stopped(rt, r)
+}
+
+/// Ends the runtime: a task stuck in a blocking call (a read that never returns) is left
+/// behind after two seconds rather than holding the exit.
+fn stopped<T>(rt: tokio::runtime::Runtime, r: T) -> T {
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    r
 }
 
 async fn replay(
@@ -317,10 +326,12 @@ async fn wait_for_stop() -> anyhow::Result<()> {
     let mut int = signal(SignalKind::interrupt())?;
     // A service's SIGHUP (its terminal or session went away) stops it as cleanly as SIGTERM.
     let mut hup = signal(SignalKind::hangup())?;
+    let mut quit = signal(SignalKind::quit())?;
     tokio::select! {
         _ = term.recv() => {}
         _ = int.recv() => {}
         _ = hup.recv() => {}
+        _ = quit.recv() => {}
     }
     Ok(())
 }

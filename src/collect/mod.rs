@@ -20,6 +20,9 @@ pub enum CollectError {
     Parse { what: &'static str, message: String },
     #[error("{0}")]
     Other(String),
+    /// The source is not to be read any further: what it sent breaks a bound.
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 /// What collectors send the engine.
@@ -40,6 +43,8 @@ pub enum SourceMsg {
     Connected { host: String, skew_ms: i64 },
     /// A frame that could not be read: skipped and counted.
     BadFrame { host: String, reason: String },
+    /// Something a host sent was cut to a bound (series, followed files): why.
+    Capped { host: String, reason: String },
 }
 
 /// Something that can read one host once per call.

@@ -319,8 +319,19 @@ async fn run(
             else => break,
         };
         match msg {
-            SourceMsg::Sample { raw, rtt_ms } => {
+            SourceMsg::Sample { mut raw, rtt_ms } => {
                 parts.stats.collected.fetch_add(1, Ordering::Relaxed);
+                for reason in raw.cap_series() {
+                    let said = (parts.frame_warnings).say(
+                        &raw.host,
+                        warnings::CUT,
+                        &reason,
+                        Instant::now(),
+                    );
+                    if let Some(said) = said {
+                        tracing::warn!("{said}");
+                    }
+                }
                 let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;
                 if let Some(w) = &parts.writer {
@@ -353,7 +364,16 @@ async fn run(
             }
             SourceMsg::BadFrame { host, reason } => {
                 parts.stats.bad_frames.fetch_add(1, Ordering::Relaxed);
-                if let Some(said) = parts.frame_warnings.say(&host, &reason, Instant::now()) {
+                let said =
+                    (parts.frame_warnings).say(&host, warnings::SKIPPED, &reason, Instant::now());
+                if let Some(said) = said {
+                    tracing::warn!("{said}");
+                }
+            }
+            SourceMsg::Capped { host, reason } => {
+                let said =
+                    (parts.frame_warnings).say(&host, warnings::CUT, &reason, Instant::now());
+                if let Some(said) = said {
                     tracing::warn!("{said}");
                 }
             }

@@ -11,6 +11,13 @@ use super::cut::Cutter;
 use super::feed::{Kind, LogSource};
 use crate::collect::ssh::frame::LogChunk;
 
+/// A source's name and lines.
+pub type Lines = (Arc<str>, Vec<String>);
+
+/// Files followed per host, at most (what a host says it follows is its word: a hostile one
+/// could name a new file every frame).
+pub const MAX_FILES: usize = 256;
+
 #[derive(Debug)]
 pub struct RemoteLogs {
     /// The host's sources (named `host:…`), as the sampler numbers them.
@@ -94,10 +101,19 @@ impl RemoteLogs {
         )
     }
 
-    /// The lines `c` completes, and their source; None for a chunk of no known source.
-    pub fn take(&mut self, c: LogChunk) -> Option<(Arc<str>, Vec<String>)> {
-        let (name, src) = self.sources.get(c.source)?;
+    /// The lines `c` completes, and their source; None for a chunk of no known source; an
+    /// error (the chunk left out) for a file past the `MAX_FILES` followed.
+    pub fn take(&mut self, c: LogChunk) -> Result<Option<Lines>, String> {
+        let Some((name, src)) = self.sources.get(c.source) else {
+            return Ok(None);
+        };
         let mut out = Vec::new();
+        if !self.files.contains_key(&c.path) && self.files.len() >= MAX_FILES {
+            return Err(format!(
+                "log files: {MAX_FILES} followed already, {} left out",
+                crate::text::one_line(&c.path)
+            ));
+        }
         let file = self.files.entry(c.path).or_insert_with(|| FileAt {
             inode: c.inode,
             end: c.offset,
@@ -112,7 +128,7 @@ impl RemoteLogs {
         // A file cut shorter while it was read comes padded with zeros.
         let real = c.bytes.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
         file.lines.take(&c.bytes[..real], &mut out);
-        Some((name.clone(), out))
+        Ok(Some((name.clone(), out)))
     }
 }
 
@@ -154,7 +170,7 @@ mod tests {
         let first = r.preamble();
         assert!(first.starts_with("MONTUI_LOGS='0 '\\''/a'\\''\n1 '\\''/b'\\''*\n'\n"));
         assert!(first.contains("MONTUI_AT=''\n"));
-        r.take(chunk(0, 7, 10, "/a", b"x\n"));
+        assert!(r.take(chunk(0, 7, 10, "/a", b"x\n")).is_ok());
         let again = r.preamble();
         assert!(
             again.starts_with("MONTUI_LOGS='1 "),
@@ -166,7 +182,7 @@ mod tests {
     #[test]
     fn lines_are_cut_per_file_across_chunks_rotation_and_truncation() {
         let mut r = RemoteLogs::new(vec![src("h:/a", "/a", false)]);
-        let mut lines = |c| r.take(c).map(|(_, l)| l).unwrap_or_default();
+        let mut lines = |c| r.take(c).ok().flatten().map(|(_, l)| l).unwrap_or_default();
         assert_eq!(lines(chunk(0, 7, 0, "/a", b"one\ntw")), ["one"]);
         assert_eq!(
             lines(chunk(0, 7, 6, "/a", b"o\nlong line\n")),
@@ -179,8 +195,30 @@ mod tests {
         // Truncated, and padded where it was cut while read.
         assert_eq!(lines(chunk(0, 8, 0, "/a", b"t\n\0\0")), ["part", "t"]);
         assert!(
-            r.take(chunk(3, 8, 0, "/a", b"x\n")).is_none(),
+            r.take(chunk(3, 8, 0, "/a", b"x\n"))
+                .is_ok_and(|t| t.is_none()),
             "no such source"
         );
+    }
+
+    #[test]
+    fn a_host_naming_new_files_every_frame_is_bounded() {
+        let mut r = RemoteLogs::new(vec![src("h:/a", "/a*", false)]);
+        for i in 0..MAX_FILES {
+            assert!(r.take(chunk(0, 7, 0, &format!("/a{i}"), b"x\n")).is_ok());
+        }
+        let over = r.take(chunk(0, 7, 0, "/a-one-more\x1b]52", b"x\n"));
+        assert!(
+            over.as_ref()
+                .is_err_and(|e| e.contains(&format!("{MAX_FILES} followed already"))
+                    && e.contains("/a-one-more")
+                    && !e.contains('\x1b')),
+            "{over:?}"
+        );
+        assert!(
+            r.take(chunk(0, 7, 2, "/a0", b"y\n")).is_ok(),
+            "known files go on"
+        );
+        assert_eq!(r.files.len(), MAX_FILES);
     }
 }

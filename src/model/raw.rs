@@ -117,3 +117,61 @@ pub struct ProcRaw {
     pub cpu_ms: u64,
     pub rss: u64,
 }
+
+/// Series a sample may carry per family, at most: each is a series in every view, rule and
+/// block of the history, so a host reporting thousands (hostile, or a container host with
+/// thousands of mounts) must not take the console's memory with it.
+pub const SERIES_CAPS: [(&str, usize); 4] = [
+    ("cpus", 1024),
+    ("disks", 256),
+    ("network interfaces", 256),
+    ("mounts", 256),
+];
+
+impl RawSample {
+    /// Cuts each family to its cap (the first reported are kept, so the set is steady); says
+    /// what was cut, naming the family, how many came and the cap.
+    pub fn cap_series(&mut self) -> Vec<String> {
+        let [cpus, disks, nets, fs] = SERIES_CAPS;
+        let mut said = Vec::new();
+        cut(&mut self.cpus, cpus, &mut said);
+        cut(&mut self.disks, disks, &mut said);
+        cut(&mut self.nets, nets, &mut said);
+        cut(&mut self.fs, fs, &mut said);
+        said
+    }
+}
+
+fn cut<T>(v: &mut Vec<T>, (family, cap): (&str, usize), said: &mut Vec<String>) {
+    if v.len() > cap {
+        said.push(format!(
+            "{} {family} reported, the first {cap} kept",
+            v.len()
+        ));
+        v.truncate(cap);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_past_their_cap_are_cut_and_named() {
+        let mut s = RawSample {
+            fs: (0..30_000)
+                .map(|i| FsUsage {
+                    mount: format!("/m{i}"),
+                    total: 1,
+                    available: 1,
+                })
+                .collect(),
+            nets: vec![NetIo::default(); 3],
+            ..Default::default()
+        };
+        let said = s.cap_series();
+        assert_eq!(said, ["30000 mounts reported, the first 256 kept"]);
+        assert_eq!((s.fs.len(), s.fs[0].mount.as_str()), (256, "/m0"));
+        assert_eq!(s.nets.len(), 3);
+    }
+}

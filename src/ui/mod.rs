@@ -16,6 +16,7 @@ mod patterns;
 mod procs;
 mod run;
 mod status;
+mod suspend;
 mod theme;
 
 pub use run::{Source, run};

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
-use super::{Theme, draw};
+use super::{Theme, draw, suspend};
 use crate::alert::silence::parse_prompt;
 use crate::app::{self, Key, Mode, Recording, Request, State};
 use crate::details;
@@ -22,7 +22,8 @@ pub enum Source {
     Replay(Box<ReplayCursor>),
 }
 
-/// Runs the UI until the user quits or SIGTERM, SIGINT or SIGHUP arrives. The terminal is restored on
+/// Runs the UI until the user quits or SIGTERM, SIGINT, SIGHUP or SIGQUIT arrives; Ctrl-Z
+/// and SIGTSTP suspend it. The terminal is restored on
 /// every way out, panics included (ratatui's hook chains the previous one).
 pub async fn run(state: State, source: Source, frame_interval: Duration) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
@@ -51,6 +52,8 @@ async fn event_loop(
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
     let mut int = signal(SignalKind::interrupt())?;
+    let mut quit = signal(SignalKind::quit())?;
+    let mut tstp = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let mut follow = tokio::time::interval(Duration::from_secs(1));
     // Live, ages go on with the wall clock though a host stops sending samples.
     let mut clock = tokio::time::interval(Duration::from_secs(1));
@@ -68,6 +71,10 @@ async fn event_loop(
         let playing = state.playing && cursor.is_some();
         tokio::select! {
             ev = input.next() => match ev {
+                Some(Ok(Event::Key(k))) if suspend::is_suspend(&k) => {
+                    suspend::suspend(terminal)?;
+                    dirty = true;
+                }
                 Some(Ok(Event::Key(k))) => {
                     if let Some(key) = key(k) {
                         let req = app::update(&mut state, key);
@@ -140,6 +147,11 @@ async fn event_loop(
             _ = term.recv() => break,
             _ = hup.recv() => break,
             _ = int.recv() => break,
+            _ = quit.recv() => break,
+            _ = tstp.recv() => {
+                suspend::suspend(terminal)?;
+                dirty = true;
+            },
         }
     }
     // Readers first, so the writer's close can checkpoint and remove the WAL.

@@ -13,8 +13,8 @@ use tokio::process::{Child, Command};
 
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use super::super::SourceMsg;
 use super::super::top::TopProcs;
+use super::super::{CollectError, SourceMsg};
 use super::Target;
 use super::stream::Frames;
 use crate::logs::feed::LogMsg;
@@ -131,6 +131,10 @@ fn backoff(failures: u32, seed: i64) -> Duration {
         - 0.2;
     Duration::from_millis((base * (1.0 + jitter)) as u64)
 }
+
+/// Frames that came unasked on one connection before the host is refused (a sampler answers
+/// each ask once: more is a stream nobody controls).
+const UNASKED_MAX: u64 = 10;
 
 /// How a connection ended: why, and whether it had delivered samples.
 struct Ended {
@@ -252,11 +256,17 @@ async fn connection(
                     }
                     if let Some(l) = logs.as_mut() {
                         for chunk in f.logs {
-                            let Some((source, lines)) = l.files.take(chunk) else {
-                                continue;
-                            };
-                            if !lines.is_empty() {
-                                let _ = l.tx.send(LogMsg::Lines { source, lines }).await;
+                            match l.files.take(chunk) {
+                                Ok(Some((source, lines))) if !lines.is_empty() => {
+                                    let _ = l.tx.send(LogMsg::Lines { source, lines }).await;
+                                }
+                                Ok(_) => {}
+                                Err(reason) => {
+                                    let _ = tx.try_send(SourceMsg::Capped {
+                                        host: t.name.clone(),
+                                        reason,
+                                    });
+                                }
                             }
                         }
                     }
@@ -265,6 +275,13 @@ async fn connection(
                     let asked_for = rtt_ms.or(first);
                     let Some(ts) = asked_for.and_then(|_| clock.stamp(f.uptime_ms, now)) else {
                         unasked += 1;
+                        if unasked > UNASKED_MAX {
+                            let _ = child.kill().await;
+                            let why = format!(
+                                "refused: {unasked} frames nobody asked for (not montui's sampler?)"
+                            );
+                            return failed(why, false);
+                        }
                         if unasked == 1 {
                             let _ = tx.try_send(SourceMsg::BadFrame {
                                 host: t.name.clone(),
@@ -281,6 +298,11 @@ async fn connection(
                         raw: Box::new(s),
                         rtt_ms,
                     });
+                }
+                Err(e @ CollectError::Refused(_)) => {
+                    // The backoff is not started over: a host refused again waits longer.
+                    let _ = child.kill().await;
+                    return failed(e.to_string(), false);
                 }
                 Err(e) => {
                     let _ = tx.try_send(SourceMsg::BadFrame {

@@ -20,6 +20,8 @@ pub struct Frames {
     buf: Vec<u8>,
     /// Where the first line not looked at yet starts.
     pos: usize,
+    /// How far past `pos` is known to hold no line end (a read only looks at what is new).
+    scanned: usize,
     /// The frame's header line, once seen.
     start: Option<usize>,
     /// Where its /proc text ends: its first log section, if it has one.
@@ -61,6 +63,7 @@ impl Frames {
     fn drop_to(&mut self, to: usize) {
         self.buf.drain(..to);
         self.pos = 0;
+        self.scanned = 0;
         self.start = None;
         self.text_end = None;
         self.logs.clear();
@@ -72,17 +75,21 @@ impl Frames {
             return None;
         }
         self.drop_to(self.buf.len());
-        Some(Err(bad("over 4 MiB without an end")))
+        Some(Err(CollectError::Refused(
+            "over 4 MiB of output without the end of a frame".into(),
+        )))
     }
 
     /// The next whole frame, parsed (an unreadable one is an error, and skipped); None until
     /// more output is in.
     pub fn next_frame(&mut self) -> Option<Result<Frame, CollectError>> {
         loop {
-            let Some(nl) = self.buf[self.pos..].iter().position(|b| *b == b'\n') else {
+            let from = self.scanned.max(self.pos);
+            let Some(nl) = self.buf[from..].iter().position(|b| *b == b'\n') else {
+                self.scanned = self.buf.len();
                 return self.more();
             };
-            let (at, next) = (self.pos, self.pos + nl + 1);
+            let (at, next) = (self.pos, from + nl + 1);
             let line = &self.buf[at..next - 1];
             if line == END {
                 let parsed = self.parse(at);
@@ -192,6 +199,19 @@ mod tests {
     }
 
     #[test]
+    fn output_without_line_ends_is_looked_at_once() {
+        let mut f = Frames::default();
+        for _ in 0..1000 {
+            f.buffer().extend_from_slice(&[b'x'; 1000]);
+            assert!(f.next_frame().is_none());
+            assert_eq!(f.scanned, f.buf.len(), "only the new bytes are looked at");
+        }
+        f.buffer()
+            .extend_from_slice(format!("\n{FRAME}").as_bytes());
+        assert!(f.next_frame().is_some_and(|r| r.is_ok()));
+    }
+
+    #[test]
     fn broken_frames_are_errors_and_the_stream_goes_on() {
         let mut f = Frames::default();
         let text = format!("@@end\n{}\u{ff}\n@@end\n{FRAME}", &FRAME[..40]);
@@ -207,7 +227,10 @@ mod tests {
         f.buffer().extend_from_slice(FRAME.as_bytes());
         assert!(f.next_frame().is_some_and(|r| r.is_ok()), "and on");
         f.buffer().resize(MAX_FRAME + 1, b'x');
-        assert!(f.next_frame().is_some_and(|r| r.is_err()), "runaway");
+        assert!(
+            matches!(f.next_frame(), Some(Err(CollectError::Refused(_)))),
+            "runaway"
+        );
         assert!(f.buf.is_empty());
     }
 }

@@ -105,3 +105,63 @@ async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
     assert!(!b.sample.cpus.is_empty() && b.sample.mem.total > 0);
     assert!(!b.sample.procs.is_empty() && b.sample.procs.len() <= 10);
 }
+
+/// An `ssh` that prints `output` (a shell command) and never runs the sampler.
+fn fake_ssh(dir: &std::path::Path, output: &str) -> SshOptions {
+    let frame = dir.join("frame.txt");
+    std::fs::write(&frame, include_str!("../frame/sample.txt")).unwrap();
+    let bin = dir.join("ssh");
+    let script = format!(
+        "#!/bin/sh\ncat >/dev/null &\nFRAME='{}'\n{output}\n",
+        frame.display()
+    );
+    std::fs::write(&bin, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    SshOptions {
+        binary: bin,
+        ..Default::default()
+    }
+}
+
+/// The reason the first connection to a host running `output` ended.
+async fn ended_with(output: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let o = fake_ssh(dir.path(), output);
+    let t = Target::parse("hostile", None).unwrap();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let (_stop_tx, stop) = watch::channel(false);
+    let slots = Arc::new(Semaphore::new(1));
+    let task = tokio::spawn(run(t, Duration::from_secs(1), o, slots, tx, None, stop));
+    let reason = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            match rx.recv().await {
+                Some(SourceMsg::Failed { reason, .. }) => return reason,
+                Some(_) => {}
+                None => return "no reason".to_string(),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| "still connecting".into());
+    task.abort();
+    reason
+}
+
+#[tokio::test]
+async fn a_host_flooding_frames_nobody_asked_for_is_refused_with_the_reason() {
+    let reason = ended_with("while :; do cat \"$FRAME\"; done").await;
+    assert!(
+        reason.starts_with("refused:") && reason.contains("nobody asked for"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_frame_over_the_size_cap_is_refused_with_the_reason() {
+    let reason = ended_with("head -c 5000000 /dev/zero | tr '\\0' x; sleep 60").await;
+    assert!(
+        reason.starts_with("refused:") && reason.contains("4 MiB"),
+        "{reason}"
+    );
+}
