@@ -47,6 +47,7 @@ fn said(e: &anyhow::Error) -> String {
 const LEARN_MS: i64 = 3_600_000;
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    open_files_limit();
     let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
     let policy = Arc::new(policy);
     if let Some(i) = cli.interval {
@@ -196,6 +197,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         ui::run(state, source, cfg.ui.frame_interval.0).await
     });
     stopped(rt, r)
+}
+
+/// Raises the soft limit on open files to the hard one: each followed log file is one (a glob
+/// may follow thousands), and a soft limit of 1024 is common.
+fn open_files_limit() {
+    let mut l = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) == 0 && l.rlim_cur < l.rlim_max {
+            l.rlim_cur = l.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &l);
+        }
+    }
 }
 
 /// Ends the runtime: a task stuck in a blocking call (a read that never returns) is left

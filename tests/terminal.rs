@@ -18,9 +18,20 @@ fn shell(dir: &std::path::Path) -> Tmux {
 fn start_montui(t: &Tmux, dir: &std::path::Path) {
     let bin = env!("CARGO_BIN_EXE_montui");
     let db = dir.join("h.db");
-    t.send(&format!("'{bin}' --db '{}'", db.display()));
+    t.send(&format!("'{bin}' --db {}", db.display()));
     t.send("Enter");
     t.wait_for("montui's UI", |_| t.alternate_on());
+}
+
+/// Sends `sig` to the montui recording into `dir` (tests run side by side).
+fn signal(dir: &std::path::Path, sig: &str) {
+    let db = dir.join("h.db");
+    let ok = std::process::Command::new("pkill")
+        .args([sig, "-f", &db.display().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "no montui recording into {}", db.display());
 }
 
 #[test]
@@ -33,16 +44,7 @@ fn suspend_gives_the_shell_its_terminal_and_fg_resumes_into_the_ui() {
         if suspend == "key" {
             t.send("C-z");
         } else {
-            t.send("");
-            let pid = std::process::Command::new("pgrep")
-                .args(["-n", "-x", "montui"])
-                .output()
-                .unwrap();
-            let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
-            std::process::Command::new("kill")
-                .args(["-TSTP", &pid])
-                .status()
-                .unwrap();
+            signal(dir.path(), "-TSTP");
         }
         // Stopped: the shell has the main screen, in cooked mode.
         t.wait_for("the shell to say montui stopped", |s| {
@@ -70,15 +72,7 @@ fn sigquit_ends_montui_with_the_terminal_restored() {
     let dir = tempfile::tempdir().unwrap();
     let t = shell(dir.path());
     start_montui(&t, dir.path());
-    let pid = std::process::Command::new("pgrep")
-        .args(["-n", "-x", "montui"])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
-    std::process::Command::new("kill")
-        .args(["-QUIT", &pid])
-        .status()
-        .unwrap();
+    signal(dir.path(), "-QUIT");
     t.wait_for("the shell's screen", |_| !t.alternate_on());
     t.send("echo typed-$((6*7))");
     t.send("Enter");

@@ -2,26 +2,18 @@
 //! `journalctl -f`) read as they print. Each sends batches of lines into one bounded channel;
 //! when it is full a source waits (a file's lines wait on disk), so nothing is dropped.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use notify::Watcher;
 use tokio::io::AsyncReadExt;
 use tokio::sync::{mpsc, watch};
 
 use super::cut::Cutter;
-use super::tail::Follower;
 
 /// Room for batches on their way to the log thread (a batch is at most about a megabyte of
 /// lines per file).
 pub const LOG_CHANNEL: usize = 16;
-/// Longest wait between two looks at a file when no change was notified.
-const LOOK_EVERY: Duration = Duration::from_secs(1);
-/// After a change is notified, a short wait gathers the lines that follow it into one batch.
-const GATHER: Duration = Duration::from_millis(50);
 /// The command journald is read with.
 pub const JOURNALCTL: &str = "journalctl -f -o short-iso -n 0 --no-pager";
 
@@ -64,21 +56,21 @@ pub fn spawn(sources: Vec<LogSource>, tx: &mpsc::Sender<LogMsg>, stop: &watch::R
     for s in sources {
         let (tx, stop) = (tx.clone(), stop.clone());
         match s.kind.clone() {
-            Kind::Files(glob) => tokio::spawn(files(s, glob, tx, stop)),
+            Kind::Files(glob) => tokio::spawn(super::follow::files(s, glob, tx, stop)),
             Kind::Command(cmd) => tokio::spawn(command(s, cmd, tx, stop)),
         };
     }
 }
 
 /// Reports a problem once until it changes.
-struct Problems {
+pub(super) struct Problems {
     source: Arc<str>,
     last: String,
 }
 
 impl Problems {
     /// The source's name, and its problems (none yet).
-    fn of(src: &LogSource) -> (Arc<str>, Self) {
+    pub(super) fn of(src: &LogSource) -> (Arc<str>, Self) {
         let source: Arc<str> = src.name.as_str().into();
         let p = Problems {
             source: source.clone(),
@@ -87,102 +79,11 @@ impl Problems {
         (source, p)
     }
 
-    async fn say(&mut self, tx: &mpsc::Sender<LogMsg>, reason: String) {
+    pub(super) async fn say(&mut self, tx: &mpsc::Sender<LogMsg>, reason: String) {
         if reason != self.last {
             self.last = reason.clone();
             let source = self.source.clone();
             let _ = tx.send(LogMsg::Problem { source, reason }).await;
-        }
-    }
-}
-
-/// The folder a glob's matches live in (watched for new files), if it has no wildcard.
-fn watch_dir(glob: &str) -> Option<PathBuf> {
-    let dir = Path::new(glob).parent()?;
-    (!dir.to_string_lossy().contains(['*', '?', '['])).then(|| dir.to_path_buf())
-}
-
-async fn files(
-    src: LogSource,
-    glob: String,
-    tx: mpsc::Sender<LogMsg>,
-    mut stop: watch::Receiver<bool>,
-) {
-    let (source, mut problems) = Problems::of(&src);
-    // Changes in the folder wake the loop at once; the timer is the safety net.
-    let (wake_tx, mut wake) = mpsc::channel::<()>(1);
-    let watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
-        let _ = wake_tx.try_send(());
-    });
-    let _watcher = match (watcher, watch_dir(&glob)) {
-        (Ok(mut w), Some(dir)) => w
-            .watch(&dir, notify::RecursiveMode::NonRecursive)
-            .is_ok()
-            .then_some(w),
-        _ => None,
-    };
-    let mut followers: BTreeMap<PathBuf, Follower> = BTreeMap::new();
-    let mut first = true;
-    loop {
-        // Matches now; a file matched after the start is read from its beginning.
-        match glob::glob(&glob) {
-            Ok(paths) => {
-                for p in paths.filter_map(Result::ok) {
-                    followers.entry(p.clone()).or_insert_with(|| {
-                        Follower::new(p, src.max_line, src.from_start || !first)
-                    });
-                }
-            }
-            Err(e) => problems.say(&tx, format!("{glob}: {e}")).await,
-        }
-        // A plain path is followed even before it exists.
-        if followers.is_empty() && !glob.contains(['*', '?', '[']) {
-            let p = PathBuf::from(&glob);
-            followers.insert(p.clone(), Follower::new(p, src.max_line, src.from_start));
-        }
-        first = false;
-        let (back, result) = tokio::task::spawn_blocking(move || {
-            let mut lines = Vec::new();
-            let mut errors = Vec::new();
-            for f in followers.values_mut() {
-                if let Err(e) = f.poll(&mut lines) {
-                    errors.push(format!("{}: {e}", f.path().display()));
-                }
-            }
-            (followers, (lines, errors))
-        })
-        .await
-        .unwrap_or_else(|e| {
-            (
-                BTreeMap::new(),
-                (Vec::new(), vec![format!("reader failed: {e}")]),
-            )
-        });
-        followers = back;
-        let (lines, errors) = result;
-        let behind = followers.values().any(Follower::behind);
-        problems.say(&tx, errors.join("; ")).await;
-        if !lines.is_empty() {
-            let msg = LogMsg::Lines {
-                source: source.clone(),
-                lines,
-            };
-            if tx.send(msg).await.is_err() {
-                return;
-            }
-        }
-        // A file with more to read is read again at once (the send above waited while the
-        // log thread was busy).
-        if behind {
-            if stop.has_changed().unwrap_or(true) {
-                return;
-            }
-            continue;
-        }
-        tokio::select! {
-            Some(()) = wake.recv() => tokio::time::sleep(GATHER).await,
-            _ = tokio::time::sleep(LOOK_EVERY) => {}
-            _ = stop.changed() => return,
         }
     }
 }

@@ -110,3 +110,33 @@ fn a_call_that_stops_at_its_cap_says_there_is_more() {
     assert_eq!(got, 3 * READ_MAX / 100);
     assert!(calls >= 3, "{calls} calls");
 }
+
+#[test]
+fn a_fifo_is_read_as_written_and_never_waited_for() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = dir.path().join("pipe");
+    let c = std::ffi::CString::new(p.to_string_lossy().as_bytes()).expect("path");
+    // SAFETY: mkfifo only creates a file at a path we own.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut f = Follower::new(p.clone(), crate::logs::feed::MAX_LINE, false);
+    assert!(poll(&mut f).is_empty(), "no writer: nothing, at once");
+    let mut w = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .expect("writer");
+    w.write_all(b"one\ntwo\n").expect("write");
+    assert_eq!(poll(&mut f), ["one", "two"]);
+    drop(w);
+    assert!(poll(&mut f).is_empty(), "the writer gone: nothing, at once");
+}
+
+#[test]
+fn devices_and_folders_are_refused_with_the_reason() {
+    for (path, why) in [("/dev/zero", "a device"), ("/tmp", "a folder")] {
+        let mut f = Follower::new(path.into(), crate::logs::feed::MAX_LINE, true);
+        let mut out = Vec::new();
+        let err = f.poll(&mut out).expect_err(path);
+        assert!(err.to_string().contains(why), "{path}: {err}");
+        assert!(out.is_empty());
+    }
+}
