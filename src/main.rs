@@ -171,9 +171,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 r = wait_for_stop() => r?,
                 why = engine.ended() => anyhow::bail!("stopped recording: {why}"),
             }
+            let stats = engine.stats.clone();
             engine.stop().await;
-            tracing::info!("stopped; last batch flushed");
-            return Ok(());
+            return stop_said(&stats);
         }
         let mut state = State::new(
             Mode::Live,
@@ -190,13 +190,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         if !log_sources.is_empty() || !cfg.remote_logs.is_empty() {
             state.logs = Some(Default::default());
         }
+        let stats = engine.stats.clone();
         let source = ui::Source::Live {
             engine,
             db: Some(db.clone()),
         };
-        ui::run(state, source, cfg.ui.frame_interval.0).await
+        ui::run(state, source, cfg.ui.frame_interval.0).await?;
+        stop_said(&stats)
     });
     stopped(rt, r)
+}
+
+/// How the recording ended: its last batch written, or an error saying what was lost.
+fn stop_said(stats: &montui::engine::EngineStats) -> anyhow::Result<()> {
+    match stats.writer.as_ref().and_then(|w| w.lost()) {
+        Some(lost) => bail!("stopped; {lost}"),
+        None => {
+            tracing::info!("stopped; last batch flushed");
+            Ok(())
+        }
+    }
 }
 
 /// Raises the soft limit on open files to the hard one: each followed log file is one (a glob

@@ -174,3 +174,44 @@ fn full_disk_pauses_recording_visibly_and_resumes_without_losing_samples() {
     assert!(worst < 1_000, "a gap of {worst} ms in the recording");
     assert_eq!(integrity(&db), "ok");
 }
+
+#[test]
+fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("disk");
+    std::fs::create_dir(&mnt).unwrap();
+    let Some(_disk) = SmallDisk::mount(&mnt, "4m") else {
+        return;
+    };
+    let db = mnt.join("h.db");
+    let mut child = Command::new(BIN)
+        .args(["--headless", "--interval", "200ms", "--db"])
+        .arg(&db)
+        .envs(common::home(dir.path()))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !(db.exists() && times(&db).len() >= 3) && start.elapsed() < common::WAIT {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    fill(&mnt.join("filler"), 0);
+    // Samples pile up while the disk refuses them.
+    std::thread::sleep(Duration::from_secs(3));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let code = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        !code.success(),
+        "a stop that lost samples is a failure:\n{err}"
+    );
+    assert!(
+        err.contains("not written, lost:") && err.contains(" samples ("),
+        "says what was lost:\n{err}"
+    );
+    assert!(!err.contains("last batch flushed"), "{err}");
+}

@@ -23,6 +23,29 @@ pub struct Side {
 }
 
 impl Side {
+    pub fn is_empty(&self) -> bool {
+        self.alerts.is_empty()
+            && self.silences.is_empty()
+            && self.thresholds.is_empty()
+            && self.patterns.is_empty()
+            && self.anomalies.is_empty()
+    }
+
+    /// What is held, in words ("3 alert states, 120 log patterns").
+    pub fn describe(&self) -> Vec<String> {
+        [
+            (self.alerts.len(), "alert states"),
+            (self.silences.len(), "silences"),
+            (self.thresholds.len(), "threshold moves"),
+            (self.patterns.patterns.len(), "log patterns"),
+            (self.anomalies.len(), "anomalies"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect()
+    }
+
     /// Adds newer state to this (older) one.
     pub fn absorb(&mut self, newer: Side) {
         self.alerts.extend(newer.alerts);

@@ -22,11 +22,18 @@ pub struct WriterStatus {
     /// Samples the channel or the pending buffer could not take.
     pub dropped: AtomicU64,
     pub error: Mutex<Option<String>>,
+    /// What could not be written when the writer stopped (said in full), if anything.
+    pub lost: Mutex<Option<String>>,
 }
 
 impl WriterStatus {
     pub fn error(&self) -> Option<String> {
         self.error.lock().ok().and_then(|e| e.clone())
+    }
+
+    /// What was lost at the stop, if anything.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.lock().ok().and_then(|e| e.clone())
     }
     fn set_error(&self, e: Option<String>) {
         if let Ok(mut slot) = self.error.lock() {
@@ -145,9 +152,56 @@ fn run(
             }
         }
         if closed {
+            last_commits(&mut store, &mut batch, &mut held, status);
             return;
         }
         deadline = Instant::now() + flush;
+    }
+}
+
+fn utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%S%.3f UTC").to_string(),
+    )
+}
+
+/// How long the stop waits for a refusing disk to take what is pending.
+const STOP_WAIT: Duration = Duration::from_secs(5);
+
+/// At the stop: what the disk refused is tried again for `STOP_WAIT`; what it still refuses
+/// is lost, and said (in the log, and in `status.lost` for the exit).
+fn last_commits(
+    store: &mut Store,
+    batch: &mut Vec<RawSample>,
+    held: &mut Side,
+    status: &WriterStatus,
+) {
+    let until = Instant::now() + STOP_WAIT;
+    while (!batch.is_empty() || !held.is_empty()) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(250));
+        commit(store, batch, status);
+        save_state(store, held);
+    }
+    let mut lost = Vec::new();
+    if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
+        lost.push(format!(
+            "{} samples ({} to {})",
+            batch.len(),
+            utc(first.ts_ms),
+            utc(last.ts_ms)
+        ));
+    }
+    lost.extend(held.describe());
+    if !lost.is_empty() {
+        let why = status
+            .error()
+            .unwrap_or_else(|| "the disk refused them".into());
+        let said = format!("not written, lost: {} ({why})", lost.join(", "));
+        tracing::error!("{said}");
+        if let Ok(mut l) = status.lost.lock() {
+            *l = Some(said);
+        }
     }
 }
 
