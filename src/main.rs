@@ -30,11 +30,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// An error and its causes, each said once (a cause its message already quotes is left out).
+/// An error and its causes, each said once: a cause whose message (or its last part, after
+/// a prefix such as SQLite's "Error code 26: ") is already said is left out.
 fn said(e: &anyhow::Error) -> String {
     let mut text = e.to_string();
     for cause in e.chain().skip(1).map(ToString::to_string) {
-        if !text.contains(&cause) {
+        let last = cause.rsplit(": ").next().unwrap_or(&cause);
+        if !text.contains(last) {
             text = format!("{text}: {cause}");
         }
     }

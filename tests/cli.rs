@@ -134,3 +134,18 @@ fn headless_stops_cleanly_on_sighup_as_on_sigterm() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("last batch flushed"), "{err}");
 }
+
+#[test]
+fn an_error_says_each_thing_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    std::fs::write(&db, vec![0x5a; 8192]).unwrap();
+    let (code, _, err) = run(dir.path(), &["export", "--db", db.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert_eq!(
+        err.matches("not a database").count(),
+        1,
+        "said once, with the file: {err}"
+    );
+    assert!(err.contains(db.to_str().unwrap()), "{err}");
+}

@@ -215,3 +215,46 @@ fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
     );
     assert!(!err.contains("last batch flushed"), "{err}");
 }
+
+#[test]
+fn a_history_on_a_read_only_mount_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("disk");
+    std::fs::create_dir(&mnt).unwrap();
+    let Some(_disk) = SmallDisk::mount(&mnt, "8m") else {
+        return;
+    };
+    let db = mnt.join("h.db");
+    let child = Command::new(BIN)
+        .args(["--headless", "--interval", "200ms", "--db"])
+        .arg(&db)
+        .envs(common::home(dir.path()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !(db.exists() && times(&db).len() >= 3) && start.elapsed() < common::WAIT {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let ro = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(ro.success(), "remount read-only");
+    let out = Command::new(BIN)
+        .args(["export", "--metric", "load1", "--from", "1h ago", "--db"])
+        .arg(&db)
+        .envs(common::home(dir.path()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.lines().count() >= 4, "a header and the samples:\n{csv}");
+}

@@ -77,6 +77,31 @@ pub struct Store {
     /// What reading skipped as unreadable, said once each (for `export` to report).
     skipped: std::cell::RefCell<Vec<String>>,
     _lock: Option<lock::WriterLock>,
+    /// The updated copy an older file is read from, removed with the store.
+    copy: Option<tempfile::TempDir>,
+}
+
+/// Whether this process may create files in the folder of `path`.
+fn writable_folder(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: access only reads the NUL-terminated path given.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// A path as the path of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'%' | b'?' | b'#' | 0x80.. => out += &format!("%{b:02X}"),
+            _ => out.push(char::from(*b)),
+        }
+    }
+    out
 }
 
 impl Store {
@@ -119,8 +144,9 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens an existing history for reading (replay, export). An older format is migrated
-    /// first when no writer holds the file.
+    /// Opens an existing history for reading (replay, export); nothing is ever written to it.
+    /// A file of an older format is read from a migrated copy in a temporary folder; a file in
+    /// a folder this process cannot write (a read-only mount) is opened as immutable.
     pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
         if !path.exists() {
             return Err(StoreError::Missing {
@@ -131,10 +157,22 @@ impl Store {
         if store.check_format()? == SCHEMA_VERSION {
             return Ok(store);
         }
+        let io = |source| StoreError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let copy = tempfile::tempdir().map_err(io)?;
+        let to = copy.path().join("history.db");
+        store.sql(|c| c.execute("VACUUM INTO ?1", [to.to_string_lossy()]))?;
         drop(store);
-        // Older (migrate it) or newer (open_writer reports it).
-        drop(Self::open_writer(path)?);
-        Self::connect(path, READ_ONLY, None)
+        tracing::info!(
+            "{}: an older format, read from an updated copy (the file is left as it is)",
+            path.display()
+        );
+        drop(Self::open_writer(&to)?);
+        let mut store = Self::connect(&to, READ_ONLY, None)?;
+        store.copy = Some(copy);
+        Ok(store)
     }
 
     fn connect(
@@ -142,11 +180,17 @@ impl Store {
         flags: OpenFlags,
         lock: Option<lock::WriterLock>,
     ) -> Result<Self, StoreError> {
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite {
-                path: path.display().to_string(),
-                source,
-            })?;
+        let err = |source| StoreError::Sqlite {
+            path: path.display().to_string(),
+            source,
+        };
+        let conn = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) && !writable_folder(path) {
+            // SQLite cannot make its shared-memory file beside it: read it as it is.
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(err)?
+        } else {
+            Connection::open_with_flags(path, flags).map_err(err)?
+        };
         let store = Self {
             conn,
             path: path.to_path_buf(),
@@ -154,6 +198,7 @@ impl Store {
             block_cache: Default::default(),
             skipped: Default::default(),
             _lock: lock,
+            copy: None,
         };
         store.sql(|c| c.busy_timeout(std::time::Duration::from_secs(5)))?;
         Ok(store)

@@ -46,12 +46,14 @@ fn migrates_an_empty_database() {
 }
 
 #[test]
-fn reader_migrates_an_old_file_when_nobody_writes_it() {
+fn an_empty_file_reads_as_an_empty_history_and_stays_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.db");
     rusqlite::Connection::open(&path).unwrap();
     let r = Store::open_reader(&path).unwrap();
     assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
+    assert!(r.hosts().unwrap().is_empty());
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
 }
 
 #[test]
@@ -212,8 +214,22 @@ fn version_one_history_is_migrated_and_kept() {
     )
     .unwrap();
     drop(c);
+    let before = std::fs::read(&path).unwrap();
     let r = Store::open_reader(&path).unwrap();
     assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
+    assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), [old.clone()]);
+    // Read from an updated copy: the file itself is left as it was, nothing beside it.
+    drop(r);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the reader wrote nothing"
+    );
+    let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(beside.len(), 1, "{beside:?}");
+    // A writer updates it for good.
+    drop(Store::open_writer(&path).unwrap());
+    let r = Store::open_reader(&path).unwrap();
     assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), [old]);
 }
 
