@@ -39,21 +39,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         std::thread::spawn(move || write_lines(&log, lines, &level))
     };
     let (mut peak, mut settled) = (rss0, None);
-    let mut last = (Instant::now(), cpu_secs(pid).unwrap_or(0.0));
+    // Busy over windows of 200 ms: settled is the start of the first quiet one after the
+    // file was read to its end.
+    let window = Duration::from_millis(200);
+    let mut last = (t0.elapsed(), cpu_secs(pid).unwrap_or(0.0));
     while settled.is_none() && t0.elapsed() < Duration::from_secs(limit) {
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(window);
         peak = peak.max(rss_mb(pid).ok_or("montui ended during the flood")?);
-        if last.0.elapsed() < Duration::from_secs(1) {
-            continue;
-        }
-        let cpu = cpu_secs(pid).unwrap_or(0.0);
-        let busy = (cpu - last.1) / last.0.elapsed().as_secs_f64();
-        last = (Instant::now(), cpu);
+        let (now, cpu) = (t0.elapsed(), cpu_secs(pid).unwrap_or(0.0));
+        let busy = (cpu - last.1) / (now - last.0).as_secs_f64();
         let size = std::fs::metadata(&log).map_or(0, |m| m.len());
         if writer.is_finished() && read_to(pid, &log) >= size && busy < 0.25 {
-            // The second that showed it settled was not part of the work.
-            settled = Some(t0.elapsed().saturating_sub(Duration::from_secs(1)));
+            settled = Some(last.0);
         }
+        last = (now, cpu);
     }
     let written = writer.join().map_err(|_| "the writer failed")??;
     let to_ms = now_ms();
