@@ -175,33 +175,49 @@ fn full_disk_pauses_recording_visibly_and_resumes_without_losing_samples() {
     assert_eq!(integrity(&db), "ok");
 }
 
-#[test]
-fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
+/// A 4 or 8 MB tmpfs at `disk` in a temporary folder (the disk goes first when dropped).
+fn small_disk(size: &str) -> Option<(SmallDisk, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
     let mnt = dir.path().join("disk");
     std::fs::create_dir(&mnt).unwrap();
-    let Some(_disk) = SmallDisk::mount(&mnt, "4m") else {
-        return;
-    };
-    let db = mnt.join("h.db");
-    let mut child = Command::new(BIN)
-        .args(["--headless", "--interval", "200ms", "--db"])
-        .arg(&db)
-        .envs(common::home(dir.path()))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !(db.exists() && times(&db).len() >= 3) && start.elapsed() < common::WAIT {
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    fill(&mnt.join("filler"), 0);
-    // Samples pile up while the disk refuses them.
-    std::thread::sleep(Duration::from_secs(3));
+    Some((SmallDisk::mount(&mnt, size)?, dir))
+}
+
+fn term(child: &std::process::Child) {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
+}
+
+/// `montui --headless` recording into `db` every 200 ms, once it has recorded 3 samples.
+fn recording(home: &Path, db: &Path, stderr: Stdio) -> std::process::Child {
+    let child = Command::new(BIN)
+        .args(["--headless", "--interval", "200ms", "--db"])
+        .arg(db)
+        .envs(common::home(home))
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !(db.exists() && times(db).len() >= 3) && start.elapsed() < common::WAIT {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    child
+}
+
+#[test]
+fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
+    let Some((_disk, dir)) = small_disk("4m") else {
+        return;
+    };
+    let mnt = dir.path().join("disk");
+    let db = mnt.join("h.db");
+    let mut child = recording(dir.path(), &db, Stdio::piped());
+    fill(&mnt.join("filler"), 0);
+    // Samples pile up while the disk refuses them.
+    std::thread::sleep(Duration::from_secs(3));
+    term(&child);
     let code = child.wait().unwrap();
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
@@ -218,28 +234,13 @@ fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
 
 #[test]
 fn a_history_on_a_read_only_mount_exports() {
-    let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().join("disk");
-    std::fs::create_dir(&mnt).unwrap();
-    let Some(_disk) = SmallDisk::mount(&mnt, "8m") else {
+    let Some((_disk, dir)) = small_disk("8m") else {
         return;
     };
+    let mnt = dir.path().join("disk");
     let db = mnt.join("h.db");
-    let child = Command::new(BIN)
-        .args(["--headless", "--interval", "200ms", "--db"])
-        .arg(&db)
-        .envs(common::home(dir.path()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !(db.exists() && times(&db).len() >= 3) && start.elapsed() < common::WAIT {
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let child = recording(dir.path(), &db, Stdio::null());
+    term(&child);
     assert!(child.wait_with_output().unwrap().status.success());
     let ro = Command::new("mount")
         .args(["-o", "remount,ro"])

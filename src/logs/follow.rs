@@ -238,16 +238,21 @@ fn watch_folders(
 mod tests {
     use super::*;
 
-    #[test]
-    fn files_gone_from_a_glob_are_read_to_their_end_then_forgotten() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut files = Files {
-            glob: format!("{}/*.log", dir.path().display()),
+    /// `dir/*.log`, read from the start.
+    fn logs_in(dir: &Path) -> Files {
+        Files {
+            glob: format!("{}/*.log", dir.display()),
             followers: BTreeMap::new(),
             max_line: 100,
             from_start: true,
             first: true,
-        };
+        }
+    }
+
+    #[test]
+    fn files_gone_from_a_glob_are_read_to_their_end_then_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = logs_in(dir.path());
         for i in 0..50 {
             std::fs::write(dir.path().join(format!("{i}.log")), "a\n").unwrap();
         }
@@ -266,13 +271,7 @@ mod tests {
     #[test]
     fn a_round_reads_only_the_files_that_changed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut files = Files {
-            glob: format!("{}/*.log", dir.path().display()),
-            followers: BTreeMap::new(),
-            max_line: 100,
-            from_start: true,
-            first: true,
-        };
+        let mut files = logs_in(dir.path());
         let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
         std::fs::write(&a, "").unwrap();
         std::fs::write(&b, "").unwrap();

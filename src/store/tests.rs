@@ -217,7 +217,10 @@ fn version_one_history_is_migrated_and_kept() {
     let before = std::fs::read(&path).unwrap();
     let r = Store::open_reader(&path).unwrap();
     assert_eq!(schema::version(&r).unwrap(), SCHEMA_VERSION);
-    assert_eq!(r.samples("a", 0, i64::MAX).unwrap(), std::slice::from_ref(&old));
+    assert_eq!(
+        r.samples("a", 0, i64::MAX).unwrap(),
+        std::slice::from_ref(&old)
+    );
     // Read from an updated copy: the file itself is left as it was, nothing beside it.
     drop(r);
     assert_eq!(
