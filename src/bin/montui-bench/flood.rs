@@ -1,6 +1,8 @@
 //! The whole live log path under a flood: montui records this machine at 1 s, full-screen in
 //! tmux 120×40, following one file, while `--lines` distinct lines (each a new pattern:
 //! two words of every line are unlike any other line's) are appended as fast as possible.
+//! With `--data DIR` (Loghub-2k) the lines are the datasets' raw lines, interleaved and
+//! repeated: real logs through the whole live path.
 //! Figures: lines per second from the first line written until montui has read the file to
 //! its end and its CPU has settled; RSS growth (peak during the flood, over the RSS before);
 //! host samples missing from the history over the flood; the history's size after.
@@ -19,6 +21,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let lines: u64 = flag(args, "--lines", 1_000_000)?;
     let level: String = flag(args, "--level", "ERROR".to_string())?;
     let limit: u64 = flag(args, "--limit", 600)?;
+    let data: String = flag(args, "--data", String::new())?;
+    let real = match data.as_str() {
+        "" => None,
+        d => Some(super::loghub::raw_lines(d)?).filter(|l| !l.is_empty()),
+    };
+    let kind = if real.is_some() {
+        "loghub"
+    } else {
+        level.as_str()
+    };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let (db, log) = (dir.path().join("h.db"), dir.path().join("flood.log"));
     std::fs::write(&log, "").map_err(|e| e.to_string())?;
@@ -36,7 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let from_ms = now_ms();
     let writer = {
         let (log, level) = (log.clone(), level.clone());
-        std::thread::spawn(move || write_lines(&log, lines, &level))
+        std::thread::spawn(move || write_lines(&log, lines, &level, real.as_deref()))
     };
     let (mut peak, mut settled) = (rss0, None);
     // Busy over windows of 200 ms: settled is the start of the first quiet one after the
@@ -76,7 +88,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("  did not settle within {limit} s");
     }
     println!(
-        "flood: lines={written} level={level} secs={:.1} lines_per_s={:.0} rss_growth_mb={:.1} samples_dropped={missing} db_mb={db_mb:.1} settled={}",
+        "flood: lines={written} kind={kind} secs={:.1} lines_per_s={:.0} rss_growth_mb={:.1} samples_dropped={missing} db_mb={db_mb:.1} settled={}",
         took.as_secs_f64(),
         written as f64 / took.as_secs_f64(),
         peak - rss0,
@@ -85,14 +97,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Appends `n` lines, each two words unlike any other line's, in large writes.
-fn write_lines(log: &Path, n: u64, level: &str) -> Result<u64, String> {
+/// Appends `n` lines in large writes: `real` ones in turn, or else each with two words
+/// unlike any other line's.
+fn write_lines(log: &Path, n: u64, level: &str, real: Option<&[String]>) -> Result<u64, String> {
     let f = std::fs::OpenOptions::new()
         .append(true)
         .open(log)
         .map_err(|e| e.to_string())?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
     for i in 0..n {
+        if let Some(r) = real {
+            writeln!(w, "{}", r[i as usize % r.len()]).map_err(|e| e.to_string())?;
+            continue;
+        }
         writeln!(
             w,
             "2026-12-05T10:00:00.000Z {level} worker {} lost lease on {} after retry",

@@ -112,6 +112,35 @@ fn write_pred(out: &Path, ds: &str, mode: &str, pred: &[PatternId]) -> Result<()
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The datasets in `data` (folders with a structured 2k file), sorted.
+fn names(data: &str) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(data)
+        .map_err(|e| format!("{data}: {e}"))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| {
+            Path::new(data)
+                .join(n)
+                .join(format!("{n}_2k.log_structured.csv"))
+                .is_file()
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Every dataset's raw lines, interleaved (one of each in turn, as logs of many sources).
+pub fn raw_lines(data: &str) -> Result<Vec<String>, String> {
+    let sets: Vec<Vec<String>> = (names(data)?.iter())
+        .map(|n| load(&Path::new(data).join(n), n).map(|d| d.raw))
+        .collect::<Result<_, _>>()?;
+    let longest = sets.iter().map(Vec::len).max().unwrap_or(0);
+    Ok((0..longest)
+        .flat_map(|i| sets.iter().filter_map(move |s| s.get(i).cloned()))
+        .collect())
+}
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let data: String = flag(args, "--data", String::new())?;
     if data.is_empty() {
@@ -125,19 +154,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(o) = &out {
         std::fs::create_dir_all(o).map_err(|e| format!("{}: {e}", o.display()))?;
     }
-    let mut names: Vec<String> = std::fs::read_dir(&data)
-        .map_err(|e| format!("{data}: {e}"))?
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| {
-            Path::new(&data)
-                .join(n)
-                .join(format!("{n}_2k.log_structured.csv"))
-                .is_file()
-        })
-        .collect();
-    names.sort();
+    let names = names(&data)?;
     if names.is_empty() {
         return Err(format!("{data}: no <DS>/<DS>_2k.log_structured.csv"));
     }
