@@ -11,8 +11,9 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::First => cursor.seek_first(),
         Request::Last => cursor.seek_last(),
         Request::Zoom => {}
-        // Another host: a cursor of its own (the terminal loop opens it).
-        Request::ReplayHost(_) => return,
+        // Another host: a cursor of its own (the terminal loop opens it); suspending is the
+        // terminal loop's too.
+        Request::ReplayHost(_) | Request::Suspend => return,
         // Alert commands go to the engine, not the history cursor.
         Request::Ack(_)
         | Request::Unack(_)

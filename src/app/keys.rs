@@ -8,6 +8,7 @@ use super::state::Pane;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    Suspend,
     ToggleHelp,
     Close,
     FocusNext,
@@ -155,6 +156,7 @@ pub static BINDINGS: &[Binding] = &[
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
+    b(&[Ctrl('z')], Action::Suspend, Everywhere, "suspend (fg resumes)"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
     b(&[Esc], Action::Close, Everywhere, "close, clear filter"),
     b(&[Tab, Char('l'), Right], Action::FocusNext, Everywhere, "next pane"),

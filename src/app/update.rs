@@ -6,6 +6,8 @@ use crate::alert::lifecycle::Phase;
 /// Work for the owner of the history cursor, which `update` (no I/O) cannot do itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
+    /// Give the terminal back to the shell and stop until resumed (`fg`).
+    Suspend,
     /// Live → paused: open the recording at its last sample.
     Pause,
     Step(i64),
@@ -48,6 +50,10 @@ const PAGE: usize = 10;
 /// windows are a stack, each owning its keys: the prompt, help, the silence list, a details
 /// window or chart; under them the panes, where a key acts on the focused one only.
 pub fn update(state: &mut State, key: Key) -> Option<Request> {
+    // Suspending works over any window, which is still there on return.
+    if super::keys::action_for(key, state.browsing(), state.focus) == Some(Action::Suspend) {
+        return Some(Request::Suspend);
+    }
     let req = if state.prompt.is_some() {
         prompt_key(state, key)
     } else if let Some(at) = state.help {
@@ -114,6 +120,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
+        Action::Suspend => return Some(Request::Suspend),
         Action::ToggleHelp => state.help = Some(0),
         Action::Close => match state.focus {
             Pane::Hosts => state.host_filter = None,

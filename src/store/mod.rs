@@ -186,6 +186,14 @@ impl Store {
         };
         let conn = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) && !writable_folder(path) {
             // SQLite cannot make its shared-memory file beside it: read it as it is.
+            let wal = std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
+            if wal > 0 {
+                tracing::warn!(
+                    "{}: read as it is (its folder is read-only); its write-ahead log ({wal} bytes, \
+                     the last moments of a recording that did not stop cleanly) is not read",
+                    path.display()
+                );
+            }
             let uri = format!("file:{}?immutable=1", uri_path(path));
             Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(err)?
         } else {

@@ -71,13 +71,12 @@ async fn event_loop(
         let playing = state.playing && cursor.is_some();
         tokio::select! {
             ev = input.next() => match ev {
-                Some(Ok(Event::Key(k))) if suspend::is_suspend(&k) => {
-                    suspend::suspend(terminal)?;
-                    dirty = true;
-                }
                 Some(Ok(Event::Key(k))) => {
                     if let Some(key) = key(k) {
                         let req = app::update(&mut state, key);
+                        if matches!(req, Some(Request::Suspend)) {
+                            suspend::suspend(terminal)?;
+                        }
                         let req = alert_command(&mut state, engine.as_ref(), req);
                         request(&mut state, &mut cursor, db.as_deref(), req);
                         if state.mode == Mode::Live {

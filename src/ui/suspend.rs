@@ -1,12 +1,6 @@
-//! Suspending like htop: Ctrl-Z (a key, in raw mode) or SIGTSTP puts the terminal back as it
-//! was (cooked, main screen) and stops the process; `fg` resumes into the UI, redrawn whole.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// Whether `k` is Ctrl-Z.
-pub fn is_suspend(k: &KeyEvent) -> bool {
-    k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL)
-}
+//! Suspending like htop: Ctrl-Z (a key in raw mode: `Request::Suspend`) or SIGTSTP puts the
+//! terminal back as it was (cooked, main screen) and stops the process; `fg` resumes into the
+//! UI, redrawn whole.
 
 /// Restores the terminal, stops until continued, then takes the terminal back.
 pub fn suspend(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {

@@ -273,3 +273,14 @@ fn esc_clears_the_filter_of_the_focused_pane_only() {
     update(&mut s, Key::Esc);
     assert_eq!(s.filter, None);
 }
+
+#[test]
+fn ctrl_z_suspends_over_any_window_and_leaves_it_open() {
+    for mode in [Mode::Live, Mode::Replay] {
+        let mut s = state(mode);
+        assert_eq!(update(&mut s, Key::Ctrl('z')), Some(Request::Suspend));
+        update(&mut s, Key::Char('?'));
+        assert_eq!(update(&mut s, Key::Ctrl('z')), Some(Request::Suspend));
+        assert!(s.help.is_some(), "the help is there on return");
+    }
+}
