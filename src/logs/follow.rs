@@ -89,7 +89,11 @@ impl Files {
                 continue;
             }
             if let Err(e) = f.poll(&mut lines) {
-                errors.push(format!("{}: {e}", path.display()));
+                // A plain path is the source's name already: not said twice.
+                errors.push(match path.as_os_str() == self.glob.as_str() {
+                    true => e.to_string(),
+                    false => format!("{}: {e}", path.display()),
+                });
             }
         }
         // Gone from the glob and from the disk, and read to the end: forgotten.

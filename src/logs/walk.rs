@@ -23,9 +23,10 @@ pub fn is_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
-/// The regular files and FIFOs `glob` matches, sorted.
+/// The regular files and FIFOs `glob` matches, sorted; errors do not repeat the glob (the
+/// caller names its source).
 pub fn expand(glob: &str) -> Result<Vec<PathBuf>, String> {
-    let pattern = glob::Pattern::new(glob).map_err(|e| format!("{glob}: {e}"))?;
+    let pattern = glob::Pattern::new(glob).map_err(|e| e.to_string())?;
     let opts = glob::MatchOptions {
         case_sensitive: true,
         require_literal_separator: true,
@@ -70,7 +71,7 @@ pub fn expand(glob: &str) -> Result<Vec<PathBuf>, String> {
             entries += 1;
             if entries > MAX_ENTRIES || started.elapsed() > MAX_TIME {
                 return Err(format!(
-                    "{glob}: more than {MAX_ENTRIES} entries or {} s to look through: not followed (narrow the glob)",
+                    "more than {MAX_ENTRIES} entries or {} s to look through: not followed (narrow the glob)",
                     MAX_TIME.as_secs()
                 ));
             }
@@ -87,7 +88,7 @@ pub fn expand(glob: &str) -> Result<Vec<PathBuf>, String> {
                 found.push(path);
                 if found.len() > MAX_MATCHES {
                     return Err(format!(
-                        "{glob}: more than {MAX_MATCHES} files: not followed (narrow the glob)"
+                        "more than {MAX_MATCHES} files: not followed (narrow the glob)"
                     ));
                 }
             }
