@@ -17,6 +17,7 @@ pub mod export;
 pub mod logging;
 pub mod logs;
 pub mod model;
+pub mod notify;
 pub mod replay;
 pub mod store;
 pub mod text;

@@ -149,7 +149,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let remote_names: Vec<String> = remote.iter().map(|(t, _)| t.name.clone()).collect();
     let r = rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
-        let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent);
+        let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent)
+            .with_receivers(cfg.receivers.clone());
+        // Notices queued by this run or an earlier one go out from the outbox.
+        let _delivery = montui::notify::spawn(&cfg.receivers, &db);
         let engine = Engine::spawn(
             Sources {
                 local: Some(Box::new(collector)),

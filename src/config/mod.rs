@@ -8,6 +8,7 @@ mod error;
 mod escalation;
 mod hosts;
 mod logs;
+mod notify;
 pub mod paths;
 
 pub use alerts::{AlertsConfig, RuleConfig};
@@ -59,6 +60,11 @@ pub struct Config {
     /// Those, checked (filled by `parse`).
     #[serde(skip)]
     pub known_patterns: Vec<crate::logs::builtin::Known>,
+    /// Where notices go.
+    pub notify: notify::NotifySection,
+    /// The receivers, checked (filled by `parse`).
+    #[serde(skip)]
+    pub receivers: Vec<crate::notify::Receiver>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -111,6 +117,8 @@ impl Default for Config {
             log_sources: Vec::new(),
             log_patterns: Vec::new(),
             known_patterns: Vec::new(),
+            notify: Default::default(),
+            receivers: Vec::new(),
         }
     }
 }
@@ -188,6 +196,7 @@ impl Config {
             }
         }
         cfg.known_patterns = logs::known(&cfg.log_patterns, text, path)?;
+        cfg.receivers = cfg.notify.receivers(text, path)?;
         policy.host_labels = cfg
             .hosts
             .iter()

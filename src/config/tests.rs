@@ -401,3 +401,19 @@ fn an_error_about_an_item_of_a_list_names_its_line() {
     let e = err("interval = \"1s\"\nlogs = [\"/x\", \"/x\"]\n");
     assert!(e.contains("line 2") && e.contains("key `logs`"), "{e}");
 }
+
+#[test]
+fn receivers_are_checked_and_named_by_line() {
+    let ok = "[[notify.receivers]]\nname = \"ops\"\ncommand = { argv = [\"notify-ops\"] }\n";
+    let cfg = Config::parse(ok, Path::new("/etc/montui.toml")).expect("parses");
+    assert_eq!(cfg.receivers.len(), 1);
+    assert!(cfg.receivers[0].send_resolved);
+    let twice =
+        format!("{ok}[[notify.receivers]]\nname = \"ops\"\ncommand = {{ argv = [\"x\"] }}\n");
+    let e = err(&twice);
+    assert!(e.contains("line 2") && e.contains("two receivers"), "{e}");
+    let e = err("[[notify.receivers]]\nname = \"ops\"\n");
+    assert!(e.contains("line 2") && e.contains("needs a kind"), "{e}");
+    let e = err("[[notify.receivers]]\nname = \"ops\"\nslack = { url = \"x\" }\n");
+    assert!(e.contains("line 3") && e.contains("slack"), "{e}");
+}

@@ -15,7 +15,8 @@ use crate::alert::policy::Policy;
 use crate::alert::recorded::shown;
 use crate::alert::silence::{Silence, silenced_by};
 use crate::model::Snapshot;
-use crate::store::WriterHandle;
+use crate::notify::{self, Receiver};
+use crate::store::{Queued, WriterHandle};
 
 pub struct Alerting {
     pub evaluator: Evaluator,
@@ -26,6 +27,10 @@ pub struct Alerting {
     planner: Planner,
     /// When escalation and notices were last worked out.
     policy_ran: i64,
+    /// Where notices go (`[[notify.receivers]]`).
+    receivers: Vec<Receiver>,
+    /// Notices worked out, for the outbox (the engine hands them to the writer).
+    outbox: Vec<Queued>,
 }
 
 /// How often escalation steps and notices are worked out.
@@ -54,7 +59,20 @@ impl Alerting {
             policy,
             planner: Planner::default(),
             policy_ran: i64::MIN,
+            receivers: Vec::new(),
+            outbox: Vec::new(),
         }
+    }
+
+    /// Notices go to `receivers` too (through the outbox), not only to the log.
+    pub fn with_receivers(mut self, receivers: Vec<Receiver>) -> Self {
+        self.receivers = receivers;
+        self
+    }
+
+    /// The notices worked out since the last call, for the outbox.
+    pub fn take_outbox(&mut self) -> Vec<Queued> {
+        std::mem::take(&mut self.outbox)
     }
 
     /// What the alert pane shows at `now`.
@@ -158,7 +176,31 @@ impl Alerting {
                 n.resolved.len(),
                 n.reason
             );
+            if !self.receivers.is_empty() {
+                self.queue(&n, now);
+            }
         }
+    }
+
+    /// A notice as one payload per receiver (with no routes, every receiver takes every
+    /// notice; one that does not want resolved alerts gets only the firing ones).
+    fn queue(&mut self, n: &crate::alert::notify::Notice, now: i64) {
+        let id = notify::notice_id(&n.group, now);
+        let alerts: Vec<(&Alert, Vec<(String, String)>)> = (n.firing.iter().chain(&n.resolved))
+            .filter_map(|fp| self.evaluator.tracker.get(*fp))
+            .map(|a| (a, self.policy.annotations(a)))
+            .collect();
+        let items = (self.receivers.iter())
+            .filter_map(|r| {
+                let chosen: Vec<(&Alert, Vec<(String, String)>)> = (alerts.iter())
+                    .filter(|(a, _)| r.send_resolved || a.phase == Phase::Firing)
+                    .cloned()
+                    .collect();
+                let payload = notify::payload(&r.name, &id, &n.group, &chosen);
+                (!chosen.is_empty()).then(|| (r.name.clone(), payload))
+            })
+            .collect();
+        self.outbox.push(Queued { id, items, at: now });
     }
 
     /// Takes the escalation steps due at `now` (muted alerts wait).

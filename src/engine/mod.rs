@@ -268,6 +268,10 @@ impl Parts {
                 al.save(*fp, self.writer.as_ref());
             }
             al.save_thresholds(self.writer.as_ref());
+            let notices = al.take_outbox();
+            if let (Some(w), false) = (&self.writer, notices.is_empty()) {
+                w.side.send_notices(notices);
+            }
             let found = al.evaluator.watch.take_changed();
             if let (Some(w), false) = (&self.writer, found.is_empty()) {
                 w.side.send_anomalies(found);

@@ -8,6 +8,7 @@ mod codec;
 mod flatten;
 mod frame;
 mod lock;
+mod outbox;
 mod pack;
 mod patterns;
 mod reader;
@@ -18,6 +19,7 @@ mod side;
 mod writer;
 
 pub use codec::FORMAT;
+pub use outbox::{Outcome, Pending, Queued, ReceiverState, backoff_ms};
 pub use pack::BLOCK_SAMPLES;
 pub use retention::{PATTERNS_KEPT, RAW_KEPT_MS, Retention};
 pub use rollup::TIERS_MS;

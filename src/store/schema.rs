@@ -109,6 +109,22 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 8: when montui knew of an anomaly (a burst held until it lasted is known after its
     // start); rows from before read as known at their start.
     "ALTER TABLE anomalies ADD COLUMN known_ms INTEGER",
+    // 9: the notification outbox: one row per notice and receiver, committed before the
+    // first attempt; state 0 pending, 1 delivered, 2 dead (given up, kept).
+    "CREATE TABLE outbox (
+         id INTEGER PRIMARY KEY,
+         notice TEXT NOT NULL,
+         receiver TEXT NOT NULL,
+         created_ms INTEGER NOT NULL,
+         payload TEXT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_ms INTEGER NOT NULL,
+         state INTEGER NOT NULL DEFAULT 0,
+         last_error TEXT,
+         done_ms INTEGER,
+         UNIQUE (notice, receiver)
+     );
+     CREATE INDEX outbox_due ON outbox(receiver, state, next_ms);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -20,6 +20,8 @@ pub struct Side {
     pub thresholds: Vec<(u64, i64, f64)>,
     pub patterns: PatternSaves,
     pub anomalies: Vec<Anomaly>,
+    /// Notices for the outbox.
+    pub notices: Vec<super::Queued>,
 }
 
 impl Side {
@@ -29,6 +31,7 @@ impl Side {
             && self.thresholds.is_empty()
             && self.patterns.is_empty()
             && self.anomalies.is_empty()
+            && self.notices.is_empty()
     }
 
     /// What is held, in words ("3 alert states, 120 log patterns").
@@ -39,6 +42,7 @@ impl Side {
             (self.thresholds.len(), "threshold moves"),
             (self.patterns.patterns.len(), "log patterns"),
             (self.anomalies.len(), "anomalies"),
+            (self.notices.len(), "notices"),
         ]
         .into_iter()
         .filter(|(n, _)| *n > 0)
@@ -53,6 +57,7 @@ impl Side {
         self.thresholds.extend(newer.thresholds);
         self.patterns.absorb(newer.patterns);
         self.anomalies.extend(newer.anomalies);
+        self.notices.extend(newer.notices);
     }
 }
 
@@ -97,6 +102,11 @@ impl WriterSide {
     /// Log pattern changes.
     pub fn send_patterns(&self, p: PatternSaves) {
         self.with(|s| s.patterns.absorb(p));
+    }
+
+    /// Notices for the outbox.
+    pub fn send_notices(&self, n: Vec<super::Queued>) {
+        self.with(|s| s.notices.extend(n));
     }
 
     /// Anomalies that started, grew or ended.

@@ -208,6 +208,9 @@ fn last_commits(
 /// Saves the state held; what the disk refuses stays held for the next commit (a full disk
 /// delays it, never drops it).
 fn save_state(store: &mut Store, held: &mut Side) {
+    // Notices first: committed before their first attempt, and a full disk delays them.
+    held.notices
+        .retain(|q| store.enqueue(&q.id, &q.items, q.at).is_err());
     held.silences.retain(|_, s| store.save_silence(s).is_err());
     if !held.thresholds.is_empty() && store.save_thresholds(&held.thresholds).is_ok() {
         held.thresholds.clear();

@@ -1,0 +1,125 @@
+//! One thread per receiver takes its due notices from the outbox, oldest first, and records
+//! each attempt's outcome there: delivered, retried after a backoff (1 s … 5 min), or given up
+//! (older than the receiver's `give_up`). A receiver's failures are said when they start and
+//! when they end, not at each retry.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::{Kind, Receiver, command};
+use crate::store::{Outcome, Pending, Store, backoff_ms};
+
+/// Time between two looks at the outbox when nothing was due.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
+
+/// The delivery threads; dropping this stops them (what is pending stays in the outbox).
+pub struct Delivery {
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts a thread per receiver on the outbox of the history at `db`.
+pub fn spawn(receivers: &[Receiver], db: &Path) -> Delivery {
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads = (receivers.iter())
+        .filter_map(|r| {
+            let (r, db, stop) = (r.clone(), db.to_path_buf(), stop.clone());
+            std::thread::Builder::new()
+                .name(format!("montui-notify-{}", r.name))
+                .spawn(move || run(&r, &db, &stop))
+                .ok()
+        })
+        .collect();
+    Delivery { stop, threads }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
+    let store = match Store::open_outbox(db) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("notify {}: cannot open the outbox: {e}", r.name);
+            return;
+        }
+    };
+    let mut failing = false;
+    while !stop.load(Ordering::Relaxed) {
+        let due = match store.due(&r.name, now_ms(), 16) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!("notify {}: reading the outbox: {e}", r.name);
+                Vec::new()
+            }
+        };
+        for p in &due {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let now = now_ms();
+            let outcome = attempt(r, p, now);
+            match (&outcome, failing) {
+                (Outcome::Delivered, true) => {
+                    failing = false;
+                    tracing::info!("notify {}: delivering again", r.name);
+                }
+                (Outcome::Retry { error, .. } | Outcome::Dead { error }, false) => {
+                    failing = true;
+                    tracing::warn!("notify {}: {error} (retrying with backoff)", r.name);
+                }
+                _ => {}
+            }
+            if let Outcome::Dead { error } = &outcome {
+                tracing::warn!("notify {}: notice {} given up: {error}", r.name, p.notice);
+            }
+            if let Err(e) = store.attempted(p.id, &outcome, now) {
+                tracing::warn!("notify {}: recording an attempt: {e}", r.name);
+            }
+        }
+        if due.is_empty() {
+            std::thread::sleep(LOOK_EVERY);
+        }
+    }
+}
+
+/// One attempt at `p`.
+fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
+    if now.saturating_sub(p.created_ms) > r.give_up_ms {
+        return Outcome::Dead {
+            error: format!("not delivered within {} s", r.give_up_ms / 1000),
+        };
+    }
+    let v: serde_json::Value = serde_json::from_str(&p.payload).unwrap_or_default();
+    let status = v["status"].as_str().unwrap_or("firing");
+    let result = match &r.kind {
+        Kind::Command { argv, timeout } => {
+            let env = [
+                ("MONTUI_NOTICE_ID", p.notice.as_str()),
+                ("MONTUI_RECEIVER", r.name.as_str()),
+                ("MONTUI_STATUS", status),
+            ];
+            command::run(argv, *timeout, &p.payload, &env)
+        }
+    };
+    match result {
+        Ok(()) => Outcome::Delivered,
+        Err(error) => Outcome::Retry {
+            next_ms: now + backoff_ms(p.attempts, p.id),
+            error,
+        },
+    }
+}
