@@ -202,6 +202,18 @@ mod tests {
         let mail = w.due("mail", 1000, 10).unwrap();
         assert_eq!(mail.len(), 1, "queued once per receiver");
         w.attempted(mail[0].id, &Outcome::Delivered, 1100).unwrap();
+        // Delivered notices go with retention; pending ones never do.
+        let keep = crate::store::Retention {
+            raw_ms: i64::MAX / 4,
+            rollup_ms: 500,
+            max_bytes: None,
+            patterns: 10,
+        };
+        w.enforce(2000, keep).unwrap();
+        let left: i64 = (w.conn)
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 1, "the delivered one went, the pending one stayed");
         let hook = w.due("hook", 1000, 10).unwrap();
         let retry = Outcome::Retry {
             next_ms: 5000,

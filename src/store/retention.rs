@@ -1,7 +1,7 @@
-//! What the history keeps: raw samples for `raw_ms`, rollups, anomalies, alert history, log
-//! rates and threshold moves for `rollup_ms`, the `patterns` most recently seen log patterns;
-//! and under a size cap, the oldest of everything goes, but never the last hour of samples.
-//! Each pass logs what it removed.
+//! What the history keeps: raw samples for `raw_ms`; rollups, anomalies, alert history, log
+//! rates, threshold moves and delivered notices for `rollup_ms`; the `patterns` most recently
+//! seen log patterns; and under a size cap, the oldest of everything goes, but never the last
+//! hour of samples. Each pass logs what it removed.
 
 use rusqlite::params;
 
@@ -33,6 +33,7 @@ const SHRINKABLE: &[(&str, &str, &str)] = &[
     ("threshold_history", "at", "1"),
     ("alerts", "resolved_at", "phase = 2"),
     ("anomalies", "started_ms", "ended_ms IS NOT NULL"),
+    ("outbox", "done_ms", "state = 1"),
     ("rollups", "end_ms", "1"),
 ];
 
@@ -104,6 +105,11 @@ impl Store {
             del(
                 "alerts",
                 "DELETE FROM alerts WHERE phase = 2 AND resolved_at < ?1",
+                &[&old],
+            )?;
+            del(
+                "delivered notices",
+                "DELETE FROM outbox WHERE state = 1 AND done_ms < ?1",
                 &[&old],
             )?;
             del(
