@@ -51,6 +51,18 @@ pub struct Cli {
 pub enum Command {
     /// Write recorded history (derived metrics) to stdout.
     Export(ExportArgs),
+    /// Notifications: `notify test [RECEIVER]`.
+    Notify {
+        #[command(subcommand)]
+        action: NotifyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyAction {
+    /// Send a test notice to every receiver (or to RECEIVER) the way notices go, and say how
+    /// each answered; exits 1 if any did not take it.
+    Test { receiver: Option<String> },
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use clap::Parser;
 
 use montui::alert::policy::Policy;
 use montui::app::{Mode, Recording, State};
-use montui::cli::{Cli, Command, ExportArgs, ExportFormat};
+use montui::cli::{Cli, Command, ExportArgs, ExportFormat, NotifyAction};
 use montui::collect::Collector;
 use montui::collect::LocalCollector;
 use montui::collect::ssh::Target;
@@ -110,6 +110,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Export(args)) = &cli.command {
         return export(args, &db);
     }
+    if let Some(Command::Notify {
+        action: NotifyAction::Test { receiver },
+    }) = &cli.command
+    {
+        return notify_test(&cfg.receivers, receiver.as_deref());
+    }
     // The terminal UI needs one, checked before anything is created.
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if !(cli.headless || terminal) {
@@ -204,6 +210,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         stop_said(&stats)
     });
     stopped(rt, r)
+}
+
+/// `montui notify test`: each receiver's answer to a test notice; an error if any refused.
+fn notify_test(receivers: &[montui::notify::Receiver], only: Option<&str>) -> anyhow::Result<()> {
+    use montui::store::Outcome;
+    let answers = montui::notify::test(receivers, only).map_err(anyhow::Error::msg)?;
+    let mut refused = 0;
+    for (name, outcome) in answers {
+        match outcome {
+            Outcome::Delivered => println!("{name}: delivered"),
+            Outcome::Retry { error, .. } | Outcome::Dead { error } => {
+                refused += 1;
+                println!("{name}: not delivered: {error}");
+            }
+        }
+    }
+    if refused > 0 {
+        bail!("{refused} receiver(s) did not take the test notice");
+    }
+    Ok(())
 }
 
 /// How the recording ended: its last batch written, or an error saying what was lost.

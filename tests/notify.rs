@@ -133,3 +133,47 @@ fn a_failing_receiver_is_retried_and_nothing_queued_is_lost_across_a_restart() {
     unique.dedup();
     assert_eq!(ids.len(), unique.len(), "{ids:?}");
 }
+
+#[test]
+fn notify_test_sends_a_test_notice_and_says_how_each_receiver_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("got.jsonl");
+    let script = format!("{{ cat; echo; }} >> '{}'", out.display());
+    let cfg = config(dir.path(), &script);
+    let run = |args: &[&str]| {
+        let o = Command::new(BIN)
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .envs(common::home(dir.path()))
+            .output()
+            .unwrap();
+        let text =
+            String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+        (o.status.success(), text)
+    };
+    let (ok, said) = run(&["notify", "test"]);
+    assert!(ok && said.contains("ops: delivered"), "{said}");
+    let got = std::fs::read_to_string(&out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(got.trim()).unwrap();
+    assert_eq!(v["alerts"][0]["labels"]["alertname"], "montui_test");
+    let (ok, said) = run(&["notify", "test", "pager"]);
+    assert!(
+        !ok && said.contains("no receiver `pager`") && said.contains("ops"),
+        "{said}"
+    );
+    let refusing = config(dir.path(), "echo 'relay says no' >&2; exit 2");
+    let o = Command::new(BIN)
+        .arg("--config")
+        .arg(&refusing)
+        .args(["notify", "test"])
+        .envs(common::home(dir.path()))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(!o.status.success());
+    assert!(
+        said.contains("ops: not delivered") && said.contains("relay says no"),
+        "{said}"
+    );
+}

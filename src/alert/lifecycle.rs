@@ -122,8 +122,7 @@ impl Alert {
         out
     }
 
-    /// A firing alert of `rule` with `labels`, for tests.
-    #[cfg(test)]
+    /// A firing alert of `rule` with `labels` (tests, and `montui notify test`).
     pub fn firing(rule: &str, labels: &[(&str, &str)]) -> Alert {
         let labels: Labels = labels
             .iter()

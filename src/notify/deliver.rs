@@ -97,7 +97,7 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
 }
 
 /// One attempt at `p`.
-fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
+pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
     if now.saturating_sub(p.created_ms) > r.give_up_ms {
         return Outcome::Dead {
             error: format!("not delivered within {} s", r.give_up_ms / 1000),

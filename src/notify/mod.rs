@@ -5,9 +5,11 @@
 mod command;
 mod deliver;
 mod payload;
+mod test;
 
 pub use deliver::spawn;
 pub use payload::{notice_id, payload};
+pub use test::test;
 
 use std::time::Duration;
 
