@@ -92,6 +92,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     if cli.check_config {
+        let problems = montui::notify::check(&cfg.receivers);
+        if !problems.is_empty() {
+            bail!("{}", problems.join("; "));
+        }
         let path = cli
             .config
             .clone()

@@ -177,3 +177,31 @@ fn notify_test_sends_a_test_notice_and_says_how_each_receiver_answered() {
         "{said}"
     );
 }
+
+#[test]
+fn check_config_finds_a_receiver_that_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |argv: &str| {
+        let cfg = dir.path().join("c.toml");
+        let text =
+            format!("[[notify.receivers]]\nname = \"ops\"\ncommand = {{ argv = [{argv:?}] }}\n");
+        std::fs::write(&cfg, text).unwrap();
+        let o = Command::new(BIN)
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--check-config")
+            .envs(common::home(dir.path()))
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    assert!(check("sh").0, "on PATH");
+    let (ok, err) = check("/no/such/pager");
+    assert!(
+        !ok && err.contains("receiver `ops`") && err.contains("/no/such/pager"),
+        "{err}"
+    );
+}

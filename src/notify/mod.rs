@@ -32,3 +32,35 @@ pub enum Kind {
         timeout: Duration,
     },
 }
+
+/// What would keep each receiver from delivering, found without sending: a command's program
+/// that is not there (or not executable).
+pub fn check(receivers: &[Receiver]) -> Vec<String> {
+    receivers
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::Command { argv, .. } => {
+                let prog = argv.first()?;
+                (!runnable(prog)).then(|| {
+                    format!(
+                        "receiver `{}`: command `{prog}` is not an executable file here (nor on PATH)",
+                        r.name
+                    )
+                })
+            }
+        })
+        .collect()
+}
+
+/// Whether `prog` names an executable file: a path, or a name on PATH.
+fn runnable(prog: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let exec = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if prog.contains('/') {
+        return exec(std::path::Path::new(prog));
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| exec(&d.join(prog))))
+}
