@@ -175,12 +175,13 @@ fn full_disk_pauses_recording_visibly_and_resumes_without_losing_samples() {
     assert_eq!(integrity(&db), "ok");
 }
 
-/// A 4 or 8 MB tmpfs at `disk` in a temporary folder (the disk goes first when dropped).
-fn small_disk(size: &str) -> Option<(SmallDisk, tempfile::TempDir)> {
+/// A tmpfs of `size` at `disk` in a temporary folder (the disk goes first when dropped), and
+/// the history file's path on it.
+fn small_disk(size: &str) -> Option<(SmallDisk, tempfile::TempDir, PathBuf)> {
     let dir = tempfile::tempdir().unwrap();
     let mnt = dir.path().join("disk");
     std::fs::create_dir(&mnt).unwrap();
-    Some((SmallDisk::mount(&mnt, size)?, dir))
+    Some((SmallDisk::mount(&mnt, size)?, dir, mnt.join("h.db")))
 }
 
 fn term(child: &std::process::Child) {
@@ -208,11 +209,10 @@ fn recording(home: &Path, db: &Path, stderr: Stdio) -> std::process::Child {
 
 #[test]
 fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
-    let Some((_disk, dir)) = small_disk("4m") else {
+    let Some((_disk, dir, db)) = small_disk("4m") else {
         return;
     };
     let mnt = dir.path().join("disk");
-    let db = mnt.join("h.db");
     let mut child = recording(dir.path(), &db, Stdio::piped());
     fill(&mnt.join("filler"), 0);
     // Samples pile up while the disk refuses them.
@@ -234,11 +234,10 @@ fn a_stop_with_the_disk_full_says_what_was_lost_and_fails() {
 
 #[test]
 fn a_history_on_a_read_only_mount_exports() {
-    let Some((_disk, dir)) = small_disk("8m") else {
+    let Some((_disk, dir, db)) = small_disk("8m") else {
         return;
     };
     let mnt = dir.path().join("disk");
-    let db = mnt.join("h.db");
     let child = recording(dir.path(), &db, Stdio::null());
     term(&child);
     assert!(child.wait_with_output().unwrap().status.success());

@@ -15,7 +15,7 @@ use montui::store::Store;
 
 use super::procstat::{cpu_secs, rss_mb};
 use super::tmux::Tmux;
-use super::{flag, montui_bin};
+use super::{flag, letters, montui_bin};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let lines: u64 = flag(args, "--lines", 1_000_000)?;
@@ -113,25 +113,13 @@ fn write_lines(log: &Path, n: u64, level: &str, real: Option<&[String]>) -> Resu
         writeln!(
             w,
             "2026-12-05T10:00:00.000Z {level} worker {} lost lease on {} after retry",
-            word(i),
-            word(i.wrapping_mul(7919) ^ 0x5a5a)
+            letters(i),
+            letters(i.wrapping_mul(7919) ^ 0x5a5a)
         )
         .map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())?;
     Ok(n)
-}
-
-/// `i` in letters no masking takes for a number or hex (g…v).
-fn word(mut i: u64) -> String {
-    let mut s = String::new();
-    loop {
-        s.push((b'g' + (i % 16) as u8) as char);
-        i /= 16;
-        if i == 0 {
-            return s;
-        }
-    }
 }
 
 /// How far montui has read `log` (the offset of its open file), 0 if it has it not open.

@@ -204,19 +204,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // nothing is masked); the miner's cluster cap and eviction bound it.
     let before = rss();
     let mut m = Miner::default();
-    let letters = |mut n: usize| {
-        let mut w = String::new();
-        loop {
-            w.push((b'a' + (n % 26) as u8) as char);
-            n /= 26;
-            if n == 0 {
-                return w;
-            }
-        }
-    };
     for k in 0..INTERLEAVED {
         let len = 3 + k % 5;
-        let line: Vec<String> = (0..len).map(|j| letters(k * 7 + j)).collect();
+        let line: Vec<String> = (0..len)
+            .map(|j| super::letters((k * 7 + j) as u64))
+            .collect();
         std::hint::black_box(m.add(&line.join(" ")));
     }
     let unique_growth = rss() - before;

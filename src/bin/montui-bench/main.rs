@@ -67,6 +67,19 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// `n` written in letters that no masking takes for a number or hex (g…v): words that make
+/// each line of a synthetic flood a pattern of its own.
+pub fn letters(mut n: u64) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'g' + (n % 16) as u8) as char);
+        n /= 16;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
 /// The montui binary built beside this one.
 pub fn montui_bin() -> Result<std::path::PathBuf, String> {
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
