@@ -1,4 +1,5 @@
-//! Finds the system tools the integration tests drive (tmux, OpenSSH). A test whose tool is
+//! Finds the system tools the integration tests drive (tmux, OpenSSH, Alertmanager, openssl,
+//! and Python modules: the OpenMetrics parser, aiosmtpd). A test whose tool is
 //! missing is compiled as `#[ignore = "needs <package>"]`, so `cargo test` counts it as ignored,
 //! with the package to install, in its summary. With `MONTUI_E2E=require` nothing is ignored:
 //! such a test runs and fails on the missing tool.
@@ -9,6 +10,19 @@ use std::path::{Path, PathBuf};
 const TOOLS: &[(&str, &[&str])] = &[
     ("montui_no_tmux", &["tmux"]),
     ("montui_no_sshd", &["sshd", "ssh", "ssh-keygen"]),
+    ("montui_no_alertmanager", &["prometheus-alertmanager"]),
+    ("montui_no_openssl", &["openssl"]),
+];
+
+/// Each cfg, set when a Python module (of Debian's python3) is missing.
+const MODULES: &[(&str, &str)] = &[
+    // The OpenMetrics export is checked by the Prometheus project's own parser.
+    (
+        "montui_no_om_parser",
+        "prometheus_client.openmetrics.parser",
+    ),
+    // The email receiver is tested against a real SMTP server.
+    ("montui_no_aiosmtpd", "aiosmtpd.controller"),
 ];
 
 /// Where a program is: PATH, then /usr/sbin (sshd is there, often outside a user's PATH).
@@ -47,18 +61,19 @@ fn main() {
             println!("cargo::rustc-cfg={cfg}");
         }
     }
-    // The OpenMetrics export is checked by the Prometheus project's own parser (Python).
-    println!("cargo::rustc-check-cfg=cfg(montui_no_om_parser)");
-    // Where apt-get puts it (a path that does not exist would rerun this script every build).
+    // Where apt-get puts them (a path that does not exist would rerun this script every build).
     let packages = ["/usr/lib/python3/dist-packages", "/usr/lib"];
     if let Some(dir) = packages.iter().find(|d| Path::new(d).is_dir()) {
         println!("cargo::rerun-if-changed={dir}");
     }
-    let parser = std::process::Command::new("/usr/bin/python3")
-        .args(["-c", "import prometheus_client.openmetrics.parser"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !parser && !require {
-        println!("cargo::rustc-cfg=montui_no_om_parser");
+    for (cfg, module) in MODULES {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        let found = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found && !require {
+            println!("cargo::rustc-cfg={cfg}");
+        }
     }
 }

@@ -22,4 +22,5 @@ pub mod replay;
 pub mod store;
 pub mod text;
 pub mod timeparse;
+pub mod tls;
 pub mod ui;

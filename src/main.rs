@@ -224,9 +224,13 @@ fn notify_test(receivers: &[montui::notify::Receiver], only: Option<&str>) -> an
     for (name, outcome) in answers {
         match outcome {
             Outcome::Delivered => println!("{name}: delivered"),
-            Outcome::Retry { error, .. } | Outcome::Dead { error } => {
+            Outcome::Retry { error, .. } => {
                 refused += 1;
-                println!("{name}: not delivered: {error}");
+                println!("{name}: not delivered (it would be retried): {error}");
+            }
+            Outcome::Dead { error } => {
+                refused += 1;
+                println!("{name}: refused for good (it would not be retried): {error}");
             }
         }
     }

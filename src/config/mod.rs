@@ -10,6 +10,7 @@ mod hosts;
 mod logs;
 mod notify;
 pub mod paths;
+mod receivers;
 
 pub use alerts::{AlertsConfig, RuleConfig};
 pub use anomalies::AnomaliesConfig;

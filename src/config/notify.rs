@@ -1,15 +1,18 @@
 //! `[notify]`: where notices go. `[[notify.receivers]]`, each a `name` and one kind table
-//! (today `command = { argv = [...], timeout = "10s" }`), `give_up` (default 24h) and
-//! `send_resolved` (default true). With no routes every notice goes to every receiver.
+//! (`email`, `slack`, `webhook`, `alertmanager`, `pagerduty`, `opsgenie`, `ntfy`, `command`),
+//! `give_up` (default 24h), `send_resolved` (default true) and `timeout` (default 10s).
+//! Secrets (passwords, keys, tokens) come from `…_env` or `…_file`, never from the config;
+//! URLs may be given in it, or from `url_env` / `url_file` when they hold a token.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::duration::Dur;
 use super::error::ConfigError;
-use crate::notify::{Kind, Receiver};
+use super::receivers;
+use crate::notify::Receiver;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -21,17 +24,18 @@ pub struct NotifySection {
 #[serde(deny_unknown_fields)]
 pub struct ReceiverConfig {
     pub name: String,
-    pub command: Option<CommandConfig>,
+    pub email: Option<receivers::EmailConfig>,
+    pub slack: Option<receivers::UrlConfig>,
+    pub webhook: Option<receivers::WebhookConfig>,
+    pub alertmanager: Option<receivers::AlertmanagerConfig>,
+    pub pagerduty: Option<receivers::KeyConfig>,
+    pub opsgenie: Option<receivers::KeyConfig>,
+    pub ntfy: Option<receivers::NtfyConfig>,
+    pub command: Option<receivers::CommandConfig>,
     #[serde(default = "give_up")]
     pub give_up: Dur,
     #[serde(default = "yes")]
     pub send_resolved: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommandConfig {
-    pub argv: Vec<String>,
     #[serde(default = "ten_seconds")]
     pub timeout: Dur,
 }
@@ -44,52 +48,60 @@ fn yes() -> bool {
     true
 }
 
-fn ten_seconds() -> Dur {
+pub(super) fn ten_seconds() -> Dur {
     Dur(Duration::from_secs(10))
 }
 
+/// A secret given as `<key>_env` or `<key>_file` (and, for URLs, `<key>` itself).
+pub(super) fn secret(
+    plain: Option<&String>,
+    env: Option<&String>,
+    file: Option<&PathBuf>,
+) -> Result<Option<crate::notify::Secret>, &'static str> {
+    use crate::notify::Secret;
+    match (plain, env, file) {
+        (None, None, None) => Ok(None),
+        (Some(v), None, None) => Ok(Some(Secret::Plain(v.clone()))),
+        (None, Some(e), None) => Ok(Some(Secret::Env(e.clone()))),
+        (None, None, Some(f)) => Ok(Some(Secret::File(f.clone()))),
+        _ => Err("give it one way only"),
+    }
+}
+
 impl NotifySection {
-    /// The receivers, checked: names given and unique, each with a kind, commands with a
-    /// program, timeouts from 100 ms to 10 min.
+    /// The receivers, checked: names given and unique, each with exactly one kind, each kind's
+    /// fields sound, timeouts from 100 ms to 10 min.
     pub fn receivers(&self, text: &str, path: &Path) -> Result<Vec<Receiver>, ConfigError> {
-        let bad = |key: &str, value: &str, why: &str| {
-            ConfigError::invalid(text, path, key, Some(value), why)
-        };
         let mut out: Vec<Receiver> = Vec::new();
         for r in &self.receivers {
+            let bad = |key: &str, value: Option<&str>, why: &str| {
+                ConfigError::invalid(
+                    text,
+                    path,
+                    key,
+                    value,
+                    &format!("receiver `{}`: {why}", r.name),
+                )
+            };
             let name = r.name.trim();
             if name.is_empty() || name.chars().any(char::is_control) {
-                return Err(bad("name", &r.name, "a receiver needs a name"));
+                return Err(bad("name", Some(&r.name), "a receiver needs a name"));
             }
             if out.iter().any(|o| o.name == name) {
-                return Err(bad("name", &r.name, "two receivers have this name"));
+                return Err(bad("name", Some(&r.name), "two receivers have this name"));
             }
-            let Some(c) = &r.command else {
-                return Err(bad(
-                    "name",
-                    &r.name,
-                    "a receiver needs a kind: command = { argv = [\"…\"] }",
-                ));
-            };
-            if c.argv.first().is_none_or(|p| p.trim().is_empty()) {
-                return Err(bad("name", &r.name, "command: argv needs a program"));
-            }
-            let t = c.timeout.0;
-            if t < Duration::from_millis(100) || t > Duration::from_secs(600) {
-                return Err(bad(
-                    "name",
-                    &r.name,
-                    "command: timeout must be 100ms to 10m",
-                ));
+            let mut timeout = r.timeout.0;
+            let kind = receivers::kind(r, &mut timeout)
+                .map_err(|(key, why)| bad(key, None, &format!("{key}: {why}")))?;
+            if timeout < Duration::from_millis(100) || timeout > Duration::from_secs(600) {
+                return Err(bad("timeout", None, "timeout must be 100ms to 10m"));
             }
             out.push(Receiver {
                 name: name.to_string(),
-                kind: Kind::Command {
-                    argv: c.argv.clone(),
-                    timeout: t,
-                },
+                kind,
                 give_up_ms: i64::try_from(r.give_up.0.as_millis()).unwrap_or(i64::MAX),
                 send_resolved: r.send_resolved,
+                timeout,
             });
         }
         Ok(out)

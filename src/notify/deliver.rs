@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{Kind, Receiver, command};
+use super::{
+    Failure, Kind, Receiver, alertmanager, command, email, ntfy, opsgenie, pagerduty, redact,
+    slack, view, webhook,
+};
 use crate::store::{Outcome, Pending, Store, backoff_ms};
 
 /// Time between two looks at the outbox when nothing was due.
@@ -96,28 +99,47 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
     }
 }
 
-/// One attempt at `p`.
+/// One attempt at `p`. Its error never holds a secret of the receiver.
 pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
     if now.saturating_sub(p.created_ms) > r.give_up_ms {
         return Outcome::Dead {
             error: format!("not delivered within {} s", r.give_up_ms / 1000),
         };
     }
-    let v: serde_json::Value = serde_json::from_str(&p.payload).unwrap_or_default();
-    let status = v["status"].as_str().unwrap_or("firing");
+    let t = r.timeout;
     let result = match &r.kind {
-        Kind::Command { argv, timeout } => {
+        Kind::Command { argv } => {
+            let status = view::Notice::parse(&p.payload);
+            let status = match status.firing().count() {
+                0 => "resolved",
+                _ => "firing",
+            };
             let env = [
                 ("MONTUI_NOTICE_ID", p.notice.as_str()),
                 ("MONTUI_RECEIVER", r.name.as_str()),
                 ("MONTUI_STATUS", status),
             ];
-            command::run(argv, *timeout, &p.payload, &env)
+            command::run(argv, t, &p.payload, &env).map_err(Failure::retry)
         }
+        Kind::Webhook(w) => webhook::send(w, p, t),
+        Kind::Slack(s) => slack::send(s, p, t),
+        Kind::Email(e) => email::send(e, p, t),
+        Kind::Alertmanager(m) => alertmanager::send(m, p, now, t),
+        Kind::PagerDuty(d) => pagerduty::send(d, p, t),
+        Kind::Opsgenie(o) => opsgenie::send(o, p, t),
+        Kind::Ntfy(n) => ntfy::send(n, p, t),
     };
-    match result {
-        Ok(()) => Outcome::Delivered,
-        Err(error) => Outcome::Retry {
+    let Err(f) = result else {
+        return Outcome::Delivered;
+    };
+    let error = redact(&f.error, &r.secrets());
+    match (f.permanent, f.retry_after_ms) {
+        (true, _) => Outcome::Dead { error },
+        (false, Some(after)) => Outcome::Retry {
+            next_ms: now + after.max(1000),
+            error,
+        },
+        (false, None) => Outcome::Retry {
             next_ms: now + backoff_ms(p.attempts, p.id),
             error,
         },

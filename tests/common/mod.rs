@@ -152,6 +152,7 @@ pub fn need(tool: &str) -> std::path::PathBuf {
     which(tool).unwrap_or_else(|| panic!("{tool} is missing: apt-get install {tool}"))
 }
 
+pub mod http;
 pub mod tmux;
 
 /// Draws with `f` into a w×h TestBackend; the text drawn.

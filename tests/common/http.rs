@@ -1,0 +1,193 @@
+//! A real HTTP server on 127.0.0.1 for the notification tests: it records each request and
+//! answers as told (a status, 429 with Retry-After, a hang), or is down (connections refused)
+//! and back on the same port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub at: Instant,
+}
+
+impl Request {
+    /// A header's value (names compared without case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        (self.headers.iter())
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_default()
+    }
+}
+
+/// How the server answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Status(u16),
+    /// 429 with `Retry-After: <secs>`.
+    TooMany(u64),
+    /// Reads the request and never answers.
+    Hang,
+}
+
+struct Shared {
+    answer: Mutex<Answer>,
+    got: Mutex<Vec<Request>>,
+}
+
+pub struct Server {
+    pub port: u16,
+    shared: Arc<Shared>,
+    up: Option<Arc<AtomicBool>>,
+}
+
+impl Server {
+    pub fn start(answer: Answer) -> Self {
+        let shared = Arc::new(Shared {
+            answer: Mutex::new(answer),
+            got: Mutex::new(Vec::new()),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut s = Self {
+            port,
+            shared,
+            up: None,
+        };
+        s.serve(listener);
+        s
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn answer(&self, a: Answer) {
+        *self.shared.answer.lock().unwrap() = a;
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.got.lock().unwrap().clone()
+    }
+
+    /// Waits (up to `wait`) until `n` requests have come; the requests.
+    pub fn wait_for(&self, n: usize, wait: Duration) -> Vec<Request> {
+        let start = Instant::now();
+        loop {
+            let got = self.requests();
+            if got.len() >= n || start.elapsed() > wait {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Down: the port refuses connections until `restart`.
+    pub fn stop(&mut self) {
+        if let Some(up) = self.up.take() {
+            up.store(false, Ordering::SeqCst);
+            // Wakes the accept loop so it drops the listener.
+            let _ = TcpStream::connect(("127.0.0.1", self.port));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Back on the same port.
+    pub fn restart(&mut self) {
+        let start = Instant::now();
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", self.port)) {
+                Ok(l) => break l,
+                Err(e) if start.elapsed() > Duration::from_secs(10) => panic!("rebind: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        };
+        self.serve(listener);
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
+        let up = Arc::new(AtomicBool::new(true));
+        self.up = Some(up.clone());
+        let shared = self.shared.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if !up.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(conn) = conn else { continue };
+                let shared = shared.clone();
+                std::thread::spawn(move || handle(conn, &shared));
+            }
+        });
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn handle(conn: TcpStream, shared: &Shared) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(match conn.try_clone() {
+        Ok(c) => c,
+        Err(_) => return,
+    });
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len = (headers.iter())
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    let _ = reader.read_exact(&mut body);
+    let answer = *shared.answer.lock().unwrap();
+    shared.got.lock().unwrap().push(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    });
+    let reply = match answer {
+        Answer::Status(code) => {
+            format!("HTTP/1.1 {code} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+        }
+        Answer::TooMany(secs) => format!(
+            "HTTP/1.1 429 Too Many\r\nretry-after: {secs}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        ),
+        Answer::Hang => {
+            std::thread::sleep(Duration::from_secs(60));
+            return;
+        }
+    };
+    let mut conn = conn;
+    let _ = conn.write_all(reply.as_bytes());
+}

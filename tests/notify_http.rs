@@ -1,0 +1,285 @@
+//! The HTTP receivers against a real HTTP server on loopback: each payload has what its API
+//! requires; answers are judged (2xx delivered, 429 waits its Retry-After, 5xx retried, other
+//! 4xx a dead letter after one attempt, a hang times out, a refused connection retried); and
+//! secrets never show in what montui says.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::http::{Answer, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_montui");
+
+fn write(dir: &Path, text: &str) -> PathBuf {
+    let cfg = dir.join("config.toml");
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
+/// `montui --config cfg notify test`: success and what it printed.
+fn notify_test(dir: &Path, cfg: &Path, env: &[(&str, &str)]) -> (bool, String) {
+    let o = Command::new(BIN)
+        .arg("--config")
+        .arg(cfg)
+        .args(["notify", "test"])
+        .envs(common::home(dir))
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.success(), text)
+}
+
+#[test]
+fn each_http_receiver_sends_what_its_api_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(Answer::Status(202));
+    let cfg = write(
+        dir.path(),
+        &format!(
+            r#"
+[[notify.receivers]]
+name = "hook"
+webhook = {{ url = "{hook}", headers = {{ X-Team = "ops" }}, secret_env = "T_HMAC" }}
+[[notify.receivers]]
+name = "chat"
+slack = {{ url_env = "T_SLACK" }}
+[[notify.receivers]]
+name = "pager"
+pagerduty = {{ routing_key_env = "T_PD", url = "{pd}" }}
+[[notify.receivers]]
+name = "genie"
+opsgenie = {{ api_key_env = "T_OG", url = "{og}" }}
+[[notify.receivers]]
+name = "phone"
+ntfy = {{ url = "{ntfy}", token_env = "T_NTFY" }}
+[[notify.receivers]]
+name = "am"
+alertmanager = {{ urls = ["{am}"] }}
+"#,
+            hook = s.url("/hook"),
+            pd = s.url("/pd"),
+            og = s.url("/og"),
+            ntfy = s.url("/ntfy/alerts"),
+            am = s.url("/am"),
+        ),
+    );
+    let slack = s.url("/slack/services/T1/B2/XYZ");
+    let env = [
+        ("T_HMAC", "k3y"),
+        ("T_SLACK", slack.as_str()),
+        ("T_PD", "pd-routing-key"),
+        ("T_OG", "og-api-key"),
+        ("T_NTFY", "tk_token"),
+    ];
+    let (ok, said) = notify_test(dir.path(), &cfg, &env);
+    assert!(ok, "{said}");
+    for name in ["hook", "chat", "pager", "genie", "phone", "am"] {
+        assert!(said.contains(&format!("{name}: delivered")), "{said}");
+    }
+    let got = s.requests();
+    let at = |prefix: &str| {
+        got.iter()
+            .find(|r| r.path.starts_with(prefix))
+            .unwrap_or_else(|| panic!("nothing at {prefix}: {got:?}"))
+    };
+    // Webhook: Alertmanager's payload, the notice id, the extra header, a signature.
+    let hook = at("/hook");
+    let v = hook.json();
+    for k in [
+        "version",
+        "groupKey",
+        "status",
+        "receiver",
+        "groupLabels",
+        "commonLabels",
+        "commonAnnotations",
+        "alerts",
+        "truncatedAlerts",
+    ] {
+        assert!(v.get(k).is_some(), "webhook lacks {k}: {v}");
+    }
+    assert_eq!(v["receiver"], "hook");
+    assert_eq!(hook.header("x-team"), Some("ops"));
+    assert_eq!(
+        hook.header("montui-notice-id"),
+        v["montuiNoticeId"].as_str()
+    );
+    let sig = hook.header("montui-signature").unwrap_or_default();
+    assert!(sig.starts_with("sha256=") && sig.len() == 71, "{sig}");
+    // Slack: a text and a coloured attachment.
+    let v = at("/slack/").json();
+    assert!(
+        v["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("[FIRING:1] montui_test")),
+        "{v}"
+    );
+    assert!(v["attachments"][0]["color"].is_string(), "{v}");
+    // PagerDuty Events v2: routing_key, event_action, dedup_key, payload summary/source/severity.
+    let v = at("/pd").json();
+    assert_eq!(v["routing_key"], "pd-routing-key");
+    assert_eq!(v["event_action"], "trigger");
+    assert_eq!(v["dedup_key"].as_str().map(str::len), Some(16));
+    for k in ["summary", "source", "severity"] {
+        assert!(
+            v["payload"][k].is_string(),
+            "pagerduty lacks payload.{k}: {v}"
+        );
+    }
+    assert_eq!(v["payload"]["severity"], "info");
+    // Opsgenie: a create with message and alias, the key in the Authorization header.
+    let og = at("/og/v2/alerts");
+    assert_eq!(og.header("authorization"), Some("GenieKey og-api-key"));
+    let v = og.json();
+    assert!(
+        v["message"].is_string() && v["alias"].as_str().map(str::len) == Some(16),
+        "{v}"
+    );
+    // ntfy: the title and priority as headers, the token as a bearer, the lines as body.
+    let n = at("/ntfy/alerts");
+    assert!(
+        n.header("title")
+            .is_some_and(|t| t.starts_with("[FIRING:1]"))
+    );
+    assert_eq!(n.header("priority"), Some("3"));
+    assert_eq!(n.header("authorization"), Some("Bearer tk_token"));
+    assert!(n.body.starts_with("FIRING montui_test"), "{}", n.body);
+    // Alertmanager API v2: a list of alerts with labels and times.
+    let am = at("/am/api/v2/alerts");
+    let v = am.json();
+    assert_eq!(v[0]["labels"]["alertname"], "montui_test");
+    assert!(
+        v[0]["startsAt"].is_string() && v[0]["endsAt"].is_string(),
+        "{v}"
+    );
+}
+
+#[test]
+fn answers_are_judged_and_secrets_never_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Server::start(Answer::Status(500));
+    let marker = "SECRETMARKER";
+    let cfg = write(
+        dir.path(),
+        "[[notify.receivers]]\nname = \"hook\"\ntimeout = \"1s\"\n\
+         webhook = { url_env = \"T_URL\" }\n",
+    );
+    let url = s.url(&format!("/services/T1/{marker}"));
+    let env = [("T_URL", url.as_str())];
+    let said = |_: &Server| notify_test(dir.path(), &cfg, &env);
+    let (ok, out) = said(&s);
+    assert!(
+        !ok && out.contains("would be retried") && out.contains("HTTP 500"),
+        "{out}"
+    );
+    s.answer(Answer::Status(400));
+    let (_, out) = said(&s);
+    assert!(
+        out.contains("refused for good") && out.contains("HTTP 400"),
+        "{out}"
+    );
+    s.answer(Answer::Status(401));
+    let (_, out) = said(&s);
+    assert!(out.contains("authentication refused"), "{out}");
+    s.answer(Answer::Hang);
+    let (_, out) = said(&s);
+    assert!(
+        out.contains("would be retried") && out.contains("timed out"),
+        "{out}"
+    );
+    s.stop();
+    let (_, out) = said(&s);
+    assert!(
+        out.contains("would be retried") && out.contains("cannot connect"),
+        "{out}"
+    );
+    assert!(!out.contains(marker), "{out}");
+    // A wrong URL in the environment: said, masked.
+    let bad = format!("ftp://x/{marker}");
+    let (_, out) = notify_test(dir.path(), &cfg, &[("T_URL", bad.as_str())]);
+    assert!(!out.contains(marker), "{out}");
+}
+
+fn recorder(dir: &Path, cfg: &Path, env: &[(&str, &str)]) -> std::process::Child {
+    Command::new(BIN)
+        .args(["--headless", "--config"])
+        .arg(cfg)
+        .arg("--db")
+        .arg(dir.join("h.db"))
+        .envs(common::home(dir))
+        .envs(env.iter().copied())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(child: std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = child.wait_with_output();
+}
+
+/// A config with a rule that fires at once, and `receivers`.
+fn firing(receivers: &str) -> String {
+    format!(
+        r#"interval = "200ms"
+[alerts.notify]
+group_wait = "0s"
+[[alerts.rules]]
+name = "always"
+metric = "up"
+above = 0.5
+severity = "critical"
+{receivers}"#
+    )
+}
+
+#[test]
+fn a_429_waits_its_retry_after_and_a_400_is_a_dead_letter_after_one_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = Server::start(Answer::TooMany(3));
+    let refusing = Server::start(Answer::Status(400));
+    let marker = "SECRETMARKER";
+    let cfg = write(
+        dir.path(),
+        &firing(&format!(
+            "[[notify.receivers]]\nname = \"busy\"\nwebhook = {{ url = \"{}\" }}\n\
+             [[notify.receivers]]\nname = \"refusing\"\nwebhook = {{ url_env = \"T_URL\", secret_env = \"T_KEY\" }}\n",
+            busy.url("/hook"),
+        )),
+    );
+    let url = refusing.url(&format!("/services/T1/{marker}"));
+    let env = [("T_URL", url.as_str()), ("T_KEY", marker)];
+    let child = recorder(dir.path(), &cfg, &env);
+    let first = busy.wait_for(1, common::WAIT);
+    assert!(!first.is_empty(), "no attempt");
+    busy.answer(Answer::Status(200));
+    let two = busy.wait_for(2, common::WAIT);
+    assert!(two.len() >= 2, "no second attempt");
+    let gap = two[1].at - two[0].at;
+    assert!(
+        gap >= Duration::from_millis(2900),
+        "retried after {gap:?}, not after Retry-After: 3"
+    );
+    assert_eq!(
+        two[0].header("montui-notice-id"),
+        two[1].header("montui-notice-id")
+    );
+    // The 400: one attempt, then nothing more, however long.
+    std::thread::sleep(Duration::from_secs(3));
+    stop(child);
+    assert_eq!(refusing.requests().len(), 1, "a 400 is not retried");
+    let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
+    assert!(
+        log.contains("given up") && log.contains("HTTP 400"),
+        "{log}"
+    );
+    assert!(!log.contains(marker), "a secret in the log: {log}");
+}
