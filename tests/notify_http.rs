@@ -283,3 +283,56 @@ fn a_429_waits_its_retry_after_and_a_400_is_a_dead_letter_after_one_attempt() {
     );
     assert!(!log.contains(marker), "a secret in the log: {log}");
 }
+
+#[test]
+fn routes_send_critical_alerts_to_the_pager_and_the_rest_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let pager = Server::start(Answer::Status(202));
+    let chat = Server::start(Answer::Status(200));
+    let cfg = write(
+        dir.path(),
+        &format!(
+            r#"interval = "200ms"
+[alerts.notify]
+group_wait = "0s"
+[[alerts.rules]]
+name = "up_critical"
+metric = "up"
+above = 0.5
+severity = "critical"
+[[alerts.rules]]
+name = "up_warning"
+metric = "up"
+above = 0.5
+severity = "warning"
+[[notify.receivers]]
+name = "pager"
+webhook = {{ url = "{}" }}
+[[notify.receivers]]
+name = "chat"
+webhook = {{ url = "{}" }}
+[notify]
+default = ["chat"]
+[[notify.routes]]
+matchers = ['severity="critical"']
+receivers = ["pager"]
+"#,
+            pager.url("/pager"),
+            chat.url("/chat"),
+        ),
+    );
+    let child = recorder(dir.path(), &cfg, &[]);
+    let paged = pager.wait_for(1, common::WAIT);
+    let chatted = chat.wait_for(1, common::WAIT);
+    std::thread::sleep(Duration::from_secs(1));
+    stop(child);
+    let names = |got: &[common::http::Request]| -> Vec<String> {
+        (got.iter())
+            .flat_map(|r| r.json()["alerts"].as_array().cloned().unwrap_or_default())
+            .map(|a| a["labels"]["alertname"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(names(&paged), ["up_critical"]);
+    assert_eq!(names(&chatted), ["up_warning"]);
+    assert_eq!(paged[0].json()["receiver"], "pager");
+}

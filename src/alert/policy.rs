@@ -5,6 +5,7 @@ use super::escalate::Escalation;
 use super::inhibit::{Inhibition, default_inhibitions};
 use super::lifecycle::{Alert, Labels};
 use super::notify::{Grouping, Quiet};
+use super::route::Routing;
 use super::rules::{Rule, default_rules};
 use std::collections::HashMap;
 
@@ -14,6 +15,8 @@ pub struct Policy {
     pub inhibitions: Vec<Inhibition>,
     pub escalations: Vec<Escalation>,
     pub grouping: Grouping,
+    /// Which receivers each alert's notices go to, grouped how (`[[notify.routes]]`).
+    pub routing: Routing,
     /// Suppression windows: no notices go out in them.
     pub quiet: Vec<Quiet>,
     /// host → labels added to its alerts (`[[hosts]] labels`).
@@ -30,6 +33,7 @@ impl Default for Policy {
             inhibitions: default_inhibitions(),
             escalations: Vec::new(),
             grouping: Grouping::default(),
+            routing: Routing::default(),
             quiet: Vec::new(),
             host_labels: HashMap::new(),
             anomalies: Default::default(),

@@ -277,7 +277,8 @@ impl AlertsConfig {
                 .iter()
                 .map(EscalationConfig::build)
                 .collect(),
-            // Filled from `[[hosts]]` and `[anomalies]` by the caller.
+            // Filled from `[[hosts]]`, `[anomalies]` and `[notify]` by the caller.
+            routing: Default::default(),
             host_labels: Default::default(),
             anomalies: Default::default(),
         })

@@ -48,8 +48,12 @@ impl ConfigError {
         let found = lines()
             .find(|(_, (k, v))| k == key && value.is_none_or(|want| same_value(v, want)))
             .or_else(|| {
-                let want = value.map(|w| format!("\"{w}\""));
-                let within = |v: &str| want.as_deref().is_some_and(|w| v.contains(w));
+                // A basic string, or a literal one ('…', as matchers are written).
+                let want = value.map(|w| [format!("\"{w}\""), format!("'{w}'")]);
+                let within = |v: &str| {
+                    want.as_ref()
+                        .is_some_and(|w| w.iter().any(|w| v.contains(w)))
+                };
                 lines().find(|(_, (k, v))| k == key && within(v))
             });
         let (line, shown) = match found {

@@ -198,6 +198,8 @@ impl Config {
         }
         cfg.known_patterns = logs::known(&cfg.log_patterns, text, path)?;
         cfg.receivers = cfg.notify.receivers(text, path)?;
+        policy.routing = (cfg.notify).routing(&cfg.receivers, &policy.grouping, text, path)?;
+        escalation_channels(&policy, &cfg.receivers, text, path)?;
         policy.host_labels = cfg
             .hosts
             .iter()
@@ -257,3 +259,22 @@ impl Config {
 
 #[cfg(test)]
 mod tests;
+
+/// Escalation steps' `channels` name receivers: one that names none would reach no one.
+fn escalation_channels(
+    policy: &Policy,
+    receivers: &[crate::notify::Receiver],
+    text: &str,
+    path: &Path,
+) -> Result<(), ConfigError> {
+    let channels = (policy.escalations.iter())
+        .flat_map(|e| &e.steps)
+        .flat_map(|s| &s.channels);
+    for c in channels {
+        if !receivers.iter().any(|r| &r.name == c) {
+            let why = format!("no receiver is named `{c}` (add it to [[notify.receivers]])");
+            return Err(ConfigError::invalid(text, path, "channels", Some(c), &why));
+        }
+    }
+    Ok(())
+}

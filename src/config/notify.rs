@@ -12,12 +12,32 @@ use serde::Deserialize;
 use super::duration::Dur;
 use super::error::ConfigError;
 use super::receivers;
+use crate::alert::notify::Grouping;
+use crate::alert::route::{Route, Routing};
 use crate::notify::Receiver;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NotifySection {
     pub receivers: Vec<ReceiverConfig>,
+    pub routes: Vec<RouteConfig>,
+    /// Receivers of alerts no route takes (none: every receiver).
+    pub default: Vec<String>,
+}
+
+/// One `[[notify.routes]]`: which alerts (all matchers hold), to which receivers, grouped how
+/// (unset: as `[alerts.notify]`), and whether later routes are tried too.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RouteConfig {
+    pub matchers: Vec<String>,
+    pub receivers: Vec<String>,
+    #[serde(rename = "continue")]
+    pub cont: bool,
+    pub group_by: Option<Vec<String>>,
+    pub group_wait: Option<Dur>,
+    pub group_interval: Option<Dur>,
+    pub repeat_interval: Option<Dur>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -105,5 +125,57 @@ impl NotifySection {
             });
         }
         Ok(out)
+    }
+}
+
+impl NotifySection {
+    /// The routes, checked: matchers parse, receivers are ones `receivers` has; unset grouping
+    /// keys take `grouping`'s (`[alerts.notify]`).
+    pub fn routing(
+        &self,
+        receivers: &[Receiver],
+        grouping: &Grouping,
+        text: &str,
+        path: &Path,
+    ) -> Result<Routing, ConfigError> {
+        let bad = |key: &str, value: &str, why: String| {
+            ConfigError::invalid(text, path, key, Some(value), &why)
+        };
+        let known = |key: &str, names: &[String]| -> Result<(), ConfigError> {
+            match names
+                .iter()
+                .find(|n| !receivers.iter().any(|r| &r.name == *n))
+            {
+                Some(n) => Err(bad(key, n, format!("no receiver is named `{n}`"))),
+                None => Ok(()),
+            }
+        };
+        let ms = |d: Option<Dur>, default: i64| d.map_or(default, |d| d.0.as_millis() as i64);
+        let mut routes = Vec::new();
+        for r in &self.routes {
+            let matchers = (r.matchers.iter())
+                .map(|m| m.parse().map_err(|e| bad("matchers", m, e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if r.receivers.is_empty() {
+                return Err(bad("receivers", "[]", "a route needs receivers".into()));
+            }
+            known("receivers", &r.receivers)?;
+            routes.push(Route {
+                matchers,
+                receivers: r.receivers.clone(),
+                cont: r.cont,
+                grouping: Grouping {
+                    group_by: r
+                        .group_by
+                        .clone()
+                        .unwrap_or_else(|| grouping.group_by.clone()),
+                    group_wait_ms: ms(r.group_wait, grouping.group_wait_ms),
+                    group_interval_ms: ms(r.group_interval, grouping.group_interval_ms),
+                    repeat_interval_ms: ms(r.repeat_interval, grouping.repeat_interval_ms),
+                },
+            });
+        }
+        known("default", &self.default)?;
+        Ok(Routing::new(routes, self.default.clone(), grouping.clone()))
     }
 }

@@ -417,3 +417,41 @@ fn receivers_are_checked_and_named_by_line() {
     let e = err("[[notify.receivers]]\nname = \"ops\"\nslack = { url = \"x\" }\n");
     assert!(e.contains("line 3") && e.contains("slack"), "{e}");
 }
+
+#[test]
+fn routes_name_receivers_and_matchers_that_parse() {
+    let receivers = "[[notify.receivers]]\nname = \"pager\"\ncommand = { argv = [\"p\"] }\n\
+                     [[notify.receivers]]\nname = \"mail\"\ncommand = { argv = [\"m\"] }\n";
+    let ok = format!(
+        "[alerts.notify]\ngroup_wait = \"10s\"\n{receivers}[notify]\ndefault = [\"mail\"]\n\
+         [[notify.routes]]\nmatchers = ['severity=\"critical\"', 'host=~\"db-.*\"']\n\
+         receivers = [\"pager\"]\ncontinue = true\ngroup_wait = \"0s\"\n"
+    );
+    let (_, policy) = Config::parse_with_policy(&ok, Path::new("/etc/m.toml")).expect("parses");
+    let r = &policy.routing.routes;
+    assert_eq!(r.len(), 2, "the route and the default");
+    assert!(r[0].cont && r[0].matchers.len() == 2);
+    assert_eq!(
+        (r[0].grouping.group_wait_ms, r[1].grouping.group_wait_ms),
+        (0, 10_000)
+    );
+    assert_eq!(r[1].receivers, ["mail"]);
+    let e = err(&format!(
+        "{receivers}[[notify.routes]]\nmatchers = []\nreceivers = [\"pagr\"]\n"
+    ));
+    assert!(
+        e.contains("line 9") && e.contains("no receiver is named `pagr`"),
+        "{e}"
+    );
+    let e = err(&format!(
+        "{receivers}[[notify.routes]]\nmatchers = ['host=~\"(\"']\nreceivers = [\"pager\"]\n"
+    ));
+    assert!(e.contains("line 8") && e.contains("not a regex"), "{e}");
+    let e = err(&format!(
+        "{receivers}[[alerts.escalation]]\n[[alerts.escalation.steps]]\nafter = \"5m\"\nchannels = [\"sms\"]\n"
+    ));
+    assert!(
+        e.contains("channels") && e.contains("no receiver is named `sms`"),
+        "{e}"
+    );
+}

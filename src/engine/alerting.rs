@@ -4,18 +4,19 @@
 use std::sync::Arc;
 
 use super::EngineCommand;
+use super::notices::Notices;
 use crate::alert::board::Board;
-use crate::alert::escalate::{channels, due};
+use crate::alert::escalate::due;
 use crate::alert::eval::{Evaluator, Transition};
 use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
 use crate::alert::lifecycle::{Alert, Phase};
-use crate::alert::notify::{Planner, quiet_at};
+use crate::alert::notify::quiet_at;
 use crate::alert::policy::Policy;
 use crate::alert::recorded::shown;
 use crate::alert::silence::{Silence, silenced_by};
 use crate::model::Snapshot;
-use crate::notify::{self, Receiver};
+use crate::notify::Receiver;
 use crate::store::{Queued, WriterHandle};
 
 pub struct Alerting {
@@ -24,13 +25,10 @@ pub struct Alerting {
     /// The id of the next silence (ids are never reused, ended silences' included).
     next_silence: u64,
     pub policy: Arc<Policy>,
-    planner: Planner,
     /// When escalation and notices were last worked out.
     policy_ran: i64,
-    /// Where notices go (`[[notify.receivers]]`).
-    receivers: Vec<Receiver>,
     /// Notices worked out, for the outbox (the engine hands them to the writer).
-    outbox: Vec<Queued>,
+    notices: Notices,
 }
 
 /// How often escalation steps and notices are worked out.
@@ -57,22 +55,20 @@ impl Alerting {
             silences,
             next_silence,
             policy,
-            planner: Planner::default(),
             policy_ran: i64::MIN,
-            receivers: Vec::new(),
-            outbox: Vec::new(),
+            notices: Notices::default(),
         }
     }
 
     /// Notices go to `receivers` too (through the outbox), not only to the log.
     pub fn with_receivers(mut self, receivers: Vec<Receiver>) -> Self {
-        self.receivers = receivers;
+        self.notices = Notices::new(receivers);
         self
     }
 
     /// The notices worked out since the last call, for the outbox.
     pub fn take_outbox(&mut self) -> Vec<Queued> {
-        std::mem::take(&mut self.outbox)
+        self.notices.take()
     }
 
     /// What the alert pane shows at `now`.
@@ -145,62 +141,12 @@ impl Alerting {
         muted
     }
 
-    /// The notices due at `now`, grouped. The notifier arrives in a later version; until
-    /// then each notice is written to montui's log.
+    /// The notices due at `now`, route by route.
     fn notify(&mut self, muted: &FpSet, now: i64) {
         let quiet = quiet_at(&self.policy.quiet, now);
-        let alerts = self.evaluator.tracker.alerts().filter(|a| shown(a, now));
-        let notices = self
-            .planner
-            .due(&self.policy.grouping, alerts, muted, now, quiet);
-        for n in notices {
-            let group: Vec<String> = n.group.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            // Channels that escalation added to the group's alerts.
-            let mut extra: Vec<String> = n
-                .firing
-                .iter()
-                .filter_map(|fp| self.evaluator.tracker.get(*fp))
-                .flat_map(|a| channels(&self.policy, a))
-                .collect();
-            extra.sort();
-            extra.dedup();
-            let to = if extra.is_empty() {
-                String::new()
-            } else {
-                format!(" +{}", extra.join(","))
-            };
-            tracing::info!(
-                "notify {{{}}}: {} firing, {} resolved ({:?}){to}",
-                group.join(","),
-                n.firing.len(),
-                n.resolved.len(),
-                n.reason
-            );
-            if !self.receivers.is_empty() {
-                self.queue(&n, now);
-            }
-        }
-    }
-
-    /// A notice as one payload per receiver (with no routes, every receiver takes every
-    /// notice; one that does not want resolved alerts gets only the firing ones).
-    fn queue(&mut self, n: &crate::alert::notify::Notice, now: i64) {
-        let id = notify::notice_id(&n.group, now);
-        let alerts: Vec<(&Alert, Vec<(String, String)>)> = (n.firing.iter().chain(&n.resolved))
-            .filter_map(|fp| self.evaluator.tracker.get(*fp))
-            .map(|a| (a, self.policy.annotations(a)))
-            .collect();
-        let items = (self.receivers.iter())
-            .filter_map(|r| {
-                let chosen: Vec<(&Alert, Vec<(String, String)>)> = (alerts.iter())
-                    .filter(|(a, _)| r.send_resolved || a.phase == Phase::Firing)
-                    .cloned()
-                    .collect();
-                let payload = notify::payload(&r.name, &id, &n.group, &chosen);
-                (!chosen.is_empty()).then(|| (r.name.clone(), payload))
-            })
-            .collect();
-        self.outbox.push(Queued { id, items, at: now });
+        let tracker = &self.evaluator.tracker;
+        let alerts: Vec<&Alert> = tracker.alerts().filter(|a| shown(a, now)).collect();
+        (self.notices).plan(&self.policy, tracker, &alerts, muted, now, quiet);
     }
 
     /// Takes the escalation steps due at `now` (muted alerts wait).
@@ -223,6 +169,9 @@ impl Alerting {
                 );
                 changed.push(fp);
             }
+            if let (false, Some(a)) = (step.channels.is_empty(), tracker.get(fp)) {
+                (self.notices).escalated(&self.policy, tracker, a, &step.channels, now);
+            }
         }
         changed
     }
@@ -232,7 +181,11 @@ impl Alerting {
         let tracker = &mut self.evaluator.tracker;
         let changed = match c {
             EngineCommand::Ack { fingerprint, by } => {
-                tracker.ack(fingerprint, &by, now).then_some(fingerprint)
+                let acked = tracker.ack(fingerprint, &by, now);
+                if let (true, Some(a)) = (acked, tracker.get(fingerprint)) {
+                    self.notices.acked(&self.policy, tracker, a, now);
+                }
+                acked.then_some(fingerprint)
             }
             EngineCommand::Unack { fingerprint } => {
                 tracker.unack(fingerprint, now).then_some(fingerprint)

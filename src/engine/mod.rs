@@ -4,6 +4,7 @@
 mod alerting;
 mod latest;
 mod logs;
+mod notices;
 mod sources;
 mod warnings;
 

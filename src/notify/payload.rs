@@ -29,12 +29,14 @@ fn time(ms: Option<i64>) -> String {
 }
 
 /// The payload for `receiver`: the group's labels, and each alert with its labels
-/// (`alertname` and `severity` among them), annotations and times.
+/// (`alertname` and `severity` among them), annotations and times; `event` (`acknowledge`)
+/// as `montuiEvent`.
 pub fn payload(
     receiver: &str,
     id: &str,
     group: &[(String, String)],
     alerts: &[(&Alert, Vec<(String, String)>)],
+    event: Option<&str>,
 ) -> String {
     let labels = |a: &Alert| -> Map {
         let mut l = a.labels.clone();
@@ -66,7 +68,7 @@ pub fn payload(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let key: Vec<String> = group.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-    json!({
+    let mut v = json!({
         "version": "4",
         "groupKey": format!("{{}}:{{{}}}", key.join(", ")),
         "truncatedAlerts": 0,
@@ -78,8 +80,11 @@ pub fn payload(
         "externalURL": "",
         "alerts": items,
         "montuiNoticeId": id,
-    })
-    .to_string()
+    });
+    if let Some(e) = event {
+        v["montuiEvent"] = json!(e);
+    }
+    v.to_string()
 }
 
 #[cfg(test)]
@@ -95,7 +100,7 @@ mod tests {
         b.resolved_at = Some(1_700_000_060_000);
         let group = vec![("host".to_string(), "web-1".to_string())];
         let ann = vec![("summary".to_string(), "full".to_string())];
-        let text = payload("ops", "n-1", &group, &[(&a, ann.clone()), (&b, ann)]);
+        let text = payload("ops", "n-1", &group, &[(&a, ann.clone()), (&b, ann)], None);
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["version"], "4");
         assert_eq!(v["status"], "firing");

@@ -42,7 +42,7 @@ pub fn test(receivers: &[Receiver], only: Option<&str>) -> Result<Vec<(String, O
                 notice: id.clone(),
                 receiver: r.name.clone(),
                 created_ms: now,
-                payload: payload(&r.name, &id, &group, &[(&alert, summary.clone())]),
+                payload: payload(&r.name, &id, &group, &[(&alert, summary.clone())], None),
                 attempts: 0,
             };
             (r.name.clone(), attempt(r, &p, now))
