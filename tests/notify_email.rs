@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_montui");
@@ -138,36 +136,6 @@ fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (p("ca.pem"), p("cert.pem"), p("key.pem"))
 }
 
-/// Floods the loopback interface until dropped (the rule below fires on it).
-struct Flood(Arc<AtomicBool>);
-
-impl Flood {
-    fn start() -> Self {
-        let on = Arc::new(AtomicBool::new(true));
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap();
-        std::thread::spawn(move || {
-            if let Ok((mut c, _)) = l.accept() {
-                let mut buf = vec![0u8; 1 << 20];
-                while c.read(&mut buf).is_ok_and(|n| n > 0) {}
-            }
-        });
-        let flag = on.clone();
-        std::thread::spawn(move || {
-            let mut c = TcpStream::connect(addr).unwrap();
-            let chunk = vec![7u8; 1 << 20];
-            while flag.load(Ordering::Relaxed) && c.write_all(&chunk).is_ok() {}
-        });
-        Self(on)
-    }
-}
-
-impl Drop for Flood {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Relaxed);
-    }
-}
-
 #[test]
 #[cfg_attr(
     any(montui_no_aiosmtpd, montui_no_openssl),
@@ -193,7 +161,7 @@ summary = "{{interface}} receives {{value}}"
         smtp.receiver("T_SMTP_PASSWORD")
     );
     std::fs::write(&cfg, text).unwrap();
-    let flood = Flood::start();
+    let flood = common::http::Flood::start();
     let mut child = Command::new(BIN)
         .args(["--headless", "--config"])
         .arg(&cfg)

@@ -1,6 +1,6 @@
 //! A real HTTP server on 127.0.0.1 for the notification tests: it records each request and
 //! answers as told (a status, 429 with Retry-After, a hang), or is down (connections refused)
-//! and back on the same port.
+//! and back on the same port. Also: a plain GET, and a loopback flood (rules fire on it).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -190,4 +190,51 @@ fn handle(conn: TcpStream, shared: &Shared) {
     };
     let mut conn = conn;
     let _ = conn.write_all(reply.as_bytes());
+}
+
+/// Floods the loopback interface until dropped: a rule on
+/// `network_receive_bytes_per_second` fires while it runs, and resolves after.
+pub struct Flood(Arc<AtomicBool>);
+
+impl Flood {
+    pub fn start() -> Self {
+        let on = Arc::new(AtomicBool::new(true));
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut c, _)) = l.accept() {
+                let mut buf = vec![0u8; 1 << 20];
+                while c.read(&mut buf).is_ok_and(|n| n > 0) {}
+            }
+        });
+        let flag = on.clone();
+        std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            let chunk = vec![7u8; 1 << 20];
+            while flag.load(Ordering::Relaxed) && c.write_all(&chunk).is_ok() {}
+        });
+        Self(on)
+    }
+}
+
+impl Drop for Flood {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+/// GET `url` (http, loopback): the status and body.
+pub fn get(url: &str) -> Option<(u16, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut c = TcpStream::connect(host).ok()?;
+    c.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let path = if path.is_empty() { "/" } else { path };
+    // HTTP/1.0: the answer is never chunked.
+    write!(c, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").ok()?;
+    let mut text = String::new();
+    c.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
+    Some((status, body))
 }
