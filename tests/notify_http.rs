@@ -336,3 +336,36 @@ receivers = ["pager"]
     assert_eq!(names(&chatted), ["up_warning"]);
     assert_eq!(paged[0].json()["receiver"], "pager");
 }
+
+#[test]
+fn a_receiver_failing_raises_notification_failing_to_the_fallback_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let hook = Server::start(Answer::Status(400));
+    let backup = Server::start(Answer::Status(200));
+    let cfg = write(
+        dir.path(),
+        &firing(&format!(
+            "[[notify.receivers]]\nname = \"hook\"\nwebhook = {{ url = \"{}\" }}\n\
+             [[notify.receivers]]\nname = \"backup\"\nwebhook = {{ url = \"{}\" }}\n\
+             [notify]\ndefault = [\"hook\"]\nfallback = [\"backup\"]\nfailing_after = \"1s\"\n",
+            hook.url("/hook"),
+            backup.url("/backup"),
+        )),
+    );
+    let child = recorder(dir.path(), &cfg, &[]);
+    let got = backup.wait_for(1, common::WAIT);
+    stop(child);
+    assert!(!got.is_empty(), "the fallback heard nothing");
+    let v = got[0].json();
+    let a = &v["alerts"][0];
+    assert_eq!(a["labels"]["alertname"], "notification_failing", "{v}");
+    assert_eq!(a["labels"]["receiver"], "hook", "{v}");
+    let summary = a["annotations"]["summary"].as_str().unwrap_or("");
+    assert!(summary.contains("HTTP 400"), "{summary}");
+    // The rule's own alert went to the default route only; the failing receiver was not told
+    // of its own failure.
+    let names: Vec<String> = (hook.requests().iter())
+        .map(|r| r.json()["alerts"][0]["labels"]["alertname"].to_string())
+        .collect();
+    assert_eq!(names, ["\"always\""]);
+}

@@ -220,6 +220,27 @@ fn a_message_in_the_status_bar_makes_room_for_itself_at_80_columns() {
 }
 
 #[test]
+fn failing_receivers_show_in_the_status_bar() {
+    let mut s = common::fixture_state();
+    let receiver = |name: &str, failing: bool| montui::notify::ReceiverHealth {
+        name: name.into(),
+        kind: "webhook",
+        failing_since: failing.then_some(1),
+        ..Default::default()
+    };
+    s.receivers = vec![receiver("hook", true), receiver("mail", false)];
+    let top = |s: &montui::app::State| {
+        let out = render(120, 40, |f| draw(f, s, &Theme::default()));
+        out.lines().next().unwrap_or_default().to_string()
+    };
+    assert!(top(&s).contains("notify: hook failing"), "{}", top(&s));
+    s.receivers[1].failing_since = Some(2);
+    assert!(top(&s).contains("notify: 2 failing"), "{}", top(&s));
+    s.receivers.iter_mut().for_each(|r| r.failing_since = None);
+    assert!(!top(&s).contains("notify"), "{}", top(&s));
+}
+
+#[test]
 fn controls_and_bidi_overrides_from_outside_never_reach_the_terminal() {
     let mut s = common::fixture_state();
     let mut board = one_alert("disk_full", 0, (95.0, 90.0));

@@ -20,7 +20,14 @@ pub struct Route {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routing {
     pub routes: Vec<Route>,
+    /// Where `notification_failing` goes (none: the routes, as any alert).
+    pub fallback: Vec<String>,
+    /// A receiver failing this long raises `notification_failing`.
+    pub failing_after_ms: i64,
 }
+
+/// The alert a receiver failing for `failing_after` raises (label `receiver`).
+pub const FAILING: &str = "notification_failing";
 
 impl Default for Routing {
     /// Everything to every receiver, grouped as Alertmanager does by default.
@@ -38,7 +45,11 @@ impl Routing {
             cont: false,
             grouping,
         });
-        Self { routes }
+        Self {
+            routes,
+            fallback: Vec::new(),
+            failing_after_ms: 300_000,
+        }
     }
 
     /// The indexes of the routes `a` goes to (never empty: the default route takes the rest).

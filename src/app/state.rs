@@ -148,6 +148,8 @@ pub struct State {
     pub zoom: usize,
     pub recording: Recording,
     pub dropped: u64,
+    /// How the notification receivers are doing (live, with receivers).
+    pub receivers: Vec<crate::notify::ReceiverHealth>,
     pub focus: Pane,
     pub sort: SortBy,
     /// The process table's selection (by PID), and the first shown row of the disk and net
@@ -239,6 +241,7 @@ impl State {
             zoom: 0,
             recording: Recording::Off,
             dropped: 0,
+            receivers: Vec::new(),
             focus: Pane::Procs,
             sort: SortBy::Cpu,
             proc_selected: Selection::default(),

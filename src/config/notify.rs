@@ -23,6 +23,10 @@ pub struct NotifySection {
     pub routes: Vec<RouteConfig>,
     /// Receivers of alerts no route takes (none: every receiver).
     pub default: Vec<String>,
+    /// Where `notification_failing` goes.
+    pub fallback: Vec<String>,
+    /// A receiver failing this long raises `notification_failing`.
+    pub failing_after: Option<Dur>,
 }
 
 /// One `[[notify.routes]]`: which alerts (all matchers hold), to which receivers, grouped how
@@ -176,6 +180,16 @@ impl NotifySection {
             });
         }
         known("default", &self.default)?;
-        Ok(Routing::new(routes, self.default.clone(), grouping.clone()))
+        known("fallback", &self.fallback)?;
+        let mut routing = Routing::new(routes, self.default.clone(), grouping.clone());
+        routing.fallback.clone_from(&self.fallback);
+        if let Some(d) = self.failing_after {
+            if d.0 < Duration::from_secs(1) {
+                let v = d.to_string();
+                return Err(bad("failing_after", &v, "must be 1s or more".into()));
+            }
+            routing.failing_after_ms = d.0.as_millis() as i64;
+        }
+        Ok(routing)
     }
 }

@@ -11,12 +11,14 @@ use crate::alert::eval::{Evaluator, Transition};
 use crate::alert::fpset::FpSet;
 use crate::alert::inhibit::inhibited;
 use crate::alert::lifecycle::{Alert, Phase};
+use crate::alert::lifecycle::{Labels, Observation, Severity, fingerprint};
 use crate::alert::notify::quiet_at;
 use crate::alert::policy::Policy;
 use crate::alert::recorded::shown;
+use crate::alert::route::FAILING;
 use crate::alert::silence::{Silence, silenced_by};
 use crate::model::Snapshot;
-use crate::notify::Receiver;
+use crate::notify::{Health, Receiver};
 use crate::store::{Queued, WriterHandle};
 
 pub struct Alerting {
@@ -29,6 +31,8 @@ pub struct Alerting {
     policy_ran: i64,
     /// Notices worked out, for the outbox (the engine hands them to the writer).
     notices: Notices,
+    /// How the receivers are doing (failing ones raise `notification_failing`).
+    health: Option<Arc<Health>>,
 }
 
 /// How often escalation steps and notices are worked out.
@@ -57,13 +61,65 @@ impl Alerting {
             policy,
             policy_ran: i64::MIN,
             notices: Notices::default(),
+            health: None,
         }
     }
 
-    /// Notices go to `receivers` too (through the outbox), not only to the log.
-    pub fn with_receivers(mut self, receivers: Vec<Receiver>) -> Self {
+    /// Notices go to `receivers` too (through the outbox), not only to the log; `health` says
+    /// how they are doing.
+    pub fn with_receivers(mut self, receivers: Vec<Receiver>, health: Arc<Health>) -> Self {
         self.notices = Notices::new(receivers);
+        self.health = Some(health);
         self
+    }
+
+    /// How the receivers are doing, when there are any.
+    pub fn health(&self) -> Option<Arc<Health>> {
+        self.health.clone()
+    }
+
+    /// `notification_failing` for each receiver failing longer than `failing_after`, and its
+    /// resolve once it delivers again. Returns the alerts that changed.
+    fn receivers_failing(&mut self, now: i64) -> Vec<u64> {
+        let Some(health) = &self.health else {
+            return Vec::new();
+        };
+        let after = self.policy.routing.failing_after_ms;
+        let mut changed = Vec::new();
+        for h in health.snapshot() {
+            let labels: Labels = [("receiver".to_string(), h.name.clone())].into();
+            let fingerprint = fingerprint(FAILING, &labels);
+            let since = h.failing_since.filter(|s| now - s >= after);
+            let tracker = &mut self.evaluator.tracker;
+            if since.is_none() && !tracker.is_active(fingerprint) {
+                continue;
+            }
+            let note = since.map(|s| {
+                let error = h.last_error.as_deref().unwrap_or("no answer");
+                format!(
+                    "receiver `{}` ({}) failing for {} s: {error}",
+                    h.name,
+                    h.kind,
+                    (now - s) / 1000
+                )
+            });
+            let o = Observation {
+                fingerprint,
+                rule: FAILING.into(),
+                labels,
+                severity: Severity::Warning,
+                for_ms: 0,
+                active: since.is_some(),
+                value: since.map_or(0.0, |s| (now - s) as f64 / 1000.0),
+                threshold: Some(after as f64 / 1000.0),
+                note,
+            };
+            if let Some(phase) = tracker.observe(o, now) {
+                tracing::warn!("alert {FAILING} {{receiver={}}}: {phase:?}", h.name);
+                changed.push(fingerprint);
+            }
+        }
+        changed
     }
 
     /// The notices worked out since the last call, for the outbox.
@@ -117,6 +173,7 @@ impl Alerting {
         // hosts send samples.
         if now.saturating_sub(self.policy_ran) >= POLICY_EVERY_MS || now < self.policy_ran {
             self.policy_ran = now;
+            changed.extend(self.receivers_failing(now));
             self.evaluator.forget_gone();
             let muted = self.muted(now);
             changed.extend(self.escalate(&muted, now));

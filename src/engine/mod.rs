@@ -83,6 +83,8 @@ pub struct EngineStats {
     /// Remote frames that could not be read (skipped).
     pub bad_frames: AtomicU64,
     pub writer: Option<Arc<WriterStatus>>,
+    /// How the notification receivers are doing, when there are any.
+    pub notify: Option<Arc<crate::notify::Health>>,
 }
 
 impl EngineStats {
@@ -119,6 +121,7 @@ impl Engine {
     ) -> Self {
         let stats = Arc::new(EngineStats {
             writer: writer.as_ref().map(|w| w.status.clone()),
+            notify: alerting.as_ref().and_then(Alerting::health),
             ..Default::default()
         });
         let (tx, rx) = if with_events {

@@ -4,8 +4,9 @@
 
 use crate::alert::fpset::{FpMap, FpSet};
 use crate::alert::lifecycle::{Alert, Phase, Tracker};
-use crate::alert::notify::{Notice, Planner};
+use crate::alert::notify::{Grouping, Notice, Planner};
 use crate::alert::policy::Policy;
+use crate::alert::route::FAILING;
 use crate::notify::{self, Kind, RESEND_MS, Receiver};
 use crate::store::Queued;
 
@@ -16,6 +17,8 @@ pub struct Notices {
     receivers: Vec<Receiver>,
     /// One per route, the default route's last.
     planners: Vec<Planner>,
+    /// `notification_failing` to the fallback receivers.
+    fallback: Planner,
     /// Alertmanager receivers: what each was last pushed, and when.
     pushed: Vec<Pushed>,
     outbox: Vec<Queued>,
@@ -59,6 +62,11 @@ impl Notices {
         quiet: bool,
     ) {
         let routing = &policy.routing;
+        // With fallback receivers, a receiver's failure goes to them, and to them only.
+        let (failing, alerts): (Vec<&Alert>, Vec<&Alert>) =
+            (alerts.iter()).partition(|a| a.rule == FAILING && !routing.fallback.is_empty());
+        self.plan_fallback(policy, tracker, &failing, muted, now, quiet);
+        let alerts = &alerts[..];
         let routes: Vec<Vec<usize>> = alerts.iter().map(|a| routing.of(a)).collect();
         self.planners
             .resize_with(routing.routes.len(), Planner::default);
@@ -81,6 +89,44 @@ impl Notices {
             }
         }
         self.push(policy, alerts, &routes, muted, now, tracker);
+    }
+
+    /// `notification_failing` alerts to the fallback receivers (but the failing one),
+    /// without waiting for companions.
+    fn plan_fallback(
+        &mut self,
+        policy: &Policy,
+        tracker: &Tracker,
+        failing: &[&Alert],
+        muted: &FpSet,
+        now: i64,
+        quiet: bool,
+    ) {
+        let grouping = Grouping {
+            group_by: vec!["alertname".into(), "receiver".into()],
+            group_wait_ms: 0,
+            ..policy
+                .routing
+                .routes
+                .last()
+                .map(|r| r.grouping.clone())
+                .unwrap_or_default()
+        };
+        let due = (self.fallback).due(&grouping, failing.iter().copied(), muted, now, quiet);
+        for n in due {
+            let down = n
+                .group
+                .iter()
+                .find(|(k, _)| k == "receiver")
+                .map(|(_, v)| v.as_str());
+            let to: Vec<String> = (policy.routing.fallback.iter())
+                .filter(|r| Some(r.as_str()) != down)
+                .cloned()
+                .collect();
+            say(&n, &to);
+            let fps: Vec<u64> = n.firing.iter().chain(&n.resolved).copied().collect();
+            self.queue(policy, tracker, &n.group, &fps, &to, None, now);
+        }
     }
 
     /// An escalation step gave `a` the receivers `channels`: they hear of it now.
@@ -216,7 +262,7 @@ impl Notices {
         let id = notify::notice_id(group, now);
         let alerts: Vec<(&Alert, Labels)> = (fps.iter())
             .filter_map(|fp| tracker.get(*fp))
-            .map(|a| (a, policy.annotations(a)))
+            .map(|a| (a, annotations(policy, a)))
             .collect();
         let push = group.first().is_some_and(|(k, _)| k == "push");
         let items: Vec<(String, String)> = (self.receivers.iter())
@@ -235,6 +281,18 @@ impl Notices {
             self.outbox.push(Queued { id, items, at: now });
         }
     }
+}
+
+/// The alert's annotations; an alert with no rule behind it (`notification_failing`) is
+/// summed up by its note.
+fn annotations(policy: &Policy, a: &Alert) -> Labels {
+    let mut out = policy.annotations(a);
+    if out.is_empty()
+        && let Some(note) = &a.note
+    {
+        out.push(("summary".into(), note.clone()));
+    }
+    out
 }
 
 /// The receivers escalation gave the notice's firing alerts.

@@ -1,7 +1,9 @@
 //! One thread per receiver takes its due notices from the outbox, oldest first, and records
 //! each attempt's outcome there: delivered, retried after a backoff (1 s … 5 min), or given up
-//! (older than the receiver's `give_up`). A receiver's failures are said when they start and
-//! when they end, not at each retry.
+//! (older than the receiver's `give_up`, or refused for good). A notice waiting for its retry
+//! holds back the receiver's later ones, so they arrive in order and a receiver that is down
+//! is tried once per backoff, not once per notice. A receiver's failures are said when they
+//! start and when they end, not at each retry; its health is shared (`Health`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::health::Health;
 use super::{
     Failure, Kind, Receiver, alertmanager, command, email, ntfy, opsgenie, pagerduty, redact,
     slack, view, webhook,
@@ -33,26 +36,66 @@ impl Drop for Delivery {
     }
 }
 
-/// Starts a thread per receiver on the outbox of the history at `db`.
-pub fn spawn(receivers: &[Receiver], db: &Path) -> Delivery {
+/// Time between two refreshes of a receiver's counts (pending, dead letters).
+const COUNT_EVERY_MS: i64 = 2000;
+
+/// Starts a thread per receiver on the outbox of the history at `db`; each keeps its
+/// receiver's `health`.
+pub fn spawn(receivers: &[Receiver], db: &Path, health: &Arc<Health>) -> Delivery {
     let stop = Arc::new(AtomicBool::new(false));
     let threads = (receivers.iter())
         .filter_map(|r| {
             let (r, db, stop) = (r.clone(), db.to_path_buf(), stop.clone());
+            let health = health.clone();
             std::thread::Builder::new()
                 .name(format!("montui-notify-{}", r.name))
-                .spawn(move || run(&r, &db, &stop))
+                .spawn(move || run(&r, &db, &stop, &health))
                 .ok()
         })
         .collect();
     Delivery { stop, threads }
 }
 
+/// Reads `r`'s counts from the outbox into its health; a receiver with nothing failed left
+/// (no retrying notice, no dead letter) is no longer failing.
+fn count(r: &Receiver, store: &Store, health: &Health) {
+    match store.receiver_state(&r.name) {
+        Ok(st) => health.update(&r.name, |h| {
+            (h.pending, h.dead) = (st.pending, st.dead);
+            if st.dead == 0 && st.failing_since.is_none() {
+                (h.failing_since, h.next_attempt_ms) = (None, None);
+            } else if h.failing_since.is_none() {
+                h.failing_since = st.failing_since.or(Some(now_ms()));
+                h.last_error = h.last_error.take().or(st.last_error);
+            }
+        }),
+        Err(e) => tracing::warn!("notify {}: reading the outbox: {e}", r.name),
+    }
+}
+
+/// What an attempt's outcome does to the receiver's health.
+fn record(h: &mut super::health::ReceiverHealth, outcome: &Outcome, now: i64) {
+    match outcome {
+        Outcome::Delivered => {
+            (h.failing_since, h.next_attempt_ms, h.last_error) = (None, None, None);
+            h.last_delivered_ms = Some(now);
+        }
+        Outcome::Retry { next_ms, error } => {
+            h.failing_since.get_or_insert(now);
+            (h.next_attempt_ms, h.last_error) = (Some(*next_ms), Some(error.clone()));
+        }
+        Outcome::Dead { error } => {
+            h.failing_since.get_or_insert(now);
+            (h.next_attempt_ms, h.last_error) = (None, Some(error.clone()));
+        }
+    }
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
+fn run(r: &Receiver, db: &Path, stop: &AtomicBool, health: &Health) {
     let store = match Store::open_outbox(db) {
         Ok(s) => s,
         Err(e) => {
@@ -61,7 +104,12 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
         }
     };
     let mut failing = false;
+    let mut counted = i64::MIN;
     while !stop.load(Ordering::Relaxed) {
+        if now_ms().saturating_sub(counted) >= COUNT_EVERY_MS {
+            count(r, &store, health);
+            counted = now_ms();
+        }
         let due = match store.due(&r.name, now_ms(), 16) {
             Ok(d) => d,
             Err(e) => {
@@ -91,6 +139,11 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool) {
             }
             if let Err(e) = store.attempted(p.id, &outcome, now) {
                 tracing::warn!("notify {}: recording an attempt: {e}", r.name);
+            }
+            health.update(&r.name, |h| record(h, &outcome, now));
+            if let Outcome::Retry { .. } = outcome {
+                // The later notices wait behind this one.
+                break;
             }
         }
         if due.is_empty() {

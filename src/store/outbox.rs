@@ -90,24 +90,35 @@ impl Store {
         tx.commit().map_err(err)
     }
 
-    /// `receiver`'s notices due at `now`, oldest first.
+    /// `receiver`'s notices due at `now`, oldest first: none while its oldest waits for a
+    /// retry (notices go out in order).
     pub fn due(&self, receiver: &str, now: i64, limit: usize) -> Result<Vec<Pending>, StoreError> {
         self.sql(|c| {
             let mut st = c.prepare_cached(
-                "SELECT id, notice, receiver, created_ms, payload, attempts FROM outbox
-                 WHERE receiver = ?1 AND state = 0 AND next_ms <= ?2 ORDER BY id LIMIT ?3",
+                "SELECT id, notice, receiver, created_ms, payload, attempts, next_ms FROM outbox
+                 WHERE receiver = ?1 AND state = 0 ORDER BY id LIMIT ?2",
             )?;
-            let rows = st.query_map(params![receiver, now, limit as i64], |r| {
-                Ok(Pending {
+            let rows = st.query_map(params![receiver, limit as i64], |r| {
+                if r.get::<_, i64>(6)? > now {
+                    return Ok(None);
+                }
+                Ok(Some(Pending {
                     id: r.get(0)?,
                     notice: r.get(1)?,
                     receiver: r.get(2)?,
                     created_ms: r.get(3)?,
                     payload: r.get(4)?,
                     attempts: r.get::<_, i64>(5)?.clamp(0, i64::from(u32::MAX)) as u32,
-                })
+                }))
             })?;
-            rows.collect()
+            let mut out = Vec::new();
+            for row in rows {
+                match row? {
+                    Some(p) => out.push(p),
+                    None => break,
+                }
+            }
+            Ok(out)
         })
     }
 
@@ -239,6 +250,35 @@ mod tests {
         assert_eq!(w.receiver_state("hook").unwrap().dead, 1);
         assert!(w.retry_dead(again[0].id, 7000).unwrap());
         assert_eq!(w.due("hook", 7000, 10).unwrap().len(), 1, "back by hand");
+    }
+
+    #[test]
+    fn a_notice_waiting_for_its_retry_holds_back_later_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Store::open_writer(&dir.path().join("h.db")).unwrap();
+        let to = [("hook".to_string(), "{}".to_string())];
+        w.enqueue("n1", &to, 1000).unwrap();
+        w.enqueue("n2", &to, 1001).unwrap();
+        let both = w.due("hook", 2000, 10).unwrap();
+        assert_eq!(both.len(), 2);
+        let retry = Outcome::Retry {
+            next_ms: 5000,
+            error: "503".into(),
+        };
+        w.attempted(both[0].id, &retry, 2000).unwrap();
+        assert!(
+            w.due("hook", 4000, 10).unwrap().is_empty(),
+            "n2 waits behind n1"
+        );
+        let dead = Outcome::Dead {
+            error: "400".into(),
+        };
+        w.attempted(both[0].id, &dead, 5000).unwrap();
+        let next = w.due("hook", 5000, 10).unwrap();
+        assert_eq!(
+            next.iter().map(|p| p.notice.as_str()).collect::<Vec<_>>(),
+            ["n2"]
+        );
     }
 
     #[test]

@@ -189,9 +189,12 @@ fn apply(state: &mut State, ev: EngineEvent) {
     }
 }
 
-/// Recording and drop figures from the engine into the status bar.
+/// Recording, drop figures and receivers from the engine into the status bar.
 fn status(state: &mut State, engine: &Engine) {
     state.dropped = engine.stats.dropped();
+    if let Some(h) = &engine.stats.notify {
+        state.receivers = h.snapshot();
+    }
     if let Some(w) = &engine.stats.writer {
         state.recording = match w.error() {
             Some(e) => Recording::Failed(e),

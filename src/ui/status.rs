@@ -45,6 +45,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         Span::raw(format!("│ {} │ {time} │ {mode} │ ", s.host)),
         Span::styled(rec, rec_style),
     ];
+    if let Some(failing) = failing(s) {
+        spans.push(Span::styled(format!(" │ {failing}"), t.status.patch(t.bad)));
+    }
     match &s.message {
         Some(m) => {
             // A message makes room for itself: no drops to count, then no name and no "all
@@ -68,6 +71,19 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         ]),
     }
     f.render_widget(Line::from(spans).style(t.status), area);
+}
+
+/// `notify: hook failing` (`notify: 2 failing` when more): receivers whose attempts fail.
+fn failing(s: &State) -> Option<String> {
+    let names: Vec<&str> = (s.receivers.iter())
+        .filter(|h| h.failing_since.is_some())
+        .map(|h| h.name.as_str())
+        .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(format!("notify: {one} failing")),
+        more => Some(format!("notify: {} failing", more.len())),
+    }
 }
 
 pub fn format_time(ts_ms: i64, utc: bool) -> String {
