@@ -42,6 +42,8 @@ pub struct Details {
     /// values it found unusual, and its forecast past the last one.
     pub model: Model,
     pub steps: Vec<Step>,
+    /// The notices sent about it, newest first, with how each went.
+    pub sent: Vec<crate::notify::SentRow>,
 }
 
 /// The anomaly detector's view of a chart's values (learned from them, so live and replay
@@ -89,6 +91,9 @@ impl Model {
     }
 }
 
+/// Notices listed in an alert's details (the newest).
+const SENT_SHOWN: usize = 20;
+
 /// Loads the details of alert `fingerprint` from the recording at `db`, up to `now`.
 pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<Details, String> {
     let store = Store::open_reader(db).map_err(|e| e.to_string())?;
@@ -98,6 +103,11 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
         .into_iter()
         .find(|a| a.fingerprint == fingerprint)
         .ok_or("this alert is not in the recording yet: try again in a second")?;
+    let sent = (store.sent(Some(&format!("{fingerprint:016x}")), SENT_SHOWN))
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     let rule = policy.rule(&alert.rule);
     let end = alert.resolved_at.unwrap_or(now).max(alert.active_since);
     let from = alert.active_since - LEAD_MS.max((end - alert.active_since) / 4);
@@ -178,6 +188,7 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
         values,
         thresholds,
         steps,
+        sent,
     })
 }
 

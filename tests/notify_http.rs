@@ -369,3 +369,47 @@ fn a_receiver_failing_raises_notification_failing_to_the_fallback_only() {
         .collect();
     assert_eq!(names, ["\"always\""]);
 }
+
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn a_dead_letter_shows_in_the_notifications_view_and_is_retried_and_dropped_by_hand() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    let hook = Server::start(Answer::Status(400));
+    let cfg = write(
+        dir.path(),
+        &firing(&format!(
+            "[[notify.receivers]]\nname = \"hook\"\nwebhook = {{ url = \"{}\" }}\n",
+            hook.url("/hook")
+        )),
+    );
+    let db = dir.path().join("h.db");
+    let args = format!("--config '{}' --db '{}'", cfg.display(), db.display());
+    let t = common::montui(&tmux, dir.path(), &args);
+    t.wait_for("the status bar says the receiver fails", |s| {
+        s.contains("notify: hook failing")
+    });
+    assert_eq!(hook.requests().len(), 1, "a 400 is tried once");
+    t.send("O");
+    // A row of the list (the window's title names dead letters too).
+    let dead_row = |s: &str| {
+        s.lines()
+            .any(|l| l.contains("[FIRING") && l.contains("dead letter"))
+    };
+    let s = t.wait_for("the view lists the dead letter", |s| {
+        dead_row(s) && s.contains("HTTP 400")
+    });
+    assert!(s.contains("[FIRING:1] always"), "{s}");
+    t.send("r");
+    t.wait_for("retried", |s| s.contains("queued again"));
+    assert!(
+        hook.wait_for(2, common::WAIT).len() >= 2,
+        "the retry reached the receiver"
+    );
+    t.wait_for("dead again", dead_row);
+    t.send("x");
+    t.wait_for("dropped", |s| s.contains("dead letter dropped"));
+    t.wait_for("gone from the list", |s| !dead_row(s));
+    t.send("q");
+    t.send("q");
+}

@@ -153,7 +153,28 @@ fn alert_details_and_silence_list_at_each_size() {
         .map(|a| a.fingerprint)
         .expect("the fixture fires an alert");
     let now = s.shown_ts().unwrap();
+    // Two notices about it: one delivered, one refused for good.
+    let mut outbox = montui::store::Store::open_outbox(&db).unwrap();
+    let about = format!(r#"{{"alerts":[{{"status":"firing","fingerprint":"{firing:016x}"}}]}}"#);
+    let to = [("mail".to_string(), about.clone()), ("hook".into(), about)];
+    outbox.enqueue("n1", &to, now - 30_000).unwrap();
+    for p in [
+        outbox.due("mail", now, 1).unwrap(),
+        outbox.due("hook", now, 1).unwrap(),
+    ]
+    .concat()
+    {
+        let outcome = match p.receiver.as_str() {
+            "mail" => montui::store::Outcome::Delivered,
+            _ => montui::store::Outcome::Dead {
+                error: "HTTP 400".into(),
+            },
+        };
+        outbox.attempted(p.id, &outcome, now - 29_000).unwrap();
+    }
+    drop(outbox);
     let d = montui::details::load(&db, &s.policy, firing, now).unwrap();
+    assert_eq!(d.sent.len(), 2, "the notices about it");
     assert!(d.values.len() > 10, "values come from the recording: {d:?}");
     assert_eq!(d.thresholds.len(), 2);
     s.details = Some(d);
@@ -295,5 +316,51 @@ fn patterns_pane_and_screen_at_each_size() {
     for (w, h) in SIZES {
         let out = render(w, h, |f| draw(f, &s, &theme));
         insta::assert_snapshot!(format!("pattern_details_{w}x{h}"), out);
+    }
+}
+
+#[test]
+fn notifications_view_at_each_size() {
+    use montui::notify::{ReceiverHealth, SentRow};
+    use montui::store::SentState;
+    let mut s = common::fixture_state();
+    let now = s.now_ms();
+    s.receivers = vec![
+        ReceiverHealth {
+            name: "mail".into(),
+            kind: "email",
+            last_delivered_ms: Some(now - 60_000),
+            ..Default::default()
+        },
+        ReceiverHealth {
+            name: "hook".into(),
+            kind: "webhook",
+            pending: 2,
+            dead: 1,
+            failing_since: Some(now - 300_000),
+            next_attempt_ms: Some(now + 30_000),
+            last_error: Some("HTTP 503".into()),
+            ..Default::default()
+        },
+    ];
+    let row =
+        |id: i64, receiver: &str, state: SentState, attempts: u32, error: Option<&str>| SentRow {
+            id,
+            receiver: receiver.into(),
+            created_ms: now - id * 60_000,
+            state,
+            attempts,
+            next_ms: now + 30_000,
+            error: error.map(str::to_string),
+            title: "[FIRING:2] disk_full on web-1 (/data)".into(),
+        };
+    s.notices = Some(vec![
+        row(1, "hook", SentState::Pending, 4, Some("HTTP 503")),
+        row(2, "mail", SentState::Delivered, 1, None),
+        row(3, "hook", SentState::Dead, 1, Some("HTTP 400: bad payload")),
+    ]);
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("notifications_{w}x{h}"), out);
     }
 }

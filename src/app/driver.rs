@@ -14,13 +14,16 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         // Another host: a cursor of its own (the terminal loop opens it); suspending is the
         // terminal loop's too.
         Request::ReplayHost(_) | Request::Suspend => return,
-        // Alert commands go to the engine, not the history cursor.
+        // Alert commands go to the engine, the outbox's to the history file, not the cursor.
         Request::Ack(_)
         | Request::Unack(_)
         | Request::Silence { .. }
         | Request::Expire(_)
         | Request::Details(_)
-        | Request::AnomalyChart { .. } => {
+        | Request::AnomalyChart { .. }
+        | Request::Notices
+        | Request::RetryNotice(_)
+        | Request::DropNotice(_) => {
             return;
         }
         Request::Marker(forward) => {

@@ -39,6 +39,7 @@ pub enum Action {
     Unack,
     Silence,
     Silences,
+    Notifications,
     /// Enter: open the focused list's item (an alert's details, a host, a pattern, a chart).
     Open,
     Filter,
@@ -155,6 +156,7 @@ pub static BINDINGS: &[Binding] = &[
     on(PATTERNS, &[Char('r')], Action::RawTail, Everywhere, "raw lines / back"),
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),
+    b(&[Char('O')], Action::Notifications, Everywhere, "notifications: receivers, outbox"),
     b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
     b(&[Ctrl('z')], Action::Suspend, Everywhere, "suspend (fg resumes)"),
     b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),

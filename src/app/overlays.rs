@@ -1,5 +1,5 @@
-//! Keys while a window is open over the panes: the silence list and an alert's details. Each
-//! owns its keys: none reaches the panes under it.
+//! Keys while a window is open over the panes: the silence list, the notifications view and
+//! an alert's details. Each owns its keys: none reaches the panes under it.
 
 use super::keys::{Action, Key};
 use super::state::{Mode, State};
@@ -16,6 +16,27 @@ pub fn silences_key(state: &mut State, key: Key) -> Option<Request> {
             let id = state.silence_selected.get(&ids, |i| *i)?;
             return Some(Request::Expire(vec![*id]));
         }
+        _ => {}
+    }
+    None
+}
+
+/// The notifications view: move, retry a dead letter now (`r`), drop one (`x`), close.
+pub fn notices_key(state: &mut State, key: Key) -> Option<Request> {
+    let rows = state.notices.as_deref().unwrap_or_default();
+    let selected = state.notice_selected.get(rows, |r| r.id).cloned();
+    let dead = selected.filter(|r| r.state == crate::store::SentState::Dead);
+    match key {
+        Key::Esc | Key::Char('O') | Key::Char('q') => state.notices = None,
+        Key::Up | Key::Char('k') => state.notice_selected.move_by(rows, -1, |r| r.id),
+        Key::Down | Key::Char('j') => state.notice_selected.move_by(rows, 1, |r| r.id),
+        Key::PageUp => state.notice_selected.move_by(rows, -10, |r| r.id),
+        Key::PageDown => state.notice_selected.move_by(rows, 10, |r| r.id),
+        Key::Char('r') | Key::Char('x') if dead.is_none() => {
+            state.message = Some("not a dead letter: r and x act on dead letters".into());
+        }
+        Key::Char('r') => return dead.map(|r| Request::RetryNotice(r.id)),
+        Key::Char('x') => return dead.map(|r| Request::DropNotice(r.id)),
         _ => {}
     }
     None

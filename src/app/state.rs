@@ -197,6 +197,9 @@ pub struct State {
     /// The silence list (`S`) is open, and its selected row.
     pub silence_list: bool,
     pub silence_selected: Selection<u64>,
+    /// The notifications view (`O`): the newest notices, the selected one by outbox id.
+    pub notices: Option<Vec<crate::notify::SentRow>>,
+    pub notice_selected: Selection<i64>,
     /// The help overlay is open, scrolled this many lines (when it does not fit).
     pub help: Option<usize>,
     pub prompt: Option<Prompt>,
@@ -270,6 +273,8 @@ impl State {
             anomaly_chart: None,
             log_window: None,
             silence_list: false,
+            notices: None,
+            notice_selected: Selection::default(),
             silence_selected: Selection::default(),
             help: None,
             prompt: None,

@@ -1,5 +1,5 @@
 use super::keys::{Action, Key, action_for, panes_for};
-use super::overlays::{details_key, silences_key};
+use super::overlays::{details_key, notices_key, silences_key};
 use super::state::{Mode, Pane, Prompt, PromptKind, SortBy, State};
 use crate::alert::lifecycle::Phase;
 
@@ -35,6 +35,12 @@ pub enum Request {
         series: String,
         started_ms: i64,
     },
+    /// Read the newest notices of the outbox (the notifications view).
+    Notices,
+    /// A dead letter back in the queue, due now (outbox id).
+    RetryNotice(i64),
+    /// Drop a dead letter (outbox id).
+    DropNotice(i64),
     /// Replay another recorded host at the same time.
     ReplayHost(String),
     /// A typed jump: a duration from the shown time, or a time.
@@ -61,6 +67,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         None
     } else if state.silence_list {
         silences_key(state, key)
+    } else if state.notices.is_some() {
+        notices_key(state, key)
     } else if state.details.is_some() || state.anomaly_chart.is_some() {
         details_key(state, key)
     } else if let Some(pages) = state.log_window {
@@ -166,6 +174,10 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             return (!firing.is_empty()).then_some(Request::Ack(firing));
         }
         Action::Silences => state.silence_list = true,
+        Action::Notifications => {
+            state.notices = Some(Vec::new());
+            return Some(Request::Notices);
+        }
         Action::Open => return open(state),
         Action::RawTail if state.raw_tail.is_some() => state.raw_tail = None,
         Action::RawTail => {

@@ -19,7 +19,7 @@ mod side;
 mod writer;
 
 pub use codec::FORMAT;
-pub use outbox::{Outcome, Pending, Queued, ReceiverState, backoff_ms};
+pub use outbox::{Outcome, Pending, Queued, ReceiverState, Sent, SentState, backoff_ms};
 pub use pack::BLOCK_SAMPLES;
 pub use retention::{PATTERNS_KEPT, RAW_KEPT_MS, Retention};
 pub use rollup::TIERS_MS;

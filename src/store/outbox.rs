@@ -52,6 +52,29 @@ pub struct ReceiverState {
     pub last_error: Option<String>,
 }
 
+/// A notice for one receiver as the outbox holds it, for the notifications view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub id: i64,
+    pub notice: String,
+    pub receiver: String,
+    pub created_ms: i64,
+    pub state: SentState,
+    pub attempts: u32,
+    /// When the next attempt is due (pending ones).
+    pub next_ms: i64,
+    pub done_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentState {
+    Pending,
+    Delivered,
+    Dead,
+}
+
 const PENDING: i64 = 0;
 const DELIVERED: i64 = 1;
 const DEAD: i64 = 2;
@@ -158,6 +181,49 @@ impl Store {
         .map(|n| n > 0)
     }
 
+    /// The `limit` newest notices of every receiver, newest first; with `fingerprint` (16 hex
+    /// digits), only those about that alert.
+    pub fn sent(&self, fingerprint: Option<&str>, limit: usize) -> Result<Vec<Sent>, StoreError> {
+        let like = fingerprint.map(|f| format!("%\"fingerprint\":\"{f}\"%"));
+        self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, notice, receiver, created_ms, state, attempts, next_ms, done_ms,
+                        last_error, payload FROM outbox
+                 WHERE ?1 IS NULL OR payload LIKE ?1 ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![like, limit as i64], |r| {
+                Ok(Sent {
+                    id: r.get(0)?,
+                    notice: r.get(1)?,
+                    receiver: r.get(2)?,
+                    created_ms: r.get(3)?,
+                    state: match r.get::<_, i64>(4)? {
+                        DELIVERED => SentState::Delivered,
+                        DEAD => SentState::Dead,
+                        _ => SentState::Pending,
+                    },
+                    attempts: r.get::<_, i64>(5)?.clamp(0, i64::from(u32::MAX)) as u32,
+                    next_ms: r.get(6)?,
+                    done_ms: r.get(7)?,
+                    last_error: r.get(8)?,
+                    payload: r.get(9)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Drops a dead letter (by hand: the user asked); false if `id` is no dead letter.
+    pub fn drop_dead(&self, id: i64) -> Result<bool, StoreError> {
+        self.sql(|c| {
+            c.execute(
+                "DELETE FROM outbox WHERE id = ?1 AND state = ?2",
+                params![id, DEAD],
+            )
+        })
+        .map(|n| n > 0)
+    }
+
     /// What `receiver` has pending and dead, and since when it fails.
     pub fn receiver_state(&self, receiver: &str) -> Result<ReceiverState, StoreError> {
         self.sql(|c| {
@@ -196,97 +262,4 @@ pub fn backoff_ms(attempts: u32, seed: i64) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_notice_waits_per_receiver_until_delivered_or_dead_across_reopens() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.db");
-        let mut w = Store::open_writer(&path).unwrap();
-        let to = [
-            ("mail".to_string(), "{}".to_string()),
-            ("hook".into(), "{}".into()),
-        ];
-        w.enqueue("n1", &to, 1000).unwrap();
-        w.enqueue("n1", &to, 1001).unwrap();
-        let mail = w.due("mail", 1000, 10).unwrap();
-        assert_eq!(mail.len(), 1, "queued once per receiver");
-        w.attempted(mail[0].id, &Outcome::Delivered, 1100).unwrap();
-        // Delivered notices go with retention; pending ones never do.
-        let keep = crate::store::Retention {
-            raw_ms: i64::MAX / 4,
-            rollup_ms: 500,
-            max_bytes: None,
-            patterns: 10,
-        };
-        w.enforce(2000, keep).unwrap();
-        let left: i64 = (w.conn)
-            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(left, 1, "the delivered one went, the pending one stayed");
-        let hook = w.due("hook", 1000, 10).unwrap();
-        let retry = Outcome::Retry {
-            next_ms: 5000,
-            error: "503".into(),
-        };
-        w.attempted(hook[0].id, &retry, 1100).unwrap();
-        assert!(
-            w.due("hook", 4999, 10).unwrap().is_empty(),
-            "waits its backoff"
-        );
-        let st = w.receiver_state("hook").unwrap();
-        assert_eq!((st.pending, st.failing_since), (1, Some(1000)));
-        // A restart: what was confirmed is never due again; what was not is.
-        drop(w);
-        let w = Store::open_writer(&path).unwrap();
-        assert!(w.due("mail", i64::MAX, 10).unwrap().is_empty());
-        let again = w.due("hook", 5000, 10).unwrap();
-        assert_eq!((again.len(), again[0].attempts), (1, 1));
-        let dead = Outcome::Dead {
-            error: "401".into(),
-        };
-        w.attempted(again[0].id, &dead, 6000).unwrap();
-        assert_eq!(w.receiver_state("hook").unwrap().dead, 1);
-        assert!(w.retry_dead(again[0].id, 7000).unwrap());
-        assert_eq!(w.due("hook", 7000, 10).unwrap().len(), 1, "back by hand");
-    }
-
-    #[test]
-    fn a_notice_waiting_for_its_retry_holds_back_later_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = Store::open_writer(&dir.path().join("h.db")).unwrap();
-        let to = [("hook".to_string(), "{}".to_string())];
-        w.enqueue("n1", &to, 1000).unwrap();
-        w.enqueue("n2", &to, 1001).unwrap();
-        let both = w.due("hook", 2000, 10).unwrap();
-        assert_eq!(both.len(), 2);
-        let retry = Outcome::Retry {
-            next_ms: 5000,
-            error: "503".into(),
-        };
-        w.attempted(both[0].id, &retry, 2000).unwrap();
-        assert!(
-            w.due("hook", 4000, 10).unwrap().is_empty(),
-            "n2 waits behind n1"
-        );
-        let dead = Outcome::Dead {
-            error: "400".into(),
-        };
-        w.attempted(both[0].id, &dead, 5000).unwrap();
-        let next = w.due("hook", 5000, 10).unwrap();
-        assert_eq!(
-            next.iter().map(|p| p.notice.as_str()).collect::<Vec<_>>(),
-            ["n2"]
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_to_five_minutes_with_jitter() {
-        for seed in [1, 99, 123_456] {
-            assert!((800..=1200).contains(&backoff_ms(0, seed)));
-            assert!((1600..=2400).contains(&backoff_ms(1, seed)));
-            assert!((240_000..=360_000).contains(&backoff_ms(20, seed)));
-        }
-    }
-}
+mod tests;

@@ -134,6 +134,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             })
             .collect()
     };
+    let [steps, notices] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Fill(1)]).areas(steps);
     f.render_widget(
         Paragraph::new(steps_lines).wrap(Wrap { trim: true }).block(
             Block::bordered()
@@ -141,6 +143,22 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 .border_style(t.border),
         ),
         steps,
+    );
+    let sent: Vec<Line> = if d.sent.is_empty() {
+        vec![Line::styled("none sent (O: notifications)", t.dim)]
+    } else {
+        (d.sent.iter())
+            .map(|n| {
+                Line::from(vec![
+                    Span::styled(format!("{} ", clock(n.created_ms)), t.dim),
+                    Span::raw(format!("{} {}", n.receiver, n.outcome())),
+                ])
+            })
+            .collect()
+    };
+    f.render_widget(
+        Paragraph::new(sent).block(Block::bordered().title(" Notices ").border_style(t.border)),
+        notices,
     );
 }
 

@@ -10,6 +10,7 @@ mod io;
 mod load;
 mod log;
 mod mem;
+mod notices;
 mod overlay;
 mod pattern_details;
 mod patterns;
@@ -96,6 +97,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     pattern_details::render(f, area, s, t);
     log::render_window(f, area, s, t);
     overlay::silences(f, area, s, t);
+    notices::render(f, area, s, t);
     if let Some(scroll) = s.help {
         overlay::help(f, area, scroll, t);
     }

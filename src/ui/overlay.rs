@@ -72,7 +72,13 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize, t: &Theme) {
 }
 
 /// A bordered window of `size` centred in `area`, cleared; returns its inside.
-fn window(f: &mut Frame, area: Rect, (w, h): (u16, u16), title: &str, t: &Theme) -> Rect {
+pub(super) fn window(
+    f: &mut Frame,
+    area: Rect,
+    (w, h): (u16, u16),
+    title: &str,
+    t: &Theme,
+) -> Rect {
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,

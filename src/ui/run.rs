@@ -140,6 +140,12 @@ async fn event_loop(
             },
             _ = clock.tick(), if engine.is_some() => {
                 state.clock_ms = Some(now_ms());
+                if state.notices.is_some() {
+                    if let Err(e) = outbox(&mut state, db.as_deref(), &Request::Notices) {
+                        state.message = Some(e);
+                    }
+                    dirty = true;
+                }
                 // Samples redraw the screen; with none coming, the ages still move.
                 dirty |= state.stale_ms().is_some();
             },
@@ -210,6 +216,16 @@ fn request(
     req: Option<Request>,
 ) {
     let Some(req) = req else { return };
+    if matches!(
+        req,
+        Request::Notices | Request::RetryNotice(_) | Request::DropNotice(_)
+    ) {
+        let path = db.or_else(|| cursor.as_ref().map(|c| c.db_path()));
+        if let Err(e) = outbox(state, path, &req) {
+            state.message = Some(e);
+        }
+        return;
+    }
     if matches!(req, Request::Details(_) | Request::AnomalyChart { .. }) {
         let path = db
             .map(std::path::Path::to_path_buf)
@@ -281,6 +297,53 @@ fn request(
         app::handle(state, c, req, now_ms());
     }
 }
+
+/// The notifications view's requests: read the newest notices; retry or drop a dead letter
+/// (then read again).
+fn outbox(state: &mut State, db: Option<&std::path::Path>, req: &Request) -> Result<(), String> {
+    let db = db.ok_or("not recording: no notices to show")?;
+    let e = |e: crate::store::StoreError| e.to_string();
+    match req {
+        Request::RetryNotice(id) => {
+            let done = Store::open_outbox(db)
+                .map_err(e)?
+                .retry_dead(*id, now_ms())
+                .map_err(e)?;
+            state.message = Some(
+                if done {
+                    "queued again: due now"
+                } else {
+                    "no longer a dead letter"
+                }
+                .into(),
+            );
+        }
+        Request::DropNotice(id) => {
+            let done = Store::open_outbox(db)
+                .map_err(e)?
+                .drop_dead(*id)
+                .map_err(e)?;
+            state.message = Some(
+                if done {
+                    "dead letter dropped"
+                } else {
+                    "no longer a dead letter"
+                }
+                .into(),
+            );
+        }
+        _ => {}
+    }
+    let rows = Store::open_reader(db)
+        .map_err(e)?
+        .sent(None, NOTICES_SHOWN)
+        .map_err(e)?;
+    state.notices = Some(rows.into_iter().map(Into::into).collect());
+    Ok(())
+}
+
+/// Notices the notifications view reads (the newest).
+const NOTICES_SHOWN: usize = 200;
 
 /// Sends alert requests to the engine; passes every other request on.
 fn alert_command(
