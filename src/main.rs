@@ -159,11 +159,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let remote_names: Vec<String> = remote.iter().map(|(t, _)| t.name.clone()).collect();
     let r = rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
+        let bell = writer.outbox.clone();
         let health = std::sync::Arc::new(montui::notify::Health::new(&cfg.receivers));
         let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent)
             .with_receivers(cfg.receivers.clone(), health.clone());
         // Notices queued by this run or an earlier one go out from the outbox.
-        let _delivery = montui::notify::spawn(&cfg.receivers, &db, &health);
+        let _delivery = montui::notify::spawn(&cfg.receivers, &db, &health, &bell);
         let engine = Engine::spawn(
             Sources {
                 local: Some(Box::new(collector)),

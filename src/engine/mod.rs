@@ -240,6 +240,11 @@ impl Parts {
     fn command(&mut self, c: EngineCommand, now: i64) {
         if let Some(al) = &mut self.alerting {
             al.command(c, now, self.writer.as_ref());
+            // An acknowledgement tells the receivers that track incidents.
+            let notices = al.take_outbox();
+            if let (Some(w), false) = (&self.writer, notices.is_empty()) {
+                w.send_notices(notices);
+            }
         }
         self.send_alerts(now);
     }
@@ -274,7 +279,7 @@ impl Parts {
             al.save_thresholds(self.writer.as_ref());
             let notices = al.take_outbox();
             if let (Some(w), false) = (&self.writer, notices.is_empty()) {
-                w.side.send_notices(notices);
+                w.send_notices(notices);
             }
             let found = al.evaluator.watch.take_changed();
             if let (Some(w), false) = (&self.writer, found.is_empty()) {

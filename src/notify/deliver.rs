@@ -16,7 +16,7 @@ use super::{
     Failure, Kind, Receiver, alertmanager, command, email, ntfy, opsgenie, pagerduty, redact,
     slack, view, webhook,
 };
-use crate::store::{Outcome, Pending, Store, backoff_ms};
+use crate::store::{Bell, Outcome, Pending, Store, backoff_ms};
 
 /// Time between two looks at the outbox when nothing was due.
 const LOOK_EVERY: Duration = Duration::from_millis(500);
@@ -36,20 +36,24 @@ impl Drop for Delivery {
     }
 }
 
+/// Notices taken from the outbox at a time (their outcomes recorded together).
+const BATCH: usize = 64;
+
 /// Time between two refreshes of a receiver's counts (pending, dead letters).
 const COUNT_EVERY_MS: i64 = 2000;
 
 /// Starts a thread per receiver on the outbox of the history at `db`; each keeps its
-/// receiver's `health`.
-pub fn spawn(receivers: &[Receiver], db: &Path, health: &Arc<Health>) -> Delivery {
+/// receiver's `health`, and looks at the outbox when `bell` rings (new notices) or every half
+/// second.
+pub fn spawn(receivers: &[Receiver], db: &Path, health: &Arc<Health>, bell: &Bell) -> Delivery {
     let stop = Arc::new(AtomicBool::new(false));
     let threads = (receivers.iter())
         .filter_map(|r| {
             let (r, db, stop) = (r.clone(), db.to_path_buf(), stop.clone());
-            let health = health.clone();
+            let (health, bell) = (health.clone(), bell.clone());
             std::thread::Builder::new()
                 .name(format!("montui-notify-{}", r.name))
-                .spawn(move || run(&r, &db, &stop, &health))
+                .spawn(move || run(&r, &db, &stop, (&health, &bell)))
                 .ok()
         })
         .collect();
@@ -95,7 +99,7 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn run(r: &Receiver, db: &Path, stop: &AtomicBool, health: &Health) {
+fn run(r: &Receiver, db: &Path, stop: &AtomicBool, (health, bell): (&Health, &Bell)) {
     let store = match Store::open_outbox(db) {
         Ok(s) => s,
         Err(e) => {
@@ -105,21 +109,25 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, health: &Health) {
     };
     let mut failing = false;
     let mut counted = i64::MIN;
+    let mut rung = bell.rung();
     while !stop.load(Ordering::Relaxed) {
         if now_ms().saturating_sub(counted) >= COUNT_EVERY_MS {
             count(r, &store, health);
             counted = now_ms();
         }
-        let due = match store.due(&r.name, now_ms(), 16) {
+        let due = match store.due(&r.name, now_ms(), BATCH) {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!("notify {}: reading the outbox: {e}", r.name);
                 Vec::new()
             }
         };
+        // Outcomes are recorded a batch at a time (one transaction): a notice delivered but
+        // not yet recorded when montui is killed is sent once more, never more.
+        let mut done = Vec::with_capacity(due.len());
         for p in &due {
             if stop.load(Ordering::Relaxed) {
-                return;
+                break;
             }
             let now = now_ms();
             let outcome = attempt(r, p, now);
@@ -137,17 +145,19 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, health: &Health) {
             if let Outcome::Dead { error } = &outcome {
                 tracing::warn!("notify {}: notice {} given up: {error}", r.name, p.notice);
             }
-            if let Err(e) = store.attempted(p.id, &outcome, now) {
-                tracing::warn!("notify {}: recording an attempt: {e}", r.name);
-            }
             health.update(&r.name, |h| record(h, &outcome, now));
-            if let Outcome::Retry { .. } = outcome {
+            let retry = matches!(outcome, Outcome::Retry { .. });
+            done.push((p.id, outcome, now));
+            if retry {
                 // The later notices wait behind this one.
                 break;
             }
         }
+        if let Err(e) = store.record(&done) {
+            tracing::warn!("notify {}: recording attempts: {e}", r.name);
+        }
         if due.is_empty() {
-            std::thread::sleep(LOOK_EVERY);
+            rung = bell.wait(rung, LOOK_EVERY);
         }
     }
 }

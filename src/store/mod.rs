@@ -24,7 +24,7 @@ pub use pack::BLOCK_SAMPLES;
 pub use retention::{PATTERNS_KEPT, RAW_KEPT_MS, Retention};
 pub use rollup::TIERS_MS;
 pub use schema::SCHEMA_VERSION;
-pub use side::WriterSide;
+pub use side::{Bell, WriterSide};
 pub use writer::{WriterHandle, WriterStatus, spawn_writer};
 
 use std::collections::HashMap;

@@ -85,6 +85,9 @@ impl Store {
     pub fn open_outbox(path: &std::path::Path) -> Result<Self, StoreError> {
         let s = Self::connect(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE, None)?;
         s.check_format()?;
+        // As the recorder's: in WAL mode a commit survives the process being killed; without
+        // this each attempt's record would wait for an fsync.
+        s.sql(|c| c.pragma_update(None, "synchronous", "NORMAL"))?;
         Ok(s)
     }
 
@@ -147,27 +150,37 @@ impl Store {
 
     /// Records how an attempt at notice `id` ended.
     pub fn attempted(&self, id: i64, outcome: &Outcome, now: i64) -> Result<(), StoreError> {
+        self.record(&[(id, outcome.clone(), now)])
+    }
+
+    /// Records how attempts ended (notice id, outcome, when), in one transaction.
+    pub fn record(&self, done: &[(i64, Outcome, i64)]) -> Result<(), StoreError> {
         self.sql(|c| {
-            let n = match outcome {
-                Outcome::Delivered => c.execute(
-                    "UPDATE outbox SET state = ?2, attempts = attempts + 1, done_ms = ?3,
-                         last_error = NULL WHERE id = ?1",
-                    params![id, DELIVERED, now],
-                ),
-                Outcome::Retry { next_ms, error } => c.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, next_ms = ?2, last_error = ?3
-                     WHERE id = ?1",
-                    params![id, next_ms, error],
-                ),
-                Outcome::Dead { error } => c.execute(
-                    "UPDATE outbox SET state = ?2, attempts = attempts + 1, done_ms = ?3,
-                         last_error = ?4 WHERE id = ?1",
-                    params![id, DEAD, now, error],
-                ),
-            }?;
-            Ok(n)
+            let tx = c.unchecked_transaction()?;
+            for (id, outcome, now) in done {
+                match outcome {
+                    Outcome::Delivered => tx
+                        .prepare_cached(
+                            "UPDATE outbox SET state = ?2, attempts = attempts + 1, done_ms = ?3,
+                                 last_error = NULL WHERE id = ?1",
+                        )?
+                        .execute(params![id, DELIVERED, now]),
+                    Outcome::Retry { next_ms, error } => tx
+                        .prepare_cached(
+                            "UPDATE outbox SET attempts = attempts + 1, next_ms = ?2,
+                                 last_error = ?3 WHERE id = ?1",
+                        )?
+                        .execute(params![id, next_ms, error]),
+                    Outcome::Dead { error } => tx
+                        .prepare_cached(
+                            "UPDATE outbox SET state = ?2, attempts = attempts + 1, done_ms = ?3,
+                                 last_error = ?4 WHERE id = ?1",
+                        )?
+                        .execute(params![id, DEAD, now, error]),
+                }?;
+            }
+            tx.commit()
         })
-        .map(drop)
     }
 
     /// A dead letter back in the queue, due now (by hand: the user asked).

@@ -114,3 +114,33 @@ impl WriterSide {
         self.with(|s| s.anomalies.extend(found));
     }
 }
+
+/// A doorbell: rung when there is work, waited on with a timeout (new notices in the outbox,
+/// for the delivery threads).
+#[derive(Debug, Clone, Default)]
+pub struct Bell(Arc<(Mutex<u64>, std::sync::Condvar)>);
+
+impl Bell {
+    pub fn ring(&self) {
+        if let Ok(mut n) = self.0.0.lock() {
+            *n = n.wrapping_add(1);
+            self.0.1.notify_all();
+        }
+    }
+
+    /// How many times it has rung.
+    pub fn rung(&self) -> u64 {
+        self.0.0.lock().map(|n| *n).unwrap_or_default()
+    }
+
+    /// Waits until it rings past `seen`, or `timeout`; how many times it has rung.
+    pub fn wait(&self, seen: u64, timeout: std::time::Duration) -> u64 {
+        let Ok(n) = self.0.0.lock() else {
+            return seen;
+        };
+        match self.0.1.wait_timeout_while(n, timeout, |n| *n == seen) {
+            Ok((n, _)) => *n,
+            Err(_) => seen,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 
-use super::side::{Side, WriterSide};
+use super::side::{Bell, Side, WriterSide};
 use super::{BLOCK_SAMPLES, Retention, Store, StoreError, codec};
 use crate::model::RawSample;
 
@@ -45,20 +45,40 @@ impl WriterStatus {
 /// The sending side of the writer thread. Dropping it flushes and stops the thread;
 /// `finish` waits for that.
 pub struct WriterHandle {
-    tx: Option<SyncSender<Box<RawSample>>>,
+    tx: Option<SyncSender<Msg>>,
     /// Alerts, silences, thresholds, patterns and anomalies to save.
     pub side: WriterSide,
     thread: Option<JoinHandle<()>>,
     pub status: Arc<WriterStatus>,
+    /// Rung when notices are in the outbox (the delivery threads wait on it).
+    pub outbox: Bell,
+}
+
+/// What the writer thread is handed.
+enum Msg {
+    Sample(Box<RawSample>),
+    /// Commit now: notices wait (committed before their first attempt).
+    Wake,
 }
 
 impl WriterHandle {
     /// Queues a sample without blocking; a full queue counts a drop.
     pub fn send(&self, s: RawSample) {
         let Some(tx) = &self.tx else { return };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = tx.try_send(Box::new(s))
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
+            tx.try_send(Msg::Sample(Box::new(s)))
         {
             self.status.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Notices for the outbox, committed at once (not at the next flush): a notice's delay
+    /// is the time to its receiver.
+    pub fn send_notices(&self, n: Vec<super::Queued>) {
+        self.side.send_notices(n);
+        if let Some(tx) = &self.tx {
+            // A full queue means a commit is near anyway.
+            let _ = tx.try_send(Msg::Wake);
         }
     }
 
@@ -92,15 +112,18 @@ pub fn spawn_writer(store: Store, flush: Duration, retention: Retention) -> Writ
     let st = status.clone();
     let side = WriterSide::default();
     let taken = side.clone();
+    let outbox = Bell::default();
+    let ring = outbox.clone();
     let thread = std::thread::Builder::new()
         .name("montui-store".into())
-        .spawn(move || run(store, rx, &taken, flush, retention, &st))
+        .spawn(move || run(store, rx, (&taken, &ring), flush, retention, &st))
         .ok();
     WriterHandle {
         tx: Some(tx),
         side,
         thread,
         status,
+        outbox,
     }
 }
 
@@ -109,8 +132,8 @@ const PACK_CHECK: u64 = 60;
 
 fn run(
     mut store: Store,
-    rx: Receiver<Box<RawSample>>,
-    side: &WriterSide,
+    rx: Receiver<Msg>,
+    (side, outbox): (&WriterSide, &Bell),
     flush: Duration,
     retention: Retention,
     status: &WriterStatus,
@@ -124,17 +147,20 @@ fn run(
     loop {
         let wait = deadline.saturating_duration_since(Instant::now());
         let closed = match rx.recv_timeout(wait) {
-            Ok(s) => {
+            Ok(Msg::Sample(s)) => {
                 batch.push(*s);
                 continue;
             }
+            Ok(Msg::Wake) => false,
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
         since_pack += batch.len() as u64;
         commit(&mut store, &mut batch, status);
         held.absorb(side.take());
-        save_state(&mut store, &mut held);
+        if save_state(&mut store, &mut held) {
+            outbox.ring();
+        }
         // Packing waits while samples are pending: a failing disk gets no extra work.
         if since_pack >= PACK_CHECK && batch.is_empty() {
             since_pack = 0;
@@ -206,11 +232,13 @@ fn last_commits(
 }
 
 /// Saves the state held; what the disk refuses stays held for the next commit (a full disk
-/// delays it, never drops it).
-fn save_state(store: &mut Store, held: &mut Side) {
+/// delays it, never drops it). Whether notices went into the outbox.
+fn save_state(store: &mut Store, held: &mut Side) -> bool {
     // Notices first: committed before their first attempt, and a full disk delays them.
+    let queued = held.notices.len();
     held.notices
         .retain(|q| store.enqueue(&q.id, &q.items, q.at).is_err());
+    let enqueued = held.notices.len() < queued;
     held.silences.retain(|_, s| store.save_silence(s).is_err());
     if !held.thresholds.is_empty() && store.save_thresholds(&held.thresholds).is_ok() {
         held.thresholds.clear();
@@ -231,6 +259,7 @@ fn save_state(store: &mut Store, held: &mut Side) {
             true
         }
     });
+    enqueued
 }
 
 /// Writes the batch; on failure keeps it for the next attempt (a full disk delays, never drops,
