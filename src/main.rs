@@ -138,6 +138,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = Store::open_writer(&db)?;
     let saved_alerts = store.load_alerts()?;
+    // What the outbox says was told within the longest repeat interval is not told again as
+    // new (a restart is no news to the receivers).
+    let started = chrono::Utc::now().timestamp_millis();
+    let repeat = (policy.routing.routes.iter())
+        .map(|r| r.grouping.repeat_interval_ms)
+        .max()
+        .unwrap_or_default();
+    let notified: montui::alert::fpset::FpSet = (store.payloads_since(started - repeat)?.iter())
+        .flat_map(|p| montui::notify::fingerprints(p))
+        .collect();
     let saved_patterns = store.load_patterns()?;
     let now = chrono::Utc::now().timestamp_millis();
     let silences = (store.load_silences(now)?, store.next_silence_id()?);
@@ -162,7 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let bell = writer.outbox.clone();
         let health = std::sync::Arc::new(montui::notify::Health::new(&cfg.receivers));
         let alerting = Alerting::new(policy.clone(), saved_alerts, silences, &recent)
-            .with_receivers(cfg.receivers.clone(), health.clone());
+            .with_receivers(cfg.receivers.clone(), health.clone(), (&notified, started));
         // Notices queued by this run or an earlier one go out from the outbox.
         let _delivery = montui::notify::spawn(&cfg.receivers, &db, &health, &bell);
         let engine = Engine::spawn(

@@ -413,3 +413,63 @@ fn a_dead_letter_shows_in_the_notifications_view_and_is_retried_and_dropped_by_h
     t.send("q");
     t.send("q");
 }
+
+/// The notice ids in the outbox of the history at `db` (read as the UI reads it).
+fn queued(db: &Path) -> Vec<String> {
+    montui::store::Store::open_reader(db)
+        .and_then(|s| s.sent(None, 1000))
+        .map(|rows| rows.into_iter().map(|r| r.notice).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn kill_9_with_50_notices_queued_for_a_down_receiver_loses_none_and_sends_none_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hook = Server::start(Answer::Status(200));
+    hook.stop();
+    // 50 rules that fire at once, each a group of its own: 50 notices.
+    let rules: String = (0..50)
+        .map(|i| format!("[[alerts.rules]]\nname = \"up_{i}\"\nmetric = \"up\"\nabove = 0.5\n"))
+        .collect();
+    let cfg = write(
+        dir.path(),
+        &format!(
+            "interval = \"200ms\"\n[alerts.notify]\ngroup_wait = \"0s\"\ngroup_by = [\"alertname\"]\n\
+             {rules}[[notify.receivers]]\nname = \"hook\"\nwebhook = {{ url = \"{}\" }}\n",
+            hook.url("/hook")
+        ),
+    );
+    let db = dir.path().join("h.db");
+    let child = recorder(dir.path(), &cfg, &[]);
+    let start = std::time::Instant::now();
+    let mut ids = queued(&db);
+    while ids.len() < 50 && start.elapsed() < common::WAIT {
+        std::thread::sleep(Duration::from_millis(200));
+        ids = queued(&db);
+    }
+    assert_eq!(ids.len(), 50, "50 notices queued");
+    Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = child.wait_with_output();
+    hook.restart();
+    let child = recorder(dir.path(), &cfg, &[]);
+    hook.wait_for(50, common::WAIT);
+    // Time for a second send of any of them, or for new notices about the same alerts.
+    std::thread::sleep(Duration::from_secs(3));
+    stop(child);
+    let got: Vec<String> = (hook.requests().iter())
+        .filter_map(|r| r.header("montui-notice-id").map(str::to_string))
+        .collect();
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "a notice id came twice");
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(
+        unique, want,
+        "each queued notice once, and nothing new for alerts already told"
+    );
+}

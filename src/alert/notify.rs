@@ -96,6 +96,22 @@ pub struct Planner {
 }
 
 impl Planner {
+    /// `a` was notified firing before a restart (the outbox says so): its group counts as told
+    /// at `now`, so the restart sends it again only when it changes or at its repeat.
+    pub fn seed(&mut self, g: &Grouping, a: &Alert, now: i64) {
+        let key = g
+            .group_by
+            .iter()
+            .map(|k| (k.clone(), a.label(k).unwrap_or_default().to_string()))
+            .collect();
+        let group = self.groups.entry(key).or_insert_with(|| Group {
+            first_seen: now,
+            ..Default::default()
+        });
+        group.last_sent = Some(now);
+        group.sent.insert(a.fingerprint, Phase::Firing);
+    }
+
     /// The notices due at `now` (none while `quiet`).
     pub fn due<'a>(
         &mut self,

@@ -66,9 +66,17 @@ impl Alerting {
     }
 
     /// Notices go to `receivers` too (through the outbox), not only to the log; `health` says
-    /// how they are doing.
-    pub fn with_receivers(mut self, receivers: Vec<Receiver>, health: Arc<Health>) -> Self {
+    /// how they are doing. Restored alerts in `notified` (the outbox has notices about them)
+    /// are not notified again as new.
+    pub fn with_receivers(
+        mut self,
+        receivers: Vec<Receiver>,
+        health: Arc<Health>,
+        (notified, now): (&FpSet, i64),
+    ) -> Self {
         self.notices = Notices::new(receivers);
+        let tracker = &self.evaluator.tracker;
+        self.notices.seed(&self.policy, tracker, notified, now);
         self.health = Some(health);
         self
     }

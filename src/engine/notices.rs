@@ -39,6 +39,25 @@ impl Notices {
         }
     }
 
+    /// Firing alerts that were notified before a restart (`notified`, from the outbox) are
+    /// not notified again as new, on any of their routes, nor pushed before their minute.
+    pub fn seed(&mut self, policy: &Policy, tracker: &Tracker, notified: &FpSet, now: i64) {
+        let routing = &policy.routing;
+        self.planners
+            .resize_with(routing.routes.len(), Planner::default);
+        let told = tracker
+            .alerts()
+            .filter(|a| a.phase == Phase::Firing && notified.contains(&a.fingerprint));
+        for a in told {
+            for i in routing.of(a) {
+                self.planners[i].seed(&routing.routes[i].grouping, a, now);
+            }
+            for p in &mut self.pushed {
+                (p.at, _) = (now, p.sent.insert(a.fingerprint, Phase::Firing));
+            }
+        }
+    }
+
     /// The notices worked out since the last call.
     pub fn take(&mut self) -> Vec<Queued> {
         std::mem::take(&mut self.outbox)

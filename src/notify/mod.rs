@@ -175,6 +175,13 @@ pub fn check(receivers: &[Receiver]) -> Vec<String> {
     out
 }
 
+/// The fingerprints of the alerts a notice's payload is about.
+pub fn fingerprints(payload: &str) -> Vec<u64> {
+    (view::Notice::parse(payload).alerts.iter())
+        .filter_map(|a| u64::from_str_radix(&a.fingerprint, 16).ok())
+        .collect()
+}
+
 /// Whether `v` is an http or https URL with a host.
 pub fn is_url(v: &str) -> bool {
     let rest = v

@@ -226,6 +226,15 @@ impl Store {
         })
     }
 
+    /// The payloads of the notices queued since `since_ms` (what was told before a restart).
+    pub fn payloads_since(&self, since_ms: i64) -> Result<Vec<String>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare("SELECT payload FROM outbox WHERE created_ms >= ?1")?;
+            let rows = st.query_map([since_ms], |r| r.get(0))?;
+            rows.collect()
+        })
+    }
+
     /// Drops a dead letter (by hand: the user asked); false if `id` is no dead letter.
     pub fn drop_dead(&self, id: i64) -> Result<bool, StoreError> {
         self.sql(|c| {

@@ -169,3 +169,33 @@ fn a_quiet_window_holds_notices_but_not_the_push() {
         ["am"]
     );
 }
+
+#[test]
+fn a_restart_does_not_tell_again_what_the_outbox_says_was_told_but_tells_its_resolve() {
+    let p = policy();
+    let mut tracker = Tracker::default();
+    let told = Alert::firing("disk_full", &[("host", "web-1")]);
+    let new = Alert::firing("disk_full", &[("host", "web-2")]);
+    tracker.restore(vec![told.clone(), new.clone()]);
+    let mut n = Notices::new(receivers());
+    let notified: FpSet = [told.fingerprint].into_iter().collect();
+    n.seed(&p, &tracker, &notified, 1000);
+    let alerts: Vec<&Alert> = tracker.alerts().collect();
+    n.plan(&p, &tracker, &alerts, &FpSet::default(), 1000, false);
+    let got = sent(&mut n);
+    let mail = to(&got, "mail");
+    let hosts: Vec<&str> = (mail.iter())
+        .map(|v| v["alerts"][0]["labels"]["host"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(hosts, ["web-2"], "only the one never told");
+    let mut resolved = told.clone();
+    resolved.phase = Phase::Resolved;
+    resolved.resolved_at = Some(2000);
+    tracker.restore(vec![resolved]);
+    let alerts: Vec<&Alert> = tracker.alerts().collect();
+    n.plan(&p, &tracker, &alerts, &FpSet::default(), 2000, false);
+    let got = sent(&mut n);
+    let mail = to(&got, "mail");
+    assert_eq!(mail.len(), 1, "{got:?}");
+    assert_eq!(mail[0]["status"], "resolved");
+}
