@@ -56,6 +56,8 @@ opsgenie = {{ api_key_env = "T_OG", url = "{og}" }}
 [[notify.receivers]]
 name = "phone"
 ntfy = {{ url = "{ntfy}", token_env = "T_NTFY" }}
+title = "{{status}} {{alertname}} x{{count}} {{{{braces}}}}"
+body = "on {{host}}:\n{{alerts}}"
 [[notify.receivers]]
 name = "am"
 alertmanager = {{ urls = ["{am}"] }}
@@ -141,13 +143,18 @@ alertmanager = {{ urls = ["{am}"] }}
     );
     // ntfy: the title and priority as headers, the token as a bearer, the lines as body.
     let n = at("/ntfy/alerts");
-    assert!(
-        n.header("title")
-            .is_some_and(|t| t.starts_with("[FIRING:1]"))
+    assert_eq!(
+        n.header("title"),
+        Some("FIRING montui_test x1 {braces}"),
+        "its template"
     );
     assert_eq!(n.header("priority"), Some("3"));
     assert_eq!(n.header("authorization"), Some("Bearer tk_token"));
-    assert!(n.body.starts_with("FIRING montui_test"), "{}", n.body);
+    assert!(
+        n.body.starts_with("on ") && n.body.contains("\nFIRING montui_test"),
+        "{}",
+        n.body
+    );
     // Alertmanager API v2: a list of alerts with labels and times.
     let am = at("/am/api/v2/alerts");
     let v = am.json();

@@ -62,6 +62,9 @@ pub struct ReceiverConfig {
     pub send_resolved: bool,
     #[serde(default = "ten_seconds")]
     pub timeout: Dur,
+    /// Templates of the title (mail subject, chat and push title) and the body.
+    pub title: Option<String>,
+    pub body: Option<String>,
 }
 
 fn give_up() -> Dur {
@@ -120,12 +123,21 @@ impl NotifySection {
             if timeout < Duration::from_millis(100) || timeout > Duration::from_secs(600) {
                 return Err(bad("timeout", None, "timeout must be 100ms to 10m"));
             }
+            for (key, t) in [("title", &r.title), ("body", &r.body)] {
+                if let Some(t) = t
+                    && let Err(why) = crate::alert::template::placeholders(t)
+                {
+                    return Err(bad(key, Some(t), &format!("{key}: {why}")));
+                }
+            }
             out.push(Receiver {
                 name: name.to_string(),
                 kind,
                 give_up_ms: i64::try_from(r.give_up.0.as_millis()).unwrap_or(i64::MAX),
                 send_resolved: r.send_resolved,
                 timeout,
+                title: r.title.clone(),
+                body: r.body.clone(),
             });
         }
         Ok(out)

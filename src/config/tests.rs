@@ -412,6 +412,11 @@ fn receivers_are_checked_and_named_by_line() {
         format!("{ok}[[notify.receivers]]\nname = \"ops\"\ncommand = {{ argv = [\"x\"] }}\n");
     let e = err(&twice);
     assert!(e.contains("line 2") && e.contains("two receivers"), "{e}");
+    let e = err(&format!("{ok}title = \"{{host\"\n"));
+    assert!(
+        e.contains("line 4") && e.contains("a `{` with no `}`"),
+        "{e}"
+    );
     let e = err("[[notify.receivers]]\nname = \"ops\"\n");
     assert!(e.contains("line 2") && e.contains("needs a kind"), "{e}");
     let e = err("[[notify.receivers]]\nname = \"ops\"\nslack = { url = \"x\" }\n");

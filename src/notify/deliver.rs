@@ -170,10 +170,11 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
         };
     }
     let t = r.timeout;
+    let n = view::Notice::parse(&p.payload);
+    let words = view::Words::of(&n, r.title.as_deref(), r.body.as_deref());
     let result = match &r.kind {
         Kind::Command { argv } => {
-            let status = view::Notice::parse(&p.payload);
-            let status = match status.firing().count() {
+            let status = match n.firing().count() {
                 0 => "resolved",
                 _ => "firing",
             };
@@ -181,16 +182,17 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
                 ("MONTUI_NOTICE_ID", p.notice.as_str()),
                 ("MONTUI_RECEIVER", r.name.as_str()),
                 ("MONTUI_STATUS", status),
+                ("MONTUI_TITLE", words.title.as_str()),
             ];
             command::run(argv, t, &p.payload, &env).map_err(Failure::retry)
         }
         Kind::Webhook(w) => webhook::send(w, p, t),
-        Kind::Slack(s) => slack::send(s, p, t),
-        Kind::Email(e) => email::send(e, p, t),
+        Kind::Slack(s) => slack::send(s, p, t, &words),
+        Kind::Email(e) => email::send(e, p, t, &words),
         Kind::Alertmanager(m) => alertmanager::send(m, p, now, t),
         Kind::PagerDuty(d) => pagerduty::send(d, p, t),
         Kind::Opsgenie(o) => opsgenie::send(o, p, t),
-        Kind::Ntfy(n) => ntfy::send(n, p, t),
+        Kind::Ntfy(k) => ntfy::send(k, p, t, &words),
     };
     let Err(f) = result else {
         return Outcome::Delivered;

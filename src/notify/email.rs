@@ -13,7 +13,7 @@ use lettre::{Message, SmtpTransport, Transport};
 
 use super::Failure;
 use super::secret::Secret;
-use super::view::Notice;
+use super::view::{Notice, Words};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +36,9 @@ pub struct Email {
     pub ca_file: Option<PathBuf>,
 }
 
-pub fn send(e: &Email, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(e: &Email, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
     let n = Notice::parse(&p.payload);
-    let message = message(e, &n, &p.notice).map_err(Failure::permanent)?;
+    let message = message(e, &n, &p.notice, w).map_err(Failure::permanent)?;
     let transport = transport(e, timeout)?;
     transport.send(&message).map(drop).map_err(|err| {
         let said = crate::text::one_line(&err.to_string()).to_string();
@@ -83,40 +83,40 @@ fn transport(e: &Email, timeout: Duration) -> Result<SmtpTransport, Failure> {
 }
 
 /// The mail: subject the notice's title, a text part and an HTML part.
-pub fn message(e: &Email, n: &Notice, id: &str) -> Result<Message, String> {
+pub fn message(e: &Email, n: &Notice, id: &str, w: &Words) -> Result<Message, String> {
     let mailbox = |s: &str| {
         s.parse::<Mailbox>()
             .map_err(|err| format!("address `{s}`: {err}"))
     };
     let mut b = Message::builder()
         .from(mailbox(&e.from)?)
-        .subject(n.title())
+        .subject(w.title.clone())
         .message_id(Some(format!("<{id}@montui>")));
     for to in &e.to {
         b = b.to(mailbox(to)?);
     }
-    let text = text(n);
-    let html = html(n);
+    let text = format!(
+        "{}\n-- \nmontui notice {}\n",
+        w.body.trim_end(),
+        n.montui_notice_id
+    );
+    let html = match w.own_body {
+        true => format!("<html><body><pre>{}</pre></body></html>", escape(&w.body)),
+        false => html(n),
+    };
     b.multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|err| err.to_string())
 }
 
-fn text(n: &Notice) -> String {
-    let mut out = format!("{}\n\n", n.title());
-    for a in &n.alerts {
-        out.push_str(&format!("{}\n  {}\n\n", a.line(), a.label_text()));
-    }
-    out.push_str(&format!("-- \nmontui notice {}\n", n.montui_notice_id));
-    out
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn html(n: &Notice) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = escape;
     let mut out = format!("<html><body><h2>{}</h2><ul>", esc(&n.title()));
     for a in &n.alerts {
         let colour = match a.status.as_str() {

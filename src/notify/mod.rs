@@ -46,6 +46,9 @@ pub struct Receiver {
     pub send_resolved: bool,
     /// How long one attempt may take.
     pub timeout: Duration,
+    /// Its own title (mail subject, chat and push title) and body templates; None: defaults.
+    pub title: Option<String>,
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

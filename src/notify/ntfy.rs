@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
-use super::view::Notice;
+use super::view::{Notice, Words};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct Ntfy {
     pub token: Option<Secret>,
 }
 
-pub fn send(t: &Ntfy, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(t: &Ntfy, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
     let url = t.url.value().map_err(Failure::retry)?;
     let n = Notice::parse(&p.payload);
     let (priority, tags) = match (n.firing().count(), n.severity()) {
@@ -25,7 +25,7 @@ pub fn send(t: &Ntfy, p: &Pending, timeout: Duration) -> Result<(), Failure> {
         _ => ("3", "information_source"),
     };
     let mut headers = vec![
-        ("Title".to_string(), ascii(&n.title())),
+        ("Title".to_string(), ascii(&w.title)),
         ("Priority".into(), priority.into()),
         ("Tags".into(), tags.into()),
     ];
@@ -37,7 +37,11 @@ pub fn send(t: &Ntfy, p: &Pending, timeout: Duration) -> Result<(), Failure> {
     post(Post {
         url: &url,
         headers,
-        body: lines.join("\n"),
+        body: if w.own_body {
+            w.body.clone()
+        } else {
+            lines.join("\n")
+        },
         content_type: "text/plain; charset=utf-8",
         timeout,
     })

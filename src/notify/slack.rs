@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
-use super::view::Notice;
+use super::view::{Notice, Words};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,19 +16,19 @@ pub struct Slack {
     pub url: Secret,
 }
 
-pub fn send(s: &Slack, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(s: &Slack, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
     let url = s.url.value().map_err(Failure::retry)?;
     post(Post {
         url: &url,
         headers: Vec::new(),
-        body: message(&Notice::parse(&p.payload)),
+        body: message(&Notice::parse(&p.payload), w),
         content_type: "application/json",
         timeout,
     })
 }
 
-/// The message: a fallback text, and one attachment per alert.
-pub fn message(n: &Notice) -> String {
+/// The message: the title, and one attachment per alert (or the receiver's own body).
+pub fn message(n: &Notice, w: &Words) -> String {
     let colour = |status: &str, severity: Option<&String>| match (status, severity) {
         ("resolved", _) => "#2eb886",
         (_, Some(s)) if s == "critical" => "#d00000",
@@ -55,5 +55,15 @@ pub fn message(n: &Notice) -> String {
             })
         })
         .collect();
-    json!({ "text": n.title(), "attachments": attachments }).to_string()
+    if w.own_body {
+        let status = if n.firing().count() > 0 {
+            "firing"
+        } else {
+            "resolved"
+        };
+        let colour = colour(status, Some(&n.severity().to_string()));
+        let one = json!([{ "color": colour, "text": w.body }]);
+        return json!({ "text": w.title, "attachments": one }).to_string();
+    }
+    json!({ "text": w.title, "attachments": attachments }).to_string()
 }

@@ -185,6 +185,8 @@ fn phase(n: usize, rate: usize) -> Result<Phase, String> {
             give_up_ms: 24 * 3_600_000,
             send_resolved: true,
             timeout: Duration::from_secs(10),
+            title: None,
+            body: None,
         })
         .collect();
     let store = Store::open_writer(&db).map_err(|e| e.to_string())?;

@@ -11,6 +11,8 @@ fn receiver(name: &str, kind: Kind) -> Receiver {
         give_up_ms: 86_400_000,
         send_resolved: true,
         timeout: std::time::Duration::from_secs(10),
+        title: None,
+        body: None,
     }
 }
 
