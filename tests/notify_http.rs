@@ -480,3 +480,42 @@ fn kill_9_with_50_notices_queued_for_a_down_receiver_loses_none_and_sends_none_t
         "each queued notice once, and nothing new for alerts already told"
     );
 }
+
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn a_terminal_receiver_notifies_through_montuis_own_terminal() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(
+        dir.path(),
+        &firing("[[notify.receivers]]\nname = \"here\"\nterminal = { osc = \"777\" }\n"),
+    );
+    let raw = dir.path().join("raw");
+    let args = format!("--config '{}'", cfg.display());
+    let t = common::montui(&tmux, dir.path(), &args);
+    t.record(&raw);
+    let start = std::time::Instant::now();
+    let mut out = String::new();
+    while start.elapsed() < common::WAIT && !out.contains("\x1b]777;notify;[FIRING:1] always") {
+        std::thread::sleep(Duration::from_millis(200));
+        out = String::from_utf8_lossy(&std::fs::read(&raw).unwrap_or_default()).into_owned();
+    }
+    t.send("q");
+    assert!(
+        out.contains("\x1b]777;notify;[FIRING:1] always"),
+        "no OSC 777 in the output"
+    );
+    // Headless, there is no terminal to tell: refused for good, not retried.
+    let o = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["notify", "test"])
+        .envs(common::home(dir.path()))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("here: refused for good") && said.contains("no terminal"),
+        "{said}"
+    );
+}

@@ -56,6 +56,7 @@ pub struct ReceiverConfig {
     pub opsgenie: Option<receivers::KeyConfig>,
     pub ntfy: Option<receivers::NtfyConfig>,
     pub command: Option<receivers::CommandConfig>,
+    pub terminal: Option<receivers::TerminalConfig>,
     #[serde(default = "give_up")]
     pub give_up: Dur,
     #[serde(default = "yes")]

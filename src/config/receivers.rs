@@ -80,6 +80,13 @@ pub struct EmailConfig {
     pub ca_file: Option<PathBuf>,
 }
 
+/// `terminal = {}`, or `{ osc = "auto" | "777" | "9" | "none" }`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TerminalConfig {
+    pub osc: Option<String>,
+}
+
 fn starttls() -> String {
     "starttls".into()
 }
@@ -97,6 +104,7 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
         ("opsgenie", r.opsgenie.is_some()),
         ("ntfy", r.ntfy.is_some()),
         ("command", r.command.is_some()),
+        ("terminal", r.terminal.is_some()),
     ]
     .into_iter()
     .filter_map(|(k, on)| on.then_some(k))
@@ -106,7 +114,7 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
             return Err((
                 "name",
                 "a receiver needs a kind: email, slack, webhook, alertmanager, pagerduty, \
-                 opsgenie, ntfy or command = { … }"
+                 opsgenie, ntfy, terminal or command = { … }"
                     .into(),
             ));
         }
@@ -243,6 +251,21 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
         let api_key = key.ok_or(("opsgenie", "needs api_key_env or api_key_file".to_string()))?;
         let url = api("opsgenie", &o.url, notify::OPSGENIE_URL)?;
         return Ok(Kind::Opsgenie(notify::Opsgenie { api_key, url }));
+    }
+    if let Some(t) = &r.terminal {
+        let osc = match t.osc.as_deref().unwrap_or("auto") {
+            "auto" => notify::Osc::Auto,
+            "777" => notify::Osc::Osc777,
+            "9" => notify::Osc::Osc9,
+            "none" => notify::Osc::None,
+            other => {
+                return Err((
+                    "terminal",
+                    format!("osc `{other}` is not auto, 777, 9 or none"),
+                ));
+            }
+        };
+        return Ok(Kind::Terminal(notify::Terminal { osc }));
     }
     let Some(e) = &r.email else {
         return Err(("name", "no kind".into()));

@@ -14,7 +14,7 @@ use std::time::Duration;
 use super::health::Health;
 use super::{
     Failure, Kind, Receiver, alertmanager, command, email, ntfy, opsgenie, pagerduty, redact,
-    slack, view, webhook,
+    slack, terminal, view, webhook,
 };
 use crate::store::{Bell, Outcome, Pending, Store, backoff_ms};
 
@@ -130,7 +130,7 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, (health, bell): (&Health, &Be
                 break;
             }
             let now = now_ms();
-            let outcome = attempt(r, p, now);
+            let outcome = attempt(r, p, now, Some(health));
             match (&outcome, failing) {
                 (Outcome::Delivered, true) => {
                     failing = false;
@@ -163,7 +163,7 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, (health, bell): (&Health, &Be
 }
 
 /// One attempt at `p`. Its error never holds a secret of the receiver.
-pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
+pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64, health: Option<&Health>) -> Outcome {
     if now.saturating_sub(p.created_ms) > r.give_up_ms {
         return Outcome::Dead {
             error: format!("not delivered within {} s", r.give_up_ms / 1000),
@@ -193,6 +193,7 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64) -> Outcome {
         Kind::PagerDuty(d) => pagerduty::send(d, p, t),
         Kind::Opsgenie(o) => opsgenie::send(o, p, t),
         Kind::Ntfy(k) => ntfy::send(k, p, t, &words),
+        Kind::Terminal(k) => terminal::send(k, health, &words),
     };
     let Err(f) = result else {
         return Outcome::Delivered;

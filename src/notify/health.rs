@@ -22,10 +22,12 @@ pub struct ReceiverHealth {
     pub last_delivered_ms: Option<i64>,
 }
 
-/// Every receiver's health, in the order of the config.
+/// Every receiver's health, in the order of the config; and the notes for the terminal.
 #[derive(Debug, Default)]
 pub struct Health {
     all: Mutex<Vec<ReceiverHealth>>,
+    /// Escape sequences for the UI to write (`terminal` receivers), while one is attached.
+    terminal: Mutex<Option<std::collections::VecDeque<String>>>,
 }
 
 impl Health {
@@ -39,7 +41,36 @@ impl Health {
             .collect();
         Self {
             all: Mutex::new(all),
+            terminal: Mutex::new(None),
         }
+    }
+
+    /// The full-screen UI takes terminal notes from now on (`true`), or no longer.
+    pub fn attach_terminal(&self, on: bool) {
+        if let Ok(mut t) = self.terminal.lock() {
+            *t = on.then(Default::default);
+        }
+    }
+
+    /// Hands a note to the UI; false when none is attached. A UI that stalls loses the
+    /// oldest notes past `WAITING`.
+    pub fn to_terminal(&self, note: String) -> bool {
+        let Ok(mut t) = self.terminal.lock() else {
+            return false;
+        };
+        let Some(q) = t.as_mut() else { return false };
+        if q.len() >= super::terminal::WAITING {
+            q.pop_front();
+        }
+        q.push_back(note);
+        true
+    }
+
+    /// The notes waiting for the terminal.
+    pub fn take_terminal(&self) -> Vec<String> {
+        (self.terminal.lock().ok())
+            .and_then(|mut t| t.as_mut().map(|q| q.drain(..).collect()))
+            .unwrap_or_default()
     }
 
     /// A copy of every receiver's health.
@@ -80,6 +111,7 @@ impl Kind {
             Self::PagerDuty(_) => "pagerduty",
             Self::Opsgenie(_) => "opsgenie",
             Self::Ntfy(_) => "ntfy",
+            Self::Terminal(_) => "terminal",
         }
     }
 }

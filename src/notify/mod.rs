@@ -15,6 +15,7 @@ mod payload;
 mod secret;
 mod sent;
 mod slack;
+mod terminal;
 mod test;
 mod view;
 mod webhook;
@@ -30,6 +31,7 @@ pub use payload::{notice_id, payload};
 pub use secret::{Secret, mask_url, redact};
 pub use sent::SentRow;
 pub use slack::Slack;
+pub use terminal::{Osc, Terminal};
 pub use test::test;
 pub use webhook::Webhook;
 
@@ -64,6 +66,7 @@ pub enum Kind {
     PagerDuty(PagerDuty),
     Opsgenie(Opsgenie),
     Ntfy(Ntfy),
+    Terminal(Terminal),
 }
 
 impl Kind {
@@ -114,6 +117,7 @@ impl Receiver {
             Kind::PagerDuty(d) => from.push(&d.routing_key),
             Kind::Opsgenie(o) => from.push(&o.api_key),
             Kind::Ntfy(t) => from.extend(std::iter::once(&t.url).chain(&t.token)),
+            Kind::Terminal(_) => {}
         }
         plain.extend(from.into_iter().filter_map(|s| s.value().ok()));
         plain
@@ -136,7 +140,7 @@ impl Receiver {
                 v.extend(t.token.iter().map(|s| ("token", s)));
                 v
             }
-            Kind::Command { .. } | Kind::Alertmanager(_) => Vec::new(),
+            Kind::Command { .. } | Kind::Alertmanager(_) | Kind::Terminal(_) => Vec::new(),
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn test(receivers: &[Receiver], only: Option<&str>) -> Result<Vec<(String, O
                 payload: payload(&r.name, &id, &group, &[(&alert, summary.clone())], None),
                 attempts: 0,
             };
-            (r.name.clone(), attempt(r, &p, now))
+            (r.name.clone(), attempt(r, &p, now, None))
         })
         .collect())
 }

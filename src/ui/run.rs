@@ -47,6 +47,11 @@ async fn event_loop(
         app::show(&mut state, c);
     }
     let mut events = engine.as_mut().and_then(|e| e.events.take());
+    // `terminal` receivers write through this terminal while the UI runs.
+    let notes = engine.as_ref().and_then(|e| e.stats.notify.clone());
+    if let Some(h) = &notes {
+        h.attach_terminal(true);
+    }
     let log_board = engine.as_ref().and_then(|e| e.log_board.clone());
     let mut input = EventStream::new();
     let mut term = signal(SignalKind::terminate())?;
@@ -140,6 +145,9 @@ async fn event_loop(
             },
             _ = clock.tick(), if engine.is_some() => {
                 state.clock_ms = Some(now_ms());
+                if let Some(h) = &notes {
+                    tell(&h.take_terminal());
+                }
                 if state.notices.is_some() {
                     if let Err(e) = outbox(&mut state, db.as_deref(), &Request::Notices) {
                         state.message = Some(e);
@@ -159,12 +167,28 @@ async fn event_loop(
             },
         }
     }
+    if let Some(h) = &notes {
+        h.attach_terminal(false);
+    }
     // Readers first, so the writer's close can checkpoint and remove the WAL.
     drop(cursor);
     if let Some(e) = engine {
         e.stop().await;
     }
     Ok(())
+}
+
+/// Writes `terminal` receivers' notes (escape sequences and a bell) between frames.
+fn tell(notes: &[String]) {
+    use std::io::Write;
+    if notes.is_empty() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    for n in notes {
+        let _ = out.write_all(n.as_bytes());
+    }
+    let _ = out.flush();
 }
 
 async fn recv(rx: &mut Option<tokio::sync::mpsc::Receiver<EngineEvent>>) -> Option<EngineEvent> {

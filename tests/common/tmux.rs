@@ -57,6 +57,13 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
+    /// Appends everything the program writes to the pane, escape sequences included, to
+    /// `file` from now on.
+    pub fn record(&self, file: &Path) {
+        let cmd = format!("cat >> '{}'", file.display());
+        self.tmux(&["pipe-pane", "-o", "-t", "t", &cmd]);
+    }
+
     pub fn send(&self, keys: &str) {
         self.tmux(&["send-keys", "-t", "t", "--", keys]);
     }
