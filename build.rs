@@ -12,6 +12,7 @@ const TOOLS: &[(&str, &[&str])] = &[
     ("montui_no_sshd", &["sshd", "ssh", "ssh-keygen"]),
     ("montui_no_alertmanager", &["prometheus-alertmanager"]),
     ("montui_no_openssl", &["openssl"]),
+    ("montui_no_dbus", &["dbus-daemon"]),
 ];
 
 /// Each cfg, set when a Python module (of Debian's python3) is missing.
@@ -23,6 +24,8 @@ const MODULES: &[(&str, &str)] = &[
     ),
     // The email receiver is tested against a real SMTP server.
     ("montui_no_aiosmtpd", "aiosmtpd.controller"),
+    // The desktop receiver is tested against a notification server on a private bus.
+    ("montui_no_dbus_next", "dbus_next.aio"),
 ];
 
 /// Where a program is: PATH, then /usr/sbin (sshd is there, often outside a user's PATH).

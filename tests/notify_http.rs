@@ -519,3 +519,78 @@ fn a_terminal_receiver_notifies_through_montuis_own_terminal() {
         "{said}"
     );
 }
+
+#[cfg_attr(
+    any(montui_no_dbus, montui_no_dbus_next),
+    ignore = "needs dbus-daemon and python3-dbus-next (apt-get install dbus-daemon python3-dbus-next)"
+)]
+#[test]
+fn a_desktop_receiver_shows_a_freedesktop_notification() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("bus");
+    let address = format!("unix:path={}", sock.display());
+    let mut bus = Command::new(common::need("dbus-daemon"))
+        .args([
+            "--config-file=/usr/share/dbus-1/session.conf",
+            "--nofork",
+            "--nopidfile",
+        ])
+        .arg(format!("--address={address}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !sock.exists() && start.elapsed() < common::WAIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got = dir.path().join("notes.jsonl");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/notifications.py");
+    let mut server = Command::new("/usr/bin/python3")
+        .args([script, &address])
+        .arg(&got)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let out = server.stdout.take().unwrap();
+    std::io::BufReader::new(out).read_line(&mut line).unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "the notification server did not start"
+    );
+    let cfg = write(
+        dir.path(),
+        "[[notify.receivers]]\nname = \"desk\"\ndesktop = {}\n",
+    );
+    let o = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["notify", "test"])
+        .envs(common::home(dir.path()))
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
+    let note = std::fs::read_to_string(&got).unwrap_or_default();
+    let _ = (server.kill(), bus.kill(), server.wait(), bus.wait());
+    assert!(said.contains("desk: delivered"), "{said}");
+    let v: serde_json::Value =
+        serde_json::from_str(note.lines().next().unwrap_or("")).unwrap_or_default();
+    assert_eq!(v["app"], "montui", "{note}");
+    assert!(
+        v["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("[FIRING:1] montui_test")),
+        "{note}"
+    );
+    assert!(
+        v["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("a test notice")),
+        "{note}"
+    );
+}

@@ -57,6 +57,7 @@ pub struct ReceiverConfig {
     pub ntfy: Option<receivers::NtfyConfig>,
     pub command: Option<receivers::CommandConfig>,
     pub terminal: Option<receivers::TerminalConfig>,
+    pub desktop: Option<receivers::DesktopConfig>,
     #[serde(default = "give_up")]
     pub give_up: Dur,
     #[serde(default = "yes")]

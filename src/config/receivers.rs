@@ -87,6 +87,11 @@ pub struct TerminalConfig {
     pub osc: Option<String>,
 }
 
+/// `desktop = {}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesktopConfig {}
+
 fn starttls() -> String {
     "starttls".into()
 }
@@ -105,6 +110,7 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
         ("ntfy", r.ntfy.is_some()),
         ("command", r.command.is_some()),
         ("terminal", r.terminal.is_some()),
+        ("desktop", r.desktop.is_some()),
     ]
     .into_iter()
     .filter_map(|(k, on)| on.then_some(k))
@@ -114,7 +120,7 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
             return Err((
                 "name",
                 "a receiver needs a kind: email, slack, webhook, alertmanager, pagerduty, \
-                 opsgenie, ntfy, terminal or command = { … }"
+                 opsgenie, ntfy, terminal, desktop or command = { … }"
                     .into(),
             ));
         }
@@ -251,6 +257,9 @@ pub(super) fn kind(r: &ReceiverConfig, timeout: &mut Duration) -> Result<Kind, B
         let api_key = key.ok_or(("opsgenie", "needs api_key_env or api_key_file".to_string()))?;
         let url = api("opsgenie", &o.url, notify::OPSGENIE_URL)?;
         return Ok(Kind::Opsgenie(notify::Opsgenie { api_key, url }));
+    }
+    if r.desktop.is_some() {
+        return Ok(Kind::Desktop(notify::Desktop));
     }
     if let Some(t) = &r.terminal {
         let osc = match t.osc.as_deref().unwrap_or("auto") {

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use super::health::Health;
 use super::{
-    Failure, Kind, Receiver, alertmanager, command, email, ntfy, opsgenie, pagerduty, redact,
-    slack, terminal, view, webhook,
+    Failure, Kind, Receiver, alertmanager, command, desktop, email, ntfy, opsgenie, pagerduty,
+    redact, slack, terminal, view, webhook,
 };
 use crate::store::{Bell, Outcome, Pending, Store, backoff_ms};
 
@@ -194,6 +194,7 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64, health: Option<&Healt
         Kind::Opsgenie(o) => opsgenie::send(o, p, t),
         Kind::Ntfy(k) => ntfy::send(k, p, t, &words),
         Kind::Terminal(k) => terminal::send(k, health, &words),
+        Kind::Desktop(_) => desktop::send(&n, &words),
     };
     let Err(f) = result else {
         return Outcome::Delivered;

@@ -112,6 +112,7 @@ impl Kind {
             Self::Opsgenie(_) => "opsgenie",
             Self::Ntfy(_) => "ntfy",
             Self::Terminal(_) => "terminal",
+            Self::Desktop(_) => "desktop",
         }
     }
 }

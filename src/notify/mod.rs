@@ -5,6 +5,7 @@
 mod alertmanager;
 mod command;
 mod deliver;
+mod desktop;
 mod email;
 mod health;
 mod http;
@@ -22,6 +23,7 @@ mod webhook;
 
 pub use alertmanager::{Alertmanager, RESEND_MS};
 pub use deliver::spawn;
+pub use desktop::Desktop;
 pub use email::{Email, Security};
 pub use health::{Health, ReceiverHealth};
 pub use ntfy::Ntfy;
@@ -67,6 +69,7 @@ pub enum Kind {
     Opsgenie(Opsgenie),
     Ntfy(Ntfy),
     Terminal(Terminal),
+    Desktop(Desktop),
 }
 
 impl Kind {
@@ -117,7 +120,7 @@ impl Receiver {
             Kind::PagerDuty(d) => from.push(&d.routing_key),
             Kind::Opsgenie(o) => from.push(&o.api_key),
             Kind::Ntfy(t) => from.extend(std::iter::once(&t.url).chain(&t.token)),
-            Kind::Terminal(_) => {}
+            Kind::Terminal(_) | Kind::Desktop(_) => {}
         }
         plain.extend(from.into_iter().filter_map(|s| s.value().ok()));
         plain
@@ -140,7 +143,9 @@ impl Receiver {
                 v.extend(t.token.iter().map(|s| ("token", s)));
                 v
             }
-            Kind::Command { .. } | Kind::Alertmanager(_) | Kind::Terminal(_) => Vec::new(),
+            Kind::Command { .. } | Kind::Alertmanager(_) | Kind::Terminal(_) | Kind::Desktop(_) => {
+                Vec::new()
+            }
         }
     }
 }
@@ -168,6 +173,9 @@ pub fn check(receivers: &[Receiver]) -> Vec<String> {
                         "command `{prog}` is not an executable file here (nor on PATH)"
                     ));
                 }
+            }
+            Kind::Desktop(_) if !desktop::session_bus() => {
+                say("desktop: no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS unset)".into());
             }
             Kind::Email(e) => {
                 if let Some(ca) = &e.ca_file
