@@ -3,8 +3,10 @@
 
 mod common;
 
+use common::notify::{recorder, stop};
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_montui");
@@ -32,26 +34,6 @@ command = {{ argv = ["sh", "-c", {receiver_script:?}] }}
     cfg
 }
 
-fn recorder(dir: &Path, cfg: &Path) -> std::process::Child {
-    Command::new(BIN)
-        .args(["--headless", "--config"])
-        .arg(cfg)
-        .arg("--db")
-        .arg(dir.join("h.db"))
-        .envs(common::home(dir))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn stop(child: std::process::Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let _ = child.wait_with_output();
-}
-
 /// Waits until `file` has `n` lines; its lines.
 fn lines(file: &Path, n: usize) -> Vec<String> {
     let start = Instant::now();
@@ -73,7 +55,7 @@ fn a_firing_alert_reaches_a_command_receiver_as_alertmanagers_payload() {
         "{{ cat; echo; }} >> '{}'; test \"$MONTUI_RECEIVER\" = ops",
         out.display()
     );
-    let child = recorder(dir.path(), &config(dir.path(), &script));
+    let child = recorder(dir.path(), &config(dir.path(), &script), &[]);
     let got = lines(&out, 1);
     stop(child);
     assert!(!got.is_empty(), "no notice arrived");
@@ -102,7 +84,7 @@ fn a_failing_receiver_is_retried_and_nothing_queued_is_lost_across_a_restart() {
         out.display()
     );
     let cfg = config(dir.path(), &script);
-    let child = recorder(dir.path(), &cfg);
+    let child = recorder(dir.path(), &cfg, &[]);
     // The notice is queued and refused a few times.
     std::thread::sleep(Duration::from_secs(3));
     // kill -9: whatever was queued must survive.
@@ -113,7 +95,7 @@ fn a_failing_receiver_is_retried_and_nothing_queued_is_lost_across_a_restart() {
     let _ = child.wait_with_output();
     assert!(lines(&out, 0).is_empty(), "nothing delivered while refused");
     std::fs::write(&gate, "").unwrap();
-    let child = recorder(dir.path(), &cfg);
+    let child = recorder(dir.path(), &cfg, &[]);
     let got = lines(&out, 1);
     stop(child);
     assert!(
@@ -204,4 +186,40 @@ fn check_config_finds_a_receiver_that_cannot_run() {
         !ok && err.contains("receiver `ops`") && err.contains("/no/such/pager"),
         "{err}"
     );
+}
+
+#[test]
+fn check_config_finds_unset_variables_unreadable_files_and_bad_urls_without_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let secret = dir.path().join("no-such-secret");
+    let text = format!(
+        "[[notify.receivers]]\nname = \"chat\"\nslack = {{ url_env = \"T_NO_SUCH_VAR\" }}\n\
+         [[notify.receivers]]\nname = \"hook\"\nwebhook = {{ url_env = \"T_HOOK\", secret_file = \"{}\" }}\n",
+        secret.display()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let o = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--check-config")
+        .envs(common::home(dir.path()))
+        .env("T_HOOK", "ftp://hooks.example/T1/SECRETMARK")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("receiver `chat`: url: environment variable T_NO_SUCH_VAR is not set"),
+        "{err}"
+    );
+    assert!(
+        err.contains("receiver `hook`: url `ftp://hooks.example/T1/S…/****` is not an http(s) URL"),
+        "{err}"
+    );
+    assert!(
+        err.contains("receiver `hook`: secret: cannot read"),
+        "{err}"
+    );
+    assert!(!err.contains("SECRETMARK"), "{err}");
 }

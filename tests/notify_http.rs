@@ -5,33 +5,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use common::http::{Answer, Server};
-
-const BIN: &str = env!("CARGO_BIN_EXE_montui");
-
-fn write(dir: &Path, text: &str) -> PathBuf {
-    let cfg = dir.join("config.toml");
-    std::fs::write(&cfg, text).unwrap();
-    cfg
-}
-
-/// `montui --config cfg notify test`: success and what it printed.
-fn notify_test(dir: &Path, cfg: &Path, env: &[(&str, &str)]) -> (bool, String) {
-    let o = Command::new(BIN)
-        .arg("--config")
-        .arg(cfg)
-        .args(["notify", "test"])
-        .envs(common::home(dir))
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
-    (o.status.success(), text)
-}
+use common::notify::{firing, notify_test, recorder, stop, write};
 
 #[test]
 fn each_http_receiver_sends_what_its_api_requires() {
@@ -211,43 +190,6 @@ fn answers_are_judged_and_secrets_never_said() {
     assert!(!out.contains(marker), "{out}");
 }
 
-fn recorder(dir: &Path, cfg: &Path, env: &[(&str, &str)]) -> std::process::Child {
-    Command::new(BIN)
-        .args(["--headless", "--config"])
-        .arg(cfg)
-        .arg("--db")
-        .arg(dir.join("h.db"))
-        .envs(common::home(dir))
-        .envs(env.iter().copied())
-        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn stop(child: std::process::Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let _ = child.wait_with_output();
-}
-
-/// A config with a rule that fires at once, and `receivers`.
-fn firing(receivers: &str) -> String {
-    format!(
-        r#"interval = "200ms"
-[alerts.notify]
-group_wait = "0s"
-[[alerts.rules]]
-name = "always"
-metric = "up"
-above = 0.5
-severity = "critical"
-{receivers}"#
-    )
-}
-
 #[test]
 fn a_429_waits_its_retry_after_and_a_400_is_a_dead_letter_after_one_attempt() {
     let dir = tempfile::tempdir().unwrap();
@@ -377,50 +319,6 @@ fn a_receiver_failing_raises_notification_failing_to_the_fallback_only() {
     assert_eq!(names, ["\"always\""]);
 }
 
-#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
-#[test]
-fn a_dead_letter_shows_in_the_notifications_view_and_is_retried_and_dropped_by_hand() {
-    let tmux = common::need("tmux");
-    let dir = tempfile::tempdir().unwrap();
-    let hook = Server::start(Answer::Status(400));
-    let cfg = write(
-        dir.path(),
-        &firing(&format!(
-            "[[notify.receivers]]\nname = \"hook\"\nwebhook = {{ url = \"{}\" }}\n",
-            hook.url("/hook")
-        )),
-    );
-    let db = dir.path().join("h.db");
-    let args = format!("--config '{}' --db '{}'", cfg.display(), db.display());
-    let t = common::montui(&tmux, dir.path(), &args);
-    t.wait_for("the status bar says the receiver fails", |s| {
-        s.contains("notify: hook failing")
-    });
-    assert_eq!(hook.requests().len(), 1, "a 400 is tried once");
-    t.send("O");
-    // A row of the list (the window's title names dead letters too).
-    let dead_row = |s: &str| {
-        s.lines()
-            .any(|l| l.contains("[FIRING") && l.contains("dead letter"))
-    };
-    let s = t.wait_for("the view lists the dead letter", |s| {
-        dead_row(s) && s.contains("HTTP 400")
-    });
-    assert!(s.contains("[FIRING:1] always"), "{s}");
-    t.send("r");
-    t.wait_for("retried", |s| s.contains("queued again"));
-    assert!(
-        hook.wait_for(2, common::WAIT).len() >= 2,
-        "the retry reached the receiver"
-    );
-    t.wait_for("dead again", dead_row);
-    t.send("x");
-    t.wait_for("dropped", |s| s.contains("dead letter dropped"));
-    t.wait_for("gone from the list", |s| !dead_row(s));
-    t.send("q");
-    t.send("q");
-}
-
 /// The notice ids in the outbox of the history at `db` (read as the UI reads it).
 fn queued(db: &Path) -> Vec<String> {
     montui::store::Store::open_reader(db)
@@ -466,131 +364,13 @@ fn kill_9_with_50_notices_queued_for_a_down_receiver_loses_none_and_sends_none_t
     // Time for a second send of any of them, or for new notices about the same alerts.
     std::thread::sleep(Duration::from_secs(3));
     stop(child);
-    let got: Vec<String> = (hook.requests().iter())
-        .filter_map(|r| r.header("montui-notice-id").map(str::to_string))
-        .collect();
-    let mut unique = got.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), got.len(), "a notice id came twice");
+    let got = hook.notice_ids();
+    let (unique, once) = common::http::once(&got);
+    assert!(once, "a notice id came twice: {got:?}");
     let mut want = ids.clone();
     want.sort();
     assert_eq!(
         unique, want,
         "each queued notice once, and nothing new for alerts already told"
-    );
-}
-
-#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
-#[test]
-fn a_terminal_receiver_notifies_through_montuis_own_terminal() {
-    let tmux = common::need("tmux");
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = write(
-        dir.path(),
-        &firing("[[notify.receivers]]\nname = \"here\"\nterminal = { osc = \"777\" }\n"),
-    );
-    let raw = dir.path().join("raw");
-    let args = format!("--config '{}'", cfg.display());
-    let t = common::montui(&tmux, dir.path(), &args);
-    t.record(&raw);
-    let start = std::time::Instant::now();
-    let mut out = String::new();
-    while start.elapsed() < common::WAIT && !out.contains("\x1b]777;notify;[FIRING:1] always") {
-        std::thread::sleep(Duration::from_millis(200));
-        out = String::from_utf8_lossy(&std::fs::read(&raw).unwrap_or_default()).into_owned();
-    }
-    t.send("q");
-    assert!(
-        out.contains("\x1b]777;notify;[FIRING:1] always"),
-        "no OSC 777 in the output"
-    );
-    // Headless, there is no terminal to tell: refused for good, not retried.
-    let o = Command::new(BIN)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["notify", "test"])
-        .envs(common::home(dir.path()))
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        said.contains("here: refused for good") && said.contains("no terminal"),
-        "{said}"
-    );
-}
-
-#[cfg_attr(
-    any(montui_no_dbus, montui_no_dbus_next),
-    ignore = "needs dbus-daemon and python3-dbus-next (apt-get install dbus-daemon python3-dbus-next)"
-)]
-#[test]
-fn a_desktop_receiver_shows_a_freedesktop_notification() {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let sock = dir.path().join("bus");
-    let address = format!("unix:path={}", sock.display());
-    let mut bus = Command::new(common::need("dbus-daemon"))
-        .args([
-            "--config-file=/usr/share/dbus-1/session.conf",
-            "--nofork",
-            "--nopidfile",
-        ])
-        .arg(format!("--address={address}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while !sock.exists() && start.elapsed() < common::WAIT {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let got = dir.path().join("notes.jsonl");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/notifications.py");
-    let mut server = Command::new("/usr/bin/python3")
-        .args([script, &address])
-        .arg(&got)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let out = server.stdout.take().unwrap();
-    std::io::BufReader::new(out).read_line(&mut line).unwrap();
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "the notification server did not start"
-    );
-    let cfg = write(
-        dir.path(),
-        "[[notify.receivers]]\nname = \"desk\"\ndesktop = {}\n",
-    );
-    let o = Command::new(BIN)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["notify", "test"])
-        .envs(common::home(dir.path()))
-        .env("DBUS_SESSION_BUS_ADDRESS", &address)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&o.stdout).to_string();
-    let note = std::fs::read_to_string(&got).unwrap_or_default();
-    let _ = (server.kill(), bus.kill(), server.wait(), bus.wait());
-    assert!(said.contains("desk: delivered"), "{said}");
-    let v: serde_json::Value =
-        serde_json::from_str(note.lines().next().unwrap_or("")).unwrap_or_default();
-    assert_eq!(v["app"], "montui", "{note}");
-    assert!(
-        v["summary"]
-            .as_str()
-            .is_some_and(|s| s.starts_with("[FIRING:1] montui_test")),
-        "{note}"
-    );
-    assert!(
-        v["body"]
-            .as_str()
-            .is_some_and(|b| b.contains("a test notice")),
-        "{note}"
     );
 }

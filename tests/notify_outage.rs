@@ -114,13 +114,9 @@ fn a_60_s_outage_loses_nothing_reorders_nothing_and_holds_up_no_other_receiver()
     let _ = child.wait();
     assert!(all, "the webhook did not get everything once back");
     let queued = rows(&db, "hook");
-    let got: Vec<String> = (hook.requests().iter())
-        .filter_map(|r| r.header("montui-notice-id").map(str::to_string))
-        .collect();
-    let mut unique = got.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), got.len(), "a notice id came twice");
+    let got = hook.notice_ids();
+    let (_, once) = common::http::once(&got);
+    assert!(once, "a notice id came twice: {got:?}");
     assert_eq!(got.len(), queued.len(), "every queued notice arrived");
     // In order per group: each rule's notices arrive in the order they were queued.
     let group_of: HashMap<&str, String> = queued

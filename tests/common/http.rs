@@ -81,6 +81,13 @@ impl Server {
         self.shared.got.lock().unwrap().clone()
     }
 
+    /// The `Montui-Notice-Id` of every request so far, in arrival order.
+    pub fn notice_ids(&self) -> Vec<String> {
+        (self.requests().iter())
+            .filter_map(|r| r.header("montui-notice-id").map(str::to_string))
+            .collect()
+    }
+
     /// Waits (up to `wait`) until `n` requests have come; the requests.
     pub fn wait_for(&self, n: usize, wait: Duration) -> Vec<Request> {
         let start = Instant::now();
@@ -237,4 +244,13 @@ pub fn get(url: &str) -> Option<(u16, String)> {
     let status = text.split_whitespace().nth(1)?.parse().ok()?;
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
     Some((status, body))
+}
+
+/// `ids` sorted, and whether none came twice.
+pub fn once(ids: &[String]) -> (Vec<String>, bool) {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    let twice = unique.len() != ids.len();
+    (unique, !twice)
 }

@@ -154,6 +154,7 @@ pub fn need(tool: &str) -> std::path::PathBuf {
 
 pub mod http;
 pub mod mail;
+pub mod notify;
 pub mod tmux;
 
 /// Draws with `f` into a w×h TestBackend; the text drawn.

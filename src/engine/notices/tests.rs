@@ -201,3 +201,18 @@ fn a_restart_does_not_tell_again_what_the_outbox_says_was_told_but_tells_its_res
     assert_eq!(mail.len(), 1, "{got:?}");
     assert_eq!(mail[0]["status"], "resolved");
 }
+
+#[test]
+fn an_escalation_step_tells_its_channels_at_once() {
+    let p = policy();
+    let mut tracker = Tracker::default();
+    let mut a = Alert::firing("disk_full", &[("host", "web-1")]);
+    a.escalation = 1;
+    tracker.restore(vec![a.clone()]);
+    let mut n = Notices::new(receivers());
+    n.escalated(&p, &tracker, &a, &["dba".to_string()], 5000);
+    let got = sent(&mut n);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "dba");
+    assert_eq!(got[0].1["groupLabels"]["escalation"], "1");
+}
