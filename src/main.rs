@@ -233,9 +233,9 @@ fn notify_test(receivers: &[montui::notify::Receiver], only: Option<&str>) -> an
     use montui::store::Outcome;
     let answers = montui::notify::test(receivers, only).map_err(anyhow::Error::msg)?;
     let mut refused = 0;
-    for (name, outcome) in answers {
+    for (name, outcome, answer) in answers {
         match outcome {
-            Outcome::Delivered => println!("{name}: delivered"),
+            Outcome::Delivered => println!("{name}: delivered: {}", answer.unwrap_or_default()),
             Outcome::Retry { error, .. } => {
                 refused += 1;
                 println!("{name}: not delivered (it would be retried): {error}");

@@ -114,7 +114,10 @@ fn a_wrong_password_is_refused_for_good_with_the_servers_answer() {
     );
     assert!(!said.contains("MARKER"), "{said}");
     let (ok, said) = run("pw-right");
-    assert!(ok && said.contains("mail: delivered"), "{said}");
+    assert!(
+        ok && said.contains("mail: delivered: 250 OK"),
+        "the server's answer: {said}"
+    );
     let mail = smtp.mails(1);
     assert!(
         mail.first()

@@ -61,6 +61,12 @@ alertmanager = {{ urls = ["{am}"] }}
     for name in ["hook", "chat", "pager", "genie", "phone", "am"] {
         assert!(said.contains(&format!("{name}: delivered")), "{said}");
     }
+    for answer in [
+        "hook: delivered: HTTP 202: ok",
+        "am: delivered: http://127.0.0.1",
+    ] {
+        assert!(said.contains(answer), "the server's answer: {said}");
+    }
     let got = s.requests();
     let at = |prefix: &str| {
         got.iter()

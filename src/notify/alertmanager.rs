@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Failure;
 use super::http::{Post, post};
 use super::view::Notice;
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 /// How long a pushed firing alert stays firing in Alertmanager without a re-send: 4 × the
@@ -25,7 +25,7 @@ pub struct Alertmanager {
     pub urls: Vec<String>,
 }
 
-pub fn send(m: &Alertmanager, p: &Pending, now: i64, timeout: Duration) -> Result<(), Failure> {
+pub fn send(m: &Alertmanager, p: &Pending, now: i64, timeout: Duration) -> Answer {
     let body = alerts(&Notice::parse(&p.payload), now);
     let mut errors = Vec::new();
     for url in &m.urls {
@@ -37,7 +37,7 @@ pub fn send(m: &Alertmanager, p: &Pending, now: i64, timeout: Duration) -> Resul
             timeout,
         });
         match r {
-            Ok(()) => return Ok(()),
+            Ok(said) => return Ok(format!("{url}: {said}")),
             Err(e) => errors.push(e),
         }
     }

@@ -12,7 +12,7 @@ pub fn run(
     timeout: Duration,
     payload: &str,
     env: &[(&str, &str)],
-) -> Result<(), String> {
+) -> Result<String, String> {
     let (prog, args) = argv.split_first().ok_or("no command")?;
     let mut child = Command::new(prog)
         .args(args)
@@ -29,7 +29,7 @@ pub fn run(
     let started = Instant::now();
     loop {
         match child.try_wait() {
-            Ok(Some(st)) if st.success() => return Ok(()),
+            Ok(Some(st)) if st.success() => return Ok(format!("{prog} ended with {st}")),
             Ok(Some(st)) => {
                 let mut err = String::new();
                 if let Some(mut e) = child.stderr.take() {
@@ -75,7 +75,7 @@ mod tests {
         let t = Duration::from_secs(10);
         assert_eq!(
             run(&argv(&["sh", "-c", &script]), t, "{\"a\":1}", &env),
-            Ok(())
+            Ok("sh ended with exit status: 0".into())
         );
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"a\":1}");
         let err = run(&argv(&["sh", "-c", "echo refused >&2; exit 3"]), t, "", &[]).unwrap_err();

@@ -130,7 +130,7 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, (health, bell): (&Health, &Be
                 break;
             }
             let now = now_ms();
-            let outcome = attempt(r, p, now, Some(health));
+            let (outcome, _) = attempt(r, p, now, Some(health));
             match (&outcome, failing) {
                 (Outcome::Delivered, true) => {
                     failing = false;
@@ -162,12 +162,17 @@ fn run(r: &Receiver, db: &Path, stop: &AtomicBool, (health, bell): (&Health, &Be
     }
 }
 
-/// One attempt at `p`. Its error never holds a secret of the receiver.
-pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64, health: Option<&Health>) -> Outcome {
+/// One attempt at `p`, and what the receiver answered when it took it. Neither holds a
+/// secret of the receiver.
+pub(super) fn attempt(
+    r: &Receiver,
+    p: &Pending,
+    now: i64,
+    health: Option<&Health>,
+) -> (Outcome, Option<String>) {
     if now.saturating_sub(p.created_ms) > r.give_up_ms {
-        return Outcome::Dead {
-            error: format!("not delivered within {} s", r.give_up_ms / 1000),
-        };
+        let error = format!("not delivered within {} s", r.give_up_ms / 1000);
+        return (Outcome::Dead { error }, None);
     }
     let t = r.timeout;
     let n = view::Notice::parse(&p.payload);
@@ -196,11 +201,12 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64, health: Option<&Healt
         Kind::Terminal(k) => terminal::send(k, health, &words),
         Kind::Desktop(_) => desktop::send(&n, &words),
     };
-    let Err(f) = result else {
-        return Outcome::Delivered;
+    let f = match result {
+        Ok(said) => return (Outcome::Delivered, Some(redact(&said, &r.secrets()))),
+        Err(f) => f,
     };
     let error = redact(&f.error, &r.secrets());
-    match (f.permanent, f.retry_after_ms) {
+    let outcome = match (f.permanent, f.retry_after_ms) {
         (true, _) => Outcome::Dead { error },
         (false, Some(after)) => Outcome::Retry {
             next_ms: now + after.max(1000),
@@ -210,5 +216,6 @@ pub(super) fn attempt(r: &Receiver, p: &Pending, now: i64, health: Option<&Healt
             next_ms: now + backoff_ms(p.attempts, p.id),
             error,
         },
-    }
+    };
+    (outcome, None)
 }

@@ -2,8 +2,8 @@
 //! pure Rust through zbus), urgency from severity (critical stays until dismissed). Where no
 //! session bus exists (a server, a service) it says so and is retried: a session may start.
 
-use super::Failure;
 use super::view::{Notice, Words};
+use super::{Answer, Failure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Desktop;
@@ -15,7 +15,7 @@ pub fn session_bus() -> bool {
             .is_some_and(|d| std::path::Path::new(&d).join("bus").exists())
 }
 
-pub fn send(n: &Notice, w: &Words) -> Result<(), Failure> {
+pub fn send(n: &Notice, w: &Words) -> Answer {
     use notify_rust::{Notification, Timeout, Urgency};
     if !session_bus() {
         return Err(Failure::retry(
@@ -41,6 +41,6 @@ pub fn send(n: &Notice, w: &Words) -> Result<(), Failure> {
         .urgency(urgency)
         .timeout(timeout)
         .show()
-        .map(drop)
+        .map(|_| "shown on the session bus".into())
         .map_err(|e| Failure::retry(format!("desktop notification: {e}")))
 }

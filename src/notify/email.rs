@@ -11,9 +11,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 
-use super::Failure;
 use super::secret::Secret;
 use super::view::{Notice, Words};
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +36,16 @@ pub struct Email {
     pub ca_file: Option<PathBuf>,
 }
 
-pub fn send(e: &Email, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
+pub fn send(e: &Email, p: &Pending, timeout: Duration, w: &Words) -> Answer {
     let n = Notice::parse(&p.payload);
     let message = message(e, &n, &p.notice, w).map_err(Failure::permanent)?;
     let transport = transport(e, timeout)?;
-    transport.send(&message).map(drop).map_err(|err| {
+    let to = e.to.join(", ");
+    let answer = |r: lettre::transport::smtp::response::Response| {
+        let said: Vec<&str> = r.message().collect();
+        format!("{} {} (to {to})", r.code(), said.join(" "))
+    };
+    transport.send(&message).map(answer).map_err(|err| {
         let said = crate::text::one_line(&err.to_string()).to_string();
         match err.is_permanent() {
             true => Failure::permanent(said),

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use super::Failure;
+use super::{Answer, Failure};
 
 /// The client every receiver uses (one connection pool, one background thread).
 fn client() -> Result<&'static reqwest::blocking::Client, Failure> {
@@ -32,7 +32,7 @@ pub struct Post<'a> {
 }
 
 /// Sends `p` and judges the answer.
-pub fn post(p: Post<'_>) -> Result<(), Failure> {
+pub fn post(p: Post<'_>) -> Answer {
     let mut req = client()?
         .post(p.url)
         .timeout(p.timeout)
@@ -78,7 +78,7 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 /// The verdict on an HTTP answer.
-pub fn judge(status: u16, retry_after_ms: Option<i64>, body: &str) -> Result<(), Failure> {
+pub fn judge(status: u16, retry_after_ms: Option<i64>, body: &str) -> Answer {
     let said: String = crate::text::one_line(body.trim())
         .chars()
         .take(200)
@@ -88,7 +88,7 @@ pub fn judge(status: u16, retry_after_ms: Option<i64>, body: &str) -> Result<(),
         false => format!("HTTP {status}: {said}"),
     };
     match status {
-        200..=299 => Ok(()),
+        200..=299 => Ok(error),
         429 => Err(Failure {
             retry_after_ms,
             ..Failure::retry(error)

@@ -79,6 +79,9 @@ impl Kind {
     }
 }
 
+/// What a receiver answered a delivery (`HTTP 202: ok`, `250 OK`…), or why it failed.
+pub type Answer = Result<String, Failure>;
+
 /// Why an attempt failed, and whether trying again could help.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
 use super::view::{Notice, Words};
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct Ntfy {
     pub token: Option<Secret>,
 }
 
-pub fn send(t: &Ntfy, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
+pub fn send(t: &Ntfy, p: &Pending, timeout: Duration, w: &Words) -> Answer {
     let url = t.url.value().map_err(Failure::retry)?;
     let n = Notice::parse(&p.payload);
     let (priority, tags) = match (n.firing().count(), n.severity()) {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
 use super::view::{AlertView, Notice};
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 pub const API_URL: &str = "https://api.opsgenie.com";
@@ -20,19 +20,20 @@ pub struct Opsgenie {
     pub url: String,
 }
 
-pub fn send(o: &Opsgenie, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(o: &Opsgenie, p: &Pending, timeout: Duration) -> Answer {
     let key = o.api_key.value().map_err(Failure::retry)?;
     let n = Notice::parse(&p.payload);
+    let mut said = Vec::new();
     for (path, body) in requests(&n) {
-        post(Post {
+        said.push(post(Post {
             url: &format!("{}{path}", o.url.trim_end_matches('/')),
             headers: vec![("Authorization".into(), format!("GenieKey {key}"))],
             body,
             content_type: "application/json",
             timeout,
-        })?;
+        })?);
     }
-    Ok(())
+    Ok(said.join("; "))
 }
 
 /// Path and body of each request.

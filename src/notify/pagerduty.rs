@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
 use super::view::Notice;
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 pub const EVENTS_URL: &str = "https://events.pagerduty.com/v2/enqueue";
@@ -20,18 +20,19 @@ pub struct PagerDuty {
     pub url: String,
 }
 
-pub fn send(d: &PagerDuty, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(d: &PagerDuty, p: &Pending, timeout: Duration) -> Answer {
     let key = d.routing_key.value().map_err(Failure::retry)?;
+    let mut said = Vec::new();
     for body in events(&Notice::parse(&p.payload), &key) {
-        post(Post {
+        said.push(post(Post {
             url: &d.url,
             headers: Vec::new(),
             body,
             content_type: "application/json",
             timeout,
-        })?;
+        })?);
     }
-    Ok(())
+    Ok(said.join("; "))
 }
 
 /// One event per alert.

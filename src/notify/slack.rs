@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
 use super::view::{Notice, Words};
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct Slack {
     pub url: Secret,
 }
 
-pub fn send(s: &Slack, p: &Pending, timeout: Duration, w: &Words) -> Result<(), Failure> {
+pub fn send(s: &Slack, p: &Pending, timeout: Duration, w: &Words) -> Answer {
     let url = s.url.value().map_err(Failure::retry)?;
     post(Post {
         url: &url,

@@ -3,9 +3,9 @@
 //! reaches the user's desktop even over SSH. Delivery hands the words to the UI, which writes
 //! them between frames; with no UI (headless) there is no terminal to tell, for good.
 
-use super::Failure;
 use super::health::Health;
 use super::view::Words;
+use super::{Answer, Failure};
 
 /// Which escape sequence carries the notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +26,14 @@ pub struct Terminal {
 /// Notes waiting for the UI, at most (a UI that stalls loses the oldest, said as one).
 pub const WAITING: usize = 32;
 
-pub fn send(t: &Terminal, health: Option<&Health>, w: &Words) -> Result<(), Failure> {
+pub fn send(t: &Terminal, health: Option<&Health>, w: &Words) -> Answer {
     let note = sequence(
         t.osc,
         &w.title,
         w.body.lines().find(|l| !l.trim().is_empty()),
     );
     match health.is_some_and(|h| h.to_terminal(note)) {
-        true => Ok(()),
+        true => Ok("handed to montui's terminal".into()),
         false => Err(Failure::permanent(
             "no terminal: montui runs without its full-screen UI",
         )),

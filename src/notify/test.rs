@@ -6,8 +6,11 @@ use super::{Receiver, notice_id, payload};
 use crate::alert::lifecycle::{Alert, Severity};
 use crate::store::{Outcome, Pending};
 
-/// Each receiver named `only` (or every one) and how it took a test notice.
-pub fn test(receivers: &[Receiver], only: Option<&str>) -> Result<Vec<(String, Outcome)>, String> {
+/// A receiver's name, how it took the test notice, and its answer when it took it.
+pub type Tested = (String, Outcome, Option<String>);
+
+/// Each receiver named `only` (or every one), how it took a test notice and what it answered.
+pub fn test(receivers: &[Receiver], only: Option<&str>) -> Result<Vec<Tested>, String> {
     let chosen: Vec<&Receiver> = (receivers.iter())
         .filter(|r| only.is_none_or(|o| r.name == o))
         .collect();
@@ -45,7 +48,8 @@ pub fn test(receivers: &[Receiver], only: Option<&str>) -> Result<Vec<(String, O
                 payload: payload(&r.name, &id, &group, &[(&alert, summary.clone())], None),
                 attempts: 0,
             };
-            (r.name.clone(), attempt(r, &p, now, None))
+            let (outcome, answer) = attempt(r, &p, now, None);
+            (r.name.clone(), outcome, answer)
         })
         .collect())
 }

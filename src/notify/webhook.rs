@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 
-use super::Failure;
 use super::http::{Post, post};
 use super::secret::Secret;
+use super::{Answer, Failure};
 use crate::store::Pending;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct Webhook {
     pub secret: Option<Secret>,
 }
 
-pub fn send(w: &Webhook, p: &Pending, timeout: Duration) -> Result<(), Failure> {
+pub fn send(w: &Webhook, p: &Pending, timeout: Duration) -> Answer {
     let url = w.url.value().map_err(Failure::retry)?;
     let mut headers = w.headers.clone();
     headers.push(("Montui-Notice-Id".into(), p.notice.clone()));
