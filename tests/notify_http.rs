@@ -106,6 +106,13 @@ alertmanager = {{ urls = ["{am}"] }}
         "{v}"
     );
     assert!(v["attachments"][0]["color"].is_string(), "{v}");
+    let fields = v["attachments"][0]["fields"].to_string();
+    for f in ["host", "value", "since"] {
+        assert!(
+            fields.contains(&format!("\"title\":\"{f}\"")),
+            "slack lacks {f}: {fields}"
+        );
+    }
     // PagerDuty Events v2: routing_key, event_action, dedup_key, payload summary/source/severity.
     let v = at("/pd").json();
     assert_eq!(v["routing_key"], "pd-routing-key");

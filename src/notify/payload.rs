@@ -60,6 +60,7 @@ pub fn payload(
                 "endsAt": time(if resolved { a.resolved_at } else { None }),
                 "generatorURL": "",
                 "fingerprint": format!("{:016x}", a.fingerprint),
+                "montuiValue": crate::alert::template::figure(a.value),
             })
         })
         .collect();

@@ -38,8 +38,9 @@ pub fn message(n: &Notice, w: &Words) -> String {
     let attachments: Vec<serde_json::Value> = (n.alerts.iter())
         .map(|a| {
             let mut fields = vec![json!({"title": "host", "value": a.host(), "short": true})];
-            if let Some(v) = a.annotations.get("value") {
-                fields.push(json!({"title": "value", "value": v, "short": true}));
+            let value = a.annotations.get("value").unwrap_or(&a.montui_value);
+            if !value.is_empty() {
+                fields.push(json!({"title": "value", "value": value, "short": true}));
             }
             let when = match a.status.as_str() {
                 "firing" => ("since", &a.starts_at),

@@ -32,6 +32,8 @@ pub struct AlertView {
     pub starts_at: String,
     pub ends_at: String,
     pub fingerprint: String,
+    /// The value the alert watched, as people read it (montui's own field).
+    pub montui_value: String,
 }
 
 impl Notice {
