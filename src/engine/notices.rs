@@ -53,7 +53,8 @@ impl Notices {
                 self.planners[i].seed(&routing.routes[i].grouping, a, now);
             }
             for p in &mut self.pushed {
-                (p.at, _) = (now, p.sent.insert(a.fingerprint, Phase::Firing));
+                p.at = now;
+                p.sent.insert(a.fingerprint, Phase::Firing);
             }
         }
     }
@@ -104,7 +105,7 @@ impl Notices {
                 let mut group = n.group.clone();
                 group.push(("route".into(), i.to_string()));
                 let fps: Vec<u64> = n.firing.iter().chain(&n.resolved).copied().collect();
-                self.queue(policy, tracker, &group, &fps, &to, None, now);
+                self.queue(policy, tracker, Outgoing::new(group, fps, &to), now);
             }
         }
         self.push(policy, alerts, &routes, muted, now, tracker);
@@ -144,7 +145,7 @@ impl Notices {
                 .collect();
             say(&n, &to);
             let fps: Vec<u64> = n.firing.iter().chain(&n.resolved).copied().collect();
-            self.queue(policy, tracker, &n.group, &fps, &to, None, now);
+            self.queue(policy, tracker, Outgoing::new(n.group, fps, &to), now);
         }
     }
 
@@ -161,15 +162,8 @@ impl Notices {
             ("alertname".to_string(), a.rule.clone()),
             ("escalation".into(), a.escalation.to_string()),
         ];
-        self.queue(
-            policy,
-            tracker,
-            &group,
-            &[a.fingerprint],
-            channels,
-            None,
-            now,
-        );
+        let o = Outgoing::new(group, vec![a.fingerprint], channels);
+        self.queue(policy, tracker, o, now);
     }
 
     /// `a` was acknowledged: receivers that track incidents and take its notices are told.
@@ -193,15 +187,11 @@ impl Notices {
             "acknowledged".to_string(),
             format!("{:016x}", a.fingerprint),
         )];
-        self.queue(
-            policy,
-            tracker,
-            &group,
-            &[a.fingerprint],
-            &to,
-            Some("acknowledge"),
-            now,
-        );
+        let o = Outgoing {
+            event: Some("acknowledge"),
+            ..Outgoing::new(group, vec![a.fingerprint], &to)
+        };
+        self.queue(policy, tracker, o, now);
     }
 
     /// Alertmanager receivers: every alert routed to them, pushed when one changes and
@@ -252,52 +242,59 @@ impl Notices {
             };
             let fps: Vec<u64> = mine.iter().map(|a| a.fingerprint).collect();
             let group = vec![("push".to_string(), name.clone())];
-            self.queue(
-                policy,
-                tracker,
-                &group,
-                &fps,
-                std::slice::from_ref(&name),
-                None,
-                now,
-            );
+            let o = Outgoing {
+                push: true,
+                ..Outgoing::new(group, fps, std::slice::from_ref(&name))
+            };
+            self.queue(policy, tracker, o, now);
         }
     }
 
-    /// A notice of the alerts `fps` as one payload per receiver in `to` (Alertmanager
-    /// receivers take only their push; one that does not want resolved alerts gets only the
-    /// firing ones).
-    #[allow(clippy::too_many_arguments)]
-    fn queue(
-        &mut self,
-        policy: &Policy,
-        tracker: &Tracker,
-        group: &Labels,
-        fps: &[u64],
-        to: &[String],
-        event: Option<&str>,
-        now: i64,
-    ) {
-        let id = notify::notice_id(group, now);
-        let alerts: Vec<(&Alert, Labels)> = (fps.iter())
+    /// A notice as one payload per receiver it goes to (Alertmanager receivers take only
+    /// their push; one that does not want resolved alerts gets only the firing ones).
+    fn queue(&mut self, policy: &Policy, tracker: &Tracker, o: Outgoing<'_>, now: i64) {
+        let id = notify::notice_id(&o.group, now);
+        let alerts: Vec<(&Alert, Labels)> = (o.fps.iter())
             .filter_map(|fp| tracker.get(*fp))
             .map(|a| (a, annotations(policy, a)))
             .collect();
-        let push = group.first().is_some_and(|(k, _)| k == "push");
         let items: Vec<(String, String)> = (self.receivers.iter())
-            .filter(|r| to.contains(&r.name))
-            .filter(|r| push == matches!(r.kind, Kind::Alertmanager(_)))
+            .filter(|r| o.to.contains(&r.name))
+            .filter(|r| o.push == matches!(r.kind, Kind::Alertmanager(_)))
             .filter_map(|r| {
                 let chosen: Vec<(&Alert, Labels)> = (alerts.iter())
-                    .filter(|(a, _)| r.send_resolved || push || a.phase == Phase::Firing)
+                    .filter(|(a, _)| r.send_resolved || o.push || a.phase == Phase::Firing)
                     .cloned()
                     .collect();
-                let payload = notify::payload(&r.name, &id, group, &chosen, event);
+                let payload = notify::payload(&r.name, &id, &o.group, &chosen, o.event);
                 (!chosen.is_empty()).then(|| (r.name.clone(), payload))
             })
             .collect();
         if !items.is_empty() {
             self.outbox.push(Queued { id, items, at: now });
+        }
+    }
+}
+
+/// A notice to queue: its group's labels, its alerts, to whom, and what of.
+struct Outgoing<'a> {
+    group: Labels,
+    fps: Vec<u64>,
+    to: &'a [String],
+    /// `acknowledge`, for receivers that track incidents.
+    event: Option<&'a str>,
+    /// An Alertmanager push (to Alertmanager receivers only; the others never get one).
+    push: bool,
+}
+
+impl<'a> Outgoing<'a> {
+    fn new(group: Labels, fps: Vec<u64>, to: &'a [String]) -> Self {
+        Self {
+            group,
+            fps,
+            to,
+            event: None,
+            push: false,
         }
     }
 }

@@ -112,21 +112,13 @@ impl Failure {
 impl Receiver {
     /// Its secrets as they are now (and URLs, which may hold tokens), to mask in messages.
     pub fn secrets(&self) -> Vec<String> {
-        let mut from: Vec<&Secret> = Vec::new();
-        let mut plain: Vec<String> = Vec::new();
-        match &self.kind {
-            Kind::Command { .. } => {}
-            Kind::Webhook(w) => from.extend(std::iter::once(&w.url).chain(&w.secret)),
-            Kind::Slack(s) => from.push(&s.url),
-            Kind::Email(e) => from.extend(&e.password),
-            Kind::Alertmanager(m) => plain.extend(m.urls.iter().cloned()),
-            Kind::PagerDuty(d) => from.push(&d.routing_key),
-            Kind::Opsgenie(o) => from.push(&o.api_key),
-            Kind::Ntfy(t) => from.extend(std::iter::once(&t.url).chain(&t.token)),
-            Kind::Terminal(_) | Kind::Desktop(_) => {}
+        let mut out: Vec<String> = (self.sources().into_iter())
+            .filter_map(|(_, s)| s.value().ok())
+            .collect();
+        if let Kind::Alertmanager(m) = &self.kind {
+            out.extend(m.urls.iter().cloned());
         }
-        plain.extend(from.into_iter().filter_map(|s| s.value().ok()));
-        plain
+        out
     }
 
     /// Where its secrets come from, each.
