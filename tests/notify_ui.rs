@@ -216,6 +216,8 @@ fn secrets_of_failing_receivers_show_in_no_log_screen_or_export() {
         s.contains("HTTP 500") && s.lines().filter(|l| l.contains("mail")).count() >= 2
     });
     t.send("Escape");
+    // Escape and q sent together would read as Alt-q.
+    t.wait_for("the view closed", |s| !s.contains("Notifications ("));
     t.send("q");
     t.wait_for("exit", |s| s.contains("EXIT="));
     let log =
