@@ -175,10 +175,15 @@ pub(super) fn attempt(
         return (Outcome::Dead { error }, None);
     }
     let t = r.timeout;
-    let n = view::Notice::parse(&p.payload);
-    let words = view::Words::of(&n, r.title.as_deref(), r.body.as_deref());
+    // The words, for the kinds that show them (a webhook sends its payload as queued).
+    let read = || {
+        let n = view::Notice::parse(&p.payload);
+        let w = view::Words::of(&n, r.title.as_deref(), r.body.as_deref());
+        (n, w)
+    };
     let result = match &r.kind {
         Kind::Command { argv } => {
+            let (n, words) = read();
             let status = match n.firing().count() {
                 0 => "resolved",
                 _ => "firing",
@@ -192,14 +197,17 @@ pub(super) fn attempt(
             command::run(argv, t, &p.payload, &env).map_err(Failure::retry)
         }
         Kind::Webhook(w) => webhook::send(w, p, t),
-        Kind::Slack(s) => slack::send(s, p, t, &words),
-        Kind::Email(e) => email::send(e, p, t, &words),
+        Kind::Slack(s) => slack::send(s, p, t, &read().1),
+        Kind::Email(e) => email::send(e, p, t, &read().1),
         Kind::Alertmanager(m) => alertmanager::send(m, p, now, t),
         Kind::PagerDuty(d) => pagerduty::send(d, p, t),
         Kind::Opsgenie(o) => opsgenie::send(o, p, t),
-        Kind::Ntfy(k) => ntfy::send(k, p, t, &words),
-        Kind::Terminal(k) => terminal::send(k, health, &words),
-        Kind::Desktop(_) => desktop::send(&n, &words),
+        Kind::Ntfy(k) => ntfy::send(k, p, t, &read().1),
+        Kind::Terminal(k) => terminal::send(k, health, &read().1),
+        Kind::Desktop(_) => {
+            let (n, words) = read();
+            desktop::send(&n, &words)
+        }
     };
     let f = match result {
         Ok(said) => return (Outcome::Delivered, Some(redact(&said, &r.secrets()))),
