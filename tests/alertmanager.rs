@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 
 use common::http::{Flood, get};
 
-const BIN: &str = env!("CARGO_BIN_EXE_montui");
-
 struct Alertmanager {
     child: Child,
     url: String,
@@ -106,15 +104,7 @@ alertmanager = {{ urls = ["{}"] }}
     );
     std::fs::write(&cfg, text).unwrap();
     let flood = Flood::start();
-    let mut child = Command::new(BIN)
-        .args(["--headless", "--config"])
-        .arg(&cfg)
-        .arg("--db")
-        .arg(dir.path().join("h.db"))
-        .envs(common::home(dir.path()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = common::notify::recorder(dir.path(), &cfg, &[]);
     let mine = |a: &serde_json::Value| a["labels"]["alertname"] == "loopback_busy";
     let mut seen = None;
     let fired = until(|| {
@@ -123,10 +113,7 @@ alertmanager = {{ urls = ["{}"] }}
     });
     drop(flood);
     let resolved = fired && until(|| !am.alerts().iter().any(mine));
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+    common::notify::stop(child);
     assert!(fired, "montui's alert never reached Alertmanager");
     let a = seen.unwrap_or_default();
     assert_eq!(a["labels"]["interface"], "lo", "{a}");

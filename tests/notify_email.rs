@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_montui");
 
@@ -35,23 +35,11 @@ summary = "{{interface}} receives {{value}}"
     );
     std::fs::write(&cfg, text).unwrap();
     let flood = common::http::Flood::start();
-    let mut child = Command::new(BIN)
-        .args(["--headless", "--config"])
-        .arg(&cfg)
-        .arg("--db")
-        .arg(dir.path().join("h.db"))
-        .envs(common::home(dir.path()))
-        .env("T_SMTP_PASSWORD", "pw-right")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = common::notify::recorder(dir.path(), &cfg, &[("T_SMTP_PASSWORD", "pw-right")]);
     let firing = smtp.mails(1);
     drop(flood);
     let both = smtp.mails(2);
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+    common::notify::stop(child);
     assert!(!firing.is_empty(), "no mail came");
     let mail = &firing[0];
     assert!(
