@@ -23,6 +23,7 @@ mod range;
 mod record;
 mod season;
 mod stats;
+pub mod synthetic;
 pub mod watch;
 mod window;
 

@@ -154,17 +154,50 @@ pub fn score(files: &[Scored], p: &Profile) -> Outcome {
             (best, threshold) = (total, s);
         }
     }
-    let (null, perfect) = (-p.fn_ * windows as f64, p.tp * windows as f64);
-    let normalised = if perfect > null {
-        100.0 * (best - null) / (perfect - null)
-    } else {
-        0.0
-    };
     Outcome {
         threshold,
         raw: best,
         windows,
-        normalised,
+        normalised: normalise(p, best, windows),
+    }
+}
+
+/// `files` scored at `threshold` (normalised 0 where they have no window).
+pub fn at(files: &[Scored], p: &Profile, threshold: f64) -> Outcome {
+    let mut pts = Vec::new();
+    let mut first = 0;
+    for f in files {
+        points(f, p, first, &mut pts);
+        first += f.windows.len();
+    }
+    let mut part = vec![f64::NAN; first];
+    for w in pts.iter().filter_map(|x| x.window) {
+        part[w] = -p.fn_;
+    }
+    let windows = part.iter().filter(|v| !v.is_nan()).count();
+    let mut raw = 0.0;
+    for x in pts.iter().filter(|x| x.score >= threshold) {
+        match x.window {
+            Some(w) => part[w] = part[w].max(x.worth),
+            None => raw += x.worth,
+        }
+    }
+    raw += part.iter().filter(|v| !v.is_nan()).sum::<f64>();
+    Outcome {
+        threshold,
+        raw,
+        windows,
+        normalised: normalise(p, raw, windows),
+    }
+}
+
+/// 100 for every window caught at its left edge and nothing else, 0 for nothing detected.
+pub fn normalise(p: &Profile, raw: f64, windows: usize) -> f64 {
+    let (null, perfect) = (-p.fn_ * windows as f64, p.tp * windows as f64);
+    if perfect > null {
+        100.0 * (raw - null) / (perfect - null)
+    } else {
+        0.0
     }
 }
 
@@ -236,6 +269,19 @@ mod tests {
         let twice = file(|i| f64::from(u8::from(i == 52 || i == 58)));
         let o = score(&[twice], &PROFILES[0]);
         assert!((o.raw - s(-0.8) / s(-1.0)).abs() < 1e-12, "{o:?}");
+    }
+
+    #[test]
+    fn the_score_at_the_best_threshold_is_the_best_score() {
+        let files = [
+            file(|i| [0.2, 0.9, 0.5][i % 3] * f64::from(u8::from(i > 40))),
+            file(|i| if i == 56 { 0.7 } else { 0.1 }),
+        ];
+        for p in &PROFILES {
+            let o = score(&files, p);
+            assert!((at(&files, p, o.threshold).normalised - o.normalised).abs() < 1e-9);
+            assert!(at(&files, p, 0.6).normalised <= o.normalised + 1e-9);
+        }
     }
 
     #[test]
