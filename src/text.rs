@@ -25,18 +25,44 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// `s` as one line: `printable`, tabs as spaces and line breaks replaced too.
+/// `s` as one line: `printable`, tabs as spaces and line breaks replaced too, and terminal
+/// escape sequences (colours: CSI `ESC [ … m`, titles and links: OSC `ESC ] … BEL`) taken
+/// out whole, so a coloured log line reads as its words.
 pub fn one_line(s: &str) -> Cow<'_, str> {
     let bad = |c: char| !harmless(c) || c == '\n' || c == '\t';
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
-    let fixed = s.chars().map(|c| match c {
-        '\t' => ' ',
-        c if bad(c) => '\u{fffd}',
-        c => c,
-    });
-    Cow::Owned(fixed.collect())
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.next() {
+                // CSI: parameters and intermediates up to a final byte in @…~.
+                Some('[') => {
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC: up to BEL or ST (ESC \\).
+                Some(']') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || c == '\u{1b}' && chars.next_if_eq(&'\\').is_some() {
+                            break;
+                        }
+                    }
+                }
+                // Any other escape is two characters.
+                Some(_) | None => {}
+            },
+            '\t' => out.push(' '),
+            c if bad(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `s` in lines of at most `width` chars, broken between words; a word longer than a line
@@ -151,6 +177,15 @@ mod tests {
         );
         assert_eq!(printable("two\nlines\tand tab"), "two\nlines\tand tab");
         assert_eq!(one_line("a\tb\nc\u{2066}"), "a b\u{fffd}c\u{fffd}");
+    }
+
+    #[test]
+    fn one_line_takes_terminal_escapes_out_whole() {
+        let coloured = "\u{1b}[32m2026-12-05 10:00:00\u{1b}[0m \u{1b}[1;34mINFO\u{1b}[0m up";
+        assert_eq!(one_line(coloured), "2026-12-05 10:00:00 INFO up");
+        let link = "see \u{1b}]8;;http://x\u{7}here\u{1b}]8;;\u{1b}\\ now\u{1b}";
+        assert_eq!(one_line(link), "see here now");
+        assert_eq!(one_line("a\tb\nc\u{7}"), "a b\u{fffd}c\u{fffd}");
     }
 
     #[test]

@@ -330,8 +330,14 @@ fn scan<'a>(toks: &Toks<'a>) -> Header<'a> {
         if (anchored || i == 0)
             && let Some(level) = level_at(toks, i, anchored, gap == 0)
         {
+            // A line may start with its level, then its time (`WARN 10:00:01 …`).
+            let mut j = i + 1;
+            if !anchored && let Some((k, _)) = stamp::at(toks.all(), j, false) {
+                time = Some(toks.span(j, j + k));
+                j += k;
+            }
             return Header {
-                message: Cow::Borrowed(toks.rest(after_level(toks, i + 1))),
+                message: Cow::Borrowed(toks.rest(after_level(toks, j))),
                 level: Some(level),
                 time,
             };

@@ -1,8 +1,11 @@
 //! Variable parts of a log message, found without regular expressions: a message is split at
 //! white space into tokens, each token into pieces at punctuation (`=`, `:`, `,`, brackets,
 //! quotes…), and a piece that holds a digit (numbers, hex, IPs with ports, UUIDs, block and
-//! request ids, durations, sizes, dates) or looks like a path, URL or e-mail address is a
-//! variable. The punctuation stays, so `rhost=10.0.0.1` becomes `rhost=<*>`.
+//! request ids, durations, sizes, dates) or looks like a path, URL, e-mail address or dotted
+//! name (`host.example.com`, `com.vendor.service`) is a variable. The punctuation stays, so
+//! `rhost=10.0.0.1` becomes `rhost=<*>`. A unit after a number is part of it (`1.16 KB`,
+//! `<1 sec`, `350 ms` are one variable each, as `2.7s` is), and a quoted string is one
+//! variable (`"<*>"`) however many words it holds.
 
 use super::stamp::{is_month, is_weekday};
 
@@ -45,8 +48,11 @@ fn is_var(p: &[u8]) -> bool {
     {
         return true;
     }
-    // Paths and URLs (`/var/log/x`, `http//host/…` once `:` has cut it), e-mail addresses.
+    // Paths and URLs (`/var/log/x`, `http//host/…` once `:` has cut it), e-mail addresses,
+    // dotted names (host names, services, classes: a `.` between two letters or digits).
     (p.len() > 1 && p[0] == b'/' && p[1..].contains(&b'/'))
+        || p.windows(3)
+            .any(|w| w[1] == b'.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric())
         || (p.starts_with(b"//") && p.len() > 2)
         || p.iter()
             .position(|c| *c == b'@')
@@ -55,7 +61,7 @@ fn is_var(p: &[u8]) -> bool {
 
 const WS: u8 = 1;
 const CUT: u8 = 2;
-/// A byte that may make its piece a variable (digit, `/`, `@`).
+/// A byte that may make its piece a variable (digit, `/`, `@`, `.`).
 const SUSPECT: u8 = 4;
 const UPPER: u8 = 8;
 
@@ -69,7 +75,7 @@ static CLASS: [u8; 256] = {
             WS
         } else if is_cut(b) {
             CUT
-        } else if b.is_ascii_digit() || b == b'/' || b == b'@' {
+        } else if b.is_ascii_digit() || b == b'/' || b == b'@' || b == b'.' {
             SUSPECT
         } else if b.is_ascii_uppercase() {
             UPPER
@@ -86,6 +92,8 @@ static CLASS: [u8; 256] = {
 pub fn mask_line(message: &str, out: &mut String, spans: &mut Vec<(usize, usize)>) {
     let b = message.as_bytes();
     let mut i = 0;
+    // The last token was an HTTP method: a path follows, kept by its shape.
+    let mut method = false;
     loop {
         while i < b.len() && CLASS[b[i] as usize] == WS {
             i += 1;
@@ -94,6 +102,20 @@ pub fn mask_line(message: &str, out: &mut String, spans: &mut Vec<(usize, usize)
             return;
         }
         let start = i;
+        let at = out.len();
+        if b[i] == b'"'
+            && let Some(close) = quote_end(b, i)
+        {
+            // A quoted string, then what the token has after it.
+            out.push_str("\"<*>\"");
+            i = close + 1;
+            while i < b.len() && CLASS[b[i] as usize] != WS {
+                i += 1;
+            }
+            mask_pieces(&message[close + 1..i], out);
+            spans.push((at, out.len()));
+            continue;
+        }
         let (mut suspect, mut piece_start) = (false, true);
         while i < b.len() {
             let c = CLASS[b[i] as usize];
@@ -104,9 +126,25 @@ pub fn mask_line(message: &str, out: &mut String, spans: &mut Vec<(usize, usize)
             piece_start = c == CUT;
             i += 1;
         }
-        let at = out.len();
         // White space is ASCII: `start..i` is on character boundaries.
         let token = &message[start..i];
+        if std::mem::replace(&mut method, is_method(token.trim_start_matches('"')))
+            && token.starts_with('/')
+        {
+            mask_route(token, out);
+            spans.push((at, out.len()));
+            continue;
+        }
+        let unit = token.trim_end_matches(|c: char| c.is_ascii() && is_cut(c as u8));
+        if is_unit(unit)
+            && let Some(last) = spans.last_mut()
+            && out[last.0..last.1].ends_with(VAR)
+        {
+            // `1.16 KB)`: the unit joins its number, what follows it stays.
+            out.push_str(&token[unit.len()..]);
+            last.1 = out.len();
+            continue;
+        }
         if suspect {
             mask_pieces(token, out);
         } else {
@@ -114,6 +152,93 @@ pub fn mask_line(message: &str, out: &mut String, spans: &mut Vec<(usize, usize)
         }
         spans.push((at, out.len()));
     }
+}
+
+fn is_method(w: &str) -> bool {
+    matches!(
+        w,
+        "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "PATCH" | "OPTIONS" | "CONNECT" | "TRACE"
+    )
+}
+
+/// Appends a request path by its shape: each segment that is a variable (`84875`,
+/// `app.0x29bb.js`) becomes `<*>`, the others stay (`/api/users/<*>`), a query is `?<*>`.
+fn mask_route(token: &str, out: &mut String) {
+    let (path, query) = match token.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (token, None),
+    };
+    for (k, seg) in path.split('/').enumerate() {
+        if k > 0 {
+            out.push('/');
+        }
+        let bare = seg.trim_end_matches('"');
+        if is_var(bare.as_bytes()) || bare.bytes().any(|c| c < 128 && is_cut(c)) {
+            out.push_str(VAR);
+            out.push_str(&seg[bare.len()..]);
+        } else {
+            out.push_str(seg);
+        }
+    }
+    if let Some(q) = query {
+        out.push('?');
+        if !q.is_empty() {
+            out.push_str(VAR);
+        }
+    }
+}
+
+/// Where the quoted string opening at `b[i]` (a `"`) closes: not empty, at most 256 bytes.
+fn quote_end(b: &[u8], i: usize) -> Option<usize> {
+    let len = b[i + 1..].iter().take(257).position(|c| *c == b'"')?;
+    (len > 0 && len <= 256).then_some(i + 1 + len)
+}
+
+/// A unit of size, time or rate written after a number.
+fn is_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "B" | "b"
+            | "bytes"
+            | "byte"
+            | "k"
+            | "K"
+            | "KB"
+            | "kB"
+            | "KiB"
+            | "M"
+            | "MB"
+            | "MiB"
+            | "G"
+            | "GB"
+            | "GiB"
+            | "TB"
+            | "TiB"
+            | "ns"
+            | "us"
+            | "µs"
+            | "ms"
+            | "s"
+            | "sec"
+            | "secs"
+            | "second"
+            | "seconds"
+            | "min"
+            | "mins"
+            | "minute"
+            | "minutes"
+            | "h"
+            | "hr"
+            | "hrs"
+            | "hour"
+            | "hours"
+            | "day"
+            | "days"
+            | "%"
+            | "KB/s"
+            | "MB/s"
+            | "GB/s"
+    )
 }
 
 /// Appends `token` with its variable pieces replaced by `<*>`.
@@ -140,6 +265,35 @@ fn mask_pieces(token: &str, out: &mut String) {
 mod tests {
     use super::*;
 
+    fn masked(line: &str) -> Vec<String> {
+        let (mut out, mut spans) = (String::new(), Vec::new());
+        mask_line(line, &mut out, &mut spans);
+        spans.iter().map(|(a, b)| out[*a..*b].to_string()).collect()
+    }
+
+    #[test]
+    fn a_unit_is_part_of_its_number_and_a_quoted_string_is_one_variable() {
+        let cases = [
+            ("sent (1.16 KB) in <1 sec", "sent (<*>) in <<*>"),
+            ("took 350 ms, then 2.7s", "took <*>, then <*>"),
+            ("read 847 MB from disk", "read <*> from disk"),
+            ("a MB b", "a MB b"),
+            ("set \"warm judy\", now", "set \"<*>\", now"),
+            ("say \"\" twice", "say \"\" twice"),
+            ("unclosed \"quote here", "unclosed \"quote here"),
+            ("GET /api/users/84875 ok", "GET /api/users/<*> ok"),
+            (
+                "POST /static/app.0x29bb.js?v=3 HTTP/1.1",
+                "POST /static/<*>?<*> <*>",
+            ),
+            ("GET /", "GET /"),
+            ("copied /var/log/syslog", "copied <*>"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(masked(line).join(" "), want, "{line}");
+        }
+    }
+
     #[test]
     fn variables_are_masked_and_punctuation_kept() {
         let cases = [
@@ -163,6 +317,10 @@ mod tests {
             ("Fri", "<*>"),
             ("June", "June"),
             ("fri", "fri"),
+            ("host.example.com:443", "<*>:<*>"),
+            ("com.vendor.sync.agent:", "<*>:"),
+            ("done.", "done."),
+            ("10.0.0.1,10.0.0.2", "<*>,<*>"),
         ];
         for (t, want) in cases {
             let mut out = String::new();

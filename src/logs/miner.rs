@@ -1,10 +1,10 @@
 //! A streaming template miner of the Drain family (He et al., ICWS 2017), with one change that
 //! matters: a position where lines differ by a *word* is not made a variable at once. A line's
 //! masked tokens are looked up by their count and first token, then matched against that
-//! leaf's clusters by the share of equal tokens; the best at or over `SIMILARITY` takes it.
+//! leaf's clusters by the share of equal tokens; the best at or over `similarity` takes it.
 //! Where a cluster's lines differ by words (`Failed password` / `Failed none`, `bytes` /
 //! `values`) the position is a *slot* that keeps its words, and each combination of slot words
-//! is a pattern of its own, until a slot has seen more than `SLOT_WORDS` words or a masked
+//! is a pattern of its own, until a slot has seen more than `slot_words` words or a masked
 //! value: then it is a variable and the patterns it separated merge (counts added), which the
 //! miner reports as a `Change`. One configuration for every log.
 //!
@@ -16,10 +16,24 @@ use rustc_hash::FxHashMap as HashMap;
 use super::intern::{Interner, WILD};
 use super::mask::{VAR, mask_line};
 
-/// Share of equal tokens a line needs to join a cluster.
-const SIMILARITY: f64 = 0.8;
-/// Distinct words a slot keeps apart before it is a variable.
-const SLOT_WORDS: usize = 3;
+/// The miner's two knobs, one setting for every log. The defaults are the ones shipped; the
+/// bench chooses among others leaving one dataset out, to show what choosing them costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Knobs {
+    /// Share of equal tokens a line needs to join a cluster.
+    pub similarity: f64,
+    /// Distinct words a slot keeps apart before it is a variable.
+    pub slot_words: usize,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            similarity: 0.8,
+            slot_words: 3,
+        }
+    }
+}
 /// Clusters kept by default.
 pub const MAX_CLUSTERS: usize = 20_000;
 /// Clusters one leaf (token count and first token) holds, at most: a line is compared with
@@ -78,6 +92,7 @@ pub struct Miner {
     changes: Vec<Change>,
     tick: u64,
     max_clusters: usize,
+    knobs: Knobs,
     /// Reused for each line: masked text, token spans, ids.
     text: String,
     spans: Vec<(usize, usize)>,
@@ -92,7 +107,12 @@ impl Default for Miner {
 
 impl Miner {
     pub fn with_capacity(max_clusters: usize) -> Self {
+        Self::tuned(max_clusters, Knobs::default())
+    }
+
+    pub fn tuned(max_clusters: usize, knobs: Knobs) -> Self {
         Self {
+            knobs,
             words: Interner::new(VAR),
             clusters: Vec::new(),
             free: Vec::new(),
@@ -122,7 +142,7 @@ impl Miner {
                         .as_ref()
                         .map(|k| (*c, similarity(&k.tokens, &line)))
                 })
-                .filter(|(_, s)| *s >= SIMILARITY)
+                .filter(|(_, s)| *s >= self.knobs.similarity)
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(c, _)| c)
         });
@@ -223,6 +243,8 @@ impl Miner {
 
     fn join(&mut self, c: usize, line: &[u32]) -> PatternId {
         let mut closed = Vec::new();
+        // A position became a variable: clusters that are instances of this one now join it.
+        let mut general = false;
         let Some(mut k) = self.clusters[c].take() else {
             return self.start((line.len(), WILD), line);
         };
@@ -240,6 +262,7 @@ impl Miner {
                     || self.words.name(t).contains(VAR)
                 {
                     self.words.release(t);
+                    general = true;
                 } else {
                     let w = self.acquire(line, p);
                     k.slots.push(Slot {
@@ -262,7 +285,7 @@ impl Miner {
                 continue;
             }
             if v == WILD
-                || k.slots[s].words.len() >= SLOT_WORDS
+                || k.slots[s].words.len() >= self.knobs.slot_words
                 || self.word_at(line, p).contains(VAR)
             {
                 closed.push(s);
@@ -271,6 +294,7 @@ impl Miner {
                 k.slots[s].words.push(w);
             }
         }
+        general |= !closed.is_empty();
         for s in closed {
             k.slots[s].open = false;
             for w in std::mem::take(&mut k.slots[s].words) {
@@ -294,7 +318,11 @@ impl Miner {
             .iter()
             .copied()
             .find(|id| self.patterns.get(id).is_some_and(|p| p.key == key));
+        let leaf = k.leaf;
         self.clusters[c] = Some(k);
+        if general {
+            self.absorb(c, leaf);
+        }
         match found {
             Some(id) => {
                 if let Some(p) = self.patterns.get_mut(&id) {
@@ -303,6 +331,55 @@ impl Miner {
                 id
             }
             None => self.new_pattern(c, key),
+        }
+    }
+
+    /// Moves into cluster `c` every other cluster of its leaf that it now covers: the same
+    /// words where `c` has words, one of its slot's words at each open slot, anything where
+    /// `c` has a variable. Their patterns merge into `c`'s (reported). A cluster started
+    /// before `c` grew general (`user judy by alice` beside `user <*> by <*>`) would
+    /// otherwise keep its few lines apart for good.
+    fn absorb(&mut self, c: usize, leaf: (usize, u32)) {
+        let Some(ids) = self.leaves.get(&leaf).cloned() else {
+            return;
+        };
+        for o in ids.into_iter().filter(|o| *o != c) {
+            let (Some(k), Some(other)) = (self.clusters[c].as_ref(), self.clusters[o].as_ref())
+            else {
+                continue;
+            };
+            let Some(key) = covers(k, other) else {
+                continue;
+            };
+            let from = other.patterns.clone();
+            let into = match k
+                .patterns
+                .iter()
+                .copied()
+                .find(|id| self.patterns.get(id).is_some_and(|p| p.key == key))
+            {
+                Some(id) => id,
+                None => {
+                    let id = self.new_pattern(c, key);
+                    if let Some(p) = self.patterns.get_mut(&id) {
+                        p.count = 0;
+                    }
+                    id
+                }
+            };
+            for id in from {
+                let Some(p) = self.patterns.remove(&id) else {
+                    continue;
+                };
+                if let Some(q) = self.patterns.get_mut(&into) {
+                    q.count += p.count;
+                }
+                self.changes.push(Change::Merged { from: id, into });
+            }
+            if let Some(other) = self.clusters[o].as_mut() {
+                other.patterns.clear();
+            }
+            self.drop_cluster(o);
         }
     }
 
@@ -413,6 +490,30 @@ impl Miner {
     pub fn sizes(&self) -> (usize, usize) {
         (self.live, self.words.len())
     }
+}
+
+/// Whether cluster `k` covers cluster `o` (see `Miner::absorb`): the key `o`'s lines have
+/// in `k` if it does.
+fn covers(k: &Cluster, o: &Cluster) -> Option<Vec<u32>> {
+    if k.tokens.len() != o.tokens.len() {
+        return None;
+    }
+    for (p, (t, u)) in k.tokens.iter().zip(&o.tokens).enumerate() {
+        let slot = k.slots.iter().find(|s| s.pos == p && s.open);
+        let fits = match slot {
+            Some(s) => *u != WILD && s.words.contains(u) && !o.slots.iter().any(|s| s.pos == p),
+            None => *t == WILD || t == u,
+        };
+        if !fits {
+            return None;
+        }
+    }
+    Some(
+        k.slots
+            .iter()
+            .map(|s| if s.open { o.tokens[s.pos] } else { WILD })
+            .collect(),
+    )
 }
 
 /// Share of positions where the cluster and the line agree (a cluster `<*>` agrees with

@@ -17,5 +17,6 @@ pub mod remote;
 pub mod saved;
 mod stamp;
 mod stat;
+pub mod synthetic;
 pub mod tail;
 mod walk;

@@ -134,6 +134,19 @@ fn common_formats_give_their_message() {
             "level=info component=api took=3ms",
             "component=api took=3ms",
         ),
+        // the level first, then the time
+        ("WARN 10:00:07 Session 3 closed", "Session 3 closed"),
+        ("[ERROR] 2024-01-01 10:00:00 disk full", "disk full"),
+        // `|`-separated fields with a compact time
+        (
+            "20171223-22:15:29:615|Step_LSC|30002312|onStandStepChanged 3579",
+            "onStandStepChanged 3579",
+        ),
+        // numeric fields before the message (an id, a node, a component, a state, an epoch)
+        (
+            "134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change",
+            "Component State Change",
+        ),
     ];
     let wrong: Vec<String> = cases
         .iter()

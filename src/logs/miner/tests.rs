@@ -30,7 +30,7 @@ fn a_differing_word_is_a_pattern_until_it_varies_too_much() {
         Some("Failed none for invalid user admin from <*> port <*> ssh")
     );
     assert!(m.take_changes().is_empty());
-    // User names vary: after SLOT_WORDS of them the position is a variable, nothing merges
+    // User names vary: after `slot_words` of them the position is a variable, nothing merges
     // across `password`/`none`.
     for u in ["oracle", "test", "webmaster", "guest"] {
         m.add(&line("password", u));
@@ -118,4 +118,55 @@ fn a_flood_of_unlike_lines_of_one_shape_keeps_each_leaf_bounded() {
         to_letters(1_999 * 7919 + 3)
     ));
     assert_eq!(m.pattern(last).map(|p| p.count), Some(2));
+}
+
+#[test]
+fn a_cluster_that_grows_general_takes_in_the_clusters_it_now_covers() {
+    let mut m = Miner::default();
+    let line = |a: &str, b: &str| format!("Session 7 opened for user {a} by {b} now");
+    // Two words apart from each other (6 of 8 equal): clusters of their own.
+    let first = m.add(&line("judy", "alice"));
+    let second = m.add(&line("frank", "ivan"));
+    assert_ne!(first, second);
+    // Lines one word apart build a slot at each place, then make both variables.
+    for (a, b) in [
+        ("frank", "bob"),
+        ("frank", "carol"),
+        ("frank", "dave"),
+        ("frank", "erin"),
+        ("grace", "erin"),
+        ("heidi", "erin"),
+        ("oscar", "erin"),
+    ] {
+        m.add(&line(a, b));
+    }
+    let general = m.add(&line("mallory", "trent"));
+    assert_eq!(
+        m.text(general).as_deref(),
+        Some("Session <*> opened for user <*> by <*> now")
+    );
+    let merged: Vec<PatternId> = m
+        .take_changes()
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::Merged { from, into } if into == general => Some(from),
+            _ => None,
+        })
+        .collect();
+    assert!(merged.contains(&first), "{merged:?}");
+    assert_eq!(m.pattern(general).map(|p| p.count), Some(10));
+    assert_eq!(m.sizes().0, 1, "one cluster left");
+}
+
+#[test]
+fn events_one_word_apart_stay_apart() {
+    let mut m = Miner::default();
+    let ids: Vec<PatternId> = ["Paused", "Resumed", "Started", "Stopped"]
+        .iter()
+        .cycle()
+        .take(40)
+        .map(|w| m.add(&format!("VM {w} (Lifecycle Event)")))
+        .collect();
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), 4);
 }
