@@ -119,19 +119,26 @@ pub struct Outcome {
     pub normalised: f64,
 }
 
-pub fn score(files: &[Scored], p: &Profile) -> Outcome {
+/// Every file's scorable rows, windows numbered across the files, and each window's part
+/// of the raw score with none detected (−fn; NaN for a window with no scorable row).
+fn corpus(files: &[Scored], p: &Profile) -> (Vec<Point>, Vec<f64>, usize) {
     let mut pts = Vec::new();
     let mut first = 0;
     for f in files {
         points(f, p, first, &mut pts);
         first += f.windows.len();
     }
-    // Every window missed to start with (threshold above every score).
     let mut part = vec![f64::NAN; first];
     for w in pts.iter().filter_map(|x| x.window) {
         part[w] = -p.fn_;
     }
     let windows = part.iter().filter(|v| !v.is_nan()).count();
+    (pts, part, windows)
+}
+
+pub fn score(files: &[Scored], p: &Profile) -> Outcome {
+    // Every window missed to start with (threshold above every score).
+    let (mut pts, mut part, windows) = corpus(files, p);
     let mut total = -p.fn_ * windows as f64;
     let (mut best, mut threshold) = (total, 1.1);
     pts.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -164,17 +171,7 @@ pub fn score(files: &[Scored], p: &Profile) -> Outcome {
 
 /// `files` scored at `threshold` (normalised 0 where they have no window).
 pub fn at(files: &[Scored], p: &Profile, threshold: f64) -> Outcome {
-    let mut pts = Vec::new();
-    let mut first = 0;
-    for f in files {
-        points(f, p, first, &mut pts);
-        first += f.windows.len();
-    }
-    let mut part = vec![f64::NAN; first];
-    for w in pts.iter().filter_map(|x| x.window) {
-        part[w] = -p.fn_;
-    }
-    let windows = part.iter().filter(|v| !v.is_nan()).count();
+    let (pts, mut part, windows) = corpus(files, p);
     let mut raw = 0.0;
     for x in pts.iter().filter(|x| x.score >= threshold) {
         match x.window {
