@@ -135,15 +135,16 @@ pub fn mask_line(message: &str, out: &mut String, spans: &mut Vec<(usize, usize)
             spans.push((at, out.len()));
             continue;
         }
-        let unit = token.trim_end_matches(|c: char| c.is_ascii() && is_cut(c as u8));
-        if is_unit(unit)
-            && let Some(last) = spans.last_mut()
+        if let Some(last) = spans.last_mut()
             && out[last.0..last.1].ends_with(VAR)
         {
-            // `1.16 KB)`: the unit joins its number, what follows it stays.
-            out.push_str(&token[unit.len()..]);
-            last.1 = out.len();
-            continue;
+            let unit = token.trim_end_matches(|c: char| c.is_ascii() && is_cut(c as u8));
+            if is_unit(unit) {
+                // `1.16 KB)`: the unit joins its number, what follows it stays.
+                out.push_str(&token[unit.len()..]);
+                last.1 = out.len();
+                continue;
+            }
         }
         if suspect {
             mask_pieces(token, out);

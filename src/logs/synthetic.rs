@@ -9,8 +9,10 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::header;
 use super::miner::{Change, Knobs, MAX_CLUSTERS, Miner, PatternId};
 use crate::detect::synthetic::Noise;
+use crate::text::one_line;
 
 /// One source: its lines as written, their messages, and each line's event.
 #[derive(Debug, Clone)]
@@ -248,6 +250,13 @@ pub fn sources(lines: usize) -> Vec<Source> {
     out
 }
 
+/// Each raw line's message as the live path takes it: terminal escapes out, header off.
+pub fn messages<S: AsRef<str>>(raw: &[S]) -> Vec<String> {
+    raw.iter()
+        .map(|l| header::split(&one_line(l.as_ref())).message.into_owned())
+        .collect()
+}
+
 /// Each line's pattern once all are mined by one default miner (patterns merged on the way
 /// are followed to where they went).
 pub fn mine<S: AsRef<str>>(lines: &[S]) -> Vec<PatternId> {
@@ -294,17 +303,12 @@ pub fn grouping_accuracy<T: Eq + Hash>(predicted: &[PatternId], truth: &[T]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::header;
-    use crate::text::one_line;
 
     #[test]
     fn synthetic_events_are_grouped_from_messages_and_from_raw_lines() {
         for s in sources(1500) {
             let content = grouping_accuracy(&mine(&s.content), &s.events);
-            let messages: Vec<String> = (s.raw.iter())
-                .map(|l| header::split(&one_line(l)).message.into_owned())
-                .collect();
-            let raw = grouping_accuracy(&mine(&messages), &s.events);
+            let raw = grouping_accuracy(&mine(&messages(&s.raw)), &s.events);
             assert!(content > 0.99, "{}: content {content}", s.name);
             assert!(raw > 0.94, "{}: raw {raw}", s.name);
         }

@@ -10,7 +10,6 @@ use montui::logs::header;
 use montui::logs::miner::Knobs;
 use montui::logs::miner::{Miner, PatternId};
 use montui::logs::synthetic::{self, grouping_accuracy, mine, mine_with};
-use montui::text::one_line;
 
 use super::{drain3, flag, median, procstat};
 
@@ -126,11 +125,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let (mut ga_content, mut ga_raw) = (Vec::new(), Vec::new());
     for d in &sets {
-        let messages: Vec<String> = d
-            .raw
-            .iter()
-            .map(|l| header::split(&one_line(l)).message.into_owned())
-            .collect();
+        let messages = synthetic::messages(&d.raw);
         let (pc, pr) = (mine(&d.content), mine(&messages));
         let (gc, gr) = (
             grouping_accuracy(&pc, &d.truth),
@@ -227,11 +222,7 @@ fn synthetic_ga() -> (f64, f64) {
     let sources = synthetic::sources(2000);
     let (mut content, mut raw) = (Vec::new(), Vec::new());
     for s in &sources {
-        let messages: Vec<String> = s
-            .raw
-            .iter()
-            .map(|l| header::split(&one_line(l)).message.into_owned())
-            .collect();
+        let messages = synthetic::messages(&s.raw);
         let gc = grouping_accuracy(&mine(&s.content), &s.events);
         let gr = grouping_accuracy(&mine(&messages), &s.events);
         println!("  synthetic {:<16} GA content {gc:.3}  raw {gr:.3}", s.name);
