@@ -16,7 +16,7 @@ pub struct Figures {
 }
 
 /// `keys[i]` is `files[i]`'s `<category>/<file>`.
-pub fn figures(keys: &[String], files: &[Scored], shipped: f64) -> Figures {
+pub fn figures(keys: &[String], files: &[Scored], shipped: f64, print: bool) -> Figures {
     let p = &PROFILES[0];
     let all = score::score(files, p);
     let category = |k: &String| k.split('/').next().unwrap_or_default().to_string();
@@ -31,6 +31,11 @@ pub fn figures(keys: &[String], files: &[Scored], shipped: f64) -> Figures {
         let wanted = score::score(&rest, p).threshold;
         let out = score::at(&inside, p, wanted);
         let own = score::at(&inside, p, all.threshold);
+        if !print {
+            raw += out.raw;
+            windows += out.windows;
+            continue;
+        }
         println!(
             "    {c:<24} left out: {:6.2} at {:.4} (the others' choice); in sample {:6.2} at {:.4}",
             out.normalised, wanted, own.normalised, all.threshold
@@ -44,13 +49,13 @@ pub fn figures(keys: &[String], files: &[Scored], shipped: f64) -> Figures {
     }
 }
 
-/// Every synthetic case through the default detector, judged at `threshold`; prints each
-/// and the `synthetic:` line; the totals.
-pub fn synthetic(threshold: f64) -> (usize, Judged) {
+/// Every synthetic case through the detector `make` gives, judged at `threshold`; with
+/// `print`, each and the `synthetic:` line; the totals.
+pub fn synthetic(make: &dyn Fn() -> Detector, threshold: f64, print: bool) -> Judged {
     let cases = synthetic::cases();
     let mut total = Judged::default();
     for c in &cases {
-        let mut d = Detector::default();
+        let mut d = make();
         let scores: Vec<f64> = c
             .times
             .iter()
@@ -58,6 +63,12 @@ pub fn synthetic(threshold: f64) -> (usize, Judged) {
             .map(|(t, x)| d.update(*t, *x).score)
             .collect();
         let j = synthetic::judge(c, &scores, threshold);
+        total.caught += j.caught;
+        total.missed += j.missed;
+        total.false_ += j.false_;
+        if !print {
+            continue;
+        }
         println!(
             "    {:<34} caught {} of {}, false {}",
             c.name,
@@ -65,9 +76,9 @@ pub fn synthetic(threshold: f64) -> (usize, Judged) {
             c.windows.len(),
             j.false_
         );
-        total.caught += j.caught;
-        total.missed += j.missed;
-        total.false_ += j.false_;
+    }
+    if !print {
+        return total;
     }
     println!(
         "synthetic: cases={} anomalies={} caught={} false={} threshold={threshold}",
@@ -76,5 +87,5 @@ pub fn synthetic(threshold: f64) -> (usize, Judged) {
         total.caught,
         total.false_
     );
-    (cases.len(), total)
+    total
 }

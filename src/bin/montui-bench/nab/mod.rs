@@ -99,7 +99,7 @@ fn windows(dir: &Path) -> Result<HashMap<String, Vec<(i64, i64)>>, String> {
 
 /// The detector's scores for one series, row by row, and the bytes it ends with (`make`:
 /// the default detector, or the ensemble alone: the scores are the same).
-fn detect(s: &Series, make: fn() -> Detector) -> (Vec<f64>, usize) {
+fn detect(s: &Series, make: &dyn Fn() -> Detector) -> (Vec<f64>, usize) {
     let mut d = make();
     let scores = s
         .times
@@ -161,7 +161,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut scored = Vec::new();
     let mut bytes = 0;
     for s in &series {
-        let (scores, b) = detect(s, Detector::default);
+        let (scores, b) = detect(s, &Detector::default);
         bytes = bytes.max(b);
         if let Some(o) = &out {
             write(o, s, &scores)?;
@@ -199,13 +199,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let shipped = WatchSettings::default().score;
     println!("  standard, each category at the threshold the other four want:");
     let keys: Vec<String> = series.iter().map(|s| s.key.clone()).collect();
-    let judged = judge::figures(&keys, &scored, shipped);
+    let judged = judge::figures(&keys, &scored, shipped, true);
     println!(
         "  standard: {:.2} in sample, {:.2} leave-one-category-out, {:.2} at the shipped threshold {shipped}",
         figures[0], judged.loco, judged.shipped
     );
+    let sweep: Vec<String> = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.8]
+        .iter()
+        .map(|t| {
+            let synth = judge::synthetic(&Detector::default, *t, false);
+            let at = score::at(&scored, &PROFILES[0], *t).normalised;
+            format!(
+                "{t}: {at:.1} ({} caught, {} false)",
+                synth.caught, synth.false_
+            )
+        })
+        .collect();
+    println!(
+        "  standard and synthetic at other lines: {}",
+        sweep.join(" · ")
+    );
     println!("  synthetic cases at the shipped threshold:");
-    let (_, synth) = judge::synthetic(shipped);
+    let synth = judge::synthetic(&Detector::default, shipped, true);
+    if args.iter().any(|a| a == "--ablate") {
+        ablate(&series, &keys, &scored, shipped);
+    }
     // Throughput: every file's rows through fresh detectors (the ensemble alone, then with
     // its forecasts), median of 5 passes.
     let rows: usize = series.iter().map(|s| s.values.len()).sum();
@@ -214,7 +232,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let t0 = Instant::now();
         let sink: f64 = series
             .iter()
-            .map(|s| detect(s, make).0.iter().sum::<f64>())
+            .map(|s| detect(s, &make).0.iter().sum::<f64>())
             .sum();
         std::hint::black_box(sink);
         t0.elapsed().as_secs_f64()
@@ -266,4 +284,37 @@ pub fn run(args: &[String]) -> Result<(), String> {
         synth.false_
     );
     Ok(())
+}
+
+/// Each member left out in turn: the standard score in sample and left out by category, and
+/// the synthetic cases at the threshold the corpus then wants (what the member is worth).
+fn ablate(series: &[Series], keys: &[String], with: &[Scored], shipped: f64) {
+    println!(
+        "  each member left out (standard in sample, leave-one-category-out; synthetic at the corpus' threshold):"
+    );
+    let row = |name: &str, scored: &[Scored]| {
+        let o = score::score(scored, &PROFILES[0]);
+        let f = judge::figures(keys, scored, shipped, false);
+        let make = || Detector::without(montui::detect::member(name).unwrap_or(0));
+        let j = judge::synthetic(&make, o.threshold, false);
+        println!(
+            "    {name:<16} {:6.2} {:6.2}  threshold {:.3}  synthetic caught {} false {}",
+            o.normalised, f.loco, o.threshold, j.caught, j.false_
+        );
+    };
+    row("(none)", with);
+    for name in montui::detect::member_names() {
+        let Some(bit) = montui::detect::member(name) else {
+            continue;
+        };
+        let scored: Vec<Scored> = series
+            .iter()
+            .zip(with)
+            .map(|(s, w)| Scored {
+                scores: detect(s, &|| Detector::without(bit)).0,
+                ..w.clone()
+            })
+            .collect();
+        row(name, &scored);
+    }
 }
