@@ -51,7 +51,7 @@ fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted_and_know
     }
     let starts: Vec<i64> = w.recent.iter().map(|a| a.started_ms).collect();
     assert_eq!(starts, [200_000, 1_200_000], "{:?}", w.recent);
-    assert!(w.recent[1].score >= 0.8, "{:?}", w.recent[1]);
+    assert!(w.recent[1].score >= 0.5, "{:?}", w.recent[1]);
     // Known when it had lasted (8 samples in), the beyond-range one at once.
     let known: Vec<i64> = w.recent.iter().map(|a| a.known_ms).collect();
     assert_eq!(known, [200_000, 1_207_000], "{:?}", w.recent);
