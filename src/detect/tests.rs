@@ -1,4 +1,5 @@
 use super::*;
+use crate::detect::synthetic;
 
 const MIN: i64 = 60_000;
 
@@ -291,4 +292,45 @@ fn a_day_busier_than_any_before_is_news_though_no_sample_is_and_a_trend_is_not()
     // A series that grows a little every day sets a record all the time: none is news.
     let trend = busier_day(0.0, 0.5);
     assert!(records(&trend).is_empty(), "{:?}", records(&trend));
+}
+
+/// A synthetic case's scores through the default detector.
+fn case_scores(name: &str) -> (synthetic::Case, Vec<f64>) {
+    let c = synthetic::cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .expect("a synthetic case");
+    let mut d = Detector::default();
+    let scores = (c.times.iter().zip(&c.values))
+        .map(|(t, x)| d.update(*t, *x).score)
+        .collect();
+    (c, scores)
+}
+
+#[test]
+fn a_quiet_series_sampled_every_second_lists_nothing_at_the_shipped_line() {
+    let line = WatchSettings::default().score;
+    let (c, scores) = case_scores("daily_1s_quiet");
+    let j = synthetic::judge(&c, &scores, line);
+    assert_eq!(j.false_, 0, "36 hours of noise around a daily cycle");
+}
+
+#[test]
+fn a_weekly_cycle_is_learned_and_its_mondays_are_not_news_every_week() {
+    // Every 30 minutes: busy weekdays, light weekends; Monday noon is far above Sunday noon
+    // (what a day ago says) and like last Monday (what a week ago says).
+    let line = WatchSettings::default().score;
+    let (c, scores) = case_scores("weekly_30m_quiet_wednesday");
+    let monday_noons: Vec<usize> = (3..10)
+        .flat_map(|week| (20..32).map(move |half_hour| week * 336 + half_hour))
+        .collect();
+    let flagged: Vec<usize> = (monday_noons.iter().copied())
+        .filter(|i| scores[*i] >= line)
+        .collect();
+    assert!(flagged.is_empty(), "Mondays flagged: {flagged:?}");
+    assert_eq!(
+        synthetic::judge(&c, &scores, line).caught,
+        1,
+        "the quiet Wednesday"
+    );
 }
