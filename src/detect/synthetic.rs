@@ -113,7 +113,7 @@ pub fn cases() -> Vec<Case> {
             };
             20.0 + 50.0 * h + 2.0 * n.normal()
         }),
-        &[(flat as usize + 30, flat as usize + 240)],
+        &[(flat as usize, flat as usize + 240)],
     ));
     // A weekly cycle every 30 minutes for 10 weeks: weekdays busy, weekends light, late
     // Sunday night quietest. In week 9 Wednesday is as quiet as a Sunday (in range).
