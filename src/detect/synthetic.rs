@@ -116,17 +116,19 @@ pub fn cases() -> Vec<Case> {
         &[(flat as usize, flat as usize + 240)],
     ));
     // A weekly cycle every 30 minutes for 10 weeks: weekdays busy, weekends light, late
-    // Sunday night quietest. In week 9 Wednesday is as quiet as a Sunday (in range).
+    // Sunday night quietest. In week 8 Saturday is as busy as a weekday (what a day ago says
+    // is usual, a week ago is not); in week 9 Wednesday is as quiet as a Sunday (in range).
     let mut n = Noise::new(2);
+    let sat = (7 * 7 + 5) * 48;
     let wed = (8 * 7 + 2) * 48;
     out.push(case(
-        "weekly_30m_quiet_wednesday",
+        "weekly_30m",
         series(10 * 7 * 48, 30 * MIN, |t, i| {
             let day = (t / DAY) % 7;
             let h = hour(t);
             let busy = if (wed..wed + 48).contains(&i) || day == 6 {
                 0.15
-            } else if day == 5 {
+            } else if day == 5 && !(sat..sat + 48).contains(&i) {
                 0.4
             } else {
                 1.0
@@ -134,7 +136,7 @@ pub fn cases() -> Vec<Case> {
             let night = if day == 6 && h >= 20.0 { -8.0 } else { 0.0 };
             30.0 + 60.0 * busy * workday(h) + night + 1.5 * n.normal()
         }),
-        &[(wed + 16, wed + 40)],
+        &[(sat + 16, sat + 40), (wed + 16, wed + 40)],
     ));
     // Spikes to the same maximum every 2–5 days (no period) for 60 days every 5 minutes;
     // then the base level doubles for a day (still under the spikes).
