@@ -12,6 +12,11 @@
 //! beyond it (`range`), and only once it has lasted a few samples (`lasting`). A day whose
 //! mean is beyond any day's before is news too, the more so the longer the series went
 //! without such a record (`record`). Each series also keeps forecasts (`forecast`).
+//!
+//! Scores mean surprise per unit of time (`per_time`): a series sampled faster than every 5
+//! minutes needs more per sample for the same score, and its shapes are read from its
+//! 5-minute means, so a quiet one-second series crosses a line no more often per hour than a
+//! five-minute one; the line NAB's standard profile wants is the line the pane uses.
 
 mod chart;
 mod context;
@@ -372,8 +377,10 @@ impl Detector {
     /// Tempers the members by what the series did about a day and a week ago (`near`): a
     /// spike (or a dip) about as far off as one within a few samples of this time yesterday
     /// or last week is the series' habit (the nightly backup), even where the series as a
-    /// whole does not repeat. The seasons are judged on their own period against the value
-    /// exactly a period ago; the others on either period against the value's level.
+    /// whole does not repeat. The seasons are judged against the value exactly a period
+    /// ago: the weekly on its own period, the daily on either (Monday noon, far above Sunday
+    /// noon, is the week's habit when last Monday was as busy); the others on either period
+    /// against the value's level.
     fn temper(&self, x: f64, near: [Option<Near>; 2], members: &mut [(f64, u16)]) {
         let news = |n: Option<Near>, off: f64| match n {
             Some(n) if off > 0.0 => (n.nearest / (HABIT * off)).min(1.0),
