@@ -1,8 +1,10 @@
 //! Anomaly detection on the Numenta Anomaly Benchmark (`--data DIR`: NAB's `data/<category>/
 //! *.csv` and `labels/combined_windows.json`): every file streamed row by row through montui's
 //! default detector (one configuration, only past rows), scored with NAB's rules (`score.rs`)
-//! for the three profiles; samples per second on one thread; with `--out DIR` NAB-format
-//! results (`<category>/montui_<file>.csv`: timestamp,value,anomaly_score).
+//! for the three profiles, left out by category and at the shipped line (`judge.rs`), beside
+//! the synthetic cases; samples per second on one thread; with `--out DIR` NAB-format
+//! results (`<category>/montui_<file>.csv`: timestamp,value,anomaly_score), with `--ablate`
+//! each member left out in turn.
 
 mod forecast;
 mod judge;
