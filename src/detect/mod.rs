@@ -9,7 +9,8 @@
 //! every sample it lasts. What the series did at about this time a day and a week ago
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
 //! habit, not news; a value inside the range the series has shown counts less than one
-//! beyond it (`range`), and only once it has lasted a few samples (`lasting`). A day whose
+//! beyond it (`range`), and only once it has lasted a few samples and is not a level the
+//! series reached on more than a week of days (`lasting`). A day whose
 //! mean is beyond any day's before is news too, the more so the longer the series went
 //! without such a record (`record`). Each series also keeps forecasts (`forecast`).
 //!
@@ -20,6 +21,7 @@
 
 mod chart;
 mod context;
+mod days;
 mod forecast;
 pub mod iforest;
 mod lasting;
@@ -337,7 +339,7 @@ impl Detector {
             }
         }
         let mut since_ms = None;
-        if let Some((lasted, started_ms)) = self.lasting.push(self.window.recent_mean())
+        if let Some((lasted, started_ms)) = self.lasting.push(t_ms, self.window.recent_mean())
             && lasted > score
         {
             (score, since_ms) = (lasted, Some(started_ms));

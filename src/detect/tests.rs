@@ -336,3 +336,23 @@ fn a_weekly_cycle_is_learned_and_its_mondays_are_not_news_every_week() {
         .fold(0.0, f64::max);
     assert!(saturday >= line, "the busy Saturday scored {saturday}");
 }
+
+#[test]
+fn a_spike_that_recurs_without_a_period_becomes_the_series_habit() {
+    // Every 5 minutes for 60 days, spikes to the same maximum every 2–5 days.
+    let line = WatchSettings::default().score;
+    let (c, scores) = case_scores("aperiodic_spikes_5m_level_shift");
+    let flagged_before = |day: usize| {
+        (scores[..day * 288].iter().enumerate())
+            .filter(|(i, s)| {
+                **s >= line && !c.windows.iter().any(|w| (w.0..=w.1).contains(&c.times[*i]))
+            })
+            .count()
+    };
+    assert!(flagged_before(10) >= 2, "the first spikes are news");
+    let later = flagged_before(55) - flagged_before(35);
+    assert_eq!(
+        later, 0,
+        "spikes after day 35 (reached on eight days before)"
+    );
+}
