@@ -5,8 +5,9 @@
 //! usual size of those errors (`local`), from the value a day ago where the series is daily
 //! (`season`), and how new its recent shape is (`context`). The strongest of them is the
 //! score; a score counts in full only when it tops what the series scored lately (the
-//! memory of it fades over ~1,000 samples), so one event is reported at its start, not on
-//! every sample it lasts. What the series did at about this time a day and a week ago
+//! memory of it fades over ~1,000 samples, ten times as fast once the series has been calm
+//! for 200), so one event is reported at its start, not on every sample it lasts, and a
+//! second one like it hours later is reported again. What the series did at about this time a day and a week ago
 //! tempers the members (`Detector::temper`): a spike the series has every night is its
 //! habit, not news; a value inside the range the series has shown counts less than one
 //! beyond it (`range`), and only once it has lasted a few samples and is not a level the
@@ -119,6 +120,13 @@ const FADE: f64 = 0.999;
 /// per sample for the same score, so that noise crosses a line as often per hour as it does
 /// at this interval (5 minutes: NAB's, and a common scrape interval).
 const REFERENCE_MS: f64 = 300_000.0;
+/// A series is calm while its samples score under `CALM` before the memory; after
+/// `CALM_FOR` calm samples (a fifth of what the memory remembers) the event it remembers
+/// has ended and the memory fades ten times as fast (`CALM_FADE`): a second event like the
+/// first, hours later, is news again, not the first one's tail.
+const CALM: f64 = 0.05;
+const CALM_FOR: u32 = 200;
+const CALM_FADE: f64 = 0.99;
 /// What a score not above that memory is worth.
 const REPEAT: f64 = 0.1;
 /// Member scores under this are left as they are (tempering only lowers a score, and the
@@ -172,6 +180,8 @@ pub struct Detector {
     record: Record,
     /// The fading memory of high scores.
     lately: f64,
+    /// Calm samples in a row.
+    calm: u32,
 }
 
 impl Default for Detector {
@@ -192,6 +202,7 @@ impl Default for Detector {
             lasting: Lasting::default(),
             record: Record::default(),
             lately: 0.0,
+            calm: 0,
         }
     }
 }
@@ -344,7 +355,13 @@ impl Detector {
         {
             (score, since_ms) = (lasted, Some(started_ms));
         }
-        self.lately = (self.lately * FADE).max(raw);
+        self.calm = if raw < CALM { self.calm + 1 } else { 0 };
+        let fade = if self.calm >= CALM_FOR {
+            CALM_FADE
+        } else {
+            FADE
+        };
+        self.lately = (self.lately * fade).max(raw);
         // A day beyond any before: news whatever the samples' scores.
         if record > score {
             (score, since_ms) = (record, None);

@@ -356,3 +356,12 @@ fn a_spike_that_recurs_without_a_period_becomes_the_series_habit() {
         "spikes after day 35 (reached on eight days before)"
     );
 }
+
+#[test]
+fn the_same_anomaly_again_hours_later_is_news_again() {
+    // Every minute: a bump of 12 σ for 10 minutes, and the same bump 5 hours later.
+    let line = WatchSettings::default().score;
+    let (c, scores) = case_scores("repeat_1m");
+    let j = synthetic::judge(&c, &scores, line);
+    assert_eq!((j.caught, j.missed), (2, 0), "{j:?}");
+}
