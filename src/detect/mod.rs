@@ -52,7 +52,6 @@ pub const POINT: u16 = 1;
 pub const SEASONAL: u16 = 2;
 pub const CONTEXT: u16 = 4;
 pub const WEEKLY: u16 = 8;
-pub const ROLLING: u16 = 16;
 pub const ROBUST: u16 = 32;
 pub const SHIFT: u16 = 64;
 pub const EWMA: u16 = 128;
@@ -63,12 +62,11 @@ pub const FOREST: u16 = 512;
 pub const DAY_MEAN: u16 = 1024;
 
 /// Each detector's bit and name, as `reasons` gives them.
-const NAMES: [(u16, &str); 11] = [
+const NAMES: [(u16, &str); 10] = [
     (POINT, "level"),
     (SEASONAL, "daily"),
     (CONTEXT, "shape"),
     (WEEKLY, "weekly"),
-    (ROLLING, "z-score"),
     (ROBUST, "median/MAD"),
     (SHIFT, "level shift"),
     (EWMA, "EWMA"),
@@ -78,7 +76,7 @@ const NAMES: [(u16, &str); 11] = [
 ];
 
 /// Members whose z's are calibrated (`Usual`), last in `members`, the EWMA chart first.
-const CALIBRATED: usize = 5;
+const CALIBRATED: usize = 4;
 
 /// A member's usual z: short windows give heavy-tailed z's (a z of 5 is common on 32
 /// values), so their z's are taken in units of their own root mean square, learned from
@@ -305,7 +303,7 @@ impl Detector {
         if self.forecasts {
             self.forecaster.push(x, spacing, self.season.daily());
         }
-        let mut cal = [w.rolling, w.robust, w.shift, c.ewma, c.moving];
+        let mut cal = [w.robust, w.shift, c.ewma, c.moving];
         for (z, usual) in cal.iter_mut().zip(&mut self.usual) {
             *z = usual.calibrate(*z);
         }
@@ -314,11 +312,10 @@ impl Detector {
             (daily, SEASONAL),
             (context, CONTEXT),
             (weekly, WEEKLY),
-            (of_z(cal[3]), EWMA),
-            (of_z(cal[0]), ROLLING),
-            (of_z(cal[1]), ROBUST),
-            (of_z(cal[2]), SHIFT),
-            (of_z(cal[4]), MOVING),
+            (of_z(cal[2]), EWMA),
+            (of_z(cal[0]), ROBUST),
+            (of_z(cal[1]), SHIFT),
+            (of_z(cal[3]), MOVING),
         ];
         for (score, bit) in &mut members {
             if self.off & *bit != 0 {

@@ -1,6 +1,6 @@
-//! The last few samples in a window, for three members that judge a value against them: a
-//! rolling z-score (mean and spread of the window), a robust one (median and MAD, which one
-//! outlier in the window does not move) and a level shift (the median of the newest few
+//! The last few samples in a window, for two members that judge a value against them: a
+//! robust z-score (median and MAD, which one outlier in the window does not move) and a
+//! level shift (the median of the newest few
 //! against the median of the window before them, in the window's spread: a step that stays,
 //! not one value off). Bounded: `REF + RECENT` values and a sorted copy of the reference;
 //! O(REF) work per sample at most (a shift of a small sorted array).
@@ -27,8 +27,6 @@ pub struct Window {
     len: usize,
     /// The reference (the values before the newest `RECENT`), sorted.
     sorted: Vec<f32>,
-    sum: f64,
-    sq: f64,
     /// The reference's MAD (as a standard deviation), worked out every `MAD_EVERY` samples:
     /// a spread moves slowly, and the walk is the costliest step here.
     mad: f64,
@@ -40,7 +38,6 @@ const MAD_EVERY: usize = 8;
 /// Each member's z (how many standard deviations off).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Zs {
-    pub rolling: f64,
     pub robust: f64,
     pub shift: f64,
 }
@@ -52,8 +49,6 @@ impl Default for Window {
             head: 0,
             len: 0,
             sorted: Vec::with_capacity(REF),
-            sum: 0.0,
-            sq: 0.0,
             mad: 0.0,
         }
     }
@@ -87,21 +82,12 @@ impl Window {
     fn join(&mut self, v: f32) {
         let i = below(&self.sorted, v);
         self.sorted.insert(i, v);
-        self.sum += f64::from(v);
-        self.sq += f64::from(v) * f64::from(v);
     }
 
     fn leave(&mut self, v: f32) {
         let i = below(&self.sorted, v);
         if i < self.sorted.len() {
             self.sorted.remove(i);
-        }
-        self.sum -= f64::from(v);
-        self.sq -= f64::from(v) * f64::from(v);
-        // Sums drift with many subtractions: recomputed when the ring comes round.
-        if self.head == 0 {
-            self.sum = self.sorted.iter().map(|v| f64::from(*v)).sum();
-            self.sq = self.sorted.iter().map(|v| f64::from(*v).powi(2)).sum();
         }
     }
 
@@ -110,8 +96,6 @@ impl Window {
         if n < WARM {
             return Zs::default();
         }
-        let mean = self.sum / n as f64;
-        let sd = (self.sq / n as f64 - mean * mean).max(0.0).sqrt();
         let mid = median(&self.sorted);
         let mad = self.mad;
         let z = |d: f64, s: f64| if s > 0.0 { d.abs() / s } else { 0.0 };
@@ -124,7 +108,6 @@ impl Window {
         // The median of k normal values is off by about 1.25σ/√k.
         let shift = z(median(&recent) - mid, mad * 1.2533 / (RECENT as f64).sqrt());
         Zs {
-            rolling: z(x - mean, sd),
             robust: z(x - mid, mad),
             shift,
         }
@@ -225,7 +208,7 @@ mod tests {
             w.push(wobble(i));
         }
         let spike = w.push(30.0);
-        assert!(spike.rolling > 10.0 && spike.robust > 10.0, "{spike:?}");
+        assert!(spike.robust > 10.0, "{spike:?}");
         assert!(spike.shift < 3.0, "one value is not a shift: {spike:?}");
         for i in 0..3 {
             w.push(wobble(i));
