@@ -1,12 +1,19 @@
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Dur;
 
+/// Where montui keeps its files (shown after `--help` and in the manual page).
+const FILES: &str = "Files:
+  $XDG_CONFIG_HOME/montui/config.toml  the config (~/.config when XDG_CONFIG_HOME is unset)
+  $XDG_DATA_HOME/montui/history.db     the recorded history (~/.local/share)
+  $XDG_STATE_HOME/montui/montui.log    montui's own log while it runs full-screen (~/.local/state;
+                                       moved to montui.log.1 at start-up once over 8 MB)";
+
 /// A terminal monitoring console: this machine live, recorded from the first second, replayable.
 #[derive(Debug, Parser)]
-#[command(name = "montui", version, about)]
+#[command(name = "montui", version, about, after_help = FILES)]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/montui/config.toml]
     #[arg(long, value_name = "PATH", global = true)]
@@ -56,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         action: NotifyAction,
     },
+    /// Write a completion script for SHELL to stdout, e.g.
+    /// `montui completions bash > ~/.local/share/bash-completion/completions/montui`.
+    Completions { shell: clap_complete::Shell },
+    /// Write the manual page (roff) to stdout, e.g. `montui man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,4 +103,51 @@ pub enum ExportFormat {
     Csv,
     Json,
     Openmetrics,
+}
+
+/// Writes what `completions` and `man` ask for to `out`; false for other commands.
+pub fn write_docs(
+    command: Option<&Command>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<bool> {
+    match command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "montui", out);
+            Ok(true)
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(args: &[&str]) -> String {
+        let cli = Cli::try_parse_from(args).expect("parses");
+        let mut out = Vec::new();
+        assert!(write_docs(cli.command.as_ref(), &mut out).expect("writes"));
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn completions_and_the_manual_page_name_the_options() {
+        let bash = docs(&["montui", "completions", "bash"]);
+        assert!(
+            bash.contains("--replay") && bash.contains("export"),
+            "{bash}"
+        );
+        assert!(docs(&["montui", "completions", "zsh"]).contains("#compdef montui"));
+        assert!(docs(&["montui", "completions", "fish"]).contains("complete -c montui"));
+        let man = docs(&["montui", "man"]);
+        assert!(
+            man.contains(".TH montui") && man.contains("\\-\\-headless"),
+            "{man}"
+        );
+        assert!(Cli::try_parse_from(["montui", "completions", "cmd"]).is_err());
+    }
 }

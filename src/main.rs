@@ -49,6 +49,13 @@ fn said(e: &anyhow::Error) -> String {
 const LEARN_MS: i64 = 3_600_000;
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    match montui::cli::write_docs(cli.command.as_ref(), &mut std::io::stdout().lock()) {
+        Ok(true) => return Ok(()),
+        // `montui man | head`: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(e.into()),
+        Ok(false) => {}
+    }
     open_files_limit();
     let (mut cfg, policy) = Config::load_with_policy(cli.config.as_deref())?;
     let policy = Arc::new(policy);
