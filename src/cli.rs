@@ -44,6 +44,10 @@ pub struct Cli {
     /// Collect and record without a terminal, until SIGINT or SIGTERM.
     #[arg(long)]
     pub headless: bool,
+    /// Colours: dark, light, nord, gruvbox, dracula, solarized, basic, monochrome, or a
+    /// theme file [default: the config's [ui] theme, monochrome with NO_COLOR set, dark]
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
     /// Show times in UTC instead of the local time zone.
     #[arg(long)]
     pub utc: bool,

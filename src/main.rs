@@ -98,6 +98,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
     }
+    // Checked with the config, before anything else happens.
+    let theme = theme(&cli, &cfg)?;
     if cli.check_config {
         let problems = montui::notify::check(&cfg.receivers);
         if !problems.is_empty() {
@@ -140,7 +142,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     if cli.replay {
-        let r = rt.block_on(replay(&cli, &cfg, policy, &db));
+        let r = rt.block_on(replay(&cli, &cfg, policy, &db, theme));
         return stopped(rt, r);
     }
     let store = Store::open_writer(&db)?;
@@ -229,7 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             engine,
             db: Some(db.clone()),
         };
-        ui::run(state, source, cfg.ui.frame_interval.0).await?;
+        ui::run(state, source, cfg.ui.frame_interval.0, theme).await?;
         stop_said(&stats)
     });
     stopped(rt, r)
@@ -298,6 +300,7 @@ async fn replay(
     cfg: &Config,
     policy: Arc<Policy>,
     db: &std::path::Path,
+    theme: ui::Theme,
 ) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
     let when = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<i64>> {
@@ -344,8 +347,27 @@ async fn replay(
         state,
         ui::Source::Replay(Box::new(cursor)),
         cfg.ui.frame_interval.0,
+        theme,
     )
     .await
+}
+
+/// The theme `--theme`, `NO_COLOR` and `[ui] theme` say, in the colours the terminal shows.
+fn theme(cli: &Cli, cfg: &Config) -> anyhow::Result<ui::Theme> {
+    let var = |name: &str| std::env::var(name).ok();
+    let (colorterm, term) = (var("COLORTERM"), var("TERM"));
+    let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if cli.theme.is_some() {
+        // crossterm drops every colour under NO_COLOR; a theme asked for by name is drawn.
+        crossterm::style::Colored::set_ansi_color_disabled(false);
+    }
+    Ok(ui::theme::resolve(&ui::theme::Choice {
+        flag: cli.theme.as_deref(),
+        config: cfg.ui.theme.as_deref(),
+        no_color,
+        depth: ui::theme::Depth::detect(colorterm.as_deref(), term.as_deref()),
+        dir: montui::config::paths::themes_dir(),
+    })?)
 }
 
 fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {

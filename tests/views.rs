@@ -18,7 +18,52 @@ fn the_focused_pane_shows_without_colours() {
         let line = out.lines().find(|l| l.contains('┏')).unwrap_or_default();
         let top = line.split('┏').nth(1).and_then(|r| r.split('┓').next());
         assert!(top.is_some_and(|t| t.contains(title)), "{title}: {line}");
+        assert!(line.contains(&format!("┏▸ {title}")), "marked: {line}");
     }
+}
+
+/// The whole screen's cells drawn in `theme`.
+fn cells(theme: &Theme) -> Vec<ratatui::buffer::Cell> {
+    let s = common::fixture_state();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| draw(f, &s, theme)).unwrap();
+    t.backend().buffer().content().to_vec()
+}
+
+#[test]
+fn every_built_in_theme_draws_and_monochrome_uses_no_colour() {
+    use montui::ui::theme::{BUILT_IN, Choice, Depth, resolve};
+    use ratatui::style::{Color, Modifier};
+    let theme = |name: &str| {
+        resolve(&Choice {
+            flag: Some(name),
+            config: None,
+            no_color: false,
+            depth: Depth::True,
+            dir: "/nonexistent".into(),
+        })
+        .unwrap()
+    };
+    for (name, _) in BUILT_IN {
+        let c = cells(&theme(name));
+        assert!(c.iter().any(|c| c.symbol() == "┏"), "{name}");
+    }
+    let mono = cells(&theme("monochrome"));
+    let coloured: Vec<_> = (mono.iter())
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .take(3)
+        .collect();
+    assert!(coloured.is_empty(), "colour under monochrome: {coloured:?}");
+    assert!(
+        mono.iter().any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "the selection"
+    );
+    // A theme with a background of its own paints every cell with it.
+    let light = cells(&theme("light"));
+    assert!(
+        light.iter().all(|c| c.bg != Color::Reset),
+        "light's background"
+    );
 }
 
 #[test]

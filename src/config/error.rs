@@ -7,8 +7,10 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config error in {} line {line}: key `{key}`, value `{value}`: {message}", path.display())]
+    #[error("{what} error in {} line {line}: key `{key}`, value `{value}`: {message}", path.display())]
     Invalid {
+        /// What the file is: "config", "theme".
+        what: &'static str,
         path: PathBuf,
         line: usize,
         key: String,
@@ -20,11 +22,17 @@ pub enum ConfigError {
 impl ConfigError {
     /// From a toml/serde error: its span gives the line, the line gives key and value.
     pub(super) fn from_toml(e: &toml::de::Error, text: &str, path: &Path) -> Self {
+        Self::from_toml_in("config", e, text, path)
+    }
+
+    /// From a toml/serde error in a file of another kind (`what`: "theme").
+    pub fn from_toml_in(what: &'static str, e: &toml::de::Error, text: &str, path: &Path) -> Self {
         let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
         let line_no = text[..at].matches('\n').count() + 1;
         let line = text.lines().nth(line_no - 1).unwrap_or("");
         let (key, value) = split_line(line);
         Self::Invalid {
+            what,
             path: path.to_path_buf(),
             line: line_no,
             key,
@@ -61,6 +69,7 @@ impl ConfigError {
             None => (0, value.unwrap_or_default().to_string()),
         };
         Self::Invalid {
+            what: "config",
             path: path.to_path_buf(),
             line,
             key: key.to_string(),

@@ -75,6 +75,8 @@ pub struct UiConfig {
     pub frame_interval: Dur,
     /// Samples kept for the charts.
     pub history: usize,
+    /// The theme: a built-in name, NAME.toml in the user's themes directory, or a path.
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -129,6 +131,7 @@ impl Default for UiConfig {
         Self {
             frame_interval: Dur(Duration::from_millis(50)),
             history: 300,
+            theme: None,
         }
     }
 }

@@ -22,3 +22,8 @@ pub fn default_db() -> PathBuf {
 pub fn log_file() -> PathBuf {
     xdg("XDG_STATE_HOME", ".local/state").join("montui/montui.log")
 }
+
+/// `$XDG_CONFIG_HOME/montui/themes`: the user's own theme files (`NAME.toml`).
+pub fn themes_dir() -> PathBuf {
+    xdg("XDG_CONFIG_HOME", ".config").join("montui/themes")
+}

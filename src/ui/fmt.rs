@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar};
 
 use super::theme::Theme;
@@ -39,11 +39,16 @@ pub fn pct(p: Option<f64>) -> String {
 
 /// The bordered block of a pane. The focused one has a thick border as well as the focus
 /// colour, so the focus shows without colours too (`NO_COLOR`, a monochrome terminal).
+/// What marks the focused pane's title.
+pub const FOCUS_MARK: &str = "▸";
+
 pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Block<'a> {
-    let (border, kind) = if state.focus == pane {
-        (theme.focus, BorderType::Thick)
+    // Focus shows without colour too: a thick border and a marker before the title.
+    let (border, kind, title) = if state.focus == pane {
+        let marked = Line::from(vec![Span::raw(FOCUS_MARK), Span::raw(title)]);
+        (theme.focus, BorderType::Thick, marked)
     } else {
-        (theme.border, BorderType::Plain)
+        (theme.border, BorderType::Plain, Line::raw(title))
     };
     let block = Block::bordered()
         .border_type(kind)
@@ -67,7 +72,8 @@ pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Bl
 /// each with a rank; while too long, the parts of the highest rank are left out (0: kept),
 /// and what is still too long is cut with an ellipsis.
 pub fn title(name: &str, parts: &[(u8, String)], width: u16) -> String {
-    let room = usize::from(width).saturating_sub(4);
+    // The corners, the spaces around it and the focus marker.
+    let room = usize::from(width).saturating_sub(5);
     let text = |most: u8| {
         let kept: Vec<&str> = parts
             .iter()

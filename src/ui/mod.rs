@@ -18,7 +18,7 @@ mod procs;
 mod run;
 mod status;
 mod suspend;
-mod theme;
+pub mod theme;
 
 pub use run::{Source, run};
 pub use status::format_time;
@@ -35,6 +35,7 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     let area = f.area();
+    f.buffer_mut().set_style(area, t.base);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         overlay::too_small(f, area, MIN_SIZE, t);
         return;

@@ -25,9 +25,14 @@ pub enum Source {
 /// Runs the UI until the user quits or SIGTERM, SIGINT, SIGHUP or SIGQUIT arrives; Ctrl-Z
 /// and SIGTSTP suspend it. The terminal is restored on
 /// every way out, panics included (ratatui's hook chains the previous one).
-pub async fn run(state: State, source: Source, frame_interval: Duration) -> anyhow::Result<()> {
+pub async fn run(
+    state: State,
+    source: Source,
+    frame_interval: Duration,
+    theme: Theme,
+) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, state, source, frame_interval).await;
+    let result = event_loop(&mut terminal, state, source, frame_interval, theme).await;
     ratatui::restore();
     result
 }
@@ -37,8 +42,8 @@ async fn event_loop(
     mut state: State,
     source: Source,
     frame_interval: Duration,
+    theme: Theme,
 ) -> anyhow::Result<()> {
-    let theme = Theme::default();
     let (mut engine, db, mut cursor) = match source {
         Source::Live { engine, db } => (Some(engine), db, None),
         Source::Replay(c) => (None, None, Some(*c)),

@@ -57,6 +57,11 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
+    /// The screen with its colours and attributes as escape sequences.
+    pub fn capture_styled(&self) -> String {
+        self.tmux(&["capture-pane", "-e", "-p", "-t", "t"])
+    }
+
     /// Appends everything the program writes to the pane, escape sequences included, to
     /// `file` from now on.
     pub fn record(&self, file: &Path) {

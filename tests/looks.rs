@@ -1,0 +1,122 @@
+//! Themes as users get them: the real binary in tmux, its screen read with its colours.
+
+mod common;
+
+use std::path::Path;
+
+use common::tmux::Tmux;
+
+/// montui at home in `dir` with `extra` in its environment, showing live figures.
+fn montui(dir: &Path, args: &str, extra: &[(&str, &str)]) -> Tmux {
+    let tmux = common::need("tmux");
+    let mut env = common::home(dir);
+    env.extend(extra.iter().map(|(k, v)| (*k, Path::new(v).to_path_buf())));
+    let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    let bin = env!("CARGO_BIN_EXE_montui");
+    let t = Tmux::start(&tmux, &format!("'{bin}' {args}"), &env, 120, 40);
+    t.wait_for("live figures", |s| {
+        s.contains("LIVE") && s.contains("CPU (")
+    });
+    t
+}
+
+/// The SGR parameters that set a colour (30–38, 40–48, 90–97, 100–107; 39 and 49 are the
+/// terminal's own) in `screen`'s escape sequences.
+fn colours(screen: &str) -> Vec<String> {
+    screen
+        .split("\x1b[")
+        .skip(1)
+        .filter_map(|s| s.split_once('m').map(|(p, _)| p))
+        .flat_map(|p| p.split(';').map(str::to_string).collect::<Vec<_>>())
+        .filter(|n| {
+            n.parse::<u16>()
+                .is_ok_and(|n| matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107))
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn under_no_color_nothing_is_coloured_and_focus_is_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = montui(dir.path(), "", &[("NO_COLOR", "1")]);
+    let s = t.wait_for("the focus marker", |s| s.contains("┏▸ "));
+    assert!(s.contains('┏'), "a thick border");
+    let styled = t.capture_styled();
+    assert_eq!(colours(&styled), Vec::<String>::new(), "{styled}");
+    assert!(
+        styled.contains("\x1b[7m") || styled.contains(";7m"),
+        "reverse video somewhere"
+    );
+    // --theme wins over NO_COLOR.
+    t.send("q");
+    drop(t);
+    let t = montui(
+        dir.path(),
+        "--theme dracula",
+        &[("NO_COLOR", "1"), ("COLORTERM", "truecolor")],
+    );
+    let styled = t.capture_styled();
+    assert!(
+        !colours(&styled).is_empty(),
+        "dracula's colours: {styled:?}"
+    );
+    t.send("q");
+}
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn a_theme_from_the_flag_the_config_or_the_users_dir_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    // The light theme's own background (#fafafa), in 24-bit colour.
+    let t = montui(dir.path(), "--theme light", &[("COLORTERM", "truecolor")]);
+    let styled = t.capture_styled();
+    assert!(styled.contains("48;2;250;250;250"), "{styled}");
+    t.send("q");
+    drop(t);
+    // The user's own theme named in the config, in 256 colours.
+    let themes = dir.path().join("config/montui/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(themes.join("mine.toml"), "base = { bg = \"#005f00\" }\n").unwrap();
+    std::fs::write(
+        dir.path().join("config/montui/config.toml"),
+        "[ui]\ntheme = \"mine\"\n",
+    )
+    .unwrap();
+    let t = montui(dir.path(), "", &[("TERM", "xterm-256color")]);
+    let styled = t.capture_styled();
+    assert!(styled.contains("48;5;22"), "{styled}");
+    t.send("q");
+}
+
+#[test]
+fn a_bad_theme_fails_before_the_terminal_naming_file_line_key_and_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "border = \"red\"\nfocus = \"octarine\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["--theme", bad.to_str().unwrap(), "--db"])
+        .arg(dir.path().join("h.db"))
+        .envs(common::home(dir.path()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(&format!(
+            "theme error in {} line 2: key `focus`, value `\"octarine\"`",
+            bad.display()
+        )),
+        "{err}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["--theme", "neon"])
+        .envs(common::home(dir.path()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--theme = \"neon\": no such theme; built in: dark, light, nord"),
+        "{err}"
+    );
+}
