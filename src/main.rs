@@ -231,7 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             engine,
             db: Some(db.clone()),
         };
-        ui::run(state, source, cfg.ui.frame_interval.0, theme).await?;
+        ui::run(state, source, look(&cfg, theme)).await?;
         stop_said(&stats)
     });
     stopped(rt, r)
@@ -346,10 +346,17 @@ async fn replay(
     ui::run(
         state,
         ui::Source::Replay(Box::new(cursor)),
-        cfg.ui.frame_interval.0,
-        theme,
+        look(cfg, theme),
     )
     .await
+}
+
+fn look(cfg: &Config, theme: ui::Theme) -> ui::Look {
+    ui::Look {
+        frame_interval: cfg.ui.frame_interval.0,
+        theme,
+        mouse: cfg.ui.mouse,
+    }
 }
 
 /// The theme `--theme`, `NO_COLOR` and `[ui] theme` say, in the colours the terminal shows.

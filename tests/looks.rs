@@ -120,3 +120,99 @@ fn a_bad_theme_fails_before_the_terminal_naming_file_line_key_and_value() {
         "{err}"
     );
 }
+
+/// The SGR report of a mouse event `button` at column `x`, row `y` (0-based), as a terminal
+/// sends it.
+fn mouse(t: &Tmux, button: u8, x: usize, y: usize) {
+    t.send_literal(&format!("\x1b[<{button};{};{}M", x + 1, y + 1));
+}
+
+/// Whether `cond` holds within `common::WAIT`, polling (returns as soon as it does).
+fn eventually(cond: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < common::WAIT {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+/// Whether line `y` of the styled screen shows reverse video (the selected row).
+fn reversed(t: &Tmux, y: usize) -> bool {
+    let styled = t.capture_styled();
+    styled
+        .lines()
+        .nth(y)
+        .is_some_and(|l| l.contains("\x1b[7m") || l.contains(";7m"))
+}
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn a_click_selects_a_process_sorts_by_a_heading_and_the_wheel_scrolls() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = montui(dir.path(), "", &[]);
+    let s = t.wait_for("processes", |s| {
+        s.lines()
+            .skip_while(|l| !l.contains("Processes (by CPU)"))
+            .nth(5)
+            .is_some_and(|l| {
+                l.split('│')
+                    .nth(1)
+                    .or_else(|| l.split('┃').nth(1))
+                    .is_some_and(|c| {
+                        c.trim_start()
+                            .chars()
+                            .next()
+                            .is_some_and(|ch| ch.is_ascii_digit())
+                    })
+            })
+    });
+    let y = s
+        .lines()
+        .position(|l| l.contains("Processes (by CPU)"))
+        .unwrap();
+    let heading = s.lines().nth(y + 1).unwrap();
+    let rss = heading[..heading.find("RSS").unwrap()].chars().count();
+    // Focus elsewhere; a click on the third process focuses the pane and selects it.
+    t.send("Tab");
+    t.wait_for("another pane focused", |s| !s.contains("▸ Processes"));
+    mouse(&t, 0, 10, y + 4);
+    t.wait_for("the pane focused", |s| s.contains("▸ Processes"));
+    let around = |t: &Tmux| {
+        t.capture_styled()
+            .lines()
+            .skip(y)
+            .take(7)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(eventually(|| reversed(&t, y + 4)), "{}", around(&t));
+    // The wheel moves the selection down a row.
+    mouse(&t, 65, 10, y + 4);
+    assert!(eventually(|| reversed(&t, y + 5)), "{}", around(&t));
+    // A click on RSS sorts by memory.
+    mouse(&t, 0, rss, y + 1);
+    t.wait_for("sorted by memory", |s| s.contains("Processes (by memory)"));
+    t.send("q");
+}
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn function_keys_act_as_in_htop() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = montui(dir.path(), "", &[]);
+    t.send("F1");
+    t.wait_for("help", |s| {
+        s.contains("Keys (Esc or ? to close)") || s.contains("Keys (j k")
+    });
+    t.send("F1");
+    t.wait_for("help closed", |s| !s.contains("Keys ("));
+    t.wait_for("processes focused", |s| s.contains("▸ Processes (by CPU)"));
+    t.send("F6");
+    t.wait_for("sorted by memory", |s| s.contains("Processes (by memory)"));
+    t.send("F10");
+    let s = t.wait_for("exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}

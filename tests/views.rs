@@ -303,3 +303,34 @@ fn controls_and_bidi_overrides_from_outside_never_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn a_click_on_the_screen_is_told_as_the_pane_row_and_heading_drawn_there() {
+    use montui::app::Pointer;
+    use montui::ui::hits;
+    let s = common::fixture_state();
+    let out = render(120, 40, |f| draw(f, &s, &Theme::default()));
+    let y = out
+        .lines()
+        .position(|l| l.contains("Processes (by CPU)"))
+        .unwrap();
+    let line = out.lines().nth(y + 1).unwrap();
+    let x = line[..line.find("RSS").unwrap()].chars().count();
+    let at = |x: usize, y: usize| hits::click(x as u16, y as u16);
+    assert_eq!(
+        at(10, y + 4),
+        Some(Pointer::Click {
+            pane: Pane::Procs,
+            row: Some(2),
+            column: None
+        })
+    );
+    assert_eq!(
+        at(x, y + 1),
+        Some(Pointer::Click {
+            pane: Pane::Procs,
+            row: None,
+            column: Some(3)
+        })
+    );
+}

@@ -17,6 +17,8 @@ pub enum Key {
     Enter,
     Esc,
     Backspace,
+    /// A function key, F1…F12.
+    F(u8),
 }
 
 impl Key {
@@ -38,6 +40,7 @@ impl Key {
             Key::Enter => "Enter".into(),
             Key::Esc => "Esc".into(),
             Key::Backspace => "Backspace".into(),
+            Key::F(n) => format!("F{n}"),
         }
     }
 }

@@ -120,6 +120,7 @@ const HOSTS: &[Pane] = &[Pane::Hosts];
 const PATTERNS: &[Pane] = &[Pane::Patterns];
 const ANOMALIES: &[Pane] = &[Pane::Anomalies];
 const LOG: &[Pane] = &[Pane::Log];
+const PROCS: &[Pane] = &[Pane::Procs];
 
 /// The key table, in the order the help shows it within each section.
 #[rustfmt::skip]
@@ -144,22 +145,23 @@ pub static BINDINGS: &[Binding] = &[
     on(ALERTS, &[Char('u')], Action::Unack, Live, "un-ack the selected"),
     on(ALERTS, &[Char('s')], Action::Silence, Live, "silence: 1h, until 9:00"),
     on(ALERTS, &[Enter], Action::Open, Everywhere, "details and chart"),
-    on(ALERTS, &[Char('/')], Action::Filter, Everywhere, "filter: host=x crit"),
+    on(ALERTS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: host=x crit"),
     on(ANOMALIES, &[Enter], Action::Open, Everywhere, "its chart"),
     on(ANOMALIES, &[Char('f')], Action::Forecasts, Everywhere, "forecasts / back"),
     on(HOSTS, &[Enter], Action::Open, Everywhere, "show it in the panes"),
-    on(HOSTS, &[Char('o')], Action::Sort, Everywhere, "sort: name, CPU…"),
-    on(HOSTS, &[Char('/')], Action::Filter, Everywhere, "filter: name, down"),
+    on(HOSTS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: name, CPU…"),
+    on(HOSTS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: name, down"),
     on(PATTERNS, &[Enter], Action::Open, Everywhere, "lines and rate"),
-    on(PATTERNS, &[Char('o')], Action::Sort, Everywhere, "sort: rate, count…"),
-    on(PATTERNS, &[Char('/')], Action::Filter, Everywhere, "filter: words"),
+    on(PATTERNS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: rate, count…"),
+    on(PATTERNS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: words"),
+    on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: CPU, memory"),
     on(PATTERNS, &[Char('r')], Action::RawTail, Everywhere, "raw lines / back"),
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),
     b(&[Char('O')], Action::Notifications, Everywhere, "notifications: receivers, outbox"),
-    b(&[Char('q'), Ctrl('c')], Action::Quit, Everywhere, "quit"),
+    b(&[Char('q'), Ctrl('c'), F(10)], Action::Quit, Everywhere, "quit"),
     b(&[Ctrl('z')], Action::Suspend, Everywhere, "suspend (fg resumes)"),
-    b(&[Char('?')], Action::ToggleHelp, Everywhere, "this help"),
+    b(&[Char('?'), F(1)], Action::ToggleHelp, Everywhere, "this help"),
     b(&[Esc], Action::Close, Everywhere, "close, clear filter"),
     b(&[Tab, Char('l'), Right], Action::FocusNext, Everywhere, "next pane"),
     b(&[BackTab, Char('h'), Left], Action::FocusPrev, Everywhere, "previous pane"),
@@ -204,6 +206,13 @@ mod tests {
         assert_eq!(action_for(Char('p'), false, any), Some(Action::Pause));
         assert_eq!(action_for(Char('t'), false, any), None);
         assert_eq!(action_for(Ctrl('c'), false, any), Some(Action::Quit));
+        assert_eq!(action_for(F(10), true, any), Some(Action::Quit));
+        assert_eq!(action_for(F(1), false, any), Some(Action::ToggleHelp));
+        assert_eq!(action_for(F(6), false, Pane::Procs), Some(Action::Sort));
+        assert_eq!(
+            action_for(F(3), false, Pane::Patterns),
+            Some(Action::Filter)
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod lists;
 mod overlays;
 mod patterns;
 mod paused;
+mod pointer;
 mod selection;
 mod state;
 mod update;
@@ -20,6 +21,7 @@ pub use hosts::{HostRow, HostSort, Status};
 pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
 pub use lists::anomaly_key;
 pub use patterns::PatternSort;
+pub use pointer::{Pointer, pointer};
 pub use selection::Selection;
 pub use state::{
     AnomalyKey, Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View,

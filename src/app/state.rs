@@ -290,6 +290,19 @@ impl State {
         self.mode != Mode::Live
     }
 
+    /// Whether a window is over the panes (a prompt, help, a list, details, a chart, the log,
+    /// a pattern): it owns the keys and the wheel.
+    pub fn window_open(&self) -> bool {
+        self.prompt.is_some()
+            || self.help.is_some()
+            || self.silence_list
+            || self.notices.is_some()
+            || self.details.is_some()
+            || self.anomaly_chart.is_some()
+            || self.log_window.is_some()
+            || self.pattern_open.is_some()
+    }
+
     /// The view on screen: live data, or the browsed history.
     pub fn shown(&self) -> &View {
         if self.browsing() {

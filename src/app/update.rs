@@ -91,7 +91,7 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
 fn help_key(at: usize, key: Key) -> Option<usize> {
     let most = super::BINDINGS.len() * 2;
     Some(match key {
-        Key::Esc | Key::Char('?') | Key::Char('q') => return None,
+        Key::Esc | Key::Char('?') | Key::Char('q') | Key::F(1) => return None,
         Key::Down | Key::Char('j') => (at + 1).min(most),
         Key::Up | Key::Char('k') => at.saturating_sub(1),
         Key::PageDown => (at + PAGE).min(most),
@@ -188,6 +188,12 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
         Action::Forecasts => state.forecast_view = !state.forecast_view,
         Action::Sort if state.focus == Pane::Patterns => {
             state.pattern_sort = state.pattern_sort.next();
+        }
+        Action::Sort if state.focus == Pane::Procs => {
+            state.sort = match state.sort {
+                SortBy::Cpu => SortBy::Mem,
+                SortBy::Mem => SortBy::Cpu,
+            };
         }
         Action::Sort => state.host_sort = state.host_sort.next(),
         Action::Filter => {

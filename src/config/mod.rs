@@ -77,6 +77,8 @@ pub struct UiConfig {
     pub history: usize,
     /// The theme: a built-in name, NAME.toml in the user's themes directory, or a path.
     pub theme: Option<String>,
+    /// Clicks and the wheel act in the UI (off: the terminal selects text as usual).
+    pub mouse: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -132,6 +134,7 @@ impl Default for UiConfig {
             frame_interval: Dur(Duration::from_millis(50)),
             history: 300,
             theme: None,
+            mouse: true,
         }
     }
 }

@@ -1,9 +1,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Row, Table, TableState};
+use ratatui::widgets::{Row, Table};
 
-use super::fmt::{block, title};
+use super::fmt::{block, draw_list, title};
 use super::theme::Theme;
 use crate::alert::board::Mute;
 use crate::alert::lifecycle::{Alert, Phase, Severity};
@@ -65,14 +65,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Constraint::Length(3),
         ]
     };
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, widths.iter().copied())
         .block(block(&title, Pane::Alerts, s, t))
         .row_highlight_style(t.selected);
-    let mut ts = TableState::default();
-    if s.focus == Pane::Alerts {
-        ts.select(s.alert_selected.index(&sorted, |a| a.fingerprint));
-    }
-    f.render_stateful_widget(table, area, &mut ts);
+    let selected = (s.focus == Pane::Alerts)
+        .then(|| s.alert_selected.index(&sorted, |a| a.fingerprint))
+        .flatten();
+    draw_list(f, area, Pane::Alerts, table, &widths, false, selected);
 }
 
 /// One alert; its host is named when it is not the host on screen.

@@ -2,10 +2,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Row, Table, TableState};
+use ratatui::widgets::{Row, Table};
 
 use super::alerts::age;
-use super::fmt::{block, bytes, title};
+use super::fmt::{block, bytes, draw_list, title};
 use super::theme::Theme;
 use crate::alert::template::figure;
 use crate::app::{Pane, State, anomaly_key};
@@ -66,14 +66,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         let selected = s.anomaly_selected.index(&shown, |a| anomaly_key(a));
         (title, rows, widths, selected)
     };
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, widths.iter().copied())
         .block(block(&title, Pane::Anomalies, s, t))
         .row_highlight_style(t.selected);
-    let mut ts = TableState::default();
-    if s.focus == Pane::Anomalies {
-        ts.select(selected);
-    }
-    f.render_stateful_widget(table, area, &mut ts);
+    let selected = selected.filter(|_| s.focus == Pane::Anomalies);
+    draw_list(f, area, Pane::Anomalies, table, &widths, false, selected);
 }
 
 /// `0.97 3m filesystem_used_percent{mount="/"} level, level shift 70 (39.8 … 40.2)`; the

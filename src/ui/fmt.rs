@@ -1,10 +1,10 @@
 //! Number formatting and small drawing helpers shared by the panes.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar};
+use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar, Table, TableState};
 
 use super::theme::Theme;
 use crate::app::{Pane, State};
@@ -92,6 +92,24 @@ pub fn title(name: &str, parts: &[(u8, String)], width: u16) -> String {
         shown = text(most);
     }
     format!(" {} ", crate::text::fit(&shown, room))
+}
+
+/// Draws a pane's list: `table` (bordered) in `area` with row `selected` highlighted (the
+/// focused pane's), noting where its heading, rows and columns of `widths` fell for the mouse.
+pub fn draw_list(
+    f: &mut Frame,
+    area: Rect,
+    pane: Pane,
+    table: Table,
+    widths: &[Constraint],
+    heading: bool,
+    selected: Option<usize>,
+) {
+    let mut ts = TableState::default();
+    ts.select(selected);
+    f.render_stateful_widget(table, area, &mut ts);
+    let inner = area.inner(Margin::new(1, 1));
+    super::hits::table(pane, inner, heading, ts.offset(), widths);
 }
 
 /// Draws a pane's block and returns the area inside it.

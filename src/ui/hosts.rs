@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Row, Table, TableState};
+use ratatui::widgets::{Row, Table};
 
 use super::alerts::age;
-use super::fmt::{block, pct, rate};
+use super::fmt::{block, draw_list, pct, rate};
 use super::theme::Theme;
 use crate::app::{HostRow, Pane, State, Status};
 
@@ -52,15 +52,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         widths.push(Constraint::Length(6));
     }
     let body = rows.iter().map(|r| row(r, wide, t));
-    let table = Table::new(body, widths)
+    let table = Table::new(body, widths.iter().copied())
         .header(Row::new(header).style(t.dim))
         .block(block(&title, Pane::Hosts, s, t))
         .row_highlight_style(t.selected);
-    let mut ts = TableState::default();
-    if s.focus == Pane::Hosts {
-        ts.select(s.host_selected.index(&rows, |r| r.name.clone()));
-    }
-    f.render_stateful_widget(table, area, &mut ts);
+    let selected = (s.focus == Pane::Hosts)
+        .then(|| s.host_selected.index(&rows, |r| r.name.clone()))
+        .flatten();
+    draw_list(f, area, Pane::Hosts, table, &widths, true, selected);
 }
 
 fn row<'a>(r: &HostRow, wide: bool, t: &Theme) -> Row<'a> {

@@ -5,6 +5,7 @@ mod anomalies;
 mod cpu;
 mod details;
 mod fmt;
+pub mod hits;
 mod hosts;
 mod io;
 mod load;
@@ -20,7 +21,7 @@ mod status;
 mod suspend;
 pub mod theme;
 
-pub use run::{Source, run};
+pub use run::{Look, Source, run};
 pub use status::format_time;
 pub use theme::Theme;
 
@@ -35,6 +36,7 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     let area = f.area();
+    hits::clear();
     f.buffer_mut().set_style(area, t.base);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         overlay::too_small(f, area, MIN_SIZE, t);
@@ -122,6 +124,7 @@ fn neutralise(buf: &mut ratatui::buffer::Buffer) {
 
 /// Draws one pane into `area`: the layout uses it, and so do the per-pane snapshot tests.
 pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
+    hits::pane(pane, area);
     match pane {
         Pane::Cpu => cpu::render(f, area, s, t),
         Pane::Mem => mem::render(f, area, s, t),

@@ -2,9 +2,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::fmt::block;
+use super::fmt::{block, draw_list};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 use crate::logs::level::Level;
@@ -97,15 +97,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         widths.push(Constraint::Length(16));
         header.push("SOURCE");
     }
-    let table = Table::new(rows.iter().map(|r| cells(r)), widths)
+    let table = Table::new(rows.iter().map(|r| cells(r)), widths.iter().copied())
         .header(Row::new(header).style(t.title))
         .block(b)
         .row_highlight_style(t.selected);
-    let mut ts = TableState::default();
-    if s.focus == Pane::Patterns {
-        ts.select(s.pattern_selected.index(&rows, |r| r.id));
-    }
-    f.render_stateful_widget(table, area, &mut ts);
+    let selected = (s.focus == Pane::Patterns)
+        .then(|| s.pattern_selected.index(&rows, |r| r.id))
+        .flatten();
+    draw_list(f, area, Pane::Patterns, table, &widths, true, selected);
 }
 
 fn short(l: Level) -> &'static str {

@@ -1,8 +1,8 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Row, Table, TableState};
+use ratatui::widgets::{Row, Table};
 
-use super::fmt::{block, bytes, pct};
+use super::fmt::{block, bytes, draw_list, pct};
 use super::theme::Theme;
 use crate::app::{Pane, SortBy, State};
 
@@ -30,22 +30,19 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             mem_pct,
         ])
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(7),
-            Constraint::Fill(1),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(5),
-        ],
-    )
-    .header(Row::new(["PID", "NAME", "CPU", "RSS", "MEM%"]).style(t.title))
-    .block(b)
-    .row_highlight_style(t.selected);
-    let mut ts = TableState::default();
-    if s.focus == Pane::Procs {
-        ts.select(s.proc_selected.index(&procs, |p| p.pid));
-    }
-    f.render_stateful_widget(table, area, &mut ts);
+    let widths = [
+        Constraint::Length(7),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(Row::new(["PID", "NAME", "CPU", "RSS", "MEM%"]).style(t.title))
+        .block(b)
+        .row_highlight_style(t.selected);
+    let selected = (s.focus == Pane::Procs)
+        .then(|| s.proc_selected.index(&procs, |p| p.pid))
+        .flatten();
+    draw_list(f, area, Pane::Procs, table, &widths, true, selected);
 }

@@ -1,14 +1,17 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
-use super::{Theme, draw, suspend};
+use super::{Theme, draw, hits, suspend};
 use crate::alert::silence::parse_prompt;
-use crate::app::{self, Key, Mode, Recording, Request, State};
+use crate::app::{self, Key, Mode, Pointer, Recording, Request, State};
 use crate::details;
 use crate::engine::{Engine, EngineCommand, EngineEvent, Latest};
 use crate::replay::ReplayCursor;
@@ -25,25 +28,52 @@ pub enum Source {
 /// Runs the UI until the user quits or SIGTERM, SIGINT, SIGHUP or SIGQUIT arrives; Ctrl-Z
 /// and SIGTSTP suspend it. The terminal is restored on
 /// every way out, panics included (ratatui's hook chains the previous one).
-pub async fn run(
-    state: State,
-    source: Source,
-    frame_interval: Duration,
-    theme: Theme,
-) -> anyhow::Result<()> {
+pub async fn run(state: State, source: Source, look: Look) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, state, source, frame_interval, theme).await;
+    if look.mouse {
+        mouse(true)?;
+        // A panic gives the terminal back without mouse reports too (ratatui's hook restores
+        // the rest).
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = mouse(false);
+            before(info);
+        }));
+    }
+    let result = event_loop(&mut terminal, state, source, &look).await;
+    if look.mouse {
+        mouse(false)?;
+    }
     ratatui::restore();
     result
+}
+
+/// How the UI looks and takes input.
+pub struct Look {
+    /// Shortest time between two redraws.
+    pub frame_interval: Duration,
+    pub theme: Theme,
+    /// Clicks and the wheel (off: the terminal's own selection of text).
+    pub mouse: bool,
+}
+
+/// Mouse reports on or off.
+fn mouse(on: bool) -> std::io::Result<()> {
+    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    if on {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+    } else {
+        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
+    }
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut state: State,
     source: Source,
-    frame_interval: Duration,
-    theme: Theme,
+    look: &Look,
 ) -> anyhow::Result<()> {
+    let (frame_interval, theme) = (look.frame_interval, &look.theme);
     let (mut engine, db, mut cursor) = match source {
         Source::Live { engine, db } => (Some(engine), db, None),
         Source::Replay(c) => (None, None, Some(*c)),
@@ -74,7 +104,7 @@ async fn event_loop(
     while !state.quit {
         if dirty && Instant::now() >= next_frame {
             tui_logger::move_events();
-            terminal.draw(|f| draw(f, &state, &theme))?;
+            terminal.draw(|f| draw(f, &state, theme))?;
             dirty = false;
             next_frame = Instant::now() + frame_interval;
         }
@@ -85,7 +115,13 @@ async fn event_loop(
                     if let Some(key) = key(k) {
                         let req = app::update(&mut state, key);
                         if matches!(req, Some(Request::Suspend)) {
+                            if look.mouse {
+                                mouse(false)?;
+                            }
                             suspend::suspend(terminal)?;
+                            if look.mouse {
+                                mouse(true)?;
+                            }
                         }
                         let req = alert_command(&mut state, engine.as_ref(), req);
                         request(&mut state, &mut cursor, db.as_deref(), req);
@@ -95,6 +131,14 @@ async fn event_loop(
                         next_play = Instant::now() + play_step(&state);
                     }
                     dirty = true;
+                }
+                Some(Ok(Event::Mouse(m))) => {
+                    if let Some(p) = pointer(m) {
+                        let req = app::pointer(&mut state, p);
+                        let req = alert_command(&mut state, engine.as_ref(), req);
+                        request(&mut state, &mut cursor, db.as_deref(), req);
+                        dirty = true;
+                    }
                 }
                 Some(Ok(Event::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
@@ -433,6 +477,19 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// A click of the left button or a turn of the wheel, as the last frame drew the panes.
+fn pointer(m: MouseEvent) -> Option<Pointer> {
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => hits::click(m.column, m.row),
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let down = m.kind == MouseEventKind::ScrollDown;
+            let pane = hits::pane_at(m.column, m.row)?;
+            Some(Pointer::Wheel { pane, down })
+        }
+        _ => None,
+    }
+}
+
 fn key(k: KeyEvent) -> Option<Key> {
     if k.kind == KeyEventKind::Release {
         return None;
@@ -454,6 +511,7 @@ fn key(k: KeyEvent) -> Option<Key> {
         KeyCode::Enter => Key::Enter,
         KeyCode::Esc => Key::Esc,
         KeyCode::Backspace => Key::Backspace,
+        KeyCode::F(n) => Key::F(n),
         _ => return None,
     })
 }

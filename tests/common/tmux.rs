@@ -73,6 +73,12 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", "t", "--", keys]);
     }
 
+    /// Types `text` as it is (no key names): escape sequences reach the program as a
+    /// terminal would send them.
+    pub fn send_literal(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", "-t", "t", "--", text]);
+    }
+
     /// Whether the pane is on the alternate screen (montui running full-screen).
     pub fn alternate_on(&self) -> bool {
         self.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])

@@ -1,0 +1,153 @@
+//! Where the last frame drew each pane and its list's rows and columns, so a mouse event at a
+//! cell can be told as a `Pointer` (which pane, row, column). Kept by the drawing thread.
+
+use std::cell::RefCell;
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use crate::app::{Pane, Pointer};
+
+/// A pane as drawn.
+#[derive(Debug, Clone)]
+struct Hit {
+    pane: Pane,
+    area: Rect,
+    rows: Option<Rows>,
+}
+
+/// A list as drawn in a pane: its heading (if any), its rows and the first one's index.
+#[derive(Debug, Clone)]
+struct Rows {
+    heading: Option<u16>,
+    body: Rect,
+    offset: usize,
+    columns: Vec<Rect>,
+}
+
+thread_local! {
+    static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A new frame: nothing drawn yet.
+pub fn clear() {
+    HITS.with(|h| h.borrow_mut().clear());
+}
+
+/// `pane` was drawn in `area`.
+pub fn pane(pane: Pane, area: Rect) {
+    HITS.with(|h| {
+        h.borrow_mut().push(Hit {
+            pane,
+            area,
+            rows: None,
+        })
+    });
+}
+
+/// `pane`'s table was drawn inside `inner` (its block's inner area), with a heading row or
+/// not, its first shown row the `offset`-th of the list, in columns of `widths`.
+pub fn table(pane: Pane, inner: Rect, heading: bool, offset: usize, widths: &[Constraint]) {
+    let columns = Layout::horizontal(widths.iter().copied())
+        .spacing(1)
+        .split(inner)
+        .to_vec();
+    let skip = u16::from(heading).min(inner.height);
+    let body = Rect {
+        y: inner.y + skip,
+        height: inner.height - skip,
+        ..inner
+    };
+    let rows = Rows {
+        heading: heading.then_some(inner.y),
+        body,
+        offset,
+        columns,
+    };
+    HITS.with(|h| {
+        if let Some(hit) = h.borrow_mut().iter_mut().rev().find(|h| h.pane == pane) {
+            hit.rows = Some(rows);
+        }
+    });
+}
+
+/// A click at column `x`, row `y` of the screen, as the last frame drew it.
+pub fn click(x: u16, y: u16) -> Option<Pointer> {
+    let at = Position { x, y };
+    HITS.with(|h| {
+        let h = h.borrow();
+        let hit = h.iter().rev().find(|h| h.area.contains(at))?;
+        let (mut row, mut column) = (None, None);
+        if let Some(r) = &hit.rows {
+            if r.heading == Some(y) {
+                column = r.columns.iter().position(|c| c.x <= x && x < c.right());
+            } else if r.body.contains(at) {
+                row = Some(r.offset + usize::from(y - r.body.y));
+            }
+        }
+        Some(Pointer::Click {
+            pane: hit.pane,
+            row,
+            column,
+        })
+    })
+}
+
+/// The pane under column `x`, row `y`.
+pub fn pane_at(x: u16, y: u16) -> Option<Pane> {
+    let at = Position { x, y };
+    HITS.with(|h| {
+        h.borrow()
+            .iter()
+            .rev()
+            .find(|h| h.area.contains(at))
+            .map(|h| h.pane)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_click_is_told_as_pane_row_and_column() {
+        clear();
+        pane(Pane::Cpu, Rect::new(0, 0, 40, 10));
+        pane(Pane::Procs, Rect::new(0, 10, 40, 10));
+        let inner = Rect::new(1, 11, 38, 8);
+        let widths = [
+            Constraint::Length(7),
+            Constraint::Fill(1),
+            Constraint::Length(7),
+        ];
+        table(Pane::Procs, inner, true, 5, &widths);
+        let at = |x, y| click(x, y);
+        assert_eq!(
+            at(3, 2),
+            Some(Pointer::Click {
+                pane: Pane::Cpu,
+                row: None,
+                column: None
+            })
+        );
+        assert_eq!(
+            at(3, 12),
+            Some(Pointer::Click {
+                pane: Pane::Procs,
+                row: Some(5),
+                column: None
+            }),
+            "the first row shown is the list's sixth"
+        );
+        assert_eq!(
+            at(35, 11),
+            Some(Pointer::Click {
+                pane: Pane::Procs,
+                row: None,
+                column: Some(2)
+            }),
+            "the third heading"
+        );
+        assert_eq!(at(3, 30), None);
+        assert_eq!(pane_at(0, 19), Some(Pane::Procs));
+    }
+}
