@@ -46,6 +46,7 @@ fn state() -> State {
                     name: format!("process-{p}"),
                     cpu_ms: i * p as u64,
                     rss: (p as u64) << 20,
+                    ..Default::default()
                 })
                 .collect(),
             ..Default::default()

@@ -70,6 +70,7 @@ mod tests {
                 name: format!("p{i}"),
                 cpu: Some(f64::from(i)),
                 rss: u64::from(6 - i),
+                ..Default::default()
             })
             .collect();
         s.live.snapshot = Some(Snapshot {

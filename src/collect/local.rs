@@ -5,7 +5,7 @@ use std::io::Read;
 use sysinfo::{Disks, System};
 
 use super::top::TopProcs;
-use super::{CollectError, Collector, procfs};
+use super::{CollectError, Collector, procfs, procinfo};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
 /// File systems that are not storage a user fills.
@@ -32,6 +32,8 @@ pub struct LocalCollector {
     disks: Disks,
     page_size: u64,
     top: TopProcs,
+    /// Owner, command line and I/O of the processes kept.
+    details: procinfo::Details,
 }
 
 impl LocalCollector {
@@ -52,6 +54,7 @@ impl LocalCollector {
             page_size: u64::try_from(page).ok().filter(|p| *p > 0).unwrap_or(4096),
             disks,
             top: TopProcs::new(top),
+            details: procinfo::Details::default(),
         })
     }
 
@@ -82,7 +85,9 @@ impl LocalCollector {
                 all.push(p);
             }
         }
-        self.top.select(all)
+        let mut kept = self.top.select(all);
+        self.details.fill(&mut kept);
+        kept
     }
 
     fn fs(&mut self) -> Vec<FsUsage> {

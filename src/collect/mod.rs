@@ -2,6 +2,7 @@
 
 mod local;
 pub mod procfs;
+pub mod procinfo;
 pub mod ssh;
 mod top;
 

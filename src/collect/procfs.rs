@@ -131,6 +131,12 @@ pub fn proc_stat(
         name: st.comm,
         cpu_ms: (st.utime + st.stime).saturating_mul(1000) / ticks_per_sec.max(1),
         rss: st.rss.saturating_mul(page_size),
+        ppid: u32::try_from(st.ppid).unwrap_or(0),
+        state: st.state,
+        threads: u32::try_from(st.num_threads).unwrap_or(0),
+        nice: i32::try_from(st.nice).unwrap_or(0),
+        priority: i32::try_from(st.priority).unwrap_or(0),
+        ..Default::default()
     }))
 }
 
@@ -156,6 +162,10 @@ mod tests {
         assert_eq!(
             (p.pid, p.name.as_str(), p.cpu_ms, p.rss, p.start),
             (4242, "my (odd) app", 3000, 512 * 4096, 98765)
+        );
+        assert_eq!(
+            (p.state, p.ppid, p.priority, p.nice, p.threads),
+            ('S', 1, 20, 0, 3)
         );
         let kthread = b"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 17 0 0 0 0 0 0\n";
         assert_eq!(proc_stat(kthread, 100, 4096).unwrap(), None);

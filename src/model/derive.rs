@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use super::raw::{CpuTicks, RawSample};
+use super::raw::{CpuTicks, ProcRaw, RawSample};
 use super::snapshot::{CpuPct, DiskRate, FsRow, Mem, NetRate, ProcRow, Snapshot};
 
 /// Linux reports disk counters in 512-byte sectors whatever the device's real sector size.
@@ -77,22 +77,33 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
 }
 
 fn procs(cur: &RawSample, prev: Option<&RawSample>, secs: Option<f64>) -> Vec<ProcRow> {
-    let before: HashMap<(u32, u64), u64> = prev
-        .map(|p| {
-            p.procs
-                .iter()
-                .map(|x| ((x.pid, x.start), x.cpu_ms))
-                .collect()
-        })
+    let before: HashMap<(u32, u64), &ProcRaw> = prev
+        .map(|p| p.procs.iter().map(|x| ((x.pid, x.start), x)).collect())
         .unwrap_or_default();
     cur.procs
         .iter()
-        .map(|p| ProcRow {
-            pid: p.pid,
-            name: p.name.clone(),
-            cpu: rate(before.get(&(p.pid, p.start)).copied(), p.cpu_ms, secs)
-                .map(|ms_per_s| ms_per_s / 10.0),
-            rss: p.rss,
+        .map(|p| {
+            let was = before.get(&(p.pid, p.start));
+            let io = |f: fn((u64, u64)) -> u64| {
+                let then = was.and_then(|w| w.io).map(f);
+                rate(then, f(p.io?), secs)
+            };
+            ProcRow {
+                pid: p.pid,
+                name: p.name.clone(),
+                cpu: rate(was.map(|w| w.cpu_ms), p.cpu_ms, secs).map(|ms_per_s| ms_per_s / 10.0),
+                rss: p.rss,
+                ppid: p.ppid,
+                state: p.state,
+                threads: p.threads,
+                nice: p.nice,
+                priority: p.priority,
+                user: p.user.clone(),
+                cmdline: p.cmdline.clone(),
+                time_ms: p.cpu_ms,
+                read: io(|(r, _)| r),
+                write: io(|(_, w)| w),
+            }
         })
         .collect()
 }

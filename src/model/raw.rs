@@ -106,7 +106,7 @@ impl FsUsage {
     }
 }
 
-/// One process: cumulative CPU time, resident memory.
+/// One process: cumulative CPU time, resident memory, what htop shows of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ProcRaw {
     pub pid: u32,
@@ -116,7 +116,27 @@ pub struct ProcRaw {
     pub name: String,
     pub cpu_ms: u64,
     pub rss: u64,
+    /// The parent's pid (0: none).
+    pub ppid: u32,
+    /// The state letter /proc shows (R running, S sleeping, D waiting on a disk, Z zombie,
+    /// T stopped, I idle); '\0' when not known (a recording from before it was kept).
+    pub state: char,
+    pub threads: u32,
+    pub nice: i32,
+    /// The kernel's priority (20 + nice for normal processes; negative for real-time ones).
+    pub priority: i32,
+    /// The owner's name (its uid as text where the name is not known); empty: not known.
+    pub user: String,
+    /// The command line, arguments joined by spaces (cut at `CMDLINE_MAX` characters); empty
+    /// for kernel threads and zombies, or where it could not be read.
+    pub cmdline: String,
+    /// Bytes read from and written to storage so far (/proc/N/io); None where it cannot be
+    /// read (another user's process without privileges).
+    pub io: Option<(u64, u64)>,
 }
+
+/// The longest command line kept (characters).
+pub const CMDLINE_MAX: usize = 512;
 
 /// Series a sample may carry per family, at most: each is a series in every view, rule and
 /// block of the history, so a host reporting thousands (hostile, or a container host with

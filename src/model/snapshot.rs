@@ -86,6 +86,19 @@ pub struct ProcRow {
     /// Percent of one CPU, as top and htop show it.
     pub cpu: Option<f64>,
     pub rss: u64,
+    pub ppid: u32,
+    /// '\0' when not known.
+    pub state: char,
+    pub threads: u32,
+    pub nice: i32,
+    pub priority: i32,
+    pub user: String,
+    pub cmdline: String,
+    /// CPU time used so far (htop's TIME+), ms.
+    pub time_ms: u64,
+    /// Bytes a second read from and written to storage; None when not known.
+    pub read: Option<f64>,
+    pub write: Option<f64>,
 }
 
 pub(crate) fn pct(part: u64, whole: u64) -> f64 {

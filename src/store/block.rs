@@ -146,6 +146,7 @@ mod tests {
                         name: "x".into(),
                         cpu_ms: i as u64,
                         rss: 5,
+                        ..Default::default()
                     }]
                 },
                 ..Default::default()

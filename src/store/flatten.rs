@@ -44,7 +44,7 @@ pub fn is_counter(key: &str) -> bool {
     let mut parts = key.split(SEP);
     matches!(
         (parts.next(), parts.next()),
-        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu"))
+        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu" | "rd" | "wr"))
     )
 }
 
@@ -94,14 +94,27 @@ pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
         put(format!("fs{SEP}avail{SEP}{}", f.mount), f.available as f64);
     }
     for p in &s.procs {
-        put(
-            format!("proc{SEP}cpu{SEP}{}{SEP}{}{SEP}{}", p.pid, p.start, p.name),
-            p.cpu_ms as f64,
-        );
-        put(
-            format!("proc{SEP}rss{SEP}{}{SEP}{}{SEP}{}", p.pid, p.start, p.name),
-            p.rss as f64,
-        );
+        let id = format!("{}{SEP}{}{SEP}{}", p.pid, p.start, p.name);
+        let mut field = |f: &str, v: f64| put(format!("proc{SEP}{f}{SEP}{id}"), v);
+        field("cpu", p.cpu_ms as f64);
+        field("rss", p.rss as f64);
+        field("ppid", f64::from(p.ppid));
+        field("thr", f64::from(p.threads));
+        field("nice", f64::from(p.nice));
+        field("pri", f64::from(p.priority));
+        if p.state != '\0' {
+            field("state", f64::from(u32::from(p.state)));
+        }
+        if let Some((r, w)) = p.io {
+            field("rd", r as f64);
+            field("wr", w as f64);
+        }
+        // The texts ride in the key (its value is nothing), after the name, so that older
+        // readers still find the process.
+        if !p.user.is_empty() || !p.cmdline.is_empty() {
+            let key = format!("proc{SEP}cmd{SEP}{id}{SEP}{}{SEP}{}", p.user, p.cmdline);
+            put(key, 0.0);
+        }
     }
     out
 }
@@ -210,6 +223,15 @@ pub fn unflatten<'a>(
                 let (Ok(pid), Ok(start)) = (pid.parse::<u32>(), start.parse::<u64>()) else {
                     continue;
                 };
+                // A command line has no separator (control characters are `?`); a name might.
+                let (name, texts) = match field {
+                    "cmd" => {
+                        let mut t = name.rsplitn(3, SEP);
+                        let (cmdline, user) = (t.next().unwrap_or(""), t.next().unwrap_or(""));
+                        (t.next().unwrap_or(""), Some((user, cmdline)))
+                    }
+                    _ => (name, None),
+                };
                 let e = entry(
                     &mut s.procs,
                     |x: &ProcRaw| x.pid == pid && x.start == start,
@@ -220,10 +242,21 @@ pub fn unflatten<'a>(
                         ..Default::default()
                     },
                 );
-                if field == "cpu" {
-                    e.cpu_ms = u(v)
-                } else {
-                    e.rss = u(v)
+                let int = |v: f64| v as i32;
+                match field {
+                    "cpu" => e.cpu_ms = u(v),
+                    "rss" => e.rss = u(v),
+                    "ppid" => e.ppid = u(v) as u32,
+                    "thr" => e.threads = u(v) as u32,
+                    "nice" => e.nice = int(v),
+                    "pri" => e.priority = int(v),
+                    "state" => e.state = char::from_u32(u(v) as u32).unwrap_or('?'),
+                    "rd" => e.io = Some((u(v), e.io.map_or(0, |io| io.1))),
+                    "wr" => e.io = Some((e.io.map_or(0, |io| io.0), u(v))),
+                    _ => {}
+                }
+                if let Some((user, cmdline)) = texts {
+                    (e.user, e.cmdline) = (user.into(), cmdline.into());
                 }
             }
             _ => {}
@@ -302,9 +335,17 @@ mod tests {
                 ProcRaw {
                     pid: 1,
                     start: 2,
-                    name: "a b/c".into(),
+                    name: "a b\u{1f}c".into(),
                     cpu_ms: 3,
                     rss: 4,
+                    ppid: 0,
+                    state: 'S',
+                    threads: 7,
+                    nice: -5,
+                    priority: -51,
+                    user: "www-data".into(),
+                    cmdline: "/usr/bin/a b --c=d".into(),
+                    io: Some((1 << 40, 0)),
                 },
                 ProcRaw {
                     pid: 1,
@@ -312,6 +353,7 @@ mod tests {
                     name: "reused pid".into(),
                     cpu_ms: 5,
                     rss: 6,
+                    ..Default::default()
                 },
             ],
         }

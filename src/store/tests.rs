@@ -14,6 +14,7 @@ fn sample(host: &str, ts_ms: i64) -> RawSample {
             name: "init".into(),
             cpu_ms: 3,
             rss: 4,
+            ..Default::default()
         }],
         ..Default::default()
     }

@@ -82,6 +82,7 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         name: format!("proc-{p}"),
                         cpu_ms: i as u64 * p as u64 * 40,
                         rss: (p as u64) << 24,
+                        ..Default::default()
                     })
                     .collect(),
             }

@@ -5,7 +5,7 @@
 
 use super::super::local::PSEUDO_FS;
 use super::super::{CollectError, procfs};
-use crate::model::{FsUsage, ProcRaw, RawSample};
+use crate::model::{CMDLINE_MAX, FsUsage, ProcRaw, RawSample};
 
 /// A frame as read: the sample (without host and time) and the remote clocks.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +100,12 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         disks: procfs::diskstats(section(text, "diskstats")?.as_bytes())?,
         nets: procfs::netdev(section(text, "netdev")?.as_bytes())?,
         fs: df(section(text, "df")?),
-        procs: procs(section(text, "procs")?, tck, page),
+        procs: procs(
+            section(text, "procs")?,
+            section(text, "procinfo").ok(),
+            tck,
+            page,
+        ),
     };
     Ok(Frame {
         remote_ms: i64::try_from(remote_ms).unwrap_or(0),
@@ -138,22 +143,67 @@ fn df(text: &str) -> Vec<FsUsage> {
         .collect()
 }
 
-/// `pid start ticks rss_pages name` lines (the sampler picked them); bad lines are skipped.
-fn procs(text: &str, tck: u64, page: u64) -> Vec<ProcRaw> {
-    text.lines()
-        .filter_map(|l| {
-            let mut f = l.splitn(5, ' ');
-            let mut n = || f.next()?.parse::<u64>().ok();
-            let (pid, start, ticks, rss) = (n()?, n()?, n()?, n()?);
-            Some(ProcRaw {
-                pid: u32::try_from(pid).ok()?,
-                start,
-                name: f.next().unwrap_or_default().chars().take(64).collect(),
-                cpu_ms: ticks.saturating_mul(1000) / tck,
-                rss: rss.saturating_mul(page),
-            })
-        })
-        .collect()
+/// `pid start ticks rss_pages state ppid priority nice threads name` lines (the sampler
+/// picked them), with `pid user read write cmdline` lines from `info`; bad lines are skipped.
+fn procs(text: &str, info: Option<&str>, tck: u64, page: u64) -> Vec<ProcRaw> {
+    let mut procs: Vec<ProcRaw> = text
+        .lines()
+        .filter_map(|l| proc_line(l, tck, page))
+        .collect();
+    for l in info.unwrap_or_default().lines() {
+        let mut f = l.splitn(5, ' ');
+        let Some(pid) = f.next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Some(p) = procs.iter_mut().find(|p| p.pid == pid) else {
+            continue;
+        };
+        let (user, read, write) = (f.next(), f.next(), f.next());
+        p.user = user.filter(|u| *u != "-").unwrap_or_default().to_string();
+        let bytes = |s: Option<&str>| s?.parse::<u64>().ok();
+        p.io = bytes(read).zip(bytes(write));
+        p.cmdline = f
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .chars()
+            .take(CMDLINE_MAX)
+            .collect();
+    }
+    procs
+}
+
+fn proc_line(l: &str, tck: u64, page: u64) -> Option<ProcRaw> {
+    let f: Vec<&str> = l.splitn(10, ' ').collect();
+    let [
+        pid,
+        start,
+        ticks,
+        rss,
+        state,
+        ppid,
+        priority,
+        nice,
+        threads,
+        name,
+    ] = f[..]
+    else {
+        return None;
+    };
+    let num = |s: &str| s.parse::<u64>().ok();
+    Some(ProcRaw {
+        pid: pid.parse().ok()?,
+        start: num(start)?,
+        name: name.chars().take(64).collect(),
+        cpu_ms: num(ticks)?.saturating_mul(1000) / tck,
+        rss: num(rss)?.saturating_mul(page),
+        ppid: ppid.parse().unwrap_or(0),
+        state: state.chars().next()?,
+        threads: threads.parse().unwrap_or(0),
+        nice: nice.parse().unwrap_or(0),
+        priority: priority.parse().unwrap_or(0),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

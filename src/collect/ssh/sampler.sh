@@ -39,14 +39,17 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
         gsub(/[^ -~]/, "?", comm)
         rest = substr(line, b + 2)
         split(rest, f, " ")
-        # f[7] flags, f[12] utime, f[13] stime, f[20] starttime, f[22] rss (pages).
+        # f[1] state, f[2] ppid, f[7] flags, f[12] utime, f[13] stime, f[16] priority,
+        # f[17] nice, f[18] threads, f[20] starttime, f[22] rss (pages).
         if (int(f[7] / 2097152) % 2 == 1) continue
         n++
         ticks = f[12] + f[13]
         D[n] = (pid in last) ? ticks - last[pid] : 0
         seen[pid] = ticks
         R[n] = f[22]
-        L[n] = pid " " f[20] " " ticks " " f[22] " " comm
+        P[n] = pid
+        S[n] = f[20]
+        L[n] = pid " " f[20] " " ticks " " f[22] " " f[1] " " f[2] " " f[16] " " f[17] " " f[18] " " comm
     }
     close(cmd)
     for (k in last) delete last[k]
@@ -65,6 +68,51 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
         if (best) sel[best] = 1
     }
     for (j in sel) print L[j]
+    print "@procinfo"
+    info(sel, P, S)
+    for (k in cmdl) if (!(k in kept)) delete cmdl[k]
+    for (k in kept) delete kept[k]
+}
+# Owner, storage I/O (- where unreadable) and command line of the kept processes: `pid user
+# read write cmdline` lines. Owners and I/O come from one grep over their status and io files
+# (-s: a file gone or unreadable is no error; awk reading one itself would stop on the error);
+# a command line is read once while its process is kept (a fork of tr, for its NULs).
+function info(sel, P, S,   j, files, cmd, line, pid, path, f, who, uid, rd, wr, key, c) {
+    files = ""
+    for (j in sel) files = files " /proc/" P[j] "/status /proc/" P[j] "/io"
+    cmd = "grep -s -H -e ^Uid: -e ^read_bytes: -e ^write_bytes:" files
+    while ((cmd | getline line) > 0) {
+        split(line, path, "/")
+        pid = path[3]
+        if (line ~ /:Uid:/) { split(line, f, /[ \t]+/); uid[pid] = f[2] }
+        else if (line ~ /:read_bytes: /) rd[pid] = substr(line, index(line, ": ") + 2)
+        else if (line ~ /:write_bytes: /) wr[pid] = substr(line, index(line, ": ") + 2)
+    }
+    close(cmd)
+    for (j in sel) {
+        pid = P[j]
+        key = pid " " S[j]
+        if (!(key in cmdl)) {
+            c = ""
+            cmd = "{ tr \"\\000\" \" \" < /proc/" pid "/cmdline; } 2>/dev/null"
+            cmd | getline c
+            close(cmd)
+            gsub(/[^ -~]/, "?", c)
+            cmdl[key] = substr(c, 1, 512)
+        }
+        kept[key] = 1
+        who = (pid in uid) ? uid[pid] : "-"
+        if (who in users) who = users[who]
+        print pid " " who " " ((pid in rd) ? rd[pid] : "-") " " ((pid in wr) ? wr[pid] : "-") " " cmdl[key]
+    }
+}
+# User names by uid, from /etc/passwd.
+function passwd(   line, f) {
+    while ((getline line < "/etc/passwd") > 0) if (split(line, f, ":") >= 3) {
+        gsub(/[^!-~]/, "?", f[1])
+        users[f[3]] = f[1]
+    }
+    close("/etc/passwd")
 }
 # s as one sh word.
 function q(s,   n, p, k, out) {
@@ -146,6 +194,7 @@ function logs(   k, j, n, cmd, line, path, P, I, S, K, budget, len, rot, rest) {
 }
 BEGIN {
     logsetup()
+    passwd()
     while (1) {
         # Nanoseconds where date has %N (GNU, busybox), else it prints seconds and "%N".
         "date +%s%N" | getline now

@@ -33,6 +33,8 @@ fn sample(ts_ms: i64, busy: u64, idle: u64, rx: u64) -> RawSample {
             name: "x".into(),
             cpu_ms: busy * 10,
             rss: 1,
+            io: Some((rx, 2 * rx)),
+            ..Default::default()
         }],
         ..Default::default()
     }
@@ -51,6 +53,12 @@ fn rates_from_a_counter_pair() {
     assert_eq!(s.disks[0].read, Some(2_048.0)); // (9 - 1) sectors * 512 B / 2 s
     // 500 ms of CPU in 2 s is 25 % of one core.
     assert_eq!(s.procs[0].cpu, Some(25.0));
+    // Its storage I/O: (5000 − 1000) B read, twice that written, in 2 s.
+    assert_eq!(
+        (s.procs[0].read, s.procs[0].write),
+        (Some(2_000.0), Some(4_000.0))
+    );
+    assert_eq!(s.procs[0].time_ms, 1_500);
 }
 
 #[test]

@@ -32,6 +32,20 @@ fn a_real_frame_becomes_a_sample() {
     assert_eq!(s.procs.len(), 2);
     assert_eq!(s.procs[1].name, "web server (8)");
     assert_eq!((s.procs[1].cpu_ms, s.procs[1].rss), (12_340, 25_000 * 4096));
+    let web = &s.procs[1];
+    assert_eq!(
+        (web.state, web.ppid, web.priority, web.nice, web.threads),
+        ('R', 1, 25, 5, 8)
+    );
+    assert_eq!(
+        (web.user.as_str(), web.io, web.cmdline.as_str()),
+        ("www-data", None, "/usr/bin/web --port 8080")
+    );
+    let init = &s.procs[0];
+    assert_eq!(
+        (init.user.as_str(), init.io, init.cmdline.as_str()),
+        ("root", Some((4096, 8192)), "/sbin/init splash")
+    );
 }
 
 #[test]
