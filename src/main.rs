@@ -223,6 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         state.policy = policy;
         state.utc = cli.utc;
+        state.proc_columns = cfg.ui.process_columns.clone();
         if !log_sources.is_empty() || !cfg.remote_logs.is_empty() {
             state.logs = Some(Default::default());
         }
@@ -339,6 +340,7 @@ async fn replay(
         cfg.ui.history,
     );
     state.utc = cli.utc;
+    state.proc_columns = cfg.ui.process_columns.clone();
     state.policy = policy;
     for name in others {
         state.others.insert(name, Default::default());

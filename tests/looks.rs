@@ -174,7 +174,7 @@ fn a_click_selects_a_process_sorts_by_a_heading_and_the_wheel_scrolls() {
         .position(|l| l.contains("Processes (by CPU)"))
         .unwrap();
     let heading = s.lines().nth(y + 1).unwrap();
-    let rss = heading[..heading.find("RSS").unwrap()].chars().count();
+    let rss = heading[..heading.find("RES").unwrap()].chars().count();
     // Focus elsewhere; a click on the third process focuses the pane and selects it.
     t.send("Tab");
     t.wait_for("another pane focused", |s| !s.contains("▸ Processes"));
@@ -192,7 +192,7 @@ fn a_click_selects_a_process_sorts_by_a_heading_and_the_wheel_scrolls() {
     // The wheel moves the selection down a row.
     mouse(&t, 65, 10, y + 4);
     assert!(eventually(|| reversed(&t, y + 5)), "{}", around(&t));
-    // A click on RSS sorts by memory.
+    // A click on RES sorts by memory.
     mouse(&t, 0, rss, y + 1);
     t.wait_for("sorted by memory", |s| s.contains("Processes (by memory)"));
     t.send("q");

@@ -315,7 +315,7 @@ fn a_click_on_the_screen_is_told_as_the_pane_row_and_heading_drawn_there() {
         .position(|l| l.contains("Processes (by CPU)"))
         .unwrap();
     let line = out.lines().nth(y + 1).unwrap();
-    let x = line[..line.find("RSS").unwrap()].chars().count();
+    let x = line[..line.find("RES").unwrap()].chars().count();
     let at = |x: usize, y: usize| hits::click(x as u16, y as u16);
     assert_eq!(
         at(10, y + 4),
@@ -330,7 +330,7 @@ fn a_click_on_the_screen_is_told_as_the_pane_row_and_heading_drawn_there() {
         Some(Pointer::Click {
             pane: Pane::Procs,
             row: None,
-            column: Some(3)
+            column: Some("res")
         })
     );
 }

@@ -6,7 +6,7 @@ use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::rules::{Condition, Rule};
 use crate::detect::Anomaly;
 use crate::logs::miner::PatternId;
-use crate::model::ProcRow;
+use crate::model::{ProcColumn, ProcRow};
 
 impl State {
     /// Alerts in the order the pane shows them: firing, pending, resolved; then by severity
@@ -58,13 +58,14 @@ impl State {
     pub fn proc_rows(&self) -> Vec<&ProcRow> {
         let snap = self.shown().snapshot.as_ref();
         let mut procs: Vec<&ProcRow> = snap.map(|x| x.procs.iter().collect()).unwrap_or_default();
-        let cpu = |p: &ProcRow| p.cpu.unwrap_or(-1.0);
+        let SortBy { by, reverse } = self.sort;
+        // Ties: the busier first, then the larger, then by PID.
+        let then = [ProcColumn::Cpu, ProcColumn::Res, ProcColumn::Pid];
         procs.sort_by(|a, b| {
-            match self.sort {
-                SortBy::Cpu => cpu(b).total_cmp(&cpu(a)).then(b.rss.cmp(&a.rss)),
-                SortBy::Mem => b.rss.cmp(&a.rss).then(cpu(b).total_cmp(&cpu(a))),
-            }
-            .then(a.pid.cmp(&b.pid))
+            let first = by.order(a, b);
+            let first = if reverse { first.reverse() } else { first };
+            then.iter()
+                .fold(first, |o, c| o.then_with(|| c.order(a, b)))
         });
         procs
     }

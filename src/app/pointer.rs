@@ -6,15 +6,16 @@
 use super::keys::Key;
 use super::state::{Pane, SortBy, State};
 use super::update::{Request, update};
+use crate::model::ProcColumn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointer {
     /// A click in `pane`: on the `row`-th row of its list (0: the first shown), or on the
-    /// heading of its `column`-th column.
+    /// heading of a `column` (its name in config: `cpu`, `res`).
     Click {
         pane: Pane,
         row: Option<usize>,
-        column: Option<usize>,
+        column: Option<&'static str>,
     },
     /// The wheel over `pane` (or over a window), down or up.
     Wheel { pane: Pane, down: bool },
@@ -46,15 +47,16 @@ pub fn pointer(state: &mut State, p: Pointer) -> Option<Request> {
     }
 }
 
-/// A click on a heading: the processes by CPU (`CPU`) or memory (`RSS`, `MEM%`).
-fn sort_by_column(state: &mut State, pane: Pane, column: usize) {
-    if pane == Pane::Procs {
-        match column {
-            2 => state.sort = SortBy::Cpu,
-            3 | 4 => state.sort = SortBy::Mem,
-            _ => {}
-        }
-    }
+/// A click on a heading of the process list sorts by its column; on the one it is sorted by,
+/// the other way round.
+fn sort_by_column(state: &mut State, pane: Pane, column: &str) {
+    let Some(by) = ProcColumn::parse(column).filter(|_| pane == Pane::Procs) else {
+        return;
+    };
+    state.sort = SortBy {
+        by,
+        reverse: state.sort.by == by && !state.sort.reverse,
+    };
 }
 
 #[cfg(test)]
@@ -103,17 +105,22 @@ mod tests {
         assert_eq!(selected(&s), Some(500));
         pointer(&mut s, click(99));
         assert_eq!(selected(&s), Some(100), "past the end: the last row");
-        // A click on the RSS heading sorts by memory; the selection stays on its process.
-        pointer(
-            &mut s,
-            Pointer::Click {
-                pane: Pane::Procs,
-                row: None,
-                column: Some(3),
-            },
-        );
-        assert_eq!(s.sort, SortBy::Mem);
+        // A click on the RES heading sorts by memory; the selection stays on its process.
+        let heading = |column| Pointer::Click {
+            pane: Pane::Procs,
+            row: None,
+            column: Some(column),
+        };
+        pointer(&mut s, heading("res"));
+        assert_eq!(s.sort, SortBy::MEM);
         assert_eq!(selected(&s), Some(100));
+        // Again: the other way round (the smallest first).
+        pointer(&mut s, heading("res"));
+        assert!(s.sort.reverse);
+        assert_eq!(s.proc_rows()[0].pid, 500);
+        pointer(&mut s, heading("pid"));
+        assert_eq!((s.sort.by, s.sort.reverse), (ProcColumn::Pid, false));
+        assert_eq!(s.proc_rows()[0].pid, 100);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::alert::board::Board;
 use crate::alert::policy::Policy;
 use crate::details::{AnomalyChart, Details};
-use crate::model::{HostState, Snapshot};
+use crate::model::{HostState, ProcColumn, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -74,10 +74,23 @@ impl Pane {
     }
 }
 
+/// How the process list is sorted: by a column, in its own order (busiest first, names A to
+/// Z) or the reverse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortBy {
-    Cpu,
-    Mem,
+pub struct SortBy {
+    pub by: ProcColumn,
+    pub reverse: bool,
+}
+
+impl SortBy {
+    pub const CPU: SortBy = SortBy {
+        by: ProcColumn::Cpu,
+        reverse: false,
+    };
+    pub const MEM: SortBy = SortBy {
+        by: ProcColumn::Res,
+        reverse: false,
+    };
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +165,8 @@ pub struct State {
     pub receivers: Vec<crate::notify::ReceiverHealth>,
     pub focus: Pane,
     pub sort: SortBy,
+    /// The process list's columns, in order (`[ui] process_columns`).
+    pub proc_columns: Vec<ProcColumn>,
     /// The process table's selection (by PID), and the first shown row of the disk and net
     /// lists.
     pub proc_selected: Selection<u32>,
@@ -246,7 +261,8 @@ impl State {
             dropped: 0,
             receivers: Vec::new(),
             focus: Pane::Procs,
-            sort: SortBy::Cpu,
+            sort: SortBy::CPU,
+            proc_columns: ProcColumn::ALL.to_vec(),
             proc_selected: Selection::default(),
             scroll: [0; Pane::ALL.len()],
             board: Board::default(),

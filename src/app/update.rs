@@ -142,8 +142,8 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
         Action::Down => state.move_selection(1),
         Action::PageUp => state.move_selection(-(PAGE as i64)),
         Action::PageDown => state.move_selection(PAGE as i64),
-        Action::SortCpu => state.sort = SortBy::Cpu,
-        Action::SortMem => state.sort = SortBy::Mem,
+        Action::SortCpu => state.sort = SortBy::CPU,
+        Action::SortMem => state.sort = SortBy::MEM,
         Action::Pause => return Some(Request::Pause),
         Action::Resume => match state.mode {
             Mode::Paused => {
@@ -190,9 +190,15 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             state.pattern_sort = state.pattern_sort.next();
         }
         Action::Sort if state.focus == Pane::Procs => {
-            state.sort = match state.sort {
-                SortBy::Cpu => SortBy::Mem,
-                SortBy::Mem => SortBy::Cpu,
+            // The next column shown (RES and MEM% sort alike: one stop).
+            let cols = &state.proc_columns;
+            let at = cols.iter().position(|c| *c == state.sort.by).unwrap_or(0);
+            let next = (cols.iter().cycle().skip(at + 1).take(cols.len()))
+                .find(|c| c.describe() != state.sort.by.describe())
+                .copied();
+            state.sort = SortBy {
+                by: next.unwrap_or(state.sort.by),
+                reverse: false,
             };
         }
         Action::Sort => state.host_sort = state.host_sort.next(),

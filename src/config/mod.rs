@@ -79,6 +79,8 @@ pub struct UiConfig {
     pub theme: Option<String>,
     /// Clicks and the wheel act in the UI (off: the terminal selects text as usual).
     pub mouse: bool,
+    /// The process list's columns, in order.
+    pub process_columns: Vec<crate::model::ProcColumn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -135,6 +137,7 @@ impl Default for UiConfig {
             history: 300,
             theme: None,
             mouse: true,
+            process_columns: crate::model::ProcColumn::ALL.to_vec(),
         }
     }
 }
@@ -227,6 +230,9 @@ impl Config {
         }
         if !(10..=100_000).contains(&self.ui.history) {
             return bad("history", "must be between 10 and 100000");
+        }
+        if self.ui.process_columns.is_empty() {
+            return bad("process_columns", "needs a column at least");
         }
         if !(0.1..=60.0).contains(&secs(&self.store.flush_interval)) {
             return bad("flush_interval", "must be between 100ms and 1m");

@@ -460,3 +460,22 @@ fn routes_name_receivers_and_matchers_that_parse() {
         "{e}"
     );
 }
+
+#[test]
+fn process_columns_are_chosen_and_a_wrong_one_is_named() {
+    let cfg = Config::parse(
+        "[ui]\nprocess_columns = [\"pid\", \"cpu\", \"command\"]\n",
+        Path::new("/etc/montui.toml"),
+    )
+    .expect("parses");
+    use crate::model::ProcColumn::*;
+    assert_eq!(cfg.ui.process_columns, [Pid, Cpu, Command]);
+    let e = err("[ui]\nprocess_columns = [\"pid\", \"rss\"]\n");
+    assert!(
+        e.contains("line 2") && e.contains("key `process_columns`") && e.contains("\"rss\""),
+        "{e}"
+    );
+    assert!(e.contains("one of pid, user, priority"), "{e}");
+    let e = err("[ui]\nprocess_columns = []\n");
+    assert!(e.contains("needs a column"), "{e}");
+}

@@ -1,11 +1,13 @@
 //! The data model: raw samples as read from a host, and the metrics derived from them.
 //! Pure code: no I/O, no clock, no terminal.
 
+mod columns;
 mod derive;
 mod metrics;
 mod raw;
 mod snapshot;
 
+pub use columns::{ProcColumn, command};
 pub use derive::{counter_delta, derive};
 pub use metrics::{
     FAMILIES, LOG_LABELS, Metric, is_log_family, label_names, metrics, unknown_metric,

@@ -3,7 +3,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Row, Table};
 
-use super::fmt::{block, draw_list, title};
+use super::fmt::{List, block, draw_list, title};
 use super::theme::Theme;
 use crate::alert::board::Mute;
 use crate::alert::lifecycle::{Alert, Phase, Severity};
@@ -71,7 +71,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let selected = (s.focus == Pane::Alerts)
         .then(|| s.alert_selected.index(&sorted, |a| a.fingerprint))
         .flatten();
-    draw_list(f, area, Pane::Alerts, table, &widths, false, selected);
+    let list = List {
+        pane: Pane::Alerts,
+        table,
+        widths: &widths,
+        keys: &[],
+        heading: false,
+    };
+    draw_list(f, area, list, selected);
 }
 
 /// One alert; its host is named when it is not the host on screen.

@@ -5,7 +5,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Row, Table};
 
 use super::alerts::age;
-use super::fmt::{block, bytes, draw_list, title};
+use super::fmt::{List, block, bytes, draw_list, title};
 use super::theme::Theme;
 use crate::alert::template::figure;
 use crate::app::{Pane, State, anomaly_key};
@@ -70,7 +70,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(block(&title, Pane::Anomalies, s, t))
         .row_highlight_style(t.selected);
     let selected = selected.filter(|_| s.focus == Pane::Anomalies);
-    draw_list(f, area, Pane::Anomalies, table, &widths, false, selected);
+    let list = List {
+        pane: Pane::Anomalies,
+        table,
+        widths: &widths,
+        keys: &[],
+        heading: false,
+    };
+    draw_list(f, area, list, selected);
 }
 
 /// `0.97 3m filesystem_used_percent{mount="/"} level, level shift 70 (39.8 … 40.2)`; the

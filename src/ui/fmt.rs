@@ -37,11 +37,11 @@ pub fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |v| format!("{v:.1}%"))
 }
 
-/// The bordered block of a pane. The focused one has a thick border as well as the focus
-/// colour, so the focus shows without colours too (`NO_COLOR`, a monochrome terminal).
 /// What marks the focused pane's title.
 pub const FOCUS_MARK: &str = "▸";
 
+/// The bordered block of a pane. The focused one has a thick border as well as the focus
+/// colour, so the focus shows without colours too (`NO_COLOR`, a monochrome terminal).
 pub fn block<'a>(title: &'a str, pane: Pane, state: &State, theme: &Theme) -> Block<'a> {
     // Focus shows without colour too: a thick border and a marker before the title.
     let (border, kind, title) = if state.focus == pane {
@@ -94,22 +94,25 @@ pub fn title(name: &str, parts: &[(u8, String)], width: u16) -> String {
     format!(" {} ", crate::text::fit(&shown, room))
 }
 
-/// Draws a pane's list: `table` (bordered) in `area` with row `selected` highlighted (the
-/// focused pane's), noting where its heading, rows and columns of `widths` fell for the mouse.
-pub fn draw_list(
-    f: &mut Frame,
-    area: Rect,
-    pane: Pane,
-    table: Table,
-    widths: &[Constraint],
-    heading: bool,
-    selected: Option<usize>,
-) {
+/// A list as a pane draws it: bordered, its columns (named by `keys` where a click on a
+/// heading sorts), with a heading row or not.
+pub struct List<'a> {
+    pub pane: Pane,
+    pub table: Table<'a>,
+    pub widths: &'a [Constraint],
+    pub keys: &'a [&'static str],
+    pub heading: bool,
+}
+
+/// Draws a pane's list in `area` with row `selected` highlighted (the focused pane's), noting
+/// where its heading, rows and columns fell for the mouse.
+pub fn draw_list(f: &mut Frame, area: Rect, list: List, selected: Option<usize>) {
     let mut ts = TableState::default();
     ts.select(selected);
-    f.render_stateful_widget(table, area, &mut ts);
+    f.render_stateful_widget(list.table, area, &mut ts);
     let inner = area.inner(Margin::new(1, 1));
-    super::hits::table(pane, inner, heading, ts.offset(), widths);
+    let (pane, widths, keys) = (list.pane, list.widths, list.keys);
+    super::hits::table(pane, inner, list.heading, ts.offset(), widths, keys);
 }
 
 /// Draws a pane's block and returns the area inside it.

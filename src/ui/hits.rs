@@ -22,6 +22,8 @@ struct Rows {
     body: Rect,
     offset: usize,
     columns: Vec<Rect>,
+    /// What each column is, where a click on its heading sorts (else empty).
+    keys: Vec<&'static str>,
 }
 
 thread_local! {
@@ -45,8 +47,16 @@ pub fn pane(pane: Pane, area: Rect) {
 }
 
 /// `pane`'s table was drawn inside `inner` (its block's inner area), with a heading row or
-/// not, its first shown row the `offset`-th of the list, in columns of `widths`.
-pub fn table(pane: Pane, inner: Rect, heading: bool, offset: usize, widths: &[Constraint]) {
+/// not, its first shown row the `offset`-th of the list, in columns of `widths` named `keys`
+/// (empty: none sorts).
+pub fn table(
+    pane: Pane,
+    inner: Rect,
+    heading: bool,
+    offset: usize,
+    widths: &[Constraint],
+    keys: &[&'static str],
+) {
     let columns = Layout::horizontal(widths.iter().copied())
         .spacing(1)
         .split(inner)
@@ -62,6 +72,7 @@ pub fn table(pane: Pane, inner: Rect, heading: bool, offset: usize, widths: &[Co
         body,
         offset,
         columns,
+        keys: keys.to_vec(),
     };
     HITS.with(|h| {
         if let Some(hit) = h.borrow_mut().iter_mut().rev().find(|h| h.pane == pane) {
@@ -79,7 +90,8 @@ pub fn click(x: u16, y: u16) -> Option<Pointer> {
         let (mut row, mut column) = (None, None);
         if let Some(r) = &hit.rows {
             if r.heading == Some(y) {
-                column = r.columns.iter().position(|c| c.x <= x && x < c.right());
+                column = (r.columns.iter().position(|c| c.x <= x && x < c.right()))
+                    .and_then(|i| r.keys.get(i).copied());
             } else if r.body.contains(at) {
                 row = Some(r.offset + usize::from(y - r.body.y));
             }
@@ -119,7 +131,14 @@ mod tests {
             Constraint::Fill(1),
             Constraint::Length(7),
         ];
-        table(Pane::Procs, inner, true, 5, &widths);
+        table(
+            Pane::Procs,
+            inner,
+            true,
+            5,
+            &widths,
+            &["pid", "command", "cpu"],
+        );
         let at = |x, y| click(x, y);
         assert_eq!(
             at(3, 2),
@@ -143,7 +162,7 @@ mod tests {
             Some(Pointer::Click {
                 pane: Pane::Procs,
                 row: None,
-                column: Some(2)
+                column: Some("cpu")
             }),
             "the third heading"
         );

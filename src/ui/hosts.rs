@@ -7,7 +7,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Row, Table};
 
 use super::alerts::age;
-use super::fmt::{block, draw_list, pct, rate};
+use super::fmt::{List, block, draw_list, pct, rate};
 use super::theme::Theme;
 use crate::app::{HostRow, Pane, State, Status};
 
@@ -59,7 +59,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let selected = (s.focus == Pane::Hosts)
         .then(|| s.host_selected.index(&rows, |r| r.name.clone()))
         .flatten();
-    draw_list(f, area, Pane::Hosts, table, &widths, true, selected);
+    let list = List {
+        pane: Pane::Hosts,
+        table,
+        widths: &widths,
+        keys: &[],
+        heading: true,
+    };
+    draw_list(f, area, list, selected);
 }
 
 fn row<'a>(r: &HostRow, wide: bool, t: &Theme) -> Row<'a> {

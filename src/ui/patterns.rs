@@ -4,7 +4,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::fmt::{block, draw_list};
+use super::fmt::{List, block, draw_list};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 use crate::logs::level::Level;
@@ -104,7 +104,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let selected = (s.focus == Pane::Patterns)
         .then(|| s.pattern_selected.index(&rows, |r| r.id))
         .flatten();
-    draw_list(f, area, Pane::Patterns, table, &widths, true, selected);
+    let list = List {
+        pane: Pane::Patterns,
+        table,
+        widths: &widths,
+        keys: &[],
+        heading: true,
+    };
+    draw_list(f, area, list, selected);
 }
 
 fn short(l: Level) -> &'static str {

@@ -82,7 +82,14 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         name: format!("proc-{p}"),
                         cpu_ms: i as u64 * p as u64 * 40,
                         rss: (p as u64) << 24,
-                        ..Default::default()
+                        ppid: 1,
+                        state: if p == 12 { 'R' } else { 'S' },
+                        threads: p,
+                        nice: if p == 3 { 10 } else { 0 },
+                        priority: if p == 3 { 30 } else { 20 },
+                        user: if p % 2 == 0 { "www-data" } else { "root" }.into(),
+                        cmdline: format!("/usr/bin/proc-{p} --serve /srv/{p}"),
+                        io: Some((i as u64 * p as u64 * 4096, i as u64 * 1024)),
                     })
                     .collect(),
             }

@@ -97,6 +97,29 @@ fn procs(p: &[(u32, f64)]) -> Snapshot {
 }
 
 #[test]
+fn sort_keys_go_through_the_columns_shown() {
+    use crate::model::ProcColumn;
+    let mut s = state(Mode::Live);
+    s.focus = Pane::Procs;
+    s.proc_columns = vec![
+        ProcColumn::Pid,
+        ProcColumn::Cpu,
+        ProcColumn::Res,
+        ProcColumn::Mem,
+    ];
+    let by = |s: &State| s.sort.by;
+    update(&mut s, Key::Char('o'));
+    assert_eq!(by(&s), ProcColumn::Res);
+    // MEM% sorts as RES does: one stop for both.
+    update(&mut s, Key::F(6));
+    assert_eq!(by(&s), ProcColumn::Pid);
+    update(&mut s, Key::Char('o'));
+    assert_eq!(by(&s), ProcColumn::Cpu);
+    update(&mut s, Key::Char('M'));
+    assert_eq!(s.sort, SortBy::MEM);
+}
+
+#[test]
 fn the_process_highlight_follows_its_pid_when_the_table_re_sorts() {
     let mut s = state(Mode::Live);
     s.push_live(procs(&[(1, 50.0), (2, 30.0), (3, 10.0)]));
