@@ -202,7 +202,8 @@ fn a_click_selects_a_process_sorts_by_a_heading_and_the_wheel_scrolls() {
 #[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn function_keys_act_as_in_htop() {
     let dir = tempfile::tempdir().unwrap();
-    let t = montui(dir.path(), "", &[]);
+    let db = dir.path().join("h.db");
+    let t = montui(dir.path(), &format!("--db '{}'", db.display()), &[]);
     t.send("F1");
     t.wait_for("help", |s| {
         s.contains("Keys (Esc or ? to close)") || s.contains("Keys (j k")
@@ -212,6 +213,41 @@ fn function_keys_act_as_in_htop() {
     t.wait_for("processes focused", |s| s.contains("▸ Processes (by CPU)"));
     t.send("F6");
     t.wait_for("sorted by memory", |s| s.contains("Processes (by memory)"));
+    // F3 searches the processes: only montui's own rows are left.
+    t.send("F3");
+    t.wait_for("the search prompt", |s| {
+        s.contains("show processes containing")
+    });
+    t.send_literal("h.db");
+    t.send("Enter");
+    let s = t.wait_for("the search applied", |s| {
+        s.contains("Processes (by memory) /h.db")
+    });
+    let rows: Vec<&str> = (s.lines())
+        .skip_while(|l| !l.contains("Processes (by"))
+        .skip(2)
+        .take_while(|l| {
+            l.contains('┃') && l.split('┃').nth(1).is_some_and(|c| !c.trim().is_empty())
+        })
+        .collect();
+    // Each row left is a process whose command line has the words (the cells are cut).
+    let pids: Vec<u32> = (rows.iter())
+        .filter_map(|r| r.split('┃').nth(1)?.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert!(!pids.is_empty(), "{s}");
+    for pid in pids {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        assert!(
+            String::from_utf8_lossy(&cmdline).contains("h.db"),
+            "{pid}: {s}"
+        );
+    }
+    t.send("Escape");
+    t.wait_for("the search cleared", |s| {
+        s.contains("Processes (by memory) ━")
+    });
+    t.send("F5");
+    t.wait_for("the tree", |s| s.contains("Processes (by memory) · tree"));
     t.send("F10");
     let s = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");

@@ -22,6 +22,25 @@ fn each_pane_at_each_size() {
 }
 
 #[test]
+fn processes_as_a_tree_and_searched_at_each_size() {
+    let mut s = common::fixture_state();
+    s.focus = Pane::Procs;
+    s.proc_tree = true;
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| {
+            draw_pane(f, Pane::Procs, f.area(), &s, &Theme::default())
+        });
+        insta::assert_snapshot!(format!("procs_tree_{w}x{h}"), out);
+    }
+    s.proc_tree = false;
+    s.proc_filter = Some("www srv/1".into());
+    let out = render(120, 40, |f| {
+        draw_pane(f, Pane::Procs, f.area(), &s, &Theme::default())
+    });
+    insta::assert_snapshot!("procs_search_120x40", out);
+}
+
+#[test]
 fn forecast_view_at_each_size() {
     let mut s = common::fixture_state();
     s.forecast_view = true;

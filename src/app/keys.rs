@@ -46,6 +46,8 @@ pub enum Action {
     Sort,
     RawTail,
     Forecasts,
+    /// The processes as a tree and back.
+    Tree,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -154,7 +156,9 @@ pub static BINDINGS: &[Binding] = &[
     on(PATTERNS, &[Enter], Action::Open, Everywhere, "lines and rate"),
     on(PATTERNS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: rate, count…"),
     on(PATTERNS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: words"),
-    on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: CPU, memory"),
+    on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: next column"),
+    on(PROCS, &[Char('/'), F(3)], Action::Filter, Everywhere, "search: name, user…"),
+    on(PROCS, &[F(5)], Action::Tree, Everywhere, "tree / flat"),
     on(PATTERNS, &[Char('r')], Action::RawTail, Everywhere, "raw lines / back"),
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),
@@ -218,7 +222,7 @@ mod tests {
     #[test]
     fn alert_keys_act_only_in_the_alerts_pane() {
         for k in [Char('a'), Char('A'), Char('u'), Char('s'), Enter, Char('/')] {
-            assert_eq!(action_for(k, false, Pane::Procs), None, "{k:?}");
+            assert_eq!(action_for(k, false, Pane::Cpu), None, "{k:?}");
             assert!(action_for(k, false, Pane::Alerts).is_some(), "{k:?}");
         }
         assert_eq!(action_for(Enter, false, Pane::Hosts), Some(Action::Open));

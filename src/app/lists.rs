@@ -1,12 +1,11 @@
 //! The panes' lists in the order shown, and their selections: by identity (fingerprint, PID,
 //! host name, pattern, anomaly), never by row.
 
-use super::state::{AnomalyKey, Pane, SortBy, State};
+use super::state::{AnomalyKey, Pane, State};
 use crate::alert::lifecycle::{Alert, Phase};
 use crate::alert::rules::{Condition, Rule};
 use crate::detect::Anomaly;
 use crate::logs::miner::PatternId;
-use crate::model::{ProcColumn, ProcRow};
 
 impl State {
     /// Alerts in the order the pane shows them: firing, pending, resolved; then by severity
@@ -52,22 +51,6 @@ impl State {
     pub fn selected_alert(&self) -> Option<&Alert> {
         let sorted = self.alerts_sorted();
         self.alert_selected.get(&sorted, |a| a.fingerprint).copied()
-    }
-
-    /// The processes in the table's order: by CPU or memory, then PID.
-    pub fn proc_rows(&self) -> Vec<&ProcRow> {
-        let snap = self.shown().snapshot.as_ref();
-        let mut procs: Vec<&ProcRow> = snap.map(|x| x.procs.iter().collect()).unwrap_or_default();
-        let SortBy { by, reverse } = self.sort;
-        // Ties: the busier first, then the larger, then by PID.
-        let then = [ProcColumn::Cpu, ProcColumn::Res, ProcColumn::Pid];
-        procs.sort_by(|a, b| {
-            let first = by.order(a, b);
-            let first = if reverse { first.reverse() } else { first };
-            then.iter()
-                .fold(first, |o, c| o.then_with(|| c.order(a, b)))
-        });
-        procs
     }
 
     /// The anomaly under the pane's selection.

@@ -11,6 +11,7 @@ mod overlays;
 mod patterns;
 mod paused;
 mod pointer;
+mod procs;
 mod selection;
 mod state;
 mod update;
@@ -22,6 +23,7 @@ pub use keys::{Action, BINDINGS, Binding, Key, Scope, action_for};
 pub use lists::anomaly_key;
 pub use patterns::PatternSort;
 pub use pointer::{Pointer, pointer};
+pub use procs::ProcLine;
 pub use selection::Selection;
 pub use state::{
     AnomalyKey, Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View,

@@ -111,6 +111,8 @@ pub enum PromptKind {
     HostFilter,
     /// Words every listed log pattern must contain (template, source, level).
     PatternFilter,
+    /// Words every listed process must contain (PID, user, name, command line, state).
+    ProcFilter,
     /// How long to silence this alert (fingerprint).
     Silence(u64),
 }
@@ -167,6 +169,10 @@ pub struct State {
     pub sort: SortBy,
     /// The process list's columns, in order (`[ui] process_columns`).
     pub proc_columns: Vec<ProcColumn>,
+    /// Words every listed process must contain.
+    pub proc_filter: Option<String>,
+    /// The processes as a tree of parents and children.
+    pub proc_tree: bool,
     /// The process table's selection (by PID), and the first shown row of the disk and net
     /// lists.
     pub proc_selected: Selection<u32>,
@@ -263,6 +269,8 @@ impl State {
             focus: Pane::Procs,
             sort: SortBy::CPU,
             proc_columns: ProcColumn::ALL.to_vec(),
+            proc_filter: None,
+            proc_tree: false,
             proc_selected: Selection::default(),
             scroll: [0; Pane::ALL.len()],
             board: Board::default(),

@@ -134,8 +134,10 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             Pane::Hosts => state.host_filter = None,
             Pane::Patterns => state.pattern_filter = None,
             Pane::Alerts => state.filter = None,
+            Pane::Procs => state.proc_filter = None,
             _ => {}
         },
+        Action::Tree => state.proc_tree = !state.proc_tree,
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
         Action::Up => state.move_selection(-1),
@@ -206,6 +208,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             let (kind, text) = match state.focus {
                 Pane::Patterns => (PromptKind::PatternFilter, &state.pattern_filter),
                 Pane::Hosts => (PromptKind::HostFilter, &state.host_filter),
+                Pane::Procs => (PromptKind::ProcFilter, &state.proc_filter),
                 _ => (PromptKind::Filter, &state.filter),
             };
             state.prompt = Some(Prompt {
@@ -335,6 +338,11 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
                 PromptKind::PatternFilter => {
                     state.pattern_filter = words;
                     state.pattern_selected.reset();
+                    return None;
+                }
+                PromptKind::ProcFilter => {
+                    state.proc_filter = words;
+                    state.proc_selected.reset();
                     return None;
                 }
                 _ => {}

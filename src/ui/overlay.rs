@@ -20,6 +20,7 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize, t: &Theme) {
     };
     sections.push((Scope::Everywhere.title().into(), any(Scope::Everywhere)));
     for pane in [
+        Pane::Procs,
         Pane::Alerts,
         Pane::Anomalies,
         Pane::Hosts,
@@ -103,6 +104,9 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         PromptKind::HostFilter => "show hosts containing (name, down, stale…; empty: all): ",
         PromptKind::PatternFilter => {
             "show patterns containing (words, source, error…; empty: all): "
+        }
+        PromptKind::ProcFilter => {
+            "show processes containing (name, command, user, PID…; empty: all): "
         }
     };
     let line = Rect {

@@ -12,19 +12,27 @@ use crate::model::{ProcColumn, ProcRow, command};
 /// too narrow the columns that say least go first (`DROP`); PID, CPU% and the command stay.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let arrow = if s.sort.reverse { " ↑" } else { "" };
-    let title = format!(" Processes (by {}{arrow}) ", s.sort.by.describe());
+    let tree = if s.proc_tree { " · tree" } else { "" };
+    let words = s
+        .proc_filter
+        .as_ref()
+        .map(|w| format!(" /{w}"))
+        .unwrap_or_default();
+    let title = format!(
+        " Processes (by {}{arrow}){tree}{words} ",
+        s.sort.by.describe()
+    );
     let b = block(&title, Pane::Procs, s, t);
     let view = s.shown();
-    let procs = s.proc_rows();
+    let lines = s.proc_lines();
     let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
     let columns = fitting(&s.proc_columns, area.width.saturating_sub(2));
-    let rows = procs.iter().map(|p| {
-        Row::new(
-            columns
-                .iter()
-                .map(|c| cell(*c, p, total_mem))
-                .collect::<Vec<_>>(),
-        )
+    let rows = lines.iter().map(|l| {
+        let cells = columns.iter().map(|c| match c {
+            ProcColumn::Command => format!("{}{}", l.tree, command(l.row)),
+            c => cell(*c, l.row, total_mem),
+        });
+        Row::new(cells.collect::<Vec<_>>())
     });
     let widths: Vec<Constraint> = columns.iter().map(|c| width(*c)).collect();
     let keys: Vec<&'static str> = columns.iter().map(|c| c.key()).collect();
@@ -34,7 +42,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .block(b)
         .row_highlight_style(t.selected);
     let selected = (s.focus == Pane::Procs)
-        .then(|| s.proc_selected.index(&procs, |p| p.pid))
+        .then(|| s.proc_selected.index(&lines, |l| l.row.pid))
         .flatten();
     let list = List {
         pane: Pane::Procs,

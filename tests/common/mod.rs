@@ -82,7 +82,8 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         name: format!("proc-{p}"),
                         cpu_ms: i as u64 * p as u64 * 40,
                         rss: (p as u64) << 24,
-                        ppid: 1,
+                        // 7…12 are children of 1…6.
+                        ppid: if p > 6 { (p - 6) * 100 } else { 1 },
                         state: if p == 12 { 'R' } else { 'S' },
                         threads: p,
                         nice: if p == 3 { 10 } else { 0 },

@@ -187,9 +187,10 @@ fn alert_keys_act_only_with_the_alerts_pane_focused() {
     assert_eq!(update(&mut s, Key::Char('A')), None);
     assert_eq!(update(&mut s, Key::Enter), None, "Enter opens no alert");
     update(&mut s, Key::Char('/'));
-    assert!(
-        s.prompt.is_none(),
-        "`/` filters no alert from the process list"
+    assert_eq!(
+        s.prompt.take().map(|p| p.kind),
+        Some(PromptKind::ProcFilter),
+        "`/` in the process list searches processes, not alerts"
     );
     s.focus = Pane::Alerts;
     update(&mut s, Key::Char('/'));

@@ -1,0 +1,165 @@
+//! The process list as shown: filtered by the words typed after `/` (PID, user, name, command
+//! line, state), sorted by a column, and as a tree of parents and children (F5) where the
+//! parents are among the processes shown.
+
+use std::collections::{HashMap, HashSet};
+
+use super::lists::filter_words;
+use super::state::{SortBy, State};
+use crate::model::{ProcColumn, ProcRow};
+
+/// A row of the process list: the process, and where it is drawn in the tree ("" when the
+/// list is flat or it is a root; else the lines that lead to it, `│ ├─ `).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcLine<'a> {
+    pub row: &'a ProcRow,
+    pub tree: String,
+}
+
+impl State {
+    /// The processes in the table's order.
+    pub fn proc_rows(&self) -> Vec<&ProcRow> {
+        self.proc_lines().into_iter().map(|l| l.row).collect()
+    }
+
+    /// The processes as the table shows them: in order, with their place in the tree.
+    pub fn proc_lines(&self) -> Vec<ProcLine<'_>> {
+        let snap = self.shown().snapshot.as_ref();
+        let words = filter_words(self.proc_filter.as_deref());
+        let mut procs: Vec<&ProcRow> = snap
+            .map(|x| x.procs.iter().filter(|p| matches(p, &words)).collect())
+            .unwrap_or_default();
+        let SortBy { by, reverse } = self.sort;
+        // Ties: the busier first, then the larger, then by PID.
+        let then = [ProcColumn::Cpu, ProcColumn::Res, ProcColumn::Pid];
+        procs.sort_by(|a, b| {
+            let first = by.order(a, b);
+            let first = if reverse { first.reverse() } else { first };
+            then.iter()
+                .fold(first, |o, c| o.then_with(|| c.order(a, b)))
+        });
+        if self.proc_tree {
+            tree(&procs)
+        } else {
+            procs
+                .into_iter()
+                .map(|row| ProcLine {
+                    row,
+                    tree: String::new(),
+                })
+                .collect()
+        }
+    }
+}
+
+fn matches(p: &ProcRow, words: &[String]) -> bool {
+    if words.is_empty() {
+        return true;
+    }
+    let text = format!("{} {} {} {} {}", p.pid, p.user, p.name, p.cmdline, p.state).to_lowercase();
+    words.iter().all(|w| text.contains(w.as_str()))
+}
+
+/// `sorted` as a forest: each process under its parent where the parent is listed, siblings
+/// in the sorted order, roots too.
+fn tree<'a>(sorted: &[&'a ProcRow]) -> Vec<ProcLine<'a>> {
+    let listed: HashSet<u32> = sorted.iter().map(|p| p.pid).collect();
+    let mut children: HashMap<u32, Vec<&'a ProcRow>> = HashMap::new();
+    let mut roots = Vec::new();
+    for p in sorted {
+        if p.ppid != p.pid && listed.contains(&p.ppid) {
+            children.entry(p.ppid).or_default().push(p);
+        } else {
+            roots.push(*p);
+        }
+    }
+    let mut out = Vec::with_capacity(sorted.len());
+    let mut seen = HashSet::new();
+    // Roots first; then whatever a loop of parents left unreached, as roots of its own.
+    for start in roots.into_iter().chain(sorted.iter().copied()) {
+        // Depth first; `lead` is what the levels above draw, `last` whether it ends its
+        // siblings (None: a root).
+        let mut stack: Vec<(&ProcRow, String, Option<bool>)> = vec![(start, String::new(), None)];
+        while let Some((p, lead, last)) = stack.pop() {
+            if !seen.insert(p.pid) {
+                continue;
+            }
+            let (tree, below) = match last {
+                None => (String::new(), String::new()),
+                Some(true) => (format!("{lead}└─ "), format!("{lead}   ")),
+                Some(false) => (format!("{lead}├─ "), format!("{lead}│  ")),
+            };
+            if let Some(kids) = children.get(&p.pid) {
+                for (i, k) in kids.iter().enumerate().rev() {
+                    stack.push((k, below.clone(), Some(i + 1 == kids.len())));
+                }
+            }
+            out.push(ProcLine { row: p, tree });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pid: u32, ppid: u32, cpu: f64) -> ProcRow {
+        ProcRow {
+            pid,
+            ppid,
+            cpu: Some(cpu),
+            name: format!("p{pid}"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_tree_puts_children_under_parents_busiest_first() {
+        let rows = [
+            p(1, 0, 1.0),
+            p(10, 1, 5.0),
+            p(11, 1, 9.0),
+            p(20, 10, 2.0),
+            p(30, 99, 3.0),
+        ];
+        let mut sorted: Vec<&ProcRow> = rows.iter().collect();
+        sorted.sort_by(|a, b| ProcColumn::Cpu.order(a, b));
+        let lines: Vec<(u32, String)> = tree(&sorted)
+            .into_iter()
+            .map(|l| (l.row.pid, l.tree))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (30, String::new()),
+                (1, String::new()),
+                (11, "├─ ".into()),
+                (10, "└─ ".into()),
+                (20, "   └─ ".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_process_that_is_its_own_parent_or_in_a_loop_is_listed_once() {
+        let rows = [p(5, 5, 1.0), p(6, 7, 1.0), p(7, 6, 1.0)];
+        let sorted: Vec<&ProcRow> = rows.iter().collect();
+        let pids: Vec<u32> = tree(&sorted).iter().map(|l| l.row.pid).collect();
+        assert_eq!(
+            pids,
+            [5, 6, 7],
+            "6 and 7 are each other's parent: one of them leads"
+        );
+    }
+
+    #[test]
+    fn the_filter_matches_pid_user_name_and_command_line() {
+        let mut row = p(4242, 1, 1.0);
+        row.user = "www-data".into();
+        row.cmdline = "/usr/bin/python3 -m http.server".into();
+        let has = |w: &str| matches(&row, &filter_words(Some(w)));
+        assert!(has("4242") && has("WWW") && has("http.server python3"));
+        assert!(!has("nginx"));
+    }
+}
