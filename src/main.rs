@@ -184,11 +184,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .with_receivers(cfg.receivers.clone(), health.clone(), (&notified, started));
         // Notices queued by this run or an earlier one go out from the outbox.
         let _delivery = montui::notify::spawn(&cfg.receivers, &db, &health, &bell);
+        let ssh = cfg.ssh.options(cfg.collect.top_processes);
+        let signaller = montui::collect::signal::Signaller {
+            local: host.clone(),
+            remote: (remote.iter())
+                .map(|(t, _)| (t.name.clone(), (t.clone(), ssh.clone())))
+                .collect(),
+        };
         let engine = Engine::spawn(
             Sources {
                 local: Some(Box::new(collector)),
                 remote,
-                ssh: cfg.ssh.options(cfg.collect.top_processes),
+                ssh,
                 logs: LogSetup {
                     sources: log_sources.clone(),
                     remote: cfg.remote_logs.clone(),
@@ -231,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let source = ui::Source::Live {
             engine,
             db: Some(db.clone()),
+            signaller,
         };
         ui::run(state, source, look(&cfg, theme)).await?;
         stop_said(&stats)

@@ -193,7 +193,7 @@ fn a_silence_ending_in_another_year_shows_the_year() {
 fn help_at_the_minimum_size_cuts_nothing_and_scrolls_to_the_rest() {
     let top = render(80, 24, |f| draw_help(f, 0, &Theme::default()));
     assert!(top.contains("j k: more"), "{top}");
-    for whole in ["search: name, user…", "Alerts pane", "ack the selected"] {
+    for whole in ["Processes pane", "search: name, user…", "tree / flat"] {
         assert!(top.contains(whole), "{whole}:\n{top}");
     }
     let end = render(80, 24, |f| draw_help(f, 99, &Theme::default()));

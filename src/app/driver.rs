@@ -23,7 +23,8 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         | Request::AnomalyChart { .. }
         | Request::Notices
         | Request::RetryNotice(_)
-        | Request::DropNotice(_) => {
+        | Request::DropNotice(_)
+        | Request::Act(..) => {
             return;
         }
         Request::Marker(forward) => {

@@ -48,6 +48,11 @@ pub enum Action {
     Forecasts,
     /// The processes as a tree and back.
     Tree,
+    /// Send the selected process a signal (asks which, naming it).
+    Kill,
+    /// Give the selected process another nice value (asks which): lower, higher.
+    NiceDown,
+    NiceUp,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -159,6 +164,9 @@ pub static BINDINGS: &[Binding] = &[
     on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: next column"),
     on(PROCS, &[Char('/'), F(3)], Action::Filter, Everywhere, "search: name, user…"),
     on(PROCS, &[F(5)], Action::Tree, Everywhere, "tree / flat"),
+    on(PROCS, &[F(9), Char('K')], Action::Kill, Everywhere, "signal: TERM, KILL…"),
+    on(PROCS, &[F(7), Char('[')], Action::NiceDown, Everywhere, "nice − (more CPU)"),
+    on(PROCS, &[F(8), Char(']')], Action::NiceUp, Everywhere, "nice + (less CPU)"),
     on(PATTERNS, &[Char('r')], Action::RawTail, Everywhere, "raw lines / back"),
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),

@@ -26,6 +26,7 @@ pub use pointer::{Pointer, pointer};
 pub use procs::ProcLine;
 pub use selection::Selection;
 pub use state::{
-    AnomalyKey, Mode, Pane, Prompt, PromptKind, Recording, ReplayPos, SortBy, State, View,
+    AnomalyKey, Mode, Pane, ProcTarget, Prompt, PromptKind, Recording, ReplayPos, SortBy, State,
+    View,
 };
 pub use update::{Request, update};

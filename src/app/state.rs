@@ -101,7 +101,7 @@ pub enum Recording {
     Failed(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
     JumpForward,
     JumpBack,
@@ -113,8 +113,21 @@ pub enum PromptKind {
     PatternFilter,
     /// Words every listed process must contain (PID, user, name, command line, state).
     ProcFilter,
+    /// Which signal to send this process (named in the prompt: a confirmation).
+    Signal(ProcTarget),
+    /// Which nice value to give this process.
+    Renice(ProcTarget),
     /// How long to silence this alert (fingerprint).
     Silence(u64),
+}
+
+/// A process a prompt acts on: its host, PID, start time, and what the prompt names it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcTarget {
+    pub host: String,
+    pub pid: u32,
+    pub start: u64,
+    pub command: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

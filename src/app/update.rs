@@ -1,7 +1,8 @@
 use super::keys::{Action, Key, action_for, panes_for};
 use super::overlays::{details_key, notices_key, silences_key};
-use super::state::{Mode, Pane, Prompt, PromptKind, SortBy, State};
+use super::state::{Mode, Pane, ProcTarget, Prompt, PromptKind, SortBy, State};
 use crate::alert::lifecycle::Phase;
+use crate::collect::signal::{Act, SIGNALS, parse_signal};
 
 /// Work for the owner of the history cursor, which `update` (no I/O) cannot do itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub enum Request {
     DropNotice(i64),
     /// Replay another recorded host at the same time.
     ReplayHost(String),
+    /// Signal or renice a live process (confirmed in the prompt that named it).
+    Act(ProcTarget, Act),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -51,6 +54,39 @@ pub enum Request {
 }
 
 const PAGE: usize = 10;
+
+/// The signal or nice prompt for the selected process, which it names: the confirmation.
+/// Only live: a recording's processes are history.
+fn proc_prompt(state: &mut State, action: Action) {
+    if state.browsing() {
+        state.message = Some("signals and nice go to live processes: press p for live".into());
+        return;
+    }
+    let rows = state.proc_rows();
+    let Some(p) = state.proc_selected.get(&rows, |p| p.pid) else {
+        return;
+    };
+    let host = state
+        .shown()
+        .snapshot
+        .as_ref()
+        .map_or(String::new(), |s| s.host.clone());
+    let target = ProcTarget {
+        host,
+        pid: p.pid,
+        start: p.start,
+        command: crate::text::fit(crate::model::command(p), 40).into_owned(),
+    };
+    let (kind, text) = match action {
+        Action::Kill => (PromptKind::Signal(target), "TERM".to_string()),
+        Action::NiceDown => (
+            PromptKind::Renice(target),
+            (p.nice - 1).max(-20).to_string(),
+        ),
+        _ => (PromptKind::Renice(target), (p.nice + 1).min(19).to_string()),
+    };
+    state.prompt = Some(Prompt { kind, text });
+}
 
 /// Applies a key to the state. Returns what the cursor owner must do, if anything. The open
 /// windows are a stack, each owning its keys: the prompt, help, the silence list, a details
@@ -138,6 +174,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             _ => {}
         },
         Action::Tree => state.proc_tree = !state.proc_tree,
+        Action::Kill | Action::NiceDown | Action::NiceUp => proc_prompt(state, action),
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
         Action::Up => state.move_selection(-1),
@@ -350,16 +387,35 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
             if p.text.trim().is_empty() {
                 return None;
             }
-            return Some(match p.kind {
-                PromptKind::Silence(fingerprint) => Request::Silence {
+            return match p.kind {
+                PromptKind::Silence(fingerprint) => Some(Request::Silence {
                     fingerprint,
                     text: p.text,
+                }),
+                PromptKind::Signal(target) => match parse_signal(&p.text) {
+                    Some(s) => Some(Request::Act(target, Act::Signal(s))),
+                    None => {
+                        let names: Vec<&str> = SIGNALS.iter().map(|(n, _)| *n).collect();
+                        state.message = Some(format!(
+                            "{}: not a signal here ({}, or their numbers)",
+                            p.text.trim(),
+                            names.join(", ")
+                        ));
+                        None
+                    }
                 },
-                kind => Request::Jump {
+                PromptKind::Renice(target) => match p.text.trim().parse::<i32>() {
+                    Ok(n) if (-20..=19).contains(&n) => Some(Request::Act(target, Act::Renice(n))),
+                    _ => {
+                        state.message = Some(format!("nice {}: from -20 to 19", p.text.trim()));
+                        None
+                    }
+                },
+                kind => Some(Request::Jump {
                     text: p.text,
                     back: kind == PromptKind::JumpBack,
-                },
-            });
+                }),
+            };
         }
         _ => {}
     }

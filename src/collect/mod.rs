@@ -3,6 +3,7 @@
 mod local;
 pub mod procfs;
 pub mod procinfo;
+pub mod signal;
 pub mod ssh;
 mod top;
 

@@ -90,6 +90,7 @@ fn procs(cur: &RawSample, prev: Option<&RawSample>, secs: Option<f64>) -> Vec<Pr
             };
             ProcRow {
                 pid: p.pid,
+                start: p.start,
                 name: p.name.clone(),
                 cpu: rate(was.map(|w| w.cpu_ms), p.cpu_ms, secs).map(|ms_per_s| ms_per_s / 10.0),
                 rss: p.rss,

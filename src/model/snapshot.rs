@@ -82,6 +82,8 @@ pub struct NetRate {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcRow {
     pub pid: u32,
+    /// When it started (as `ProcRaw::start`): with the PID, which process it is.
+    pub start: u64,
     pub name: String,
     /// Percent of one CPU, as top and htop show it.
     pub cpu: Option<f64>,

@@ -1,5 +1,6 @@
 //! Drawing with ratatui, and the terminal loop. Views read `&State` only: no I/O, no clock.
 
+mod acts;
 mod alerts;
 mod anomalies;
 mod cpu;

@@ -96,7 +96,7 @@ pub(super) fn window(
 /// The jump prompt on the last line.
 pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let Some(p) = &s.prompt else { return };
-    let label = match p.kind {
+    let label = match &p.kind {
         PromptKind::JumpForward => "jump (10m, -1h, 3h ago, 2026-11-22 10:00, 14:00): ",
         PromptKind::JumpBack => "jump back (10m, or a time): ",
         PromptKind::Silence(_) => "silence for (1h, until 18:00; add host=x to widen): ",
@@ -108,6 +108,14 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         PromptKind::ProcFilter => {
             "show processes containing (name, command, user, PID…; empty: all): "
         }
+        PromptKind::Signal(p) => &format!(
+            "send PID {} ({}) on {} the signal (TERM, KILL, HUP, INT, STOP, CONT…; Esc: none): ",
+            p.pid, p.command, p.host
+        ),
+        PromptKind::Renice(p) => &format!(
+            "give PID {} ({}) on {} the nice value (-20 most CPU … 19 least; Esc: keep): ",
+            p.pid, p.command, p.host
+        ),
     };
     let line = Rect {
         y: area.bottom().saturating_sub(1),

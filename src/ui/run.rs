@@ -9,9 +9,11 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
+use super::acts::Acts;
 use super::{Theme, draw, hits, suspend};
 use crate::alert::silence::parse_prompt;
 use crate::app::{self, Key, Mode, Pointer, Recording, Request, State};
+use crate::collect::signal::Signaller;
 use crate::details;
 use crate::engine::{Engine, EngineCommand, EngineEvent, Latest};
 use crate::replay::ReplayCursor;
@@ -19,8 +21,13 @@ use crate::store::Store;
 
 /// Where the shown data comes from.
 pub enum Source {
-    /// This machine, sampled by the engine; `db` is where it records (pause browses it).
-    Live { engine: Engine, db: Option<PathBuf> },
+    /// This machine, sampled by the engine; `db` is where it records (pause browses it);
+    /// `signaller` reaches its processes and the SSH hosts' (the process list's signals).
+    Live {
+        engine: Engine,
+        db: Option<PathBuf>,
+        signaller: Signaller,
+    },
     /// A recording.
     Replay(Box<ReplayCursor>),
 }
@@ -74,9 +81,13 @@ async fn event_loop(
     look: &Look,
 ) -> anyhow::Result<()> {
     let (frame_interval, theme) = (look.frame_interval, &look.theme);
-    let (mut engine, db, mut cursor) = match source {
-        Source::Live { engine, db } => (Some(engine), db, None),
-        Source::Replay(c) => (None, None, Some(*c)),
+    let (mut engine, db, mut cursor, mut acts) = match source {
+        Source::Live {
+            engine,
+            db,
+            signaller,
+        } => (Some(engine), db, None, Some(Acts::new(signaller))),
+        Source::Replay(c) => (None, None, Some(*c), None),
     };
     if let Some(c) = cursor.as_mut() {
         app::show(&mut state, c);
@@ -124,6 +135,7 @@ async fn event_loop(
                             }
                         }
                         let req = alert_command(&mut state, engine.as_ref(), req);
+                        let req = act(&mut state, acts.as_ref(), req);
                         request(&mut state, &mut cursor, db.as_deref(), req);
                         if state.mode == Mode::Live {
                             cursor = None;
@@ -156,6 +168,10 @@ async fn event_loop(
                 }
                 state.settle();
                 dirty |= state.mode == Mode::Live || state.mode == Mode::Paused;
+            },
+            Some(said) = next_act(&mut acts) => {
+                state.message = Some(said);
+                dirty = true;
             },
             board = next_board(&log_board) => {
                 state.engine_logs(*board);
@@ -475,6 +491,27 @@ fn play_step(state: &State) -> Duration {
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// Starts a signal or renice the user confirmed; other requests pass.
+fn act(state: &mut State, acts: Option<&Acts>, req: Option<Request>) -> Option<Request> {
+    match req {
+        Some(Request::Act(target, a)) => {
+            state.message = Some(match acts {
+                Some(acts) => acts.start(target, a),
+                None => "signals go to live processes".into(),
+            });
+            None
+        }
+        req => req,
+    }
+}
+
+async fn next_act(acts: &mut Option<Acts>) -> Option<String> {
+    match acts {
+        Some(a) => a.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// A click of the left button or a turn of the wheel, as the last frame drew the panes.

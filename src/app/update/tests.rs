@@ -1,6 +1,7 @@
 use super::*;
 use crate::alert::board::Board;
 use crate::alert::lifecycle::Alert;
+use crate::collect::signal::Act;
 use crate::model::{ProcRow, Snapshot};
 
 fn state(mode: Mode) -> State {
@@ -120,6 +121,42 @@ fn sort_keys_go_through_the_columns_shown() {
 }
 
 #[test]
+fn a_signal_names_the_process_live_and_is_refused_in_replay() {
+    let mut s = state(Mode::Live);
+    s.focus = Pane::Procs;
+    s.push_live(procs(&[(42, 50.0)]));
+    update(&mut s, Key::F(9));
+    let p = s.prompt.clone().expect("the confirmation");
+    assert!(matches!(&p.kind, PromptKind::Signal(t) if t.pid == 42 && t.host == "h"));
+    assert_eq!(p.text, "TERM");
+    let req = update(&mut s, Key::Enter);
+    assert!(matches!(req, Some(Request::Act(t, Act::Signal("TERM"))) if t.pid == 42));
+    update(&mut s, Key::Char(']'));
+    assert!(matches!(
+        s.prompt.as_ref().map(|p| &p.kind),
+        Some(PromptKind::Renice(_))
+    ));
+    if let Some(p) = s.prompt.as_mut() {
+        p.text = "40".into();
+    }
+    assert_eq!(update(&mut s, Key::Enter), None, "out of range");
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("-20 to 19"))
+    );
+    let mut s = state(Mode::Replay);
+    s.focus = Pane::Procs;
+    update(&mut s, Key::F(9));
+    assert!(s.prompt.is_none());
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("live processes"))
+    );
+}
+
+#[test]
 fn the_process_highlight_follows_its_pid_when_the_table_re_sorts() {
     let mut s = state(Mode::Live);
     s.push_live(procs(&[(1, 50.0), (2, 30.0), (3, 10.0)]));
@@ -194,7 +231,10 @@ fn alert_keys_act_only_with_the_alerts_pane_focused() {
     );
     s.focus = Pane::Alerts;
     update(&mut s, Key::Char('/'));
-    assert_eq!(s.prompt.as_ref().map(|p| p.kind), Some(PromptKind::Filter));
+    assert_eq!(
+        s.prompt.as_ref().map(|p| p.kind.clone()),
+        Some(PromptKind::Filter)
+    );
 }
 
 #[test]

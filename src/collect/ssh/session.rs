@@ -45,8 +45,14 @@ impl Default for SshOptions {
     }
 }
 
-/// ssh's arguments for `t`: options first, then `--`, so nothing after reads as one.
+/// ssh's arguments for `t`: options first, then `--`, so nothing after reads as one; the
+/// remote command runs the sampler read from stdin.
 pub fn ssh_args(t: &Target, o: &SshOptions) -> Vec<String> {
+    ssh_command(t, o, &format!("sh -s {}", o.top))
+}
+
+/// ssh's arguments for `t` running the fixed `command` (built by montui, never typed).
+pub fn ssh_command(t: &Target, o: &SshOptions, command: &str) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "-T".into(),
         "-o".into(),
@@ -68,8 +74,7 @@ pub fn ssh_args(t: &Target, o: &SshOptions) -> Vec<String> {
     }
     a.push("--".into());
     a.push(t.destination.clone());
-    // The remote shell gets a fixed command: read the script from stdin.
-    a.push(format!("sh -s {}", o.top));
+    a.push(command.to_string());
     a
 }
 

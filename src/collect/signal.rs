@@ -1,0 +1,237 @@
+//! Signals and nice values for a process, as htop sends them: to this machine's processes
+//! with kill(2) and setpriority(2), to an SSH host's over a separate one-shot `ssh` running a
+//! fixed command (a signal from a closed list, numbers only; never text typed by a user).
+//! Either way the process is first checked to be the one shown: a PID reused by another
+//! process since is refused.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::procfs;
+use super::ssh::session::ssh_command;
+use super::ssh::{SshOptions, Target};
+
+/// The signals offered: (name, number on Linux).
+pub const SIGNALS: [(&str, i32); 9] = [
+    ("TERM", libc::SIGTERM),
+    ("KILL", libc::SIGKILL),
+    ("HUP", libc::SIGHUP),
+    ("INT", libc::SIGINT),
+    ("QUIT", libc::SIGQUIT),
+    ("STOP", libc::SIGSTOP),
+    ("CONT", libc::SIGCONT),
+    ("USR1", libc::SIGUSR1),
+    ("USR2", libc::SIGUSR2),
+];
+
+/// A signal by name (`TERM`, `SIGTERM`, `term`) or number (`15`), among `SIGNALS`.
+pub fn parse_signal(text: &str) -> Option<&'static str> {
+    let t = text.trim().to_uppercase();
+    let t = t.strip_prefix("SIG").unwrap_or(&t);
+    SIGNALS
+        .iter()
+        .find(|(name, n)| *name == t || t.parse::<i32>().is_ok_and(|v| v == *n))
+        .map(|(name, _)| *name)
+}
+
+/// What to do to a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Send this signal (a name from `SIGNALS`).
+    Signal(&'static str),
+    /// Set its nice value (-20…19).
+    Renice(i32),
+}
+
+/// The process: its host, PID and start time (as the collector reported it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcId {
+    pub host: String,
+    pub pid: u32,
+    pub start: u64,
+}
+
+/// Where processes can be reached: this machine by name, the SSH hosts by theirs.
+#[derive(Debug, Clone, Default)]
+pub struct Signaller {
+    pub local: String,
+    pub remote: HashMap<String, (Target, SshOptions)>,
+}
+
+impl Signaller {
+    /// Does `act` to process `p`; what went wrong, said for the user.
+    pub async fn act(&self, p: &ProcId, act: Act) -> Result<(), String> {
+        if let Act::Renice(n) = act
+            && !(-20..=19).contains(&n)
+        {
+            return Err(format!("nice {n}: from -20 to 19"));
+        }
+        if p.host == self.local {
+            return local(p, act);
+        }
+        let Some((t, o)) = self.remote.get(&p.host) else {
+            return Err(format!("{}: not a host montui reaches", p.host));
+        };
+        remote(t, o, p, act).await
+    }
+}
+
+fn local(p: &ProcId, act: Act) -> Result<(), String> {
+    let stat = std::fs::read(format!("/proc/{}/stat", p.pid))
+        .map_err(|_| format!("PID {} has ended", p.pid))?;
+    let now = procfs::proc_stat(&stat, 100, 4096).ok().flatten();
+    if now.is_none_or(|n| n.start != p.start) {
+        return Err(format!("PID {} is another process now", p.pid));
+    }
+    let pid = libc::pid_t::try_from(p.pid).map_err(|_| format!("PID {}: out of range", p.pid))?;
+    // SAFETY: kill and setpriority take plain integers; the PID was checked to be the process
+    // shown just above.
+    let failed = unsafe {
+        match act {
+            Act::Signal(name) => {
+                let n = SIGNALS
+                    .iter()
+                    .find(|(s, _)| *s == name)
+                    .map_or(0, |(_, n)| *n);
+                libc::kill(pid, n) != 0
+            }
+            Act::Renice(n) => libc::setpriority(libc::PRIO_PROCESS, p.pid, n) != 0,
+        }
+    };
+    if failed {
+        return Err(format!(
+            "{}: {}",
+            what(p, act),
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(())
+}
+
+fn what(p: &ProcId, act: Act) -> String {
+    match act {
+        Act::Signal(s) => format!("SIG{s} to PID {}", p.pid),
+        Act::Renice(n) => format!("nice {n} for PID {}", p.pid),
+    }
+}
+
+/// The remote command: check that PID is still the process that started at `start` (field
+/// 22 of its stat, the 20th after the name's closing parenthesis), then act.
+pub fn remote_command(p: &ProcId, act: Act) -> String {
+    let then = match act {
+        Act::Signal(s) => format!("kill -s {s} {}", p.pid),
+        Act::Renice(n) => format!("renice -n {n} -p {} >/dev/null", p.pid),
+    };
+    format!(
+        "set -- $(sed 's/.*) //' /proc/{pid}/stat 2>/dev/null); \
+         if [ \"${{20}}\" != {start} ]; then echo 'PID {pid} is another process now, or has ended' >&2; exit 3; fi; {then}",
+        pid = p.pid,
+        start = p.start,
+    )
+}
+
+async fn remote(t: &Target, o: &SshOptions, p: &ProcId, act: Act) -> Result<(), String> {
+    let args = ssh_command(t, o, &remote_command(p, act));
+    let run = tokio::process::Command::new(&o.binary)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(o.connect_timeout + Duration::from_secs(10), run)
+        .await
+        .map_err(|_| format!("{} on {}: ssh did not answer", what(p, act), p.host))?
+        .map_err(|e| format!("{} on {}: {e}", what(p, act), p.host))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("failed");
+    Err(format!(
+        "{} on {}: {}",
+        what(p, act),
+        p.host,
+        crate::text::fit(last.trim(), 160)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_are_named_or_numbered_from_the_list_only() {
+        assert_eq!(parse_signal("term"), Some("TERM"));
+        assert_eq!(parse_signal("SIGKILL"), Some("KILL"));
+        assert_eq!(parse_signal(" 9 "), Some("KILL"));
+        assert_eq!(parse_signal("TERM; rm -rf /"), None);
+        assert_eq!(parse_signal("99"), None);
+    }
+
+    #[test]
+    fn the_remote_command_is_fixed_text_with_numbers() {
+        let p = ProcId {
+            host: "web".into(),
+            pid: 4242,
+            start: 98765,
+        };
+        let c = remote_command(&p, Act::Signal("TERM"));
+        assert!(
+            c.contains("/proc/4242/stat")
+                && c.contains("!= 98765")
+                && c.ends_with("kill -s TERM 4242")
+        );
+        assert!(remote_command(&p, Act::Renice(5)).contains("renice -n 5 -p 4242"));
+    }
+
+    #[test]
+    fn a_child_is_signalled_and_a_reused_or_ended_pid_is_refused() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .expect("sleep");
+        let pid = child.id();
+        let stat = std::fs::read(format!("/proc/{pid}/stat")).expect("stat");
+        let start = procfs::proc_stat(&stat, 100, 4096)
+            .ok()
+            .flatten()
+            .map(|p| p.start);
+        let s = Signaller {
+            local: "here".into(),
+            ..Default::default()
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let id = |start| ProcId {
+            host: "here".into(),
+            pid,
+            start,
+        };
+        let e = rt.block_on(s.act(&id(1), Act::Signal("TERM")));
+        assert!(e.is_err_and(|e| e.contains("another process")));
+        assert_eq!(
+            rt.block_on(s.act(&id(start.unwrap_or(0)), Act::Renice(5))),
+            Ok(())
+        );
+        assert_eq!(
+            rt.block_on(s.act(&id(start.unwrap_or(0)), Act::Signal("KILL"))),
+            Ok(())
+        );
+        let status = child.wait().expect("wait");
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        let e = rt.block_on(s.act(&id(start.unwrap_or(0)), Act::Signal("TERM")));
+        assert!(e.is_err_and(|e| e.contains("has ended")));
+        let far = ProcId {
+            host: "elsewhere".into(),
+            pid,
+            start: 0,
+        };
+        assert!(rt.block_on(s.act(&far, Act::Signal("TERM"))).is_err());
+        assert!(rt.block_on(s.act(&id(0), Act::Renice(40))).is_err());
+    }
+}
