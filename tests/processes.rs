@@ -25,8 +25,8 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
     )
     .unwrap();
     let t = common::montui(&tmux, dir.path(), "");
-    t.wait_for("the child listed", |s| {
-        s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+    t.wait_for("live figures", |s| {
+        s.contains("LIVE") && s.contains("Processes (by CPU)")
     });
     t.send("F3");
     t.wait_for("the search prompt", |s| {
@@ -34,7 +34,10 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
     });
     t.send_literal(&pid);
     t.send("Enter");
-    t.wait_for("only the child", |s| s.contains(&format!("/{pid}")));
+    // Among a thousand idle processes it is not on screen until searched for.
+    t.wait_for("only the child", |s| {
+        s.contains(&format!("/{pid}")) && s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+    });
     t.send("F9");
     let s = t.wait_for("the confirmation", |s| s.contains("the signal (TERM"));
     assert!(s.contains(&format!("send PID {pid} (sleep 600)")), "{s}");

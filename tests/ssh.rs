@@ -368,3 +368,65 @@ fn remote_log_files_are_followed_over_ssh_through_rotation_truncation_and_reconn
         "{alerts:#?}"
     );
 }
+
+#[cfg_attr(
+    any(montui_no_tmux, montui_no_sshd),
+    ignore = "needs tmux and openssh-server (apt-get install tmux openssh-server)"
+)]
+#[test]
+fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
+    use std::os::unix::process::ExitStatusExt;
+    let tmux = common::need("tmux");
+    let sshd = common::sshd(1);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sshd, &["lab1"]);
+    // Every process kept, the idle child among them (lab1 is this machine through sshd).
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[collect]\ntop_processes = 1000\n")).unwrap();
+    let mut child = Command::new("sleep").arg("600").spawn().unwrap();
+    let pid = child.id().to_string();
+    let t = ui(&tmux, dir.path(), &cfg);
+    t.wait_for("lab1 up", |s| {
+        s.lines().any(|l| l.contains("lab1") && l.contains(" up "))
+    });
+    // Hosts (processes → alerts → anomalies → log → hosts), lab1 below this machine.
+    for _ in 0..4 {
+        t.send("Tab");
+    }
+    t.send("j");
+    t.send("Enter");
+    t.wait_for("lab1 on screen", |s| {
+        s.lines().next().is_some_and(|l| l.contains("│ lab1 │"))
+    });
+    for _ in 0..4 {
+        t.send("BTab");
+    }
+    t.wait_for("processes focused", |s| s.contains("▸ Processes"));
+    t.send("F3");
+    t.send_literal(&pid);
+    t.send("Enter");
+    t.wait_for("the child", |s| {
+        s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+    });
+    t.send("F9");
+    let s = t.wait_for("the confirmation", |s| s.contains("the signal (TERM"));
+    assert!(
+        s.contains(&format!("send PID {pid} (sleep 600) on lab1")),
+        "{s}"
+    );
+    t.send("Enter");
+    t.wait_for("done", |s| {
+        s.contains(&format!("SIGTERM to PID {pid}")) && s.contains("done")
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < common::WAIT, "the child lives on");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    t.send("q");
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}
