@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::os::unix::process::ExitStatusExt;
-use std::time::{Duration, Instant};
-
 #[test]
 #[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
@@ -45,14 +42,6 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
     t.wait_for("done", |s| {
         s.contains(&format!("SIGTERM to PID {pid}")) && s.contains("done")
     });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < common::WAIT, "the child lives on");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert_eq!(common::ended_by(&mut child), Some(libc::SIGTERM));
     t.send("q");
 }

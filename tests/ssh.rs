@@ -375,7 +375,6 @@ fn remote_log_files_are_followed_over_ssh_through_rotation_truncation_and_reconn
 )]
 #[test]
 fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
-    use std::os::unix::process::ExitStatusExt;
     let tmux = common::need("tmux");
     let sshd = common::sshd(1);
     let dir = tempfile::tempdir().unwrap();
@@ -418,15 +417,7 @@ fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
     t.wait_for("done", |s| {
         s.contains(&format!("SIGTERM to PID {pid}")) && s.contains("done")
     });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < common::WAIT, "the child lives on");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert_eq!(common::ended_by(&mut child), Some(libc::SIGTERM));
     t.send("q");
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }

@@ -211,3 +211,16 @@ pub fn sshd(aliases: usize) -> sshd::Sshd {
     sshd::Sshd::start(aliases)
         .unwrap_or_else(|package| panic!("{package} is missing: apt-get install {package}"))
 }
+
+/// The signal that ended `child`, waiting for it up to `WAIT` (panics if it lives on).
+pub fn ended_by(child: &mut std::process::Child) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.signal();
+        }
+        assert!(start.elapsed() < WAIT, "the child lives on");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
