@@ -4,8 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::keys::Action;
 use super::lists::filter_words;
-use super::state::{SortBy, State};
+use super::state::{ProcTarget, Prompt, PromptKind, SortBy, State};
 use crate::model::{ProcColumn, ProcRow};
 
 /// A row of the process list: the process, and where it is drawn in the tree ("" when the
@@ -17,6 +18,39 @@ pub struct ProcLine<'a> {
 }
 
 impl State {
+    /// The signal or nice prompt for the selected process, which it names: the confirmation.
+    /// Only live: a recording's processes are history.
+    pub(super) fn proc_prompt(&mut self, action: Action) {
+        if self.browsing() {
+            self.message = Some("signals and nice go to live processes: press p for live".into());
+            return;
+        }
+        let rows = self.proc_rows();
+        let Some(p) = self.proc_selected.get(&rows, |p| p.pid) else {
+            return;
+        };
+        let host = self
+            .shown()
+            .snapshot
+            .as_ref()
+            .map_or(String::new(), |s| s.host.clone());
+        let target = ProcTarget {
+            host,
+            pid: p.pid,
+            start: p.start,
+            command: crate::text::fit(crate::model::command(p), 40).into_owned(),
+        };
+        let (kind, text) = match action {
+            Action::Kill => (PromptKind::Signal(target), "TERM".to_string()),
+            Action::NiceDown => (
+                PromptKind::Renice(target),
+                (p.nice - 1).max(-20).to_string(),
+            ),
+            _ => (PromptKind::Renice(target), (p.nice + 1).min(19).to_string()),
+        };
+        self.prompt = Some(Prompt { kind, text });
+    }
+
     /// The processes in the table's order.
     pub fn proc_rows(&self) -> Vec<&ProcRow> {
         self.proc_lines().into_iter().map(|l| l.row).collect()

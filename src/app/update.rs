@@ -55,39 +55,6 @@ pub enum Request {
 
 const PAGE: usize = 10;
 
-/// The signal or nice prompt for the selected process, which it names: the confirmation.
-/// Only live: a recording's processes are history.
-fn proc_prompt(state: &mut State, action: Action) {
-    if state.browsing() {
-        state.message = Some("signals and nice go to live processes: press p for live".into());
-        return;
-    }
-    let rows = state.proc_rows();
-    let Some(p) = state.proc_selected.get(&rows, |p| p.pid) else {
-        return;
-    };
-    let host = state
-        .shown()
-        .snapshot
-        .as_ref()
-        .map_or(String::new(), |s| s.host.clone());
-    let target = ProcTarget {
-        host,
-        pid: p.pid,
-        start: p.start,
-        command: crate::text::fit(crate::model::command(p), 40).into_owned(),
-    };
-    let (kind, text) = match action {
-        Action::Kill => (PromptKind::Signal(target), "TERM".to_string()),
-        Action::NiceDown => (
-            PromptKind::Renice(target),
-            (p.nice - 1).max(-20).to_string(),
-        ),
-        _ => (PromptKind::Renice(target), (p.nice + 1).min(19).to_string()),
-    };
-    state.prompt = Some(Prompt { kind, text });
-}
-
 /// Applies a key to the state. Returns what the cursor owner must do, if anything. The open
 /// windows are a stack, each owning its keys: the prompt, help, the silence list, a details
 /// window or chart; under them the panes, where a key acts on the focused one only.
@@ -174,7 +141,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             _ => {}
         },
         Action::Tree => state.proc_tree = !state.proc_tree,
-        Action::Kill | Action::NiceDown | Action::NiceUp => proc_prompt(state, action),
+        Action::Kill | Action::NiceDown | Action::NiceUp => state.proc_prompt(action),
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
         Action::Up => state.move_selection(-1),

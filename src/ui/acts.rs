@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use crate::app::ProcTarget;
+use crate::app::{ProcTarget, Request, State};
 use crate::collect::signal::{Act, ProcId, Signaller};
 
 pub struct Acts {
@@ -50,5 +50,26 @@ impl Acts {
     /// What the next one to end said.
     pub async fn next(&mut self) -> Option<String> {
         self.rx.recv().await
+    }
+}
+
+/// Starts a signal or renice the user confirmed; other requests pass.
+pub fn act(state: &mut State, acts: Option<&Acts>, req: Option<Request>) -> Option<Request> {
+    match req {
+        Some(Request::Act(target, a)) => {
+            state.message = Some(match acts {
+                Some(acts) => acts.start(target, a),
+                None => "signals go to live processes".into(),
+            });
+            None
+        }
+        req => req,
+    }
+}
+
+pub async fn next_act(acts: &mut Option<Acts>) -> Option<String> {
+    match acts {
+        Some(a) => a.next().await,
+        None => std::future::pending().await,
     }
 }

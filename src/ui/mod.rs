@@ -8,6 +8,7 @@ mod details;
 mod fmt;
 pub mod hits;
 mod hosts;
+mod input;
 mod io;
 mod load;
 mod log;

@@ -1,18 +1,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::{
-    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
-    MouseEventKind,
-};
+use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
-use super::acts::Acts;
-use super::{Theme, draw, hits, suspend};
+use super::acts::{Acts, act, next_act};
+use super::input::{key, mouse, pointer};
+use super::{Theme, draw, suspend};
 use crate::alert::silence::parse_prompt;
-use crate::app::{self, Key, Mode, Pointer, Recording, Request, State};
+use crate::app::{self, Mode, Recording, Request, State};
 use crate::collect::signal::Signaller;
 use crate::details;
 use crate::engine::{Engine, EngineCommand, EngineEvent, Latest};
@@ -62,16 +60,6 @@ pub struct Look {
     pub theme: Theme,
     /// Clicks and the wheel (off: the terminal's own selection of text).
     pub mouse: bool,
-}
-
-/// Mouse reports on or off.
-fn mouse(on: bool) -> std::io::Result<()> {
-    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-    if on {
-        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
-    } else {
-        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
-    }
 }
 
 async fn event_loop(
@@ -491,64 +479,4 @@ fn play_step(state: &State) -> Duration {
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// Starts a signal or renice the user confirmed; other requests pass.
-fn act(state: &mut State, acts: Option<&Acts>, req: Option<Request>) -> Option<Request> {
-    match req {
-        Some(Request::Act(target, a)) => {
-            state.message = Some(match acts {
-                Some(acts) => acts.start(target, a),
-                None => "signals go to live processes".into(),
-            });
-            None
-        }
-        req => req,
-    }
-}
-
-async fn next_act(acts: &mut Option<Acts>) -> Option<String> {
-    match acts {
-        Some(a) => a.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// A click of the left button or a turn of the wheel, as the last frame drew the panes.
-fn pointer(m: MouseEvent) -> Option<Pointer> {
-    match m.kind {
-        MouseEventKind::Down(MouseButton::Left) => hits::click(m.column, m.row),
-        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let down = m.kind == MouseEventKind::ScrollDown;
-            let pane = hits::pane_at(m.column, m.row)?;
-            Some(Pointer::Wheel { pane, down })
-        }
-        _ => None,
-    }
-}
-
-fn key(k: KeyEvent) -> Option<Key> {
-    if k.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match k.code {
-        KeyCode::Char(c) if ctrl => Key::Ctrl(c),
-        KeyCode::Char(c) => Key::Char(c),
-        KeyCode::Tab => Key::Tab,
-        KeyCode::BackTab => Key::BackTab,
-        KeyCode::Up => Key::Up,
-        KeyCode::Down => Key::Down,
-        KeyCode::Left => Key::Left,
-        KeyCode::Right => Key::Right,
-        KeyCode::PageUp => Key::PageUp,
-        KeyCode::PageDown => Key::PageDown,
-        KeyCode::Home => Key::Home,
-        KeyCode::End => Key::End,
-        KeyCode::Enter => Key::Enter,
-        KeyCode::Esc => Key::Esc,
-        KeyCode::Backspace => Key::Backspace,
-        KeyCode::F(n) => Key::F(n),
-        _ => return None,
-    })
 }
