@@ -79,6 +79,7 @@ impl Signaller {
 fn local(p: &ProcId, act: Act) -> Result<(), String> {
     let stat = std::fs::read(format!("/proc/{}/stat", p.pid))
         .map_err(|_| format!("PID {} has ended", p.pid))?;
+    // Only its start time is compared: the tick and page sizes do not matter here.
     let now = procfs::proc_stat(&stat, 100, 4096).ok().flatten();
     if now.is_none_or(|n| n.start != p.start) {
         return Err(format!("PID {} is another process now", p.pid));

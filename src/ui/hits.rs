@@ -106,14 +106,9 @@ pub fn click(x: u16, y: u16) -> Option<Pointer> {
 
 /// The pane under column `x`, row `y`.
 pub fn pane_at(x: u16, y: u16) -> Option<Pane> {
-    let at = Position { x, y };
-    HITS.with(|h| {
-        h.borrow()
-            .iter()
-            .rev()
-            .find(|h| h.area.contains(at))
-            .map(|h| h.pane)
-    })
+    match click(x, y)? {
+        Pointer::Click { pane, .. } | Pointer::Wheel { pane, .. } => Some(pane),
+    }
 }
 
 #[cfg(test)]
