@@ -2,17 +2,46 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 
-/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 2 since
-/// processes carry what htop shows; 1 before (read as processes without those fields).
-pub const FORMAT: i64 = 2;
+use super::texts::Texts;
 
-pub(super) fn encode(s: &RawSample) -> Result<Vec<u8>, postcard::Error> {
-    postcard::to_stdvec(s)
+/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 3 since
+/// a process's owner and command line are kept once in `proc_texts` and the row names them by
+/// id; 2 when every row carried them; 1 before processes carried what htop shows (read as
+/// processes without those fields).
+pub const FORMAT: i64 = 3;
+
+/// A sample as the head keeps it: its processes without owner and command line, and beside
+/// them the id of each one's texts (`text_ids[i]` for `procs[i]`).
+pub(super) fn encode(s: &RawSample, text_ids: &[i64]) -> Result<Vec<u8>, postcard::Error> {
+    let mut bare = s.clone();
+    for p in &mut bare.procs {
+        p.user.clear();
+        p.cmdline.clear();
+    }
+    postcard::to_stdvec(&(bare, text_ids))
 }
 
-pub(super) fn decode(fmt: i64, data: &[u8], host: &str) -> Result<RawSample, String> {
+/// Reads a head row; `texts` gives format 3's owners and command lines (an id it lacks leaves
+/// them empty, as a process whose command line could not be read).
+pub(super) fn decode(
+    fmt: i64,
+    data: &[u8],
+    host: &str,
+    texts: &Texts,
+) -> Result<RawSample, String> {
     let mut s: RawSample = match fmt {
-        FORMAT => postcard::from_bytes(data).map_err(|e| e.to_string())?,
+        FORMAT => {
+            let (mut s, ids): (RawSample, Vec<i64>) =
+                postcard::from_bytes(data).map_err(|e| e.to_string())?;
+            for (p, id) in s.procs.iter_mut().zip(ids) {
+                if let Some((user, cmdline)) = texts.get(id) {
+                    p.user = user.to_string();
+                    p.cmdline = cmdline.to_string();
+                }
+            }
+            s
+        }
+        2 => postcard::from_bytes(data).map_err(|e| e.to_string())?,
         1 => postcard::from_bytes::<V1>(data)
             .map_err(|e| e.to_string())?
             .into(),
@@ -101,7 +130,8 @@ mod tests {
             }],
         };
         let data = postcard::to_stdvec(&old).expect("encodes");
-        let s = decode(1, &data, "h").expect("format 1 reads");
+        let none = Texts::default();
+        let s = decode(1, &data, "h", &none).expect("format 1 reads");
         assert_eq!(
             (s.host.as_str(), s.ts_ms, s.load),
             ("h", 5, [0.5, 0.4, 0.3])
@@ -113,7 +143,11 @@ mod tests {
         );
         let mut now = s.clone();
         now.procs[0].cmdline = "/sbin/init".into();
-        let back = decode(FORMAT, &encode(&now).expect("encodes"), "h");
+        let two = postcard::to_stdvec(&now).expect("encodes");
+        assert_eq!(decode(2, &two, "h", &none).as_ref(), Ok(&now));
+        let texts = Texts::from_rows([(9, "root".to_string(), "/sbin/init".to_string())]);
+        now.procs[0].user = "root".into();
+        let back = decode(FORMAT, &encode(&now, &[9]).expect("encodes"), "h", &texts);
         assert_eq!(back, Ok(now));
     }
 }

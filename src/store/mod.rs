@@ -16,6 +16,7 @@ mod retention;
 mod rollup;
 mod schema;
 mod side;
+mod texts;
 mod writer;
 
 pub use codec::FORMAT;
@@ -75,6 +76,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     host_ids: HashMap<String, i64>,
+    /// Process texts this writer has stored (`texts`).
+    written: texts::Written,
     block_cache: std::cell::RefCell<reader::BlockCache>,
     /// What reading skipped as unreadable, said once each (for `export` to report).
     skipped: std::cell::RefCell<Vec<String>>,
@@ -205,6 +208,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             host_ids: HashMap::new(),
+            written: Default::default(),
             block_cache: Default::default(),
             skipped: Default::default(),
             _lock: lock,

@@ -2,7 +2,7 @@ use rusqlite::params;
 
 use super::block::{self, BLOCK_FORMAT};
 use super::rollup::{self, ROLLUP_FORMAT, TIERS_MS};
-use super::{Store, StoreError, codec};
+use super::{Store, StoreError};
 
 /// Samples per block: an hour at the default 1 s interval.
 pub const BLOCK_SAMPLES: usize = 3600;
@@ -38,21 +38,13 @@ impl Store {
     }
 
     fn pack_one(&mut self, host_id: i64, host: &str, size: usize) -> Result<(), StoreError> {
-        let rows: Vec<(i64, i64, Vec<u8>)> = self.sql(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT ts_ms, fmt, data FROM samples WHERE host_id = ?1 ORDER BY ts_ms LIMIT ?2",
-            )?;
-            st.query_map(params![host_id, size as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect()
-        })?;
+        let rows = self.head(host_id, host, (i64::MIN, i64::MAX), size as i64)?;
         let Some(last) = rows.last().map(|r| r.0) else {
             return Ok(());
         };
         let samples: Vec<_> = rows
-            .iter()
-            .filter_map(|(ts, fmt, data)| match codec::decode(*fmt, data, host) {
+            .into_iter()
+            .filter_map(|(ts, decoded)| match decoded {
                 Ok(s) => Some(s),
                 Err(e) => {
                     tracing::warn!(
@@ -106,6 +98,7 @@ impl Store {
             params![host_id, last],
         )
         .map_err(err)?;
+        self.written.prune(&tx, host_id, last).map_err(err)?;
         tx.commit().map_err(err)
     }
 }

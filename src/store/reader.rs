@@ -4,8 +4,12 @@ use rusqlite::params;
 
 use super::block::{BLOCK_FORMAT, Block};
 use super::rollup::{self, ROLLUP_FORMAT};
+use super::texts::Texts;
 use super::{Store, StoreError, codec};
 use crate::model::RawSample;
+
+/// A head row's time and its sample, or why it could not be read.
+pub(super) type HeadRow = (i64, Result<RawSample, String>);
 
 /// Decoded blocks kept by a reader: replay steps through one block for a long time, and a
 /// chart window may straddle two.
@@ -54,22 +58,34 @@ impl Store {
         })
     }
 
-    fn head(
+    /// The host's head rows in `[from, to]`, oldest first, at most `limit` (-1: all), each
+    /// decoded or why it could not be.
+    pub(super) fn head(
         &self,
         host_id: i64,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(i64, i64, Vec<u8>)>, StoreError> {
-        self.sql(|c| {
+        host: &str,
+        (from, to): (i64, i64),
+        limit: i64,
+    ) -> Result<Vec<HeadRow>, StoreError> {
+        let rows: Vec<(i64, i64, Vec<u8>)> = self.sql(|c| {
             let mut st = c.prepare_cached(
                 "SELECT ts_ms, fmt, data FROM samples
-                 WHERE host_id = ?1 AND ts_ms BETWEEN ?2 AND ?3 ORDER BY ts_ms",
+                 WHERE host_id = ?1 AND ts_ms BETWEEN ?2 AND ?3 ORDER BY ts_ms LIMIT ?4",
             )?;
-            st.query_map(params![host_id, from, to], |r| {
+            st.query_map(params![host_id, from, to, limit], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect()
-        })
+        })?;
+        let texts = if rows.iter().any(|r| r.1 == codec::FORMAT) {
+            self.sql(|c| Texts::load(c, host_id))?
+        } else {
+            Texts::default()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(ts, fmt, data)| (ts, codec::decode(fmt, &data, host, &texts)))
+            .collect())
     }
 
     /// Something unreadable, skipped: logged, and kept (once, at most 1,000) for `skipped`.
@@ -126,8 +142,8 @@ impl Store {
                 Err(e) => self.skip(format!("unreadable block of {host} at {}: {e}", b.start)),
             }
         }
-        for (ts, fmt, data) in self.head(id, from, to)? {
-            match codec::decode(fmt, &data, host) {
+        for (ts, decoded) in self.head(id, host, (from, to), -1)? {
+            match decoded {
                 Ok(s) => out.push(s),
                 Err(e) => self.skip(format!("unreadable sample of {host} at {ts}: {e}")),
             }
@@ -153,8 +169,8 @@ impl Store {
                 Err(e) => self.skip(format!("unreadable block of {host} at {}: {e}", b.start)),
             }
         }
-        for (ts, fmt, data) in self.head(id, from, to)? {
-            if let Ok(s) = codec::decode(fmt, &data, host)
+        for (ts, decoded) in self.head(id, host, (from, to), -1)? {
+            if let Ok(s) = decoded
                 && let Some((_, v)) = super::flatten::flatten(&s)
                     .into_iter()
                     .find(|(k, _)| k == key)
@@ -201,9 +217,9 @@ impl Store {
             }
         }
         let head: Vec<RawSample> = self
-            .head(id, from.saturating_sub(tier_ms), to)?
+            .head(id, host, (from.saturating_sub(tier_ms), to), -1)?
             .into_iter()
-            .filter_map(|(_, fmt, data)| codec::decode(fmt, &data, host).ok())
+            .filter_map(|(_, decoded)| decoded.ok())
             .collect();
         rollup::merge(&mut buckets, rollup::compute(&head, tier_ms));
         let lo = from.saturating_sub(from.rem_euclid(tier_ms));

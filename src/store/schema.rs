@@ -125,6 +125,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
          UNIQUE (notice, receiver)
      );
      CREATE INDEX outbox_due ON outbox(receiver, state, next_ms);",
+    // 10: processes' owners and command lines, once per host and text (head rows of sample
+    // format 3 name them by id; `seen_ms` bounds when a row last named one).
+    "CREATE TABLE proc_texts (
+         id INTEGER PRIMARY KEY,
+         host_id INTEGER NOT NULL REFERENCES hosts(id),
+         user TEXT NOT NULL,
+         cmdline TEXT NOT NULL,
+         seen_ms INTEGER NOT NULL,
+         UNIQUE (host_id, user, cmdline)
+     );
+     CREATE INDEX proc_texts_seen ON proc_texts(host_id, seen_ms);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -180,6 +180,77 @@ fn packed_history_reads_the_same_as_the_head() {
 }
 
 #[test]
+fn a_command_line_is_stored_once_not_in_every_head_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    // Two processes with long command lines, in an hour and a half of samples at 1 s.
+    let mut all = Vec::new();
+    for i in 0..5_400 {
+        let mut s = sample("a", 1_000 * (i + 1));
+        s.procs[0].user = "root".into();
+        s.procs[0].cmdline = format!("/usr/bin/python3 -m worker {}", "x".repeat(400));
+        let mut other = s.procs[0].clone();
+        other.pid = 2;
+        other.cmdline = "/usr/bin/python3 -m other".into();
+        s.procs.push(other);
+        all.push(s);
+    }
+    w.insert(&all).unwrap();
+    let row_bytes: i64 = w
+        .conn
+        .query_row("SELECT MAX(length(data)) FROM samples", [], |r| r.get(0))
+        .unwrap();
+    assert!(row_bytes < 100, "a head row takes {row_bytes} bytes");
+    let texts = |w: &Store| -> i64 {
+        w.conn
+            .query_row("SELECT COUNT(*) FROM proc_texts", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(texts(&w), 2);
+    assert_eq!(w.samples("a", 0, i64::MAX).unwrap(), all);
+    // Packed: blocks name the processes themselves, and a text no head row names goes.
+    assert_eq!(w.pack(3_600).unwrap(), 1);
+    assert_eq!(w.samples("a", 0, i64::MAX).unwrap(), all);
+    let mut later = sample("a", 9_000_000);
+    later.procs[0].cmdline = "/sbin/init".into();
+    w.insert(&[later.clone()]).unwrap();
+    all.push(later);
+    let mut rest: Vec<RawSample> = (0..3_600)
+        .map(|i| {
+            let mut s = sample("a", 9_001_000 + 1_000 * i);
+            s.procs[0].cmdline = "/sbin/init".into();
+            s
+        })
+        .collect();
+    w.insert(&rest).unwrap();
+    all.append(&mut rest);
+    assert_eq!(w.pack(3_600).unwrap(), 1);
+    assert_eq!(texts(&w), 1, "only /sbin/init is still named by the head");
+    assert_eq!(w.samples("a", 0, i64::MAX).unwrap(), all);
+}
+
+#[test]
+fn a_failed_transaction_forgets_the_texts_it_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = Store::open_writer(&path).unwrap();
+    let mut s = sample("a", 1_000);
+    s.procs[0].cmdline = "/bin/sleep 100".into();
+    // The row fails after its texts are stored: the transaction takes both back.
+    w.conn
+        .execute_batch(
+            "CREATE TRIGGER no_rows BEFORE INSERT ON samples BEGIN SELECT RAISE(ABORT, 'full'); END",
+        )
+        .unwrap();
+    assert!(w.insert(std::slice::from_ref(&s)).is_err());
+    w.conn.execute_batch("DROP TRIGGER no_rows").unwrap();
+    s.ts_ms = 2_000;
+    w.insert(std::slice::from_ref(&s)).unwrap();
+    assert_eq!(w.samples("a", 0, i64::MAX).unwrap(), [s]);
+}
+
+#[test]
 fn corrupt_block_is_skipped_and_the_rest_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.db");
@@ -210,8 +281,8 @@ fn version_one_history_is_migrated_and_kept() {
         .unwrap();
     let old = sample("a", 5_000);
     c.execute(
-        "INSERT INTO samples (host_id, ts_ms, fmt, data) VALUES (1, 5000, 1, ?1)",
-        [codec::encode(&old).unwrap()],
+        "INSERT INTO samples (host_id, ts_ms, fmt, data) VALUES (1, 5000, 2, ?1)",
+        [postcard::to_stdvec(&old).unwrap()],
     )
     .unwrap();
     drop(c);

@@ -296,6 +296,15 @@ fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) 
 impl Store {
     /// Inserts samples in one transaction; a sample already stored (same host and time) is kept.
     pub fn insert(&mut self, samples: &[RawSample]) -> Result<(), StoreError> {
+        let done = self.insert_all(samples);
+        if done.is_err() {
+            // Texts stored in the transaction that failed are not in the file.
+            self.written.clear();
+        }
+        done
+    }
+
+    fn insert_all(&mut self, samples: &[RawSample]) -> Result<(), StoreError> {
         let mut ids = Vec::with_capacity(samples.len());
         for s in samples {
             ids.push(self.host_id(&s.host)?);
@@ -313,7 +322,11 @@ impl Store {
                 )
                 .map_err(err)?;
             for (s, id) in samples.iter().zip(ids) {
-                let data = codec::encode(s).map_err(|e| StoreError::Io {
+                let text_ids = (s.procs.iter())
+                    .map(|p| self.written.id(&tx, id, s.ts_ms, p))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(err)?;
+                let data = codec::encode(s, &text_ids).map_err(|e| StoreError::Io {
                     path: path.clone(),
                     source: std::io::Error::other(e),
                 })?;
