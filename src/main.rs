@@ -229,11 +229,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             state.others.insert(name, Default::default());
         }
         state.policy = policy;
-        state.utc = cli.utc;
-        state.proc_columns = cfg.ui.process_columns.clone();
         if !log_sources.is_empty() || !cfg.remote_logs.is_empty() {
             state.logs = Some(Default::default());
         }
+        settle(&mut state, &cli, &cfg);
         let stats = engine.stats.clone();
         let source = ui::Source::Live {
             engine,
@@ -347,18 +346,24 @@ async fn replay(
         cfg.interval.0.as_millis() as i64,
         cfg.ui.history,
     );
-    state.utc = cli.utc;
-    state.proc_columns = cfg.ui.process_columns.clone();
     state.policy = policy;
     for name in others {
         state.others.insert(name, Default::default());
     }
+    settle(&mut state, cli, cfg);
     ui::run(
         state,
         ui::Source::Replay(Box::new(cursor)),
         look(cfg, theme),
     )
     .await
+}
+
+/// What the settings choose of the UI's state, once its panes' sources are known.
+fn settle(state: &mut State, cli: &Cli, cfg: &Config) {
+    state.utc = cli.utc;
+    state.proc_columns = cfg.ui.process_columns.clone();
+    state.arrange(cfg.ui.layout, cfg.ui.hide.clone());
 }
 
 fn look(cfg: &Config, theme: ui::Theme) -> ui::Look {

@@ -252,3 +252,33 @@ fn function_keys_act_as_in_htop() {
     let s = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
 }
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn a_pane_is_maximised_hidden_and_the_layout_switched_by_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = montui(dir.path(), "", &[]);
+    t.wait_for("every pane", |s| {
+        s.contains("Memory") && s.contains("Network")
+    });
+    // The process list alone, and back.
+    t.send("e");
+    t.wait_for("processes alone", |s| {
+        s.contains("Processes") && !s.contains("Memory") && s.contains("e all panes")
+    });
+    t.send("e");
+    t.wait_for("every pane again", |s| s.contains("Memory"));
+    // The focused pane (processes) hidden, then shown again.
+    t.send("x");
+    t.wait_for("processes hidden", |s| {
+        !s.contains("Processes (") && s.contains("Processes hidden")
+    });
+    t.send("X");
+    t.wait_for("processes back", |s| s.contains("Processes ("));
+    // The next preset: processes under CPU and memory, nothing else.
+    t.send("v");
+    t.wait_for("the processes layout", |s| {
+        s.contains("layout: processes") && s.contains("Memory") && !s.contains("Network")
+    });
+    t.send("q");
+}

@@ -4,7 +4,7 @@
 mod common;
 
 use common::render;
-use montui::app::{Mode, Pane, ReplayPos, State};
+use montui::app::{Mode, Pane, Preset, ReplayPos, State};
 use montui::ui::{Theme, draw, draw_help, draw_pane};
 
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (20, 6)];
@@ -64,6 +64,33 @@ fn whole_screen_at_each_size() {
         let out = render(w, h, |f| draw(f, &s, &Theme::default()));
         insta::assert_snapshot!(format!("screen_{w}x{h}"), out);
     }
+}
+
+#[test]
+fn layouts_and_a_maximised_pane_at_each_size() {
+    for preset in [Preset::Processes, Preset::Alerts] {
+        let mut s = common::fixture_state();
+        s.set_preset(preset);
+        s.message = None;
+        for (w, h) in SIZES {
+            let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+            insta::assert_snapshot!(format!("layout_{}_{w}x{h}", preset.name()), out);
+        }
+    }
+    let mut s = common::fixture_state();
+    s.focus = Pane::Alerts;
+    s.toggle_maximised();
+    let out = render(80, 24, |f| draw(f, &s, &Theme::default()));
+    insta::assert_snapshot!("maximised_alerts_80x24", out);
+    // Hidden panes give their room to the others.
+    let mut s = common::fixture_state();
+    s.focus = Pane::Net;
+    s.hide_focused();
+    s.focus = Pane::Anomalies;
+    s.hide_focused();
+    s.message = None;
+    let out = render(80, 24, |f| draw(f, &s, &Theme::default()));
+    insta::assert_snapshot!("hidden_net_anomalies_80x24", out);
 }
 
 #[test]

@@ -53,6 +53,13 @@ pub enum Action {
     /// Give the selected process another nice value (asks which): lower, higher.
     NiceDown,
     NiceUp,
+    /// The focused pane alone on screen, and back.
+    Maximise,
+    /// The next layout preset (overview, processes, alerts, logs).
+    NextLayout,
+    /// Hide the focused pane; show every hidden one again.
+    Hide,
+    ShowAll,
 }
 
 /// When a binding applies. Earlier scopes win: in replay `j` jumps rather than scrolls.
@@ -175,6 +182,10 @@ pub static BINDINGS: &[Binding] = &[
     b(&[Ctrl('z')], Action::Suspend, Everywhere, "suspend (fg resumes)"),
     b(&[Char('?'), F(1)], Action::ToggleHelp, Everywhere, "this help"),
     b(&[Esc], Action::Close, Everywhere, "close, clear filter"),
+    b(&[Char('e')], Action::Maximise, Everywhere, "maximise the pane / back"),
+    b(&[Char('v')], Action::NextLayout, Everywhere, "layout: overview, processes…"),
+    b(&[Char('x')], Action::Hide, Everywhere, "hide the pane"),
+    b(&[Char('X')], Action::ShowAll, Everywhere, "show hidden panes"),
     b(&[Tab, Char('l'), Right], Action::FocusNext, Everywhere, "next pane"),
     b(&[BackTab, Char('h'), Left], Action::FocusPrev, Everywhere, "previous pane"),
     b(&[Up, Char('k')], Action::Up, Everywhere, "up in the list"),

@@ -17,13 +17,19 @@ pub enum Mode {
     Replay,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A pane; in config (`[ui] hide`) by the lowercase name the help shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Pane {
     Cpu,
+    #[serde(rename = "memory")]
     Mem,
     Load,
+    #[serde(rename = "disks")]
     Disk,
+    #[serde(rename = "network")]
     Net,
+    #[serde(rename = "processes")]
     Procs,
     Alerts,
     Log,
@@ -179,6 +185,8 @@ pub struct State {
     /// How the notification receivers are doing (live, with receivers).
     pub receivers: Vec<crate::notify::ReceiverHealth>,
     pub focus: Pane,
+    /// The preset, hidden panes and maximised pane (`v`, `x`, `e`; `[ui] layout`, `hide`).
+    pub layout: super::layout::Arrangement,
     pub sort: SortBy,
     /// The process list's columns, in order (`[ui] process_columns`).
     pub proc_columns: Vec<ProcColumn>,
@@ -280,6 +288,7 @@ impl State {
             dropped: 0,
             receivers: Vec::new(),
             focus: Pane::Procs,
+            layout: Default::default(),
             sort: SortBy::CPU,
             proc_columns: ProcColumn::ALL.to_vec(),
             proc_filter: None,

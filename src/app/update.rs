@@ -141,6 +141,10 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             _ => {}
         },
         Action::Tree => state.proc_tree = !state.proc_tree,
+        Action::Maximise => state.toggle_maximised(),
+        Action::NextLayout => state.next_preset(),
+        Action::Hide => state.hide_focused(),
+        Action::ShowAll => state.show_all(),
         Action::Kill | Action::NiceDown | Action::NiceUp => state.proc_prompt(action),
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
@@ -391,11 +395,10 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
 
 /// The next (or previous) pane on screen; the hosts overview only when there are hosts.
 fn cycle(state: &State, by: isize) -> Pane {
-    let panes: Vec<Pane> = Pane::ALL
-        .into_iter()
-        .filter(|p| *p != Pane::Hosts || !state.others.is_empty())
-        .filter(|p| *p != Pane::Patterns || state.logs.is_some())
-        .collect();
+    let panes = state.panes_shown();
+    if panes.is_empty() {
+        return state.focus;
+    }
     let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0) as isize;
     panes[(at + by).rem_euclid(panes.len() as isize) as usize]
 }

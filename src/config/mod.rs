@@ -81,6 +81,10 @@ pub struct UiConfig {
     pub mouse: bool,
     /// The process list's columns, in order.
     pub process_columns: Vec<crate::model::ProcColumn>,
+    /// The layout at start: overview, processes, alerts or logs (`v` switches).
+    pub layout: crate::app::Preset,
+    /// Panes hidden at start (`X` shows them).
+    pub hide: Vec<crate::app::Pane>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -138,6 +142,8 @@ impl Default for UiConfig {
             theme: None,
             mouse: true,
             process_columns: crate::model::ProcColumn::ALL.to_vec(),
+            layout: crate::app::Preset::Overview,
+            hide: Vec::new(),
         }
     }
 }

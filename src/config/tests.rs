@@ -479,3 +479,22 @@ fn process_columns_are_chosen_and_a_wrong_one_is_named() {
     let e = err("[ui]\nprocess_columns = []\n");
     assert!(e.contains("needs a column"), "{e}");
 }
+
+#[test]
+fn the_layout_and_hidden_panes_are_set_and_a_wrong_pane_is_named() {
+    let cfg = Config::parse(
+        "[ui]\nlayout = \"processes\"\nhide = [\"network\", \"load\"]\n",
+        Path::new("/etc/montui.toml"),
+    )
+    .expect("parses");
+    use crate::app::{Pane, Preset};
+    assert_eq!(cfg.ui.layout, Preset::Processes);
+    assert_eq!(cfg.ui.hide, [Pane::Net, Pane::Load]);
+    let e = err("[ui]\nhide = [\"net\"]\n");
+    assert!(
+        e.contains("line 2") && e.contains("key `hide`") && e.contains("\"net\""),
+        "{e}"
+    );
+    let e = err("[ui]\nlayout = \"grid\"\n");
+    assert!(e.contains("key `layout`") && e.contains("overview"), "{e}");
+}

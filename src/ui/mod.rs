@@ -10,6 +10,7 @@ pub mod hits;
 mod hosts;
 mod input;
 mod io;
+mod layout;
 mod load;
 mod log;
 mod mem;
@@ -44,58 +45,13 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         overlay::too_small(f, area, MIN_SIZE, t);
         return;
     }
-    // With remote hosts, their overview comes first (header, rows, border).
-    let hosts_h = if s.others.is_empty() {
-        0
-    } else {
-        (s.others.len() as u16 + 4).min(area.height / 5)
-    };
-    // With logs followed, their patterns get a full-width row at the bottom.
-    let (top_pct, mid_pct, logs_pct) = if s.logs.is_some() {
-        (34, 18, 24)
-    } else {
-        (36, 24, 0)
-    };
-    let [status, hosts, top, mid, bottom, logs] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(hosts_h),
-        Constraint::Percentage(top_pct),
-        Constraint::Percentage(mid_pct),
-        Constraint::Min(6),
-        Constraint::Percentage(logs_pct),
-    ])
-    .areas(area);
+    let [status, panes] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     status::render(f, status, s, t);
-    if hosts_h > 0 {
-        draw_pane(f, Pane::Hosts, hosts, s, t);
-    }
-    if logs_pct > 0 {
-        draw_pane(f, Pane::Patterns, logs, s, t);
-    }
-    let [cpu, right] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
-    let [mem, load] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(right);
-    let [disk, net] = Layout::horizontal([Constraint::Percentage(50); 2]).areas(mid);
-    let [procs, side] =
-        Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(bottom);
-    let [alerts, anomalies, log] = Layout::vertical([
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Percentage(40),
-    ])
-    .areas(side);
-    for (pane, rect) in [
-        (Pane::Cpu, cpu),
-        (Pane::Mem, mem),
-        (Pane::Load, load),
-        (Pane::Disk, disk),
-        (Pane::Net, net),
-        (Pane::Procs, procs),
-        (Pane::Alerts, alerts),
-        (Pane::Anomalies, anomalies),
-        (Pane::Log, log),
-    ] {
-        draw_pane(f, pane, rect, s, t);
+    if let Some(screen) = s.screen() {
+        for (pane, rect) in layout::place(&screen, panes, s) {
+            draw_pane(f, pane, rect, s, t);
+        }
     }
     details::render(f, area, s, t);
     details::render_anomaly(f, area, s, t);

@@ -67,7 +67,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         }
         None => spans.extend([
             Span::raw(format!(" │ drops {}", s.dropped)),
-            Span::raw(" │ ? help  q quit"),
+            Span::raw(if s.layout.maximised {
+                " │ e all panes  ? help"
+            } else {
+                " │ ? help  q quit"
+            }),
         ]),
     }
     f.render_widget(Line::from(spans).style(t.status), area);
