@@ -45,3 +45,47 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
     assert_eq!(common::ended_by(&mut child), Some(libc::SIGTERM));
     t.send("q");
 }
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn cpu_of_processes_that_live_less_than_a_sample_shows_as_exited() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    // A shell that starts busy children of ~50 ms, one after another: no listing sees most
+    // of them, and the shell itself uses almost nothing.
+    let churn = Killed(
+        std::process::Command::new("sh")
+            .args([
+                "-c",
+                "while :; do sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done'; done",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("sh"),
+    );
+    let t = common::montui(&tmux, dir.path(), "");
+    t.wait_for("the exited row with CPU", |s| {
+        s.lines()
+            .filter(|l| l.contains("<exited>"))
+            .any(|l| exited_cpu(l).is_some_and(|c| c >= 10.0))
+    });
+    t.send("q");
+    drop(churn);
+}
+
+/// A child killed when dropped, a failed test's too.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The CPU % on a process row (the first figure ending in %).
+fn exited_cpu(line: &str) -> Option<f64> {
+    line.split_whitespace()
+        .find_map(|w| w.trim_start_matches('┃').strip_suffix('%')?.parse().ok())
+}

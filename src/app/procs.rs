@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::keys::Action;
 use super::lists::filter_words;
 use super::state::{ProcTarget, Prompt, PromptKind, SortBy, State};
-use crate::model::{ProcColumn, ProcRow};
+use crate::model::{EXITED, ProcColumn, ProcRow};
 
 /// A row of the process list: the process, and where it is drawn in the tree ("" when the
 /// list is flat or it is a root; else the lines that lead to it, `│ ├─ `).
@@ -29,6 +29,12 @@ impl State {
         let Some(p) = self.proc_selected.get(&rows, |p| p.pid) else {
             return;
         };
+        if p.pid == 0 {
+            self.message = Some(format!(
+                "{EXITED} is the CPU of processes that ended between samples: no process to act on"
+            ));
+            return;
+        }
         let host = self
             .shown()
             .snapshot
@@ -60,8 +66,14 @@ impl State {
     pub fn proc_lines(&self) -> Vec<ProcLine<'_>> {
         let snap = self.shown().snapshot.as_ref();
         let words = filter_words(self.proc_filter.as_deref());
+        // `<exited>` (PID 0) is listed while it has CPU to show.
+        let shown = |p: &&ProcRow| p.pid != 0 || p.cpu.is_some_and(|c| c >= 0.05);
         let mut procs: Vec<&ProcRow> = snap
-            .map(|x| x.procs.iter().filter(|p| matches(p, &words)).collect())
+            .map(|x| {
+                (x.procs.iter().filter(shown))
+                    .filter(|p| matches(p, &words))
+                    .collect()
+            })
             .unwrap_or_default();
         let SortBy { by, reverse } = self.sort;
         // Ties: the busier first, then the larger, then by PID.
@@ -101,7 +113,7 @@ fn tree<'a>(sorted: &[&'a ProcRow]) -> Vec<ProcLine<'a>> {
     let mut children: HashMap<u32, Vec<&'a ProcRow>> = HashMap::new();
     let mut roots = Vec::new();
     for p in sorted {
-        if p.ppid != p.pid && listed.contains(&p.ppid) {
+        if p.ppid != p.pid && p.ppid != 0 && listed.contains(&p.ppid) {
             children.entry(p.ppid).or_default().push(p);
         } else {
             roots.push(*p);
@@ -195,5 +207,41 @@ mod tests {
         let has = |w: &str| matches(&row, &filter_words(Some(w)));
         assert!(has("4242") && has("WWW") && has("http.server python3"));
         assert!(!has("nginx"));
+    }
+
+    #[test]
+    fn exited_is_listed_while_it_has_cpu_is_no_parent_and_takes_no_signal() {
+        use crate::app::Mode;
+        use crate::model::Snapshot;
+        let mut s = State::new(Mode::Live, "here", 1000, 10);
+        let mut exited = p(0, 0, 12.0);
+        exited.name = EXITED.into();
+        let snap = |exited: ProcRow| Snapshot {
+            procs: vec![exited, p(1, 0, 1.0), p(2, 1, 30.0)],
+            ..Default::default()
+        };
+        s.live.snapshot = Some(snap(exited.clone()));
+        let pids = |s: &State| s.proc_rows().iter().map(|r| r.pid).collect::<Vec<_>>();
+        assert_eq!(pids(&s), [2, 0, 1], "sorted by CPU among the processes");
+        s.proc_tree = true;
+        let lines: Vec<(u32, String)> = (s.proc_lines().into_iter())
+            .map(|l| (l.row.pid, l.tree))
+            .collect();
+        assert_eq!(
+            lines,
+            [(0, String::new()), (1, String::new()), (2, "└─ ".into())],
+            "init (parent 0) is a root, not a child of <exited>"
+        );
+        s.proc_prompt(Action::Kill);
+        assert!(s.prompt.is_none());
+        assert!(
+            s.message
+                .as_deref()
+                .is_some_and(|m| m.contains("no process"))
+        );
+        exited.cpu = Some(0.0);
+        s.live.snapshot = Some(snap(exited));
+        s.proc_tree = false;
+        assert_eq!(pids(&s), [2, 1], "nothing exited: no row");
     }
 }

@@ -4,7 +4,7 @@ use std::io::Read;
 
 use sysinfo::{Disks, System};
 
-use super::top::TopProcs;
+use super::top::{TopProcs, busy_ms};
 use super::{CollectError, Collector, procfs, procinfo};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
@@ -59,7 +59,7 @@ impl LocalCollector {
     }
 
     /// Reads `/proc/N/stat` of every process (one open and read each, as htop does).
-    fn procs(&mut self) -> Vec<ProcRaw> {
+    fn procs(&mut self, busy_ms: u64) -> Vec<ProcRaw> {
         let Ok(dir) = std::fs::read_dir("/proc") else {
             return Vec::new();
         };
@@ -85,7 +85,7 @@ impl LocalCollector {
                 all.push(p);
             }
         }
-        let mut kept = self.top.select(all);
+        let mut kept = self.top.select(all, busy_ms);
         self.details.fill(&mut kept);
         kept
     }
@@ -169,7 +169,7 @@ impl Collector for LocalCollector {
             disks: procfs::diskstats(&read("/proc/diskstats")?)?,
             nets: procfs::netdev(&read("/proc/net/dev")?)?,
             fs: self.fs(),
-            procs: self.procs(),
+            procs: self.procs(busy_ms(&cpu_total, self.ticks_per_sec)),
         })
     }
 }
@@ -184,7 +184,11 @@ mod tests {
         let s = c.collect().expect("sample");
         assert!(!s.cpus.is_empty());
         assert!(s.mem.total > 0);
-        assert!(!s.procs.is_empty() && s.procs.len() <= 10);
+        assert!(
+            s.procs.len() > 1 && s.procs.len() <= 11,
+            "<exited> and up to 5 + 5"
+        );
+        assert_eq!(s.procs[0].name, crate::model::EXITED);
     }
 
     #[test]

@@ -53,7 +53,8 @@ impl Details {
     /// Fills in owner, command line and I/O of `procs` from /proc.
     pub fn fill(&mut self, procs: &mut [ProcRaw]) {
         let mut known = HashMap::with_capacity(procs.len());
-        for p in procs.iter_mut() {
+        // PID 0 is `<exited>`, no process.
+        for p in procs.iter_mut().filter(|p| p.pid != 0) {
             let key = (p.pid, p.start);
             let (user, cmd) = match self.known.remove(&key) {
                 Some(k) => k,

@@ -61,6 +61,10 @@ pub struct Signaller {
 impl Signaller {
     /// Does `act` to process `p`; what went wrong, said for the user.
     pub async fn act(&self, p: &ProcId, act: Act) -> Result<(), String> {
+        // kill(0, …) would signal montui's own process group.
+        if p.pid == 0 {
+            return Err("PID 0 is no process".into());
+        }
         if let Act::Renice(n) = act
             && !(-20..=19).contains(&n)
         {

@@ -1,14 +1,21 @@
 //! Which processes a sample keeps: the `top` by recent CPU, then the `top` by memory among
-//! the rest. Shared by the local and the remote collectors.
+//! the rest. Shared by the local and the remote collectors. Beside them, as atop does with
+//! process accounting, the CPU time of processes that started and ended between two samples
+//! (which no listing sees) is kept as one pseudo-process, `<exited>`.
 
 use std::collections::HashMap;
 
-use crate::model::ProcRaw;
+use crate::model::{CpuTicks, EXITED, ProcRaw};
 
 pub struct TopProcs {
     top: usize,
     /// CPU time of every process at the last selection, by (pid, start time).
     last_cpu: HashMap<(u32, u64), u64>,
+    /// The host's busy CPU time (user, nice, system; ms) at the last selection.
+    last_busy: Option<u64>,
+    /// CPU time (ms) no process alive at a selection accounted for, summed: a counter, so
+    /// `derive` makes it a rate as any process's.
+    exited_ms: u64,
 }
 
 impl TopProcs {
@@ -16,28 +23,51 @@ impl TopProcs {
         Self {
             top,
             last_cpu: HashMap::new(),
+            last_busy: None,
+            exited_ms: 0,
         }
     }
 
-    /// Every process of a host now → the ones worth keeping, sorted by pid.
-    pub fn select(&mut self, procs: Vec<ProcRaw>) -> Vec<ProcRaw> {
+    /// Every process of a host now, and its busy CPU time so far (ms, from /proc/stat) →
+    /// the ones worth keeping, sorted by pid, `<exited>` (PID 0) first.
+    pub fn select(&mut self, procs: Vec<ProcRaw>, busy_ms: u64) -> Vec<ProcRaw> {
+        let mut accounted = 0u64;
         let mut all: Vec<(u64, ProcRaw)> = procs
             .into_iter()
             .map(|p| {
-                let before = self
-                    .last_cpu
-                    .get(&(p.pid, p.start))
-                    .copied()
-                    .unwrap_or(p.cpu_ms);
-                (p.cpu_ms.saturating_sub(before), p)
+                let before = self.last_cpu.get(&(p.pid, p.start)).copied();
+                // A process not there before started since: all its time is the interval's.
+                accounted = accounted.saturating_add(p.cpu_ms.saturating_sub(before.unwrap_or(0)));
+                (p.cpu_ms.saturating_sub(before.unwrap_or(p.cpu_ms)), p)
             })
             .collect();
+        if let Some(last) = self.last_busy {
+            let spent = busy_ms.saturating_sub(last);
+            self.exited_ms = self
+                .exited_ms
+                .saturating_add(spent.saturating_sub(accounted));
+        }
+        self.last_busy = Some(busy_ms);
         self.last_cpu = all
             .iter()
             .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
             .collect();
-        keep_top(&mut all, self.top)
+        let mut kept = keep_top(&mut all, self.top);
+        kept.insert(
+            0,
+            ProcRaw {
+                name: EXITED.into(),
+                cpu_ms: self.exited_ms,
+                ..Default::default()
+            },
+        );
+        kept
     }
+}
+
+/// A host's busy CPU time in ms, from its ticks.
+pub fn busy_ms(t: &CpuTicks, ticks_per_sec: u64) -> u64 {
+    t.busy().saturating_mul(1000) / ticks_per_sec.max(1)
 }
 
 /// The `top` processes by recent CPU, then the `top` by memory among the rest, sorted by pid.
@@ -71,5 +101,26 @@ mod tests {
         ];
         let kept: Vec<u32> = keep_top(&mut all, 2).iter().map(|p| p.pid).collect();
         assert_eq!(kept, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn cpu_of_processes_that_came_and_went_between_samples_is_exited() {
+        let p = |pid, cpu_ms| ProcRaw {
+            pid,
+            start: pid.into(),
+            cpu_ms,
+            ..Default::default()
+        };
+        let mut top = TopProcs::new(5);
+        let exited = |kept: &[ProcRaw]| (kept[0].pid, kept[0].name.clone(), kept[0].cpu_ms);
+        let first = top.select(vec![p(1, 1_000), p(2, 50)], 10_000);
+        assert_eq!(exited(&first), (0, EXITED.to_string(), 0));
+        // 900 ms busy: PID 1 used 300, PID 3 (new) 100, PID 2 ended; 500 ms nobody alive has.
+        let kept = top.select(vec![p(1, 1_300), p(3, 100)], 10_900);
+        assert_eq!(exited(&kept), (0, EXITED.to_string(), 500));
+        // Fewer busy ms than the processes account for (reads a moment apart): nothing, not
+        // less than nothing.
+        let kept = top.select(vec![p(1, 1_500), p(3, 100)], 11_000);
+        assert_eq!(kept[0].cpu_ms, 500);
     }
 }

@@ -12,5 +12,5 @@ pub use derive::{counter_delta, derive};
 pub use metrics::{
     FAMILIES, LOG_LABELS, Metric, is_log_family, label_names, metrics, unknown_metric,
 };
-pub use raw::{CMDLINE_MAX, CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
+pub use raw::{CMDLINE_MAX, CpuTicks, DiskIo, EXITED, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 pub use snapshot::{CpuPct, DiskRate, FsRow, HostState, Mem, NetRate, ProcRow, Snapshot};

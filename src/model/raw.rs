@@ -41,6 +41,11 @@ pub struct CpuTicks {
 }
 
 impl CpuTicks {
+    /// Time spent running processes: user, nice and system (guests are in user).
+    pub fn busy(&self) -> u64 {
+        self.user + self.nice + self.system
+    }
+
     pub fn total(&self) -> u64 {
         self.user
             + self.nice
@@ -134,6 +139,10 @@ pub struct ProcRaw {
     /// read (another user's process without privileges).
     pub io: Option<(u64, u64)>,
 }
+
+/// The name of the pseudo-process (PID 0) whose CPU time is what processes that started and
+/// ended between two samples used (`collect::top`).
+pub const EXITED: &str = "<exited>";
 
 /// The longest command line kept (characters).
 pub const CMDLINE_MAX: usize = 512;

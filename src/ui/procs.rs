@@ -5,7 +5,7 @@ use ratatui::widgets::{Row, Table};
 use super::fmt::{List, block, bytes, draw_list, pct};
 use super::theme::Theme;
 use crate::app::{Pane, State};
-use crate::model::{ProcColumn, ProcRow, command};
+use crate::model::{EXITED, ProcColumn, ProcRow, command};
 
 /// The processes with the columns chosen (`[ui] process_columns`), sorted by any of them
 /// (`P`, `M`, `o`/F6, a click on a heading); the selection moves with ↑/↓. Where the pane is
@@ -110,6 +110,15 @@ fn fitting(chosen: &[ProcColumn], width: u16) -> Vec<ProcColumn> {
 }
 
 fn cell(c: ProcColumn, p: &ProcRow, total_mem: u64) -> String {
+    // `<exited>` (PID 0): only its CPU is known.
+    if p.pid == 0 {
+        return match c {
+            ProcColumn::Cpu => pct(p.cpu),
+            ProcColumn::Time => time_plus(p.time_ms),
+            ProcColumn::Command => format!("{EXITED} processes that ended between samples"),
+            _ => String::new(),
+        };
+    }
     match c {
         ProcColumn::Pid => p.pid.to_string(),
         ProcColumn::User => crate::text::fit(&p.user, 8).into_owned(),

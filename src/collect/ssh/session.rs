@@ -298,7 +298,8 @@ async fn connection(
                     let mut s = f.sample;
                     s.host.clone_from(&t.name);
                     s.ts_ms = ts;
-                    s.procs = top.select(std::mem::take(&mut s.procs));
+                    let busy = super::super::top::busy_ms(&s.cpu_total, s.ticks_per_sec);
+                    s.procs = top.select(std::mem::take(&mut s.procs), busy);
                     let _ = tx.try_send(SourceMsg::Sample {
                         raw: Box::new(s),
                         rtt_ms,
