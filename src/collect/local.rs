@@ -4,7 +4,7 @@ use std::io::Read;
 
 use sysinfo::{Disks, System};
 
-use super::top::{TopProcs, busy_ms};
+use super::top::{TopProcs, ticks_ms};
 use super::{CollectError, Collector, procfs, procinfo};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
@@ -85,7 +85,7 @@ impl LocalCollector {
                 all.push(p);
             }
         }
-        let mut kept = self.top.select(all, busy_ms);
+        let mut kept = self.top.select(all, busy_ms, None);
         self.details.fill(&mut kept);
         kept
     }
@@ -169,7 +169,7 @@ impl Collector for LocalCollector {
             disks: procfs::diskstats(&read("/proc/diskstats")?)?,
             nets: procfs::netdev(&read("/proc/net/dev")?)?,
             fs: self.fs(),
-            procs: self.procs(busy_ms(&cpu_total, self.ticks_per_sec)),
+            procs: self.procs(ticks_ms(cpu_total.busy(), self.ticks_per_sec)),
         })
     }
 }

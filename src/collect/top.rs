@@ -5,14 +5,16 @@
 
 use std::collections::HashMap;
 
-use crate::model::{CpuTicks, EXITED, ProcRaw};
+use crate::model::{EXITED, ProcRaw};
 
 pub struct TopProcs {
     top: usize,
     /// CPU time of every process at the last selection, by (pid, start time).
     last_cpu: HashMap<(u32, u64), u64>,
-    /// The host's busy CPU time (user, nice, system; ms) at the last selection.
+    /// The host's busy CPU time (user, nice, system; ms) at the last selection, and the CPU
+    /// time its processes had used (`select`'s `accounted`, when given).
     last_busy: Option<u64>,
+    last_accounted: Option<u64>,
     /// CPU time (ms) no process alive at a selection accounted for, summed: a counter, so
     /// `derive` makes it a rate as any process's.
     exited_ms: u64,
@@ -24,30 +26,43 @@ impl TopProcs {
             top,
             last_cpu: HashMap::new(),
             last_busy: None,
+            last_accounted: None,
             exited_ms: 0,
         }
     }
 
     /// Every process of a host now, and its busy CPU time so far (ms, from /proc/stat) →
-    /// the ones worth keeping, sorted by pid, `<exited>` (PID 0) first.
-    pub fn select(&mut self, procs: Vec<ProcRaw>, busy_ms: u64) -> Vec<ProcRaw> {
-        let mut accounted = 0u64;
+    /// the ones worth keeping, sorted by pid, `<exited>` (PID 0) first. `accounted`: the CPU
+    /// time (ms) every process alive at each look used, summed, where `procs` are not all of
+    /// them (an SSH host's sampler keeps the top ones and sums for all).
+    pub fn select(
+        &mut self,
+        procs: Vec<ProcRaw>,
+        busy_ms: u64,
+        accounted: Option<u64>,
+    ) -> Vec<ProcRaw> {
+        let mut seen = 0u64;
         let mut all: Vec<(u64, ProcRaw)> = procs
             .into_iter()
             .map(|p| {
                 let before = self.last_cpu.get(&(p.pid, p.start)).copied();
                 // A process not there before started since: all its time is the interval's.
-                accounted = accounted.saturating_add(p.cpu_ms.saturating_sub(before.unwrap_or(0)));
+                seen = seen.saturating_add(p.cpu_ms.saturating_sub(before.unwrap_or(0)));
                 (p.cpu_ms.saturating_sub(before.unwrap_or(p.cpu_ms)), p)
             })
             .collect();
-        if let Some(last) = self.last_busy {
+        // Given: the difference of its sums (a sampler started over: none this time).
+        let used = match (accounted, self.last_accounted) {
+            (Some(now), Some(then)) => now.checked_sub(then),
+            (Some(_), None) => None,
+            (None, _) => Some(seen),
+        };
+        if let (Some(last), Some(used)) = (self.last_busy, used) {
             let spent = busy_ms.saturating_sub(last);
-            self.exited_ms = self
-                .exited_ms
-                .saturating_add(spent.saturating_sub(accounted));
+            self.exited_ms = self.exited_ms.saturating_add(spent.saturating_sub(used));
         }
         self.last_busy = Some(busy_ms);
+        self.last_accounted = accounted;
         self.last_cpu = all
             .iter()
             .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
@@ -65,9 +80,9 @@ impl TopProcs {
     }
 }
 
-/// A host's busy CPU time in ms, from its ticks.
-pub fn busy_ms(t: &CpuTicks, ticks_per_sec: u64) -> u64 {
-    t.busy().saturating_mul(1000) / ticks_per_sec.max(1)
+/// Clock ticks as ms.
+pub fn ticks_ms(ticks: u64, ticks_per_sec: u64) -> u64 {
+    ticks.saturating_mul(1000) / ticks_per_sec.max(1)
 }
 
 /// The `top` processes by recent CPU, then the `top` by memory among the rest, sorted by pid.
@@ -113,14 +128,28 @@ mod tests {
         };
         let mut top = TopProcs::new(5);
         let exited = |kept: &[ProcRaw]| (kept[0].pid, kept[0].name.clone(), kept[0].cpu_ms);
-        let first = top.select(vec![p(1, 1_000), p(2, 50)], 10_000);
+        let first = top.select(vec![p(1, 1_000), p(2, 50)], 10_000, None);
         assert_eq!(exited(&first), (0, EXITED.to_string(), 0));
         // 900 ms busy: PID 1 used 300, PID 3 (new) 100, PID 2 ended; 500 ms nobody alive has.
-        let kept = top.select(vec![p(1, 1_300), p(3, 100)], 10_900);
+        let kept = top.select(vec![p(1, 1_300), p(3, 100)], 10_900, None);
         assert_eq!(exited(&kept), (0, EXITED.to_string(), 500));
         // Fewer busy ms than the processes account for (reads a moment apart): nothing, not
         // less than nothing.
-        let kept = top.select(vec![p(1, 1_500), p(3, 100)], 11_000);
+        let kept = top.select(vec![p(1, 1_500), p(3, 100)], 11_000, None);
         assert_eq!(kept[0].cpu_ms, 500);
+    }
+
+    #[test]
+    fn a_sampler_that_sums_for_every_process_is_taken_at_its_word() {
+        let mut top = TopProcs::new(1);
+        top.select(vec![], 1_000, Some(5_000));
+        // The host was busy 800 ms; its processes (most not sent) used 700.
+        let kept = top.select(vec![], 1_800, Some(5_700));
+        assert_eq!(kept[0].cpu_ms, 100);
+        // The sampler started over (its sum went back): that interval counts for nothing.
+        let kept = top.select(vec![], 2_800, Some(10));
+        assert_eq!(kept[0].cpu_ms, 100);
+        let kept = top.select(vec![], 3_000, Some(210));
+        assert_eq!(kept[0].cpu_ms, 100);
     }
 }

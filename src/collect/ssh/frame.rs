@@ -15,6 +15,9 @@ pub struct Frame {
     /// Seconds since the host booted (/proc/uptime), to time samples precisely.
     pub uptime_ms: i64,
     pub sample: RawSample,
+    /// CPU ticks the host's processes used, summed over the frames so far (`@acct`): the
+    /// sampler sees every process, the console only the kept ones.
+    pub accounted_ticks: Option<u64>,
     /// What the followed log files gained since the last frame.
     pub logs: Vec<LogChunk>,
 }
@@ -107,10 +110,12 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
             page,
         ),
     };
+    let accounted_ticks = (section(text, "acct").ok()).and_then(|t| t.trim().parse::<u64>().ok());
     Ok(Frame {
         remote_ms: i64::try_from(remote_ms).unwrap_or(0),
         uptime_ms,
         sample,
+        accounted_ticks,
         logs: Vec::new(),
     })
 }

@@ -24,7 +24,7 @@ function stat(   line) {
         if (line !~ /^(intr|softirq) /) print line
     close("/proc/stat")
 }
-function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R, L, ticks) {
+function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R, L, ticks, id) {
     print "@procs"
     # One cat for all: a process that ends meanwhile is skipped (awk would stop on the error).
     cmd = "cat /proc/[0-9]*/stat 2>/dev/null"
@@ -41,11 +41,17 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
         split(rest, f, " ")
         # f[1] state, f[2] ppid, f[7] flags, f[12] utime, f[13] stime, f[16] priority,
         # f[17] nice, f[18] threads, f[20] starttime, f[22] rss (pages).
+        ticks = f[12] + f[13]
+        # CPU every process alive now used since the last frame (all of it for one started
+        # since), kernel threads too: the console takes it from the busy time, and what is
+        # left is what processes that came and went used.
+        id = pid " " f[20]
+        if (id in last) acct += ticks - last[id]
+        else if (looked_procs) acct += ticks
+        seen[id] = ticks
         if (int(f[7] / 2097152) % 2 == 1) continue
         n++
-        ticks = f[12] + f[13]
-        D[n] = (pid in last) ? ticks - last[pid] : 0
-        seen[pid] = ticks
+        D[n] = (id in last) ? ticks - last[id] : 0
         R[n] = f[22]
         P[n] = pid
         S[n] = f[20]
@@ -72,6 +78,9 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
     info(sel, P, S)
     for (k in cmdl) if (!(k in kept)) delete cmdl[k]
     for (k in kept) delete kept[k]
+    looked_procs = 1
+    print "@acct"
+    printf "%.0f\n", acct
 }
 # Owner, storage I/O (- where unreadable) and command line of the kept processes: `pid user
 # read write cmdline` lines. Owners and I/O come from one grep over their status and io files

@@ -298,8 +298,10 @@ async fn connection(
                     let mut s = f.sample;
                     s.host.clone_from(&t.name);
                     s.ts_ms = ts;
-                    let busy = super::super::top::busy_ms(&s.cpu_total, s.ticks_per_sec);
-                    s.procs = top.select(std::mem::take(&mut s.procs), busy);
+                    let ms = |ticks| super::super::top::ticks_ms(ticks, s.ticks_per_sec);
+                    let busy = ms(s.cpu_total.busy());
+                    let accounted = f.accounted_ticks.map(ms);
+                    s.procs = top.select(std::mem::take(&mut s.procs), busy, accounted);
                     let _ = tx.try_send(SourceMsg::Sample {
                         raw: Box::new(s),
                         rtt_ms,

@@ -67,8 +67,8 @@ fn reasons_say_what_to_do() {
     );
 }
 
-#[tokio::test]
-async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
+/// `n` frames of the sampler run here in plain sh, each asked `gap` after the one before.
+async fn sampler_frames(n: usize, gap: Duration) -> Vec<super::super::frame::Frame> {
     let mut child = Command::new("sh")
         .args(["-s", "5"])
         .stdin(Stdio::piped())
@@ -81,15 +81,16 @@ async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
     let mut stdout = child.stdout.take().unwrap();
     let mut stream = Frames::default();
     let mut frames = Vec::new();
-    while frames.len() < 2 {
-        let n = tokio::time::timeout(Duration::from_secs(5), stdout.read_buf(stream.buffer()))
+    while frames.len() < n {
+        let read = tokio::time::timeout(Duration::from_secs(5), stdout.read_buf(stream.buffer()))
             .await
             .expect("a frame within 5 s")
             .unwrap();
-        assert!(n > 0, "the sampler keeps running");
+        assert!(read > 0, "the sampler keeps running");
         while let Some(f) = stream.next_frame() {
             frames.push(f.unwrap_or_else(|e| panic!("{e}")));
             // One frame at once, then one per line asked.
+            tokio::time::sleep(gap).await;
             stdin.write_all(b"\n").await.unwrap();
         }
     }
@@ -99,11 +100,46 @@ async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
         end.is_ok_and(|r| r.is_ok_and(|s| s.success())),
         "the sampler ends when montui's side closes"
     );
+    frames
+}
+
+#[tokio::test]
+async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
+    let frames = sampler_frames(2, Duration::ZERO).await;
     let (a, b) = (&frames[0], &frames[1]);
     // /proc/uptime counts in 10 ms steps: two frames read at once may share one.
     assert!(b.uptime_ms >= a.uptime_ms);
     assert!(!b.sample.cpus.is_empty() && b.sample.mem.total > 0);
     assert!(!b.sample.procs.is_empty() && b.sample.procs.len() <= 10);
+    assert!(
+        a.accounted_ticks
+            .is_some_and(|t| Some(t) <= b.accounted_ticks)
+    );
+}
+
+#[tokio::test]
+async fn the_sampler_sums_every_process_so_short_lived_ones_show_as_exited() {
+    // Busy children of a few ms, one after another, while the sampler looks twice.
+    let mut churn = Command::new("sh")
+        .args([
+            "-c",
+            "while :; do sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done'; done",
+        ])
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let frames = sampler_frames(2, Duration::from_secs(1)).await;
+    let _ = churn.kill().await;
+    let mut top = crate::collect::top::TopProcs::new(5);
+    let exited: Vec<u64> = (frames.into_iter())
+        .map(|f| {
+            let ms = |t| crate::collect::top::ticks_ms(t, f.sample.ticks_per_sec);
+            let busy = ms(f.sample.cpu_total.busy());
+            top.select(f.sample.procs, busy, f.accounted_ticks.map(ms))[0].cpu_ms
+        })
+        .collect();
+    // About half a core of the second the churn ran; most of it never listed.
+    assert!(exited[1] >= 100, "exited {exited:?} ms");
 }
 
 /// An `ssh` that prints `output` (a shell command) and never runs the sampler.
