@@ -18,6 +18,7 @@ pub mod logging;
 pub mod logs;
 pub mod model;
 pub mod notify;
+pub mod proc_details;
 pub mod replay;
 pub mod store;
 pub mod text;

@@ -89,3 +89,49 @@ fn exited_cpu(line: &str) -> Option<f64> {
     line.split_whitespace()
         .find_map(|w| w.trim_start_matches('┃').strip_suffix('%')?.parse().ok())
 }
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn enter_on_a_process_shows_its_command_line_directory_open_files_and_history() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let child = Killed(
+        std::process::Command::new("sleep")
+            .args(["600"])
+            .current_dir(&work)
+            .spawn()
+            .expect("sleep"),
+    );
+    let pid = child.0.id().to_string();
+    let config = dir.path().join("config/montui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[collect]\ntop_processes = 1000\n",
+    )
+    .unwrap();
+    let t = common::montui(&tmux, dir.path(), "");
+    t.wait_for("live figures", |s| s.contains("Processes (by CPU)"));
+    t.send("/");
+    t.wait_for("the search prompt", |s| {
+        s.contains("show processes containing")
+    });
+    t.send_literal(&pid);
+    t.send("Enter");
+    t.wait_for("only the child", |s| {
+        s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+    });
+    t.send("Enter");
+    let s = t.wait_for("its details", |s| {
+        s.contains(&format!("PID {pid} sleep")) && s.contains("· open files")
+    });
+    assert!(s.contains("command sleep 600"), "{s}");
+    assert!(s.contains(&format!("cwd {}", work.display())), "{s}");
+    assert!(s.contains("CPU % of one core, as recorded"), "{s}");
+    t.send("Escape");
+    t.wait_for("closed", |s| !s.contains(&format!("PID {pid} sleep")));
+    t.send("q");
+    drop(child);
+}

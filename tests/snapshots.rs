@@ -410,3 +410,29 @@ fn notifications_view_at_each_size() {
         insta::assert_snapshot!(format!("notifications_{w}x{h}"), out);
     }
 }
+
+#[test]
+fn process_details_at_each_size() {
+    let mut s = common::fixture_state();
+    let row = s.proc_rows()[0].clone();
+    let t0 = s.shown_ts().unwrap() - 60_000;
+    let wave = |i: i64, base: f64, amp: f64| base + amp * ((i % 20) as f64 / 20.0);
+    s.proc_details = Some(montui::proc_details::ProcDetails {
+        host: "web-1".into(),
+        cpu: (0..60)
+            .map(|i| (t0 + i * 1000, wave(i, 20.0, 30.0)))
+            .collect(),
+        rss: (0..60)
+            .map(|i| (t0 + i * 1000, wave(i, 150e6, 40e6)))
+            .collect(),
+        live: Some(Ok(montui::collect::inspect::Inspected {
+            cwd: Some("/srv/app".into()),
+            open_files: Some(12),
+        })),
+        row,
+    });
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("proc_details_{w}x{h}"), out);
+    }
+}

@@ -382,7 +382,11 @@ fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
     // Every process kept, the idle child among them (lab1 is this machine through sshd).
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, format!("{text}\n[collect]\ntop_processes = 1000\n")).unwrap();
-    let mut child = Command::new("sleep").arg("600").spawn().unwrap();
+    let mut child = Command::new("sleep")
+        .arg("600")
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
     let pid = child.id().to_string();
     let t = ui(&tmux, dir.path(), &cfg);
     t.wait_for("lab1 up", |s| {
@@ -407,6 +411,14 @@ fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
     t.wait_for("the child", |s| {
         s.lines().any(|l| l.contains(&format!("┃{pid} ")))
     });
+    // Its details: working directory and open files read over a one-shot ssh too.
+    t.send("Enter");
+    let s = t.wait_for("its details", |s| {
+        s.contains(&format!("PID {pid} sleep on lab1")) && s.contains("· open files")
+    });
+    assert!(s.contains(&format!("cwd {}", dir.path().display())), "{s}");
+    t.send("Escape");
+    t.wait_for("closed", |s| !s.contains("open files"));
     t.send("F9");
     let s = t.wait_for("the confirmation", |s| s.contains("the signal (TERM"));
     assert!(

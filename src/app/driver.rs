@@ -24,7 +24,8 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         | Request::Notices
         | Request::RetryNotice(_)
         | Request::DropNotice(_)
-        | Request::Act(..) => {
+        | Request::Act(..)
+        | Request::ProcDetails(_) => {
             return;
         }
         Request::Marker(forward) => {

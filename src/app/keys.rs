@@ -168,6 +168,7 @@ pub static BINDINGS: &[Binding] = &[
     on(PATTERNS, &[Enter], Action::Open, Everywhere, "lines and rate"),
     on(PATTERNS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: rate, count…"),
     on(PATTERNS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: words"),
+    on(PROCS, &[Enter], Action::Open, Everywhere, "details: cwd, files, history"),
     on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: next column"),
     on(PROCS, &[Char('/'), F(3)], Action::Filter, Everywhere, "search: name, user…"),
     on(PROCS, &[F(5)], Action::Tree, Everywhere, "tree / flat"),

@@ -25,36 +25,39 @@ impl State {
             self.message = Some("signals and nice go to live processes: press p for live".into());
             return;
         }
-        let rows = self.proc_rows();
-        let Some(p) = self.proc_selected.get(&rows, |p| p.pid) else {
+        let Some((target, nice)) = self.proc_target_nice() else {
             return;
         };
+        let (kind, text) = match action {
+            Action::Kill => (PromptKind::Signal(target), "TERM".to_string()),
+            Action::NiceDown => (PromptKind::Renice(target), (nice - 1).max(-20).to_string()),
+            _ => (PromptKind::Renice(target), (nice + 1).min(19).to_string()),
+        };
+        self.prompt = Some(Prompt { kind, text });
+    }
+
+    /// The selected process (None: none selected, or `<exited>`, which is said).
+    pub(super) fn proc_target(&mut self) -> Option<ProcTarget> {
+        self.proc_target_nice().map(|(t, _)| t)
+    }
+
+    fn proc_target_nice(&mut self) -> Option<(ProcTarget, i32)> {
+        let rows = self.proc_rows();
+        let p = self.proc_selected.get(&rows, |p| p.pid)?;
         if p.pid == 0 {
             self.message = Some(format!(
                 "{EXITED} is the CPU of processes that ended between samples: no process to act on"
             ));
-            return;
+            return None;
         }
-        let host = self
-            .shown()
-            .snapshot
-            .as_ref()
-            .map_or(String::new(), |s| s.host.clone());
+        let host = (self.shown().snapshot.as_ref()).map_or(String::new(), |s| s.host.clone());
         let target = ProcTarget {
             host,
             pid: p.pid,
             start: p.start,
             command: crate::text::fit(crate::model::command(p), 40).into_owned(),
         };
-        let (kind, text) = match action {
-            Action::Kill => (PromptKind::Signal(target), "TERM".to_string()),
-            Action::NiceDown => (
-                PromptKind::Renice(target),
-                (p.nice - 1).max(-20).to_string(),
-            ),
-            _ => (PromptKind::Renice(target), (p.nice + 1).min(19).to_string()),
-        };
-        self.prompt = Some(Prompt { kind, text });
+        Some((target, p.nice))
     }
 
     /// The processes in the table's order.

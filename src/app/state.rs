@@ -232,6 +232,8 @@ pub struct State {
     pub forecast_selected: Selection<String>,
     /// The open details window (Enter on an alert).
     pub details: Option<Details>,
+    /// The open details of a process (Enter on one).
+    pub proc_details: Option<crate::proc_details::ProcDetails>,
     /// The open chart of an anomaly (Enter on one).
     pub anomaly_chart: Option<AnomalyChart>,
     /// The log window is open (Enter on the Log pane), this many pages back.
@@ -317,6 +319,7 @@ impl State {
             raw_tail: None,
             details: None,
             anomaly_chart: None,
+            proc_details: None,
             log_window: None,
             silence_list: false,
             notices: None,

@@ -46,6 +46,8 @@ pub enum Request {
     ReplayHost(String),
     /// Signal or renice a live process (confirmed in the prompt that named it).
     Act(ProcTarget, Act),
+    /// Open the details of this process.
+    ProcDetails(ProcTarget),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -74,6 +76,11 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         notices_key(state, key)
     } else if state.details.is_some() || state.anomaly_chart.is_some() {
         details_key(state, key)
+    } else if state.proc_details.is_some() {
+        if matches!(key, Key::Esc | Key::Enter | Key::Char('q')) {
+            state.proc_details = None;
+        }
+        None
     } else if let Some(pages) = state.log_window {
         state.log_window = log_key(pages, key);
         None
@@ -297,6 +304,7 @@ fn open(state: &mut State) -> Option<Request> {
             state.pattern_open = state.pattern_selected.get(&rows, |r| r.id).map(|r| r.id);
         }
         Pane::Log => state.log_window = Some(0),
+        Pane::Procs => return state.proc_target().map(Request::ProcDetails),
         Pane::Anomalies => match state.selected_anomaly() {
             Some(a) => {
                 return Some(Request::AnomalyChart {

@@ -80,7 +80,8 @@ impl Signaller {
     }
 }
 
-fn local(p: &ProcId, act: Act) -> Result<(), String> {
+/// That this machine's PID is still the process `p` (its start time).
+pub(super) fn still_local(p: &ProcId) -> Result<(), String> {
     let stat = std::fs::read(format!("/proc/{}/stat", p.pid))
         .map_err(|_| format!("PID {} has ended", p.pid))?;
     // Only its start time is compared: the tick and page sizes do not matter here.
@@ -88,6 +89,11 @@ fn local(p: &ProcId, act: Act) -> Result<(), String> {
     if now.is_none_or(|n| n.start != p.start) {
         return Err(format!("PID {} is another process now", p.pid));
     }
+    Ok(())
+}
+
+fn local(p: &ProcId, act: Act) -> Result<(), String> {
+    still_local(p)?;
     let pid = libc::pid_t::try_from(p.pid).map_err(|_| format!("PID {}: out of range", p.pid))?;
     // SAFETY: kill and setpriority take plain integers; the PID was checked to be the process
     // shown just above.
@@ -127,6 +133,12 @@ pub fn remote_command(p: &ProcId, act: Act) -> String {
         Act::Signal(s) => format!("kill -s {s} {}", p.pid),
         Act::Renice(n) => format!("renice -n {n} -p {} >/dev/null", p.pid),
     };
+    checked(p, &then)
+}
+
+/// `then` (fixed text with numbers), run only while PID is the process that started at
+/// `start`.
+pub(super) fn checked(p: &ProcId, then: &str) -> String {
     format!(
         "set -- $(sed 's/.*) //' /proc/{pid}/stat 2>/dev/null); \
          if [ \"${{20}}\" != {start} ]; then echo 'PID {pid} is another process now, or has ended' >&2; exit 3; fi; {then}",
@@ -136,7 +148,25 @@ pub fn remote_command(p: &ProcId, act: Act) -> String {
 }
 
 async fn remote(t: &Target, o: &SshOptions, p: &ProcId, act: Act) -> Result<(), String> {
-    let args = ssh_command(t, o, &remote_command(p, act));
+    one_shot(
+        t,
+        o,
+        &remote_command(p, act),
+        &format!("{} on {}", what(p, act), p.host),
+    )
+    .await
+    .map(drop)
+}
+
+/// Runs `command` on the host over a separate one-shot `ssh`: its output, or what went wrong
+/// (`what` says what was being done).
+pub(super) async fn one_shot(
+    t: &Target,
+    o: &SshOptions,
+    command: &str,
+    what: &str,
+) -> Result<String, String> {
+    let args = ssh_command(t, o, command);
     let run = tokio::process::Command::new(&o.binary)
         .args(args)
         .stdin(std::process::Stdio::null())
@@ -144,10 +174,10 @@ async fn remote(t: &Target, o: &SshOptions, p: &ProcId, act: Act) -> Result<(), 
         .output();
     let out = tokio::time::timeout(o.connect_timeout + Duration::from_secs(10), run)
         .await
-        .map_err(|_| format!("{} on {}: ssh did not answer", what(p, act), p.host))?
-        .map_err(|e| format!("{} on {}: {e}", what(p, act), p.host))?;
+        .map_err(|_| format!("{what}: ssh did not answer"))?
+        .map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
-        return Ok(());
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err
@@ -155,12 +185,7 @@ async fn remote(t: &Target, o: &SshOptions, p: &ProcId, act: Act) -> Result<(), 
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("failed");
-    Err(format!(
-        "{} on {}: {}",
-        what(p, act),
-        p.host,
-        crate::text::fit(last.trim(), 160)
-    ))
+    Err(format!("{what}: {}", crate::text::fit(last.trim(), 160)))
 }
 
 #[cfg(test)]

@@ -102,11 +102,21 @@ fn procs(cur: &RawSample, prev: Option<&RawSample>, secs: Option<f64>) -> Vec<Pr
                 user: p.user.clone(),
                 cmdline: p.cmdline.clone(),
                 time_ms: p.cpu_ms,
+                started_ms: started_ms(cur, p.start),
                 read: io(|(r, _)| r),
                 write: io(|(_, w)| w),
             }
         })
         .collect()
+}
+
+/// A process's start (clock ticks after boot) as ms since the epoch.
+fn started_ms(s: &RawSample, start: u64) -> i64 {
+    if s.boot_time == 0 || start == 0 {
+        return 0;
+    }
+    let ms = s.boot_time.saturating_mul(1000) + start.saturating_mul(1000) / s.ticks_per_sec.max(1);
+    i64::try_from(ms).unwrap_or(0)
 }
 
 fn cpu_pct(before: &CpuTicks, now: &CpuTicks) -> Option<CpuPct> {

@@ -98,6 +98,8 @@ pub struct ProcRow {
     pub cmdline: String,
     /// CPU time used so far (htop's TIME+), ms.
     pub time_ms: u64,
+    /// When it started, ms since the epoch (its host's clock); 0: not known.
+    pub started_ms: i64,
     /// Bytes a second read from and written to storage; None when not known.
     pub read: Option<f64>,
     pub write: Option<f64>,

@@ -49,6 +49,17 @@ pub fn is_counter(key: &str) -> bool {
 }
 
 /// Every value of the sample with its key (time and host are not included).
+/// The key of a process's `field` (`cpu`, `rss`, …); `id` is its pid, start and name.
+fn proc_key(field: &str, id: &str) -> String {
+    format!("proc{SEP}{field}{SEP}{id}")
+}
+
+/// A process's CPU time (ms so far) and resident bytes as recorded: the keys of the two.
+pub fn proc_keys(pid: u32, start: u64, name: &str) -> [String; 2] {
+    let id = format!("{pid}{SEP}{start}{SEP}{name}");
+    [proc_key("cpu", &id), proc_key("rss", &id)]
+}
+
 pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
     let mut out = Vec::with_capacity(32 + s.cpus.len() * 8 + s.procs.len() * 2);
     let mut put = |k: String, v: f64| out.push((k, v));
@@ -95,7 +106,7 @@ pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
     }
     for p in &s.procs {
         let id = format!("{}{SEP}{}{SEP}{}", p.pid, p.start, p.name);
-        let mut field = |f: &str, v: f64| put(format!("proc{SEP}{f}{SEP}{id}"), v);
+        let mut field = |f: &str, v: f64| put(proc_key(f, &id), v);
         field("cpu", p.cpu_ms as f64);
         field("rss", p.rss as f64);
         field("ppid", f64::from(p.ppid));

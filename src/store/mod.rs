@@ -6,6 +6,7 @@ mod anomalies;
 mod block;
 mod codec;
 mod flatten;
+pub use flatten::proc_keys;
 mod frame;
 mod lock;
 mod outbox;

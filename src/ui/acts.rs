@@ -1,17 +1,37 @@
-//! Signals and nice values sent from the process list, in the background (an SSH host's may
-//! take seconds): what happened comes back as a message for the status bar.
+//! What the process list does in the background (an SSH host's may take seconds): signals and
+//! nice values, whose outcome comes back as a message for the status bar, and the live part
+//! of a process's details (working directory, open files).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use crate::app::{ProcTarget, Request, State};
+use crate::app::{Mode, ProcTarget, Request, State};
+use crate::collect::inspect::Inspected;
 use crate::collect::signal::{Act, ProcId, Signaller};
+use crate::proc_details::ProcDetails;
+
+/// What a background act came back with.
+pub enum Done {
+    /// A message for the status bar.
+    Said(String),
+    /// A process's working directory and open files, or why not.
+    Inspected(ProcId, Result<Inspected, String>),
+}
 
 pub struct Acts {
     signaller: Arc<Signaller>,
-    tx: mpsc::Sender<String>,
-    rx: mpsc::Receiver<String>,
+    tx: mpsc::Sender<Done>,
+    rx: mpsc::Receiver<Done>,
+}
+
+fn id(t: &ProcTarget) -> ProcId {
+    ProcId {
+        host: t.host.clone(),
+        pid: t.pid,
+        start: t.start,
+    }
 }
 
 impl Acts {
@@ -30,31 +50,41 @@ impl Acts {
             Act::Signal(s) => format!("SIG{s} to PID {} ({})", t.pid, t.command),
             Act::Renice(n) => format!("nice {n} for PID {} ({})", t.pid, t.command),
         };
-        let (signaller, tx) = (self.signaller.clone(), self.tx.clone());
-        let id = ProcId {
-            host: t.host,
-            pid: t.pid,
-            start: t.start,
-        };
+        let (signaller, tx, id) = (self.signaller.clone(), self.tx.clone(), id(&t));
         let done = what.clone();
         tokio::spawn(async move {
             let said = match signaller.act(&id, act).await {
                 Ok(()) => format!("{done}: done"),
                 Err(e) => e,
             };
-            let _ = tx.send(said).await;
+            let _ = tx.send(Done::Said(said)).await;
         });
         format!("{what}…")
     }
 
-    /// What the next one to end said.
-    pub async fn next(&mut self) -> Option<String> {
+    /// Starts reading the process's working directory and open files.
+    fn inspect(&self, t: &ProcTarget) {
+        let (signaller, tx, id) = (self.signaller.clone(), self.tx.clone(), id(t));
+        tokio::spawn(async move {
+            let got = signaller.inspect(&id).await;
+            let _ = tx.send(Done::Inspected(id, got)).await;
+        });
+    }
+
+    /// What the next one to end came back with.
+    pub async fn next(&mut self) -> Option<Done> {
         self.rx.recv().await
     }
 }
 
-/// Starts a signal or renice the user confirmed; other requests pass.
-pub fn act(state: &mut State, acts: Option<&Acts>, req: Option<Request>) -> Option<Request> {
+/// Starts a signal or renice the user confirmed, opens a process's details (its history from
+/// the recording at `db`); other requests pass.
+pub fn act(
+    state: &mut State,
+    acts: Option<&Acts>,
+    db: Option<&Path>,
+    req: Option<Request>,
+) -> Option<Request> {
     match req {
         Some(Request::Act(target, a)) => {
             state.message = Some(match acts {
@@ -63,11 +93,44 @@ pub fn act(state: &mut State, acts: Option<&Acts>, req: Option<Request>) -> Opti
             });
             None
         }
+        Some(Request::ProcDetails(target)) => {
+            let rows = state.proc_rows();
+            let row = rows
+                .iter()
+                .find(|r| r.pid == target.pid && r.start == target.start);
+            let Some(row) = row.map(|r| (*r).clone()) else {
+                state.message = Some(format!("PID {} is no longer listed", target.pid));
+                return None;
+            };
+            let now = state.shown_ts().unwrap_or_default();
+            let mut d = ProcDetails::load(db, &target.host, &row, now);
+            match acts.filter(|_| state.mode != Mode::Replay) {
+                Some(acts) => acts.inspect(&target),
+                None => d.live = Some(Err("read live only, not recorded".into())),
+            }
+            state.proc_details = Some(d);
+            None
+        }
         req => req,
     }
 }
 
-pub async fn next_act(acts: &mut Option<Acts>) -> Option<String> {
+/// Takes in what a background act came back with.
+pub fn done(state: &mut State, d: Done) {
+    match d {
+        Done::Said(said) => state.message = Some(said),
+        Done::Inspected(id, got) => {
+            if let Some(open) = state.proc_details.as_mut()
+                && (open.host.as_str(), open.row.pid, open.row.start)
+                    == (id.host.as_str(), id.pid, id.start)
+            {
+                open.live = Some(got);
+            }
+        }
+    }
+}
+
+pub async fn next_act(acts: &mut Option<Acts>) -> Option<Done> {
     match acts {
         Some(a) => a.next().await,
         None => std::future::pending().await,

@@ -163,7 +163,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 /// Rows `lines` take once wrapped to `width`.
-fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+pub(super) fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     let width = usize::from(width.max(1));
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
     u16::try_from(rows).unwrap_or(u16::MAX)
@@ -241,7 +241,7 @@ pub fn render_anomaly(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 /// The values with the threshold line (a step line; none when empty) and the model's band,
 /// unusual values and forecast. The y axis writes figures as the series' head does (bytes
 /// in binary units: `series` is its name, or the rule that names its metric).
-fn value_chart(
+pub(super) fn value_chart(
     f: &mut Frame,
     area: Rect,
     recorded: &[(i64, f64)],

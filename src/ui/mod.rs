@@ -18,6 +18,7 @@ mod notices;
 mod overlay;
 mod pattern_details;
 mod patterns;
+mod proc_details;
 mod procs;
 mod run;
 mod status;
@@ -55,6 +56,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     }
     details::render(f, area, s, t);
     details::render_anomaly(f, area, s, t);
+    proc_details::render(f, area, s, t);
     pattern_details::render(f, area, s, t);
     log::render_window(f, area, s, t);
     overlay::silences(f, area, s, t);

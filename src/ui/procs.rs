@@ -140,7 +140,7 @@ fn cell(c: ProcColumn, p: &ProcRow, total_mem: u64) -> String {
 }
 
 /// CPU time as htop's TIME+: minutes:seconds.hundredths, hours from 100 minutes on.
-fn time_plus(ms: u64) -> String {
+pub(super) fn time_plus(ms: u64) -> String {
     let (cs, s) = ((ms / 10) % 100, (ms / 1000) % 60);
     let m = ms / 60_000;
     if m >= 100 {

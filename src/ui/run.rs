@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
-use super::acts::{Acts, act, next_act};
+use super::acts::{Acts, act, done, next_act};
 use super::input::{key, mouse, pointer};
 use super::{Theme, draw, suspend};
 use crate::alert::silence::parse_prompt;
@@ -123,7 +123,8 @@ async fn event_loop(
                             }
                         }
                         let req = alert_command(&mut state, engine.as_ref(), req);
-                        let req = act(&mut state, acts.as_ref(), req);
+                        let path = db.as_deref().or_else(|| cursor.as_ref().map(|c| c.db_path()));
+                        let req = act(&mut state, acts.as_ref(), path, req);
                         request(&mut state, &mut cursor, db.as_deref(), req);
                         if state.mode == Mode::Live {
                             cursor = None;
@@ -157,8 +158,8 @@ async fn event_loop(
                 state.settle();
                 dirty |= state.mode == Mode::Live || state.mode == Mode::Paused;
             },
-            Some(said) = next_act(&mut acts) => {
-                state.message = Some(said);
+            Some(d) = next_act(&mut acts) => {
+                done(&mut state, d);
                 dirty = true;
             },
             board = next_board(&log_board) => {
