@@ -187,6 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let ssh = cfg.ssh.options(cfg.collect.top_processes);
         let signaller = montui::collect::signal::Signaller {
             local: host.clone(),
+            pins: collector.pins(),
             remote: (remote.iter())
                 .map(|(t, _)| (t.name.clone(), (t.clone(), ssh.clone())))
                 .collect(),

@@ -135,3 +135,54 @@ fn enter_on_a_process_shows_its_command_line_directory_open_files_and_history() 
     t.send("q");
     drop(child);
 }
+
+#[test]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    // Busy (the busiest here) until told, then idle under the same PID.
+    let stop = dir.path().join("stop");
+    let child = Killed(
+        std::process::Command::new("sh")
+            .args([
+                "-c",
+                "while [ ! -e \"$1\" ]; do :; done; exec sleep 600",
+                "sh",
+            ])
+            .arg(&stop)
+            .spawn()
+            .expect("sh"),
+    );
+    let pid = child.0.id().to_string();
+    let config = dir.path().join("config/montui");
+    std::fs::create_dir_all(&config).unwrap();
+    // One process by CPU and one by memory: an idle child is not among them.
+    std::fs::write(config.join("config.toml"), "[collect]\ntop_processes = 1\n").unwrap();
+    let t = common::montui(&tmux, dir.path(), "");
+    let row = format!("┃{pid} ");
+    t.wait_for("the busy child listed", |s| {
+        s.lines().any(|l| l.starts_with(&row))
+    });
+    // Selected by a search, followed, the search cleared: still selected, wherever it sorts.
+    t.send("/");
+    t.wait_for("the search prompt", |s| {
+        s.contains("show processes containing")
+    });
+    t.send_literal(&pid);
+    t.send("Enter");
+    t.wait_for("only the child", |s| s.contains(&format!("/{pid}")));
+    t.send("F");
+    t.wait_for("following it", |s| s.contains(&format!("following {pid}")));
+    t.send("Escape");
+    t.wait_for("every process again", |s| !s.contains(&format!("/{pid}")));
+    std::fs::write(&stop, "").unwrap();
+    // Idle now, and still listed and selected: kept in every sample for the follower.
+    let s = t.wait_for("the idle child still listed", |s| {
+        s.lines()
+            .any(|l| l.starts_with(&row) && l.contains("sleep 600"))
+    });
+    assert!(s.contains(&format!("following {pid}")), "{s}");
+    t.send("q");
+    drop(child);
+}

@@ -25,7 +25,8 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         | Request::RetryNotice(_)
         | Request::DropNotice(_)
         | Request::Act(..)
-        | Request::ProcDetails(_) => {
+        | Request::ProcDetails(_)
+        | Request::Follow(_) => {
             return;
         }
         Request::Marker(forward) => {

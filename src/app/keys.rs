@@ -48,6 +48,8 @@ pub enum Action {
     Forecasts,
     /// The processes as a tree and back.
     Tree,
+    /// Keep the selection on the selected process, wherever it moves in the list.
+    Follow,
     /// Send the selected process a signal (asks which, naming it).
     Kill,
     /// Give the selected process another nice value (asks which): lower, higher.
@@ -172,6 +174,7 @@ pub static BINDINGS: &[Binding] = &[
     on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: next column"),
     on(PROCS, &[Char('/'), F(3)], Action::Filter, Everywhere, "search: name, user…"),
     on(PROCS, &[F(5)], Action::Tree, Everywhere, "tree / flat"),
+    on(PROCS, &[Char('F')], Action::Follow, Everywhere, "follow the process / stop"),
     on(PROCS, &[F(9), Char('K')], Action::Kill, Everywhere, "signal: TERM, KILL…"),
     on(PROCS, &[F(7), Char('[')], Action::NiceDown, Everywhere, "nice − (more CPU)"),
     on(PROCS, &[F(8), Char(']')], Action::NiceUp, Everywhere, "nice + (less CPU)"),

@@ -66,6 +66,9 @@ impl State {
     pub(super) fn move_selection(&mut self, by: i64) {
         match self.focus {
             Pane::Procs => {
+                if let Some(f) = &self.proc_follow {
+                    self.proc_selected.hold(f.pid);
+                }
                 let rows: Vec<u32> = self.proc_rows().iter().map(|p| p.pid).collect();
                 self.proc_selected.move_by(&rows, by, |p| *p);
             }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::keys::Action;
 use super::lists::filter_words;
 use super::state::{ProcTarget, Prompt, PromptKind, SortBy, State};
+use super::update::Request;
 use crate::model::{EXITED, ProcColumn, ProcRow};
 
 /// A row of the process list: the process, and where it is drawn in the tree ("" when the
@@ -34,6 +35,21 @@ impl State {
             _ => (PromptKind::Renice(target), (nice + 1).min(19).to_string()),
         };
         self.prompt = Some(Prompt { kind, text });
+    }
+
+    /// Follows the selected process, or stops following.
+    pub(super) fn toggle_follow(&mut self) -> Option<Request> {
+        if let Some(was) = self.proc_follow.take() {
+            self.message = Some(format!("stopped following PID {}", was.pid));
+            return Some(Request::Follow(None));
+        }
+        let target = self.proc_target()?;
+        self.message = Some(format!(
+            "following PID {} ({}): F again or ↑ ↓ to stop",
+            target.pid, target.command
+        ));
+        self.proc_follow = Some(target.clone());
+        Some(Request::Follow(Some(target)))
     }
 
     /// The selected process (None: none selected, or `<exited>`, which is said).
@@ -71,10 +87,14 @@ impl State {
         let words = filter_words(self.proc_filter.as_deref());
         // `<exited>` (PID 0) is listed while it has CPU to show.
         let shown = |p: &&ProcRow| p.pid != 0 || p.cpu.is_some_and(|c| c >= 0.05);
+        // The process followed is listed whatever the filter.
+        let followed = |p: &&ProcRow| {
+            (self.proc_follow.as_ref()).is_some_and(|f| (f.pid, f.start) == (p.pid, p.start))
+        };
         let mut procs: Vec<&ProcRow> = snap
             .map(|x| {
                 (x.procs.iter().filter(shown))
-                    .filter(|p| matches(p, &words))
+                    .filter(|p| followed(p) || matches(p, &words))
                     .collect()
             })
             .unwrap_or_default();
@@ -246,5 +266,44 @@ mod tests {
         s.live.snapshot = Some(snap(exited));
         s.proc_tree = false;
         assert_eq!(pids(&s), [2, 1], "nothing exited: no row");
+    }
+
+    #[test]
+    fn a_followed_process_stays_selected_listed_and_a_move_lets_go() {
+        use crate::app::{Key, Mode, update};
+        use crate::model::Snapshot;
+        let mut s = State::new(Mode::Live, "here", 1000, 10);
+        s.live.snapshot = Some(Snapshot {
+            host: "here".into(),
+            procs: vec![p(1, 0, 1.0), p(2, 1, 30.0), p(3, 1, 20.0)],
+            ..Default::default()
+        });
+        s.settle();
+        // PID 3 selected and followed.
+        update(&mut s, Key::Down);
+        assert_eq!(
+            update(&mut s, Key::Char('F')),
+            Some(Request::Follow(Some(ProcTarget {
+                host: "here".into(),
+                pid: 3,
+                start: 0,
+                command: "p3".into(),
+            })))
+        );
+        // It gets busier and sorts first; a filter leaves it listed.
+        if let Some(x) = s.live.snapshot.as_mut() {
+            x.procs[2].cpu = Some(90.0);
+        }
+        s.proc_filter = Some("p1".into());
+        s.settle();
+        let rows = s.proc_rows();
+        assert_eq!(rows.iter().map(|r| r.pid).collect::<Vec<_>>(), [3, 1]);
+        assert_eq!(
+            s.proc_selected.get(&rows, |r| r.pid).map(|r| r.pid),
+            Some(3)
+        );
+        // Moving lets go.
+        assert_eq!(update(&mut s, Key::Down), Some(Request::Follow(None)));
+        assert!(s.proc_follow.is_none());
     }
 }

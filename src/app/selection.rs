@@ -43,6 +43,11 @@ impl<K: PartialEq> Selection<K> {
         self.row = to;
     }
 
+    /// Selects the item with `key`, wherever it is (if it is not listed, the row stays).
+    pub fn hold(&mut self, key: K) {
+        self.key = Some(key);
+    }
+
     /// Back to the first row (a new filter or order).
     pub fn reset(&mut self) {
         *self = Self::default();

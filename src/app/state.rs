@@ -194,6 +194,8 @@ pub struct State {
     pub proc_filter: Option<String>,
     /// The processes as a tree of parents and children.
     pub proc_tree: bool,
+    /// The process followed (`F`): selected wherever it moves, listed whatever the filter.
+    pub proc_follow: Option<ProcTarget>,
     /// The process table's selection (by PID), and the first shown row of the disk and net
     /// lists.
     pub proc_selected: Selection<u32>,
@@ -295,6 +297,7 @@ impl State {
             proc_columns: ProcColumn::ALL.to_vec(),
             proc_filter: None,
             proc_tree: false,
+            proc_follow: None,
             proc_selected: Selection::default(),
             scroll: [0; Pane::ALL.len()],
             board: Board::default(),

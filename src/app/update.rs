@@ -48,6 +48,8 @@ pub enum Request {
     Act(ProcTarget, Act),
     /// Open the details of this process.
     ProcDetails(ProcTarget),
+    /// Follow this process (None: none): this machine's collector keeps it in every sample.
+    Follow(Option<ProcTarget>),
     /// A typed jump: a duration from the shown time, or a time.
     Jump {
         text: String,
@@ -153,6 +155,20 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
         Action::Hide => state.hide_focused(),
         Action::ShowAll => state.show_all(),
         Action::Kill | Action::NiceDown | Action::NiceUp => state.proc_prompt(action),
+        Action::Follow => return state.toggle_follow(),
+        // Moving in the list lets go of the process followed, as in htop.
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown
+            if state.focus == Pane::Procs && state.proc_follow.is_some() =>
+        {
+            state.proc_follow = None;
+            state.move_selection(match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -(PAGE as i64),
+                _ => PAGE as i64,
+            });
+            return Some(Request::Follow(None));
+        }
         Action::FocusNext => state.focus = cycle(state, 1),
         Action::FocusPrev => state.focus = cycle(state, -1),
         Action::Up => state.move_selection(-1),

@@ -37,6 +37,11 @@ pub struct LocalCollector {
 }
 
 impl LocalCollector {
+    /// The processes kept in every sample whatever they use (the one followed).
+    pub fn pins(&self) -> super::top::Pins {
+        self.top.pins()
+    }
+
     /// `top`: how many processes to keep by CPU and, separately, by memory.
     pub fn new(top: usize) -> Result<Self, CollectError> {
         let disks =

@@ -46,7 +46,9 @@ pub fn users(passwd: &str) -> HashMap<u32, String> {
 #[derive(Default)]
 pub struct Details {
     users: HashMap<u32, String>,
-    known: HashMap<(u32, u64), (String, String)>,
+    /// By PID, start and name: a process that execs another program keeps its PID and start
+    /// but changes its name, and its command line is read again.
+    known: HashMap<(u32, u64, String), (String, String)>,
 }
 
 impl Details {
@@ -55,7 +57,7 @@ impl Details {
         let mut known = HashMap::with_capacity(procs.len());
         // PID 0 is `<exited>`, no process.
         for p in procs.iter_mut().filter(|p| p.pid != 0) {
-            let key = (p.pid, p.start);
+            let key = (p.pid, p.start, p.name.clone());
             let (user, cmd) = match self.known.remove(&key) {
                 Some(k) => k,
                 None => (self.user(p.pid), read_cmdline(p.pid)),

@@ -55,10 +55,25 @@ pub struct ProcId {
 #[derive(Debug, Clone, Default)]
 pub struct Signaller {
     pub local: String,
+    /// The local collector's processes kept whatever they use.
+    pub pins: super::top::Pins,
     pub remote: HashMap<String, (Target, SshOptions)>,
 }
 
 impl Signaller {
+    /// Keeps `p` (None: no process) in this machine's every sample; false for another host's,
+    /// whose sampler keeps its top processes only.
+    pub fn follow(&self, p: Option<&ProcId>) -> bool {
+        let Ok(mut pins) = self.pins.lock() else {
+            return false;
+        };
+        pins.clear();
+        match p {
+            Some(p) if p.host == self.local => pins.insert((p.pid, p.start)),
+            _ => false,
+        }
+    }
+
     /// Does `act` to process `p`; what went wrong, said for the user.
     pub async fn act(&self, p: &ProcId, act: Act) -> Result<(), String> {
         // kill(0, …) would signal montui's own process group.

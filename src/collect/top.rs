@@ -3,12 +3,17 @@
 //! process accounting, the CPU time of processes that started and ended between two samples
 //! (which no listing sees) is kept as one pseudo-process, `<exited>`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use crate::model::{EXITED, ProcRaw};
 
+/// Processes (pid, start) kept in every sample whatever they use: the one the user follows.
+pub type Pins = Arc<Mutex<HashSet<(u32, u64)>>>;
+
 pub struct TopProcs {
     top: usize,
+    pins: Pins,
     /// CPU time of every process at the last selection, by (pid, start time).
     last_cpu: HashMap<(u32, u64), u64>,
     /// The host's busy CPU time (user, nice, system; ms) at the last selection, and the CPU
@@ -24,11 +29,17 @@ impl TopProcs {
     pub fn new(top: usize) -> Self {
         Self {
             top,
+            pins: Pins::default(),
             last_cpu: HashMap::new(),
             last_busy: None,
             last_accounted: None,
             exited_ms: 0,
         }
+    }
+
+    /// The processes kept whatever they use, shared with who chooses them.
+    pub fn pins(&self) -> Pins {
+        self.pins.clone()
     }
 
     /// Every process of a host now, and its busy CPU time so far (ms, from /proc/stat) →
@@ -67,7 +78,8 @@ impl TopProcs {
             .iter()
             .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
             .collect();
-        let mut kept = keep_top(&mut all, self.top);
+        let pinned = self.pins.lock().map(|p| p.clone()).unwrap_or_default();
+        let mut kept = keep_top(&mut all, self.top, &pinned);
         kept.insert(
             0,
             ProcRaw {
@@ -85,13 +97,26 @@ pub fn ticks_ms(ticks: u64, ticks_per_sec: u64) -> u64 {
     ticks.saturating_mul(1000) / ticks_per_sec.max(1)
 }
 
-/// The `top` processes by recent CPU, then the `top` by memory among the rest, sorted by pid.
-fn keep_top(all: &mut Vec<(u64, ProcRaw)>, top: usize) -> Vec<ProcRaw> {
+/// The `top` processes by recent CPU, then the `top` by memory among the rest, and the
+/// pinned ones, sorted by pid.
+fn keep_top(
+    all: &mut Vec<(u64, ProcRaw)>,
+    top: usize,
+    pinned: &HashSet<(u32, u64)>,
+) -> Vec<ProcRaw> {
     all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rss.cmp(&a.1.rss)));
     let mut rest = all.split_off(top.min(all.len()));
     rest.sort_by_key(|p| std::cmp::Reverse(p.1.rss));
-    rest.truncate(top);
-    let mut kept: Vec<ProcRaw> = all.drain(..).chain(rest).map(|(_, p)| p).collect();
+    let more = rest.split_off(top.min(rest.len()));
+    let pins = more
+        .into_iter()
+        .filter(|(_, p)| pinned.contains(&(p.pid, p.start)));
+    let mut kept: Vec<ProcRaw> = all
+        .drain(..)
+        .chain(rest)
+        .chain(pins)
+        .map(|(_, p)| p)
+        .collect();
     kept.sort_by_key(|p| p.pid);
     kept
 }
@@ -114,8 +139,16 @@ mod tests {
             (0, p(4, 50)),
             (0, p(5, 1)),
         ];
-        let kept: Vec<u32> = keep_top(&mut all, 2).iter().map(|p| p.pid).collect();
+        let pinned = HashSet::from([(5, 0)]);
+        let kept: Vec<u32> = (keep_top(&mut all.clone(), 2, &HashSet::new()).iter())
+            .map(|p| p.pid)
+            .collect();
         assert_eq!(kept, [1, 2, 3, 4]);
+        let kept: Vec<u32> = keep_top(&mut all, 2, &pinned)
+            .iter()
+            .map(|p| p.pid)
+            .collect();
+        assert_eq!(kept, [1, 2, 3, 4, 5], "the pinned one too");
     }
 
     #[test]

@@ -111,6 +111,16 @@ pub fn act(
             state.proc_details = Some(d);
             None
         }
+        Some(Request::Follow(target)) => {
+            let kept = acts.is_some_and(|a| a.signaller.follow(target.as_ref().map(id).as_ref()));
+            if let Some(t) = target.filter(|_| !kept && state.mode != Mode::Replay) {
+                state.message = Some(format!(
+                    "following PID {} while {} lists it (an SSH host sends its top processes)",
+                    t.pid, t.host
+                ));
+            }
+            None
+        }
         req => req,
     }
 }

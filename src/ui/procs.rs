@@ -18,18 +18,29 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .as_ref()
         .map(|w| format!(" /{w}"))
         .unwrap_or_default();
+    let lines = s.proc_lines();
+    let follow = match &s.proc_follow {
+        Some(f)
+            if lines
+                .iter()
+                .any(|l| (l.row.pid, l.row.start) == (f.pid, f.start)) =>
+        {
+            format!(" · following {}", f.pid)
+        }
+        Some(f) => format!(" · {} not listed", f.pid),
+        None => String::new(),
+    };
     let title = format!(
-        " Processes (by {}{arrow}){tree}{words} ",
+        " Processes (by {}{arrow}){tree}{words}{follow} ",
         s.sort.by.describe()
     );
     let b = block(&title, Pane::Procs, s, t);
     let view = s.shown();
-    let lines = s.proc_lines();
     let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
     let columns = fitting(&s.proc_columns, area.width.saturating_sub(2));
     let rows = lines.iter().map(|l| {
         let cells = columns.iter().map(|c| match c {
-            ProcColumn::Command => format!("{}{}", l.tree, command(l.row)),
+            ProcColumn::Command if l.row.pid != 0 => format!("{}{}", l.tree, command(l.row)),
             c => cell(*c, l.row, total_mem),
         });
         Row::new(cells.collect::<Vec<_>>())

@@ -55,6 +55,7 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
         R[n] = f[22]
         P[n] = pid
         S[n] = f[20]
+        C[n] = comm
         L[n] = pid " " f[20] " " ticks " " f[22] " " f[1] " " f[2] " " f[16] " " f[17] " " f[18] " " comm
     }
     close(cmd)
@@ -75,7 +76,7 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
     }
     for (j in sel) print L[j]
     print "@procinfo"
-    info(sel, P, S)
+    info(sel, P, S, C)
     for (k in cmdl) if (!(k in kept)) delete cmdl[k]
     for (k in kept) delete kept[k]
     looked_procs = 1
@@ -86,7 +87,7 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
 # read write cmdline` lines. Owners and I/O come from one grep over their status and io files
 # (-s: a file gone or unreadable is no error; awk reading one itself would stop on the error);
 # a command line is read once while its process is kept (a fork of tr, for its NULs).
-function info(sel, P, S,   j, files, cmd, line, pid, path, f, who, uid, rd, wr, key, c) {
+function info(sel, P, S, C,   j, files, cmd, line, pid, path, f, who, uid, rd, wr, key, c) {
     files = ""
     for (j in sel) files = files " /proc/" P[j] "/status /proc/" P[j] "/io"
     cmd = "grep -s -H -e ^Uid: -e ^read_bytes: -e ^write_bytes:" files
@@ -100,7 +101,8 @@ function info(sel, P, S,   j, files, cmd, line, pid, path, f, who, uid, rd, wr, 
     close(cmd)
     for (j in sel) {
         pid = P[j]
-        key = pid " " S[j]
+        # By name too: a process that runs another program (exec) has a new command line.
+        key = pid " " S[j] " " C[j]
         if (!(key in cmdl)) {
             c = ""
             cmd = "{ tr \"\\000\" \" \" < /proc/" pid "/cmdline; } 2>/dev/null"
