@@ -73,3 +73,54 @@ fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
     t.send("q");
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
+
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn a_click_on_a_chart_goes_there_and_a_click_on_a_host_shows_it() {
+    let tmux = common::need("tmux");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let local = hostname();
+    let mut w = Store::open_writer(&db).unwrap();
+    for host in ["aaa-remote", local.as_str()] {
+        let mut samples = common::raw_samples(60);
+        for s in &mut samples {
+            s.host = host.to_string();
+        }
+        w.insert(&samples).unwrap();
+    }
+    drop(w);
+    let t = common::montui(
+        &tmux,
+        dir.path(),
+        &format!("--replay --db '{}'", db.display()),
+    );
+    t.wait_for("the first sample", |s| s.contains("REPLAY 1/60"));
+    t.send("j");
+    t.send("30s");
+    t.send("Enter");
+    let s = t.wait_for("30 s in", |s| s.contains("REPLAY 31/60"));
+    // The CPU chart: under the pane's title and its figures line; 31 samples from its left
+    // edge, the newest at column 31. Ten columns left of it: ten samples back.
+    let title = s
+        .lines()
+        .position(|l| l.contains("CPU ("))
+        .expect("the CPU pane");
+    t.mouse(0, 21, title + 2);
+    t.wait_for("ten samples back", |s| s.contains("REPLAY 21/60"));
+    // The remote host's row in the overview: shown at the same time.
+    let s = t.capture();
+    let row = s
+        .lines()
+        .position(|l| l.contains("aaa-remote"))
+        .expect("its row");
+    t.mouse(0, 10, row);
+    t.wait_for("the remote host shown", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("│ aaa-remote │"))
+            && s.contains("REPLAY 21/60")
+    });
+    t.send("q");
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}

@@ -193,8 +193,12 @@ fn a_silence_ending_in_another_year_shows_the_year() {
 fn help_at_the_minimum_size_cuts_nothing_and_scrolls_to_the_rest() {
     let top = render(80, 24, |f| draw_help(f, 0, &Theme::default()));
     assert!(top.contains("j k: more"), "{top}");
-    for whole in ["Processes pane", "search: name, user…", "tree / flat"] {
+    for whole in ["Everywhere", "this help", "maximise the pane / back"] {
         assert!(top.contains(whole), "{whole}:\n{top}");
+    }
+    let middle = render(80, 24, |f| draw_help(f, 12, &Theme::default()));
+    for whole in ["Processes pane", "search: name, user…", "tree / flat"] {
+        assert!(middle.contains(whole), "{whole}:\n{middle}");
     }
     let end = render(80, 24, |f| draw_help(f, 99, &Theme::default()));
     for whole in ["charts narrower", "back to live", "previous alert, gap"] {
@@ -322,7 +326,8 @@ fn a_click_on_the_screen_is_told_as_the_pane_row_and_heading_drawn_there() {
         Some(Pointer::Click {
             pane: Pane::Procs,
             row: Some(2),
-            column: None
+            column: None,
+            back: None,
         })
     );
     assert_eq!(
@@ -330,7 +335,8 @@ fn a_click_on_the_screen_is_told_as_the_pane_row_and_heading_drawn_there() {
         Some(Pointer::Click {
             pane: Pane::Procs,
             row: None,
-            column: Some("res")
+            column: Some("res"),
+            back: None,
         })
     );
 }

@@ -10,6 +10,7 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         Request::Step(n) => cursor.step(n),
         Request::First => cursor.seek_first(),
         Request::Last => cursor.seek_last(),
+        Request::Seek(ts) => cursor.seek_time(ts),
         Request::Zoom => {}
         // Another host: a cursor of its own (the terminal loop opens it); suspending is the
         // terminal loop's too.

@@ -16,6 +16,8 @@ pub enum Pointer {
         pane: Pane,
         row: Option<usize>,
         column: Option<&'static str>,
+        /// On a chart of the history: this many samples back from the newest shown.
+        back: Option<usize>,
     },
     /// The wheel over `pane` (or over a window), down or up.
     Wheel { pane: Pane, down: bool },
@@ -32,7 +34,26 @@ pub fn pointer(state: &mut State, p: Pointer) -> Option<Request> {
             update(state, if down { Key::Down } else { Key::Up })
         }
         Pointer::Click { .. } if window => None,
-        Pointer::Click { pane, row, column } => {
+        Pointer::Click {
+            pane,
+            back: Some(back),
+            ..
+        } => {
+            state.focus = pane;
+            let ts = &state.shown().history.ts;
+            let at = (ts.len().checked_sub(1 + back)).and_then(|i| ts.get(i).copied());
+            match at {
+                Some(ts) if state.browsing() => return Some(Request::Seek(ts)),
+                Some(_) => {
+                    state.message = Some("p pauses: then a click on a chart goes there".into())
+                }
+                None => {}
+            }
+            None
+        }
+        Pointer::Click {
+            pane, row, column, ..
+        } => {
             state.focus = pane;
             if let Some(c) = column {
                 sort_by_column(state, pane, c);
@@ -42,6 +63,10 @@ pub fn pointer(state: &mut State, p: Pointer) -> Option<Request> {
                 state.move_selection(r as i64);
             }
             state.settle();
+            // A host's row: shown in the panes, as Enter does.
+            if pane == Pane::Hosts && row.is_some() {
+                return update(state, Key::Enter);
+            }
             None
         }
     }
@@ -96,6 +121,7 @@ mod tests {
             pane: Pane::Procs,
             row: Some(row),
             column: None,
+            back: None,
         };
         pointer(&mut s, click(2));
         assert_eq!(s.focus, Pane::Procs);
@@ -110,6 +136,7 @@ mod tests {
             pane: Pane::Procs,
             row: None,
             column: Some(column),
+            back: None,
         };
         pointer(&mut s, heading("res"));
         assert_eq!(s.sort, SortBy::MEM);
@@ -154,8 +181,33 @@ mod tests {
             pane: Pane::Alerts,
             row: Some(0),
             column: None,
+            back: None,
         };
         pointer(&mut s, click);
         assert_eq!(s.focus, Pane::Procs, "the click stays in the window");
+    }
+
+    #[test]
+    fn a_click_on_a_chart_goes_there_while_browsing_and_says_how_live() {
+        let mut s = state();
+        s.live.history.ts.extend([1_000, 2_000, 3_000]);
+        let on_chart = Pointer::Click {
+            pane: Pane::Cpu,
+            row: None,
+            column: None,
+            back: Some(2),
+        };
+        assert_eq!(pointer(&mut s, on_chart), None);
+        assert!(s.message.as_deref().is_some_and(|m| m.contains("p pauses")));
+        s.mode = crate::app::Mode::Replay;
+        s.browsed.history.ts.extend([1_000, 2_000, 3_000]);
+        assert_eq!(pointer(&mut s, on_chart), Some(Request::Seek(1_000)));
+        let past = Pointer::Click {
+            pane: Pane::Cpu,
+            row: None,
+            column: None,
+            back: Some(3),
+        };
+        assert_eq!(pointer(&mut s, past), None, "before the first sample shown");
     }
 }

@@ -48,6 +48,8 @@ pub enum Request {
     Act(ProcTarget, Act),
     /// Open the details of this process.
     ProcDetails(ProcTarget),
+    /// Browsing history: to the sample at this time (a click on a chart).
+    Seek(i64),
     /// Follow this process (None: none): this machine's collector keeps it in every sample.
     Follow(Option<ProcTarget>),
     /// A typed jump: a duration from the shown time, or a time.

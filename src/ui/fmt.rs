@@ -136,6 +136,9 @@ pub fn spark(
         return;
     }
     let skip = ring.len().saturating_sub(area.width as usize);
+    if ring.len() > skip {
+        super::hits::chart(area, ring.len() - skip);
+    }
     let shown = ring.iter().skip(skip);
     let top = max.unwrap_or_else(|| shown.clone().flatten().fold(1.0, |a, b| a.max(*b)));
     // Scale into 0..=1000; any value above zero gets at least the lowest bar (▁), so a

@@ -13,6 +13,8 @@ struct Hit {
     pane: Pane,
     area: Rect,
     rows: Option<Rows>,
+    /// Charts drawn in it: where, and how many of its newest values (one a column).
+    charts: Vec<(Rect, usize)>,
 }
 
 /// A list as drawn in a pane: its heading (if any), its rows and the first one's index.
@@ -42,6 +44,7 @@ pub fn pane(pane: Pane, area: Rect) {
             pane,
             area,
             rows: None,
+            charts: Vec::new(),
         })
     });
 }
@@ -81,6 +84,21 @@ pub fn table(
     });
 }
 
+/// A chart of the history's `shown` newest values (one a column, from the left) was drawn in
+/// `area`, inside the pane drawn last there.
+pub fn chart(area: Rect, shown: usize) {
+    HITS.with(|h| {
+        let mut h = h.borrow_mut();
+        if let Some(hit) = h
+            .iter_mut()
+            .rev()
+            .find(|h| h.area.contains(area.as_position()))
+        {
+            hit.charts.push((area, shown));
+        }
+    });
+}
+
 /// A click at column `x`, row `y` of the screen, as the last frame drew it.
 pub fn click(x: u16, y: u16) -> Option<Pointer> {
     let at = Position { x, y };
@@ -88,6 +106,9 @@ pub fn click(x: u16, y: u16) -> Option<Pointer> {
         let h = h.borrow();
         let hit = h.iter().rev().find(|h| h.area.contains(at))?;
         let (mut row, mut column) = (None, None);
+        // On a chart's values: how many samples back from the newest.
+        let back = (hit.charts.iter().find(|(a, _)| a.contains(at)))
+            .and_then(|(a, shown)| (shown - 1).checked_sub(usize::from(x - a.x)));
         if let Some(r) = &hit.rows {
             if r.heading == Some(y) {
                 column = (r.columns.iter().position(|c| c.x <= x && x < c.right()))
@@ -100,6 +121,7 @@ pub fn click(x: u16, y: u16) -> Option<Pointer> {
             pane: hit.pane,
             row,
             column,
+            back,
         })
     })
 }
@@ -140,7 +162,8 @@ mod tests {
             Some(Pointer::Click {
                 pane: Pane::Cpu,
                 row: None,
-                column: None
+                column: None,
+                back: None,
             })
         );
         assert_eq!(
@@ -148,7 +171,8 @@ mod tests {
             Some(Pointer::Click {
                 pane: Pane::Procs,
                 row: Some(5),
-                column: None
+                column: None,
+                back: None,
             }),
             "the first row shown is the list's sixth"
         );
@@ -157,7 +181,8 @@ mod tests {
             Some(Pointer::Click {
                 pane: Pane::Procs,
                 row: None,
-                column: Some("cpu")
+                column: Some("cpu"),
+                back: None,
             }),
             "the third heading"
         );

@@ -80,6 +80,12 @@ impl Tmux {
     }
 
     /// Whether the pane is on the alternate screen (montui running full-screen).
+    /// The SGR report of a mouse event `button` (0: left click, 65: wheel down) at column
+    /// `x`, row `y` (0-based), as a terminal sends it.
+    pub fn mouse(&self, button: u8, x: usize, y: usize) {
+        self.send_literal(&format!("\x1b[<{button};{};{}M", x + 1, y + 1));
+    }
+
     pub fn alternate_on(&self) -> bool {
         self.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
             .trim()
