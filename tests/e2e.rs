@@ -338,8 +338,9 @@ fn a_configured_rule_fires_is_acked_survives_a_restart_and_is_silenced() {
         s.contains("Silences (x or Enter") && s.contains("alertname=memory_in_use")
     });
     t.send("x");
-    t.wait_for("silence expired", |s| s.contains("0 silenced"));
+    t.wait_for("silence expired", |s| s.contains("no silences"));
     t.send("Escape");
+    t.wait_for("not silenced", |s| s.contains("0 silenced"));
     // Details: the rule, the annotations' absence aside, the timeline with the ack.
     t.send("Enter");
     t.wait_for("the details", |s| {
