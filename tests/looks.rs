@@ -48,12 +48,13 @@ fn under_no_color_nothing_is_coloured_and_focus_is_marked() {
         styled.contains("\x1b[7m") || styled.contains(";7m"),
         "reverse video somewhere"
     );
-    // --theme wins over NO_COLOR.
+    // --theme wins over NO_COLOR (a history of its own: the first may still be closing).
     t.send("q");
     drop(t);
+    let other = dir.path().join("other.db");
     let t = montui(
         dir.path(),
-        "--theme dracula",
+        &format!("--theme dracula --db '{}'", other.display()),
         &[("NO_COLOR", "1"), ("COLORTERM", "truecolor")],
     );
     let styled = t.capture_styled();
@@ -83,7 +84,12 @@ fn a_theme_from_the_flag_the_config_or_the_users_dir_is_drawn() {
         "[ui]\ntheme = \"mine\"\n",
     )
     .unwrap();
-    let t = montui(dir.path(), "", &[("TERM", "xterm-256color")]);
+    let other = dir.path().join("other.db");
+    let t = montui(
+        dir.path(),
+        &format!("--db '{}'", other.display()),
+        &[("TERM", "xterm-256color")],
+    );
     let styled = t.capture_styled();
     assert!(styled.contains("48;5;22"), "{styled}");
     t.send("q");

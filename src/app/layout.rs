@@ -59,7 +59,7 @@ impl Preset {
                         (
                             Col(vec![
                                 (Leaf(Pane::Mem), Fill(1)),
-                                (Leaf(Pane::Load), Content(100)),
+                                (Leaf(Pane::Load), Content(55)),
                             ]),
                             Fill(1),
                         ),

@@ -75,11 +75,10 @@ mod tests {
             .expect("sleep");
         let pid = child.id();
         let stat = std::fs::read(format!("/proc/{pid}/stat")).expect("stat");
-        let start = (super::super::procfs::proc_stat(&stat, 100, 4096)
-            .ok()
-            .flatten())
-        .expect("parses")
-        .start;
+        let start = (super::super::procfs::proc_stat(&stat, 100, 4096))
+            .expect("parses")
+            .0
+            .start;
         let s = Signaller {
             local: "here".into(),
             ..Default::default()

@@ -4,8 +4,10 @@ use std::io::Read;
 
 use sysinfo::{Disks, System};
 
+use super::sysdetail;
 use super::top::{TopProcs, ticks_ms};
 use super::{CollectError, Collector, procfs, procinfo};
+use crate::model::sys::{Inodes, SysRaw, Tasks};
 use crate::model::{FsUsage, ProcRaw, RawSample};
 
 /// File systems that are not storage a user fills.
@@ -64,12 +66,12 @@ impl LocalCollector {
     }
 
     /// Reads `/proc/N/stat` of every process (one open and read each, as htop does).
-    fn procs(&mut self, busy_ms: u64) -> Vec<ProcRaw> {
+    fn procs(&mut self, busy_ms: u64) -> (Vec<ProcRaw>, Tasks) {
         let Ok(dir) = std::fs::read_dir("/proc") else {
-            return Vec::new();
+            return Default::default();
         };
         let mut buf = Vec::with_capacity(512);
-        let mut all = Vec::new();
+        let (mut all, mut kernel) = (Vec::new(), Vec::new());
         for entry in dir.flatten() {
             let name = entry.file_name();
             let Some(pid) = name
@@ -86,19 +88,28 @@ impl LocalCollector {
             if f.read_to_end(&mut buf).is_err() {
                 continue;
             }
-            if let Ok(Some(p)) = procfs::proc_stat(&buf, self.ticks_per_sec, self.page_size) {
-                all.push(p);
+            match procfs::proc_stat(&buf, self.ticks_per_sec, self.page_size) {
+                Ok((p, false)) => all.push(p),
+                Ok((p, true)) => kernel.push(p),
+                Err(_) => {}
             }
         }
-        let mut kept = self.top.select(all, busy_ms, None);
+        let mut tasks = Tasks::default();
+        for p in all.iter().chain(&kernel) {
+            tasks.add(p.state, p.threads);
+        }
+        let mut kept = self.top.select(all, kernel, busy_ms, None);
         self.details.fill(&mut kept);
-        kept
+        (kept, tasks)
     }
 
-    fn fs(&mut self) -> Vec<FsUsage> {
+    /// Mounted file systems' space, and their inodes where statvfs tells them.
+    fn fs(&mut self) -> (Vec<FsUsage>, Vec<Inodes>) {
         self.disks.refresh(true);
         let mut seen = std::collections::HashSet::new();
-        self.disks
+        let (mut space, mut inodes) = (Vec::new(), Vec::new());
+        let all = self
+            .disks
             .iter()
             .filter(|d| {
                 let fs = d.file_system().to_string_lossy();
@@ -108,18 +119,34 @@ impl LocalCollector {
             .filter(|d| seen.insert((d.name().to_owned(), d.total_space())))
             .map(|d| {
                 let mount = d.mount_point().to_string_lossy().into_owned();
-                statvfs(&mount).unwrap_or_else(|| FsUsage {
-                    mount,
-                    total: d.total_space(),
-                    available: d.available_space(),
+                statvfs(&mount).unwrap_or_else(|| {
+                    let space = FsUsage {
+                        mount: mount.clone(),
+                        total: d.total_space(),
+                        available: d.available_space(),
+                    };
+                    (
+                        space,
+                        Inodes {
+                            mount,
+                            ..Default::default()
+                        },
+                    )
                 })
-            })
-            .collect()
+            });
+        for (s, i) in all {
+            space.push(s);
+            if i.total > 0 {
+                inodes.push(i);
+            }
+        }
+        (space, inodes)
     }
 }
 
-/// A file system's space as df counts it (see `FsUsage`); None if statvfs fails.
-fn statvfs(mount: &str) -> Option<FsUsage> {
+/// A file system's space as df counts it (see `FsUsage`), and its inodes; None if statvfs
+/// fails.
+fn statvfs(mount: &str) -> Option<(FsUsage, Inodes)> {
     let path = std::ffi::CString::new(mount).ok()?;
     let mut st = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
     // SAFETY: `path` is a NUL-terminated string and `st` a buffer of the right size, which
@@ -135,13 +162,19 @@ fn statvfs(mount: &str) -> Option<FsUsage> {
     } else {
         st.f_bsize
     };
-    Some(FsUsage::from_blocks(
+    let space = FsUsage::from_blocks(
         mount.to_string(),
         st.f_blocks,
         st.f_bfree,
         st.f_bavail,
         size,
-    ))
+    );
+    let inodes = Inodes {
+        mount: mount.to_string(),
+        total: st.f_files,
+        free: st.f_ffree,
+    };
+    Some((space, inodes))
 }
 
 fn read(path: &str) -> Result<Vec<u8>, CollectError> {
@@ -162,6 +195,10 @@ impl Collector for LocalCollector {
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
         let (cpu_total, cpus, boot_time) = procfs::stat(&read("/proc/stat")?, self.ticks_per_sec)?;
+        let (disks, disk_times) = procfs::diskstats(&read("/proc/diskstats")?)?;
+        let (fs, inodes) = self.fs();
+        let (procs, tasks) = self.procs(ticks_ms(cpu_total.busy(), self.ticks_per_sec));
+        let (psi, mhz, sensors) = sysdetail::parse(&sysdetail::local_lines());
         Ok(RawSample {
             host: self.host.clone(),
             ts_ms,
@@ -171,10 +208,18 @@ impl Collector for LocalCollector {
             cpus,
             mem: procfs::meminfo(&read("/proc/meminfo")?)?,
             load: procfs::loadavg(&read("/proc/loadavg")?)?,
-            disks: procfs::diskstats(&read("/proc/diskstats")?)?,
+            disks,
             nets: procfs::netdev(&read("/proc/net/dev")?)?,
-            fs: self.fs(),
-            procs: self.procs(ticks_ms(cpu_total.busy(), self.ticks_per_sec)),
+            fs,
+            procs,
+            sys: SysRaw {
+                psi,
+                tasks,
+                mhz,
+                sensors,
+                disks: disk_times,
+                inodes,
+            },
         })
     }
 }
@@ -211,7 +256,7 @@ mod tests {
             .and_then(|l| l.split_whitespace().nth(4))
             .and_then(|p| p.trim_end_matches('%').parse().ok())
             .expect("df's Use%");
-        let fs = statvfs("/").expect("statvfs /");
+        let (fs, _) = statvfs("/").expect("statvfs /");
         let pct = (fs.total - fs.available) as f64 * 100.0 / fs.total as f64;
         // df rounds up; the disk may change a little between the two reads.
         assert!(

@@ -6,6 +6,7 @@ pub mod procfs;
 pub mod procinfo;
 pub mod signal;
 pub mod ssh;
+mod sysdetail;
 mod top;
 
 pub use local::LocalCollector;

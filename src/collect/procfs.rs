@@ -7,6 +7,7 @@ use procfs_core::{
 };
 
 use super::CollectError;
+use crate::model::sys::DiskTimes;
 use crate::model::{CpuTicks, DiskIo, MemRaw, NetIo, ProcRaw};
 
 fn parse_err(what: &'static str) -> impl FnOnce(procfs_core::ProcError) -> CollectError {
@@ -72,7 +73,7 @@ pub fn loadavg(text: &[u8]) -> Result<[f64; 3], CollectError> {
 }
 
 /// `/proc/diskstats`, whole disks only: partitions, loop and ram devices are left out.
-pub fn diskstats(text: &[u8]) -> Result<Vec<DiskIo>, CollectError> {
+pub fn diskstats(text: &[u8]) -> Result<(Vec<DiskIo>, Vec<DiskTimes>), CollectError> {
     let all = DiskStats::from_read(text)
         .map_err(parse_err("/proc/diskstats"))?
         .0;
@@ -82,17 +83,27 @@ pub fn diskstats(text: &[u8]) -> Result<Vec<DiskIo>, CollectError> {
             .iter()
             .any(|other| other.len() < name.len() && name.starts_with(other))
     };
-    Ok(all
-        .iter()
+    let disks: Vec<_> = (all.iter())
         .filter(|d| {
             !d.name.starts_with("loop") && !d.name.starts_with("ram") && !is_partition(&d.name)
         })
+        .collect();
+    let io = (disks.iter())
         .map(|d| DiskIo {
             name: d.name.clone(),
             sectors_read: d.sectors_read,
             sectors_written: d.sectors_written,
         })
-        .collect())
+        .collect();
+    let times = (disks.iter())
+        .map(|d| DiskTimes {
+            name: d.name.clone(),
+            ios: d.reads.saturating_add(d.writes),
+            io_ms: d.time_reading.saturating_add(d.time_writing),
+            busy_ms: d.time_in_progress,
+        })
+        .collect();
+    Ok((io, times))
 }
 
 /// `/proc/net/dev`, sorted by interface name.
@@ -115,17 +126,16 @@ pub fn netdev(text: &[u8]) -> Result<Vec<NetIo>, CollectError> {
 /// Kernel threads carry this flag in /proc/N/stat; like htop, montui leaves them out.
 const PF_KTHREAD: u32 = 0x0020_0000;
 
-/// `/proc/N/stat` of one process; `None` for kernel threads.
+/// `/proc/N/stat` of one process, and whether it is a kernel thread (which montui counts but,
+/// like htop, does not list).
 pub fn proc_stat(
     text: &[u8],
     ticks_per_sec: u64,
     page_size: u64,
-) -> Result<Option<ProcRaw>, CollectError> {
+) -> Result<(ProcRaw, bool), CollectError> {
     let st = procfs_core::process::Stat::from_read(text).map_err(parse_err("/proc/N/stat"))?;
-    if st.flags & PF_KTHREAD != 0 {
-        return Ok(None);
-    }
-    Ok(Some(ProcRaw {
+    let kernel = st.flags & PF_KTHREAD != 0;
+    let p = ProcRaw {
         pid: u32::try_from(st.pid).unwrap_or(0),
         start: st.starttime,
         name: st.comm,
@@ -137,7 +147,8 @@ pub fn proc_stat(
         nice: i32::try_from(st.nice).unwrap_or(0),
         priority: i32::try_from(st.priority).unwrap_or(0),
         ..Default::default()
-    }))
+    };
+    Ok((p, kernel))
 }
 
 #[cfg(test)]
@@ -158,7 +169,8 @@ mod tests {
     #[test]
     fn process_stat_with_spaces_in_the_name() {
         let text = b"4242 (my (odd) app) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 98765 100000000 512 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
-        let p = proc_stat(text, 100, 4096).unwrap().unwrap();
+        let (p, kernel) = proc_stat(text, 100, 4096).unwrap();
+        assert!(!kernel);
         assert_eq!(
             (p.pid, p.name.as_str(), p.cpu_ms, p.rss, p.start),
             (4242, "my (odd) app", 3000, 512 * 4096, 98765)
@@ -168,7 +180,7 @@ mod tests {
             ('S', 1, 20, 0, 3)
         );
         let kthread = b"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 17 0 0 0 0 0 0\n";
-        assert_eq!(proc_stat(kthread, 100, 4096).unwrap(), None);
+        assert!(proc_stat(kthread, 100, 4096).unwrap().1, "a kernel thread");
         assert!(proc_stat(b"garbage", 100, 4096).is_err());
     }
 
@@ -188,6 +200,7 @@ mod tests {
  259       0 nvme0n1 1 0 16 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n\
  259       1 nvme0n1p1 1 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
         let names: Vec<String> = diskstats(text)
+            .map(|d| d.0)
             .unwrap()
             .into_iter()
             .map(|d| d.name)

@@ -100,7 +100,7 @@ pub(super) fn still_local(p: &ProcId) -> Result<(), String> {
     let stat = std::fs::read(format!("/proc/{}/stat", p.pid))
         .map_err(|_| format!("PID {} has ended", p.pid))?;
     // Only its start time is compared: the tick and page sizes do not matter here.
-    let now = procfs::proc_stat(&stat, 100, 4096).ok().flatten();
+    let now = procfs::proc_stat(&stat, 100, 4096).ok().map(|p| p.0);
     if now.is_none_or(|n| n.start != p.start) {
         return Err(format!("PID {} is another process now", p.pid));
     }
@@ -240,10 +240,7 @@ mod tests {
             .expect("sleep");
         let pid = child.id();
         let stat = std::fs::read(format!("/proc/{pid}/stat")).expect("stat");
-        let start = procfs::proc_stat(&stat, 100, 4096)
-            .ok()
-            .flatten()
-            .map(|p| p.start);
+        let start = procfs::proc_stat(&stat, 100, 4096).ok().map(|p| p.0.start);
         let s = Signaller {
             local: "here".into(),
             ..Default::default()

@@ -49,10 +49,16 @@ impl TopProcs {
     pub fn select(
         &mut self,
         procs: Vec<ProcRaw>,
+        kernel: Vec<ProcRaw>,
         busy_ms: u64,
         accounted: Option<u64>,
     ) -> Vec<ProcRaw> {
         let mut seen = 0u64;
+        // Kernel threads are not listed, but what they use is not `<exited>`.
+        for p in &kernel {
+            let before = self.last_cpu.get(&(p.pid, p.start)).copied();
+            seen = seen.saturating_add(p.cpu_ms.saturating_sub(before.unwrap_or(0)));
+        }
         let mut all: Vec<(u64, ProcRaw)> = procs
             .into_iter()
             .map(|p| {
@@ -74,9 +80,8 @@ impl TopProcs {
         }
         self.last_busy = Some(busy_ms);
         self.last_accounted = accounted;
-        self.last_cpu = all
-            .iter()
-            .map(|(_, p)| ((p.pid, p.start), p.cpu_ms))
+        self.last_cpu = (all.iter().map(|(_, p)| p).chain(&kernel))
+            .map(|p| ((p.pid, p.start), p.cpu_ms))
             .collect();
         let pinned = self.pins.lock().map(|p| p.clone()).unwrap_or_default();
         let mut kept = keep_top(&mut all, self.top, &pinned);
@@ -161,28 +166,37 @@ mod tests {
         };
         let mut top = TopProcs::new(5);
         let exited = |kept: &[ProcRaw]| (kept[0].pid, kept[0].name.clone(), kept[0].cpu_ms);
-        let first = top.select(vec![p(1, 1_000), p(2, 50)], 10_000, None);
+        let first = top.select(vec![p(1, 1_000), p(2, 50)], vec![], 10_000, None);
         assert_eq!(exited(&first), (0, EXITED.to_string(), 0));
         // 900 ms busy: PID 1 used 300, PID 3 (new) 100, PID 2 ended; 500 ms nobody alive has.
-        let kept = top.select(vec![p(1, 1_300), p(3, 100)], 10_900, None);
+        let kept = top.select(vec![p(1, 1_300), p(3, 100)], vec![], 10_900, None);
         assert_eq!(exited(&kept), (0, EXITED.to_string(), 500));
         // Fewer busy ms than the processes account for (reads a moment apart): nothing, not
         // less than nothing.
-        let kept = top.select(vec![p(1, 1_500), p(3, 100)], 11_000, None);
+        let kept = top.select(vec![p(1, 1_500), p(3, 100)], vec![], 11_000, None);
         assert_eq!(kept[0].cpu_ms, 500);
+        // A kernel thread's time is its own, not the exited's, though it is not listed.
+        top.select(vec![p(1, 1_500)], vec![p(9, 50)], 12_000, None);
+        let kept = top.select(vec![p(1, 1_600)], vec![p(9, 450)], 12_500, None);
+        assert_eq!(
+            kept[0].cpu_ms,
+            500 + 950,
+            "950 when PID 3 went (PID 9 new: 50); none now"
+        );
+        assert!(kept.iter().all(|k| k.pid != 9));
     }
 
     #[test]
     fn a_sampler_that_sums_for_every_process_is_taken_at_its_word() {
         let mut top = TopProcs::new(1);
-        top.select(vec![], 1_000, Some(5_000));
+        top.select(vec![], vec![], 1_000, Some(5_000));
         // The host was busy 800 ms; its processes (most not sent) used 700.
-        let kept = top.select(vec![], 1_800, Some(5_700));
+        let kept = top.select(vec![], vec![], 1_800, Some(5_700));
         assert_eq!(kept[0].cpu_ms, 100);
         // The sampler started over (its sum went back): that interval counts for nothing.
-        let kept = top.select(vec![], 2_800, Some(10));
+        let kept = top.select(vec![], vec![], 2_800, Some(10));
         assert_eq!(kept[0].cpu_ms, 100);
-        let kept = top.select(vec![], 3_000, Some(210));
+        let kept = top.select(vec![], vec![], 3_000, Some(210));
         assert_eq!(kept[0].cpu_ms, 100);
     }
 }

@@ -44,6 +44,7 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
                 mount: f.mount.clone(),
                 total: f.total,
                 used: f.total.saturating_sub(f.available),
+                inodes_pct: sys::inodes_pct(cur, &f.mount),
             })
             .collect(),
         disks: cur
@@ -51,8 +52,11 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
             .iter()
             .map(|d| {
                 let before = prev.and_then(|p| p.disks.iter().find(|x| x.name == d.name));
+                let (busy, await_ms) = sys::disk_times(cur, prev, &d.name, secs);
                 DiskRate {
                     name: d.name.clone(),
+                    busy,
+                    await_ms,
                     read: rate(before.map(|b| b.sectors_read), d.sectors_read, secs)
                         .map(|r| r * SECTOR_BYTES),
                     write: rate(before.map(|b| b.sectors_written), d.sectors_written, secs)
@@ -73,6 +77,7 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
             })
             .collect(),
         procs: procs(cur, prev, secs),
+        sys: sys::sys_now(cur, prev, secs),
     }
 }
 
@@ -156,5 +161,6 @@ pub fn counter_delta(before: u64, now: u64) -> Option<u64> {
     }
 }
 
+mod sys;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 
 use super::snapshot::Snapshot;
 
+mod sys;
+
 /// Every metric family: name (without the `montui_` prefix montui adds on export), help.
 pub const FAMILIES: &[(&str, &str)] = &[
     (
@@ -61,6 +63,60 @@ pub const FAMILIES: &[(&str, &str)] = &[
         "network_transmit_bytes_per_second",
         "bytes sent on an interface per second",
     ),
+    // System detail (`sys`).
+    (
+        "pressure_cpu_some_percent",
+        "time some task waited for a CPU, percent (PSI)",
+    ),
+    (
+        "pressure_memory_some_percent",
+        "time some task waited for memory, percent (PSI)",
+    ),
+    (
+        "pressure_memory_full_percent",
+        "time every task waited for memory, percent (PSI)",
+    ),
+    (
+        "pressure_io_some_percent",
+        "time some task waited for I/O, percent (PSI)",
+    ),
+    (
+        "pressure_io_full_percent",
+        "time every task waited for I/O, percent (PSI)",
+    ),
+    ("processes", "processes, kernel threads included"),
+    ("threads", "threads of all processes"),
+    ("processes_running", "processes running or ready to run (R)"),
+    (
+        "processes_blocked",
+        "processes waiting on I/O, uninterruptible (D)",
+    ),
+    (
+        "processes_zombie",
+        "processes ended but not reaped by their parent (Z)",
+    ),
+    (
+        "cpu_frequency_mhz",
+        "current frequency of one logical CPU, MHz",
+    ),
+    (
+        "temperature_celsius",
+        "a temperature sensor (hwmon), degrees Celsius",
+    ),
+    ("fan_rpm", "a fan (hwmon), revolutions per minute"),
+    (
+        "disk_busy_percent",
+        "time a disk had I/O in flight, percent",
+    ),
+    (
+        "disk_io_milliseconds",
+        "average time an I/O of a disk took, ms",
+    ),
+    (
+        "filesystem_inodes_used_percent",
+        "inodes in use on a mounted file system, percent",
+    ),
+    ("uptime_seconds", "time since the host booted"),
     (
         "log_pattern_lines_per_minute",
         "lines of a log pattern in the last minute",
@@ -178,6 +234,7 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
             n.tx,
         );
     }
+    sys::put(s, &mut out);
     out
 }
 
@@ -202,7 +259,21 @@ pub fn label_names(family: &str) -> Vec<&'static str> {
     if is_log_family(family) {
         return LOG_LABELS.to_vec();
     }
-    let s = Snapshot {
+    metrics(&one_of_everything())
+        .into_iter()
+        .find(|m| m.name == family)
+        .map(|m| m.labels.iter().map(|(k, _)| *k).collect())
+        .unwrap_or_default()
+}
+
+/// A snapshot with one of everything a sample can carry, each known.
+fn one_of_everything() -> Snapshot {
+    use super::sys::{Sensor, SysNow, Tasks};
+    let sensor = |fan| Sensor {
+        fan,
+        ..Default::default()
+    };
+    Snapshot {
         cpu: Some(Default::default()),
         cores: vec![Some(0.0)],
         mem: super::Mem {
@@ -212,11 +283,14 @@ pub fn label_names(family: &str) -> Vec<&'static str> {
         },
         fs: vec![super::FsRow {
             total: 1,
+            inodes_pct: Some(0.0),
             ..Default::default()
         }],
         disks: vec![super::DiskRate {
             read: Some(0.0),
             write: Some(0.0),
+            busy: Some(0.0),
+            await_ms: Some(0.0),
             ..Default::default()
         }],
         nets: vec![super::NetRate {
@@ -224,13 +298,18 @@ pub fn label_names(family: &str) -> Vec<&'static str> {
             tx: Some(0.0),
             ..Default::default()
         }],
+        sys: SysNow {
+            psi: Some([0.0; 5]),
+            tasks: Tasks {
+                processes: 1,
+                ..Default::default()
+            },
+            mhz: vec![0.0],
+            sensors: vec![sensor(false), sensor(true)],
+            uptime_s: Some(0.0),
+        },
         ..Default::default()
-    };
-    metrics(&s)
-        .into_iter()
-        .find(|m| m.name == family)
-        .map(|m| m.labels.iter().map(|(k, _)| *k).collect())
-        .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -239,33 +318,8 @@ mod tests {
 
     #[test]
     fn every_metric_has_a_family() {
-        let s = Snapshot {
-            cpu: Some(Default::default()),
-            cores: vec![Some(1.0)],
-            mem: super::super::Mem {
-                total: 10,
-                used: 5,
-                swap_total: 4,
-                swap_used: 1,
-                ..Default::default()
-            },
-            fs: vec![super::super::FsRow {
-                total: 10,
-                used: 1,
-                ..Default::default()
-            }],
-            disks: vec![super::super::DiskRate {
-                read: Some(1.0),
-                write: Some(2.0),
-                ..Default::default()
-            }],
-            nets: vec![super::super::NetRate {
-                rx: Some(1.0),
-                tx: None,
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
+        let mut s = one_of_everything();
+        s.nets[0].tx = None;
         assert_eq!(label_names("filesystem_used_percent"), ["mount"]);
         assert!(label_names("up").is_empty());
         let m = metrics(&s);

@@ -6,6 +6,7 @@ mod derive;
 mod metrics;
 mod raw;
 mod snapshot;
+pub mod sys;
 
 pub use columns::{ProcColumn, command};
 pub use derive::{counter_delta, derive};

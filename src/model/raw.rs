@@ -25,6 +25,9 @@ pub struct RawSample {
     pub fs: Vec<FsUsage>,
     /// The processes worth showing (top by CPU and by memory), not every process.
     pub procs: Vec<ProcRaw>,
+    /// Pressure, tasks, frequencies, sensors, disk times, inodes (last: a sample of format
+    /// 2, which ends before it, reads with none).
+    pub sys: super::sys::SysRaw,
 }
 
 /// Cumulative CPU time in clock ticks.

@@ -15,6 +15,7 @@ pub struct Snapshot {
     pub disks: Vec<DiskRate>,
     pub nets: Vec<NetRate>,
     pub procs: Vec<ProcRow>,
+    pub sys: super::sys::SysNow,
 }
 
 /// CPU time split in percent of all CPUs.
@@ -55,6 +56,8 @@ pub struct FsRow {
     pub mount: String,
     pub total: u64,
     pub used: u64,
+    /// Inodes in use, % of the file system's; None where not known.
+    pub inodes_pct: Option<f64>,
 }
 
 impl FsRow {
@@ -69,6 +72,10 @@ pub struct DiskRate {
     pub name: String,
     pub read: Option<f64>,
     pub write: Option<f64>,
+    /// % of the interval with I/O in flight, and the average ms an I/O took (atop's busy
+    /// and avio).
+    pub busy: Option<f64>,
+    pub await_ms: Option<f64>,
 }
 
 /// Bytes per second.

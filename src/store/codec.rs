@@ -1,12 +1,13 @@
 use serde::{Deserialize, Serialize};
 
+use crate::model::sys::SysRaw;
 use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 
 use super::texts::Texts;
 
 /// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 3 since
 /// a process's owner and command line are kept once in `proc_texts` and the row names them by
-/// id; 2 when every row carried them; 1 before processes carried what htop shows (read as
+/// id, and samples carry system detail (`sys`); 2 when every row carried them; 1 before processes carried what htop shows (read as
 /// processes without those fields).
 pub const FORMAT: i64 = 3;
 
@@ -41,7 +42,11 @@ pub(super) fn decode(
             }
             s
         }
-        2 => postcard::from_bytes(data).map_err(|e| e.to_string())?,
+        // Format 2 is format 3's sample up to its last field (`sys`), which it lacks.
+        2 => {
+            let none = postcard::to_stdvec(&SysRaw::default()).map_err(|e| e.to_string())?;
+            postcard::from_bytes(&[data, &none].concat()).map_err(|e| e.to_string())?
+        }
         1 => postcard::from_bytes::<V1>(data)
             .map_err(|e| e.to_string())?
             .into(),
@@ -100,6 +105,7 @@ impl From<V1> for RawSample {
                     ..Default::default()
                 })
                 .collect(),
+            sys: SysRaw::default(),
         }
     }
 }

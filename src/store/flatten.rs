@@ -4,6 +4,8 @@
 
 use crate::model::{CpuTicks, DiskIo, FsUsage, NetIo, ProcRaw, RawSample};
 
+mod sys;
+
 const SEP: char = '\u{1f}';
 
 const CPU_FIELDS: [&str; 8] = [
@@ -42,10 +44,13 @@ fn set_cpu(c: &mut CpuTicks, field: &str, v: u64) {
 /// Whether a key is a cumulative counter (rates come from it) rather than a gauge.
 pub fn is_counter(key: &str) -> bool {
     let mut parts = key.split(SEP);
-    matches!(
-        (parts.next(), parts.next()),
-        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu" | "rd" | "wr"))
-    )
+    match (parts.next(), parts.next()) {
+        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu" | "rd" | "wr")) => {
+            true
+        }
+        (Some(kind), _) => sys::is_counter(kind),
+        _ => false,
+    }
 }
 
 /// Every value of the sample with its key (time and host are not included).
@@ -127,6 +132,7 @@ pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
             put(key, 0.0);
         }
     }
+    sys::flatten(&s.sys, &mut put);
     out
 }
 
@@ -150,6 +156,9 @@ pub fn unflatten<'a>(
             parts.next().unwrap_or(""),
             parts.next(),
         );
+        if sys::unflatten(&mut s.sys, (kind, field, rest), v) {
+            continue;
+        }
         match (kind, rest) {
             ("boot", _) => s.boot_time = u(v),
             ("tps", _) => s.ticks_per_sec = u(v),
@@ -290,6 +299,7 @@ fn entry<T>(list: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T)
 mod tests {
     use super::*;
     use crate::model::MemRaw;
+    use crate::model::sys::{DiskTimes, Inodes, Sensor, SysRaw, Tasks};
 
     pub(crate) fn rich_sample() -> RawSample {
         RawSample {
@@ -367,6 +377,41 @@ mod tests {
                     ..Default::default()
                 },
             ],
+            sys: SysRaw {
+                psi: Some([1, 2, 3, 4, 1 << 50]),
+                tasks: Tasks {
+                    processes: 300,
+                    threads: 900,
+                    running: 2,
+                    blocked: 1,
+                    zombie: 3,
+                    stopped: 0,
+                },
+                mhz: vec![2400.5, 800.0],
+                sensors: vec![
+                    Sensor {
+                        name: "coretemp Package id 0".into(),
+                        fan: false,
+                        value: 54.5,
+                    },
+                    Sensor {
+                        name: "it87 fan\u{1f}1".into(),
+                        fan: true,
+                        value: 1200.0,
+                    },
+                ],
+                disks: vec![DiskTimes {
+                    name: "sda".into(),
+                    ios: 10,
+                    io_ms: 20,
+                    busy_ms: 30,
+                }],
+                inodes: vec![Inodes {
+                    mount: "/mnt/odd\u{1f}/x y".into(),
+                    total: 1000,
+                    free: 10,
+                }],
+            },
         }
     }
 

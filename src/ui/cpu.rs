@@ -9,7 +9,15 @@ use crate::app::{Pane, State};
 /// Total CPU with its split and chart, then one row per core (in columns when many).
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let view = s.shown();
-    let title = format!(" CPU ({} cores) ", view.history.cores.len());
+    let snap = view.snapshot.as_ref();
+    let mhz = snap.map(|x| &x.sys.mhz).filter(|m| !m.is_empty());
+    let ghz = mhz.map_or(String::new(), |m| {
+        format!(
+            ", {:.1} GHz",
+            m.iter().sum::<f64>() / m.len() as f64 / 1000.0
+        )
+    });
+    let title = format!(" CPU ({} cores{ghz}) ", view.history.cores.len());
     let inner = framed(f, area, &title, Pane::Cpu, s, t);
     if inner.height == 0 {
         return;

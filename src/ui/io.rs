@@ -26,6 +26,10 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                     format!("{} / {}", bytes(fs.used as f64), bytes(fs.total as f64)),
                     t.dim,
                 ),
+                match fs.inodes_pct {
+                    Some(p) => Span::styled(format!("  inodes {p:.0}%"), t.level(p)),
+                    None => Span::raw(""),
+                },
             ])
         })
         .collect();
@@ -34,6 +38,13 @@ pub fn render_disk(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Span::raw(format!("{:<w$.w$} ", d.name, w = name_w)),
             Span::styled(format!("r {:>9}", rate(d.read)), t.read),
             Span::styled(format!("  w {:>9}", rate(d.write)), t.write),
+            match (d.busy, d.await_ms) {
+                (Some(b), Some(ms)) => {
+                    Span::styled(format!("  busy {b:>3.0}% {ms:.1}ms"), t.level(b))
+                }
+                (Some(b), None) => Span::styled(format!("  busy {b:>3.0}%"), t.level(b)),
+                _ => Span::raw(""),
+            },
         ])
     }));
     let totals = [

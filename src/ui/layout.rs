@@ -4,6 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::theme::Theme;
 use crate::app::{Node, Pane, Size, State};
 
 /// The rows a part sized by content gets at least (borders and a line or two).
@@ -66,7 +67,12 @@ fn pane_rows(p: Pane, s: &State) -> u16 {
         Pane::Cpu => 5 + count(view.history.cores.len()),
         // Borders, memory and swap, each with its chart.
         Pane::Mem => 6,
-        Pane::Load => 4,
+        // Borders, the load line, tasks, pressure and sensors where known, a chart row.
+        Pane::Load => {
+            4 + snap.map_or(0, |x| {
+                super::load::detail(&x.sys, &Theme::default()).len() as u16
+            })
+        }
         // Borders, the rates' line and chart, then a line per file system and disk.
         Pane::Disk => 5 + count(snap.map_or(0, |x| x.fs.len() + x.disks.len())),
         Pane::Net => 5 + count(snap.map_or(0, |x| x.nets.len())),

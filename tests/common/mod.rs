@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use montui::app::{Mode, Recording, State};
+use montui::model::sys::{DiskTimes, Inodes, Sensor, SysRaw, Tasks};
 use montui::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample, derive};
 
 /// A deterministic host: `n` one-second samples with a busy-ish pattern.
@@ -93,6 +94,54 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         io: Some((i as u64 * p as u64 * 4096, i as u64 * 1024)),
                     })
                     .collect(),
+                sys: SysRaw {
+                    // µs stalled: cpu some 3 %, memory 0.5 % / 0.1 %, io 2 % / 1 % a second.
+                    psi: Some([
+                        i as u64 * 30_000,
+                        i as u64 * 5_000,
+                        i as u64 * 1_000,
+                        i as u64 * 20_000,
+                        i as u64 * 10_000,
+                    ]),
+                    tasks: Tasks {
+                        processes: 212,
+                        threads: 640,
+                        running: 2,
+                        blocked: 1,
+                        zombie: 0,
+                        stopped: 0,
+                    },
+                    mhz: vec![2400.0, 3100.0],
+                    sensors: vec![
+                        Sensor {
+                            name: "coretemp Package id 0".into(),
+                            fan: false,
+                            value: 54.0 + (i % 5) as f64,
+                        },
+                        Sensor {
+                            name: "nvme Composite".into(),
+                            fan: false,
+                            value: 41.0,
+                        },
+                        Sensor {
+                            name: "thinkpad fan1".into(),
+                            fan: true,
+                            value: 2100.0,
+                        },
+                    ],
+                    // 100 I/Os a second of 2 ms each, busy 15 %.
+                    disks: vec![DiskTimes {
+                        name: "nvme0n1".into(),
+                        ios: i as u64 * 100,
+                        io_ms: i as u64 * 200,
+                        busy_ms: i as u64 * 150,
+                    }],
+                    inodes: vec![Inodes {
+                        mount: "/".into(),
+                        total: 6_000_000,
+                        free: 4_500_000,
+                    }],
+                },
             }
         })
         .collect()

@@ -25,6 +25,7 @@ fn snap(ts_ms: i64, cpu: f64, fs: &[(&str, u64)]) -> Snapshot {
                 mount: m.to_string(),
                 total: 100,
                 used: *used,
+                inodes_pct: None,
             })
             .collect(),
         ..Default::default()
@@ -366,6 +367,7 @@ fn a_file_system_filling_up_raises_a_predicted_alert_that_says_when_and_resolves
             mount: "/data".into(),
             total: 100_000,
             used,
+            inodes_pct: None,
         }];
         s
     };

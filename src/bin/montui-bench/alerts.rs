@@ -116,12 +116,15 @@ fn snapshot(host: usize, tick: i64) -> Snapshot {
                 mount: m.to_string(),
                 total: 100,
                 used: wave as u64,
+                inodes_pct: Some(wave / 2.0),
             })
             .collect(),
         disks: vec![DiskRate {
             name: "nvme0n1".into(),
             read: Some(wave * 1e5),
             write: Some(1e5),
+            busy: Some(wave),
+            await_ms: Some(wave / 10.0),
         }],
         nets: vec![NetRate {
             name: "eth0".into(),
@@ -129,5 +132,6 @@ fn snapshot(host: usize, tick: i64) -> Snapshot {
             tx: Some(1e4),
         }],
         procs: vec![],
+        sys: Default::default(),
     }
 }

@@ -4,7 +4,8 @@
 //! Anything malformed is an error for that frame, never a panic.
 
 use super::super::local::PSEUDO_FS;
-use super::super::{CollectError, procfs};
+use super::super::{CollectError, procfs, sysdetail};
+use crate::model::sys::{Inodes, SysRaw, Tasks};
 use crate::model::{CMDLINE_MAX, FsUsage, ProcRaw, RawSample};
 
 /// A frame as read: the sample (without host and time) and the remote clocks.
@@ -91,6 +92,14 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         .map(|u| (u * 1000.0) as i64)
         .ok_or_else(|| bad("bad /proc/uptime"))?;
     let (cpu_total, cpus, boot_time) = procfs::stat(section(text, "stat")?.as_bytes(), tck)?;
+    let (disks, disk_times) = procfs::diskstats(section(text, "diskstats")?.as_bytes())?;
+    let fs = df(section(text, "df")?);
+    // Optional parts: a host that cannot tell them still has the rest.
+    let (psi, mhz, sensors) = sysdetail::parse(section(text, "sys").unwrap_or_default());
+    let inodes = (section(text, "dfi").ok())
+        .map(|t| df_inodes(t, &fs))
+        .unwrap_or_default();
+    let tasks = section(text, "tasks").ok().map(tasks).unwrap_or_default();
     let sample = RawSample {
         host: String::new(),
         ts_ms: 0,
@@ -100,15 +109,23 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         cpus,
         mem: procfs::meminfo(section(text, "meminfo")?.as_bytes())?,
         load: procfs::loadavg(section(text, "loadavg")?.as_bytes())?,
-        disks: procfs::diskstats(section(text, "diskstats")?.as_bytes())?,
+        disks,
         nets: procfs::netdev(section(text, "netdev")?.as_bytes())?,
-        fs: df(section(text, "df")?),
+        fs,
         procs: procs(
             section(text, "procs")?,
             section(text, "procinfo").ok(),
             tck,
             page,
         ),
+        sys: SysRaw {
+            psi,
+            tasks,
+            mhz,
+            sensors,
+            disks: disk_times,
+            inodes,
+        },
     };
     let accounted_ticks = (section(text, "acct").ok()).and_then(|t| t.trim().parse::<u64>().ok());
     Ok(Frame {
@@ -118,6 +135,40 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
         accounted_ticks,
         logs: Vec::new(),
     })
+}
+
+/// `@tasks`: processes, threads, and those running, blocked, zombie, stopped.
+fn tasks(text: &str) -> Tasks {
+    let n: Vec<u32> = text
+        .split_whitespace()
+        .map(|w| w.parse().unwrap_or(0))
+        .collect();
+    let at = |i: usize| n.get(i).copied().unwrap_or(0);
+    Tasks {
+        processes: at(0),
+        threads: at(1),
+        running: at(2),
+        blocked: at(3),
+        zombie: at(4),
+        stopped: at(5),
+    }
+}
+
+/// `df -P -i`: inodes of the file systems `fs` kept (by mount point).
+fn df_inodes(text: &str, fs: &[FsUsage]) -> Vec<Inodes> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let [_, total, _, free, _, ..] = f[..] else {
+                return None;
+            };
+            let mount = f[5..].join(" ");
+            let (total, free) = (total.parse().ok()?, free.parse().ok()?);
+            let kept = fs.iter().any(|x| x.mount == mount) && total > 0;
+            kept.then_some(Inodes { mount, total, free })
+        })
+        .collect()
 }
 
 /// `df -P -k`: real file systems only (no pseudo ones, nothing under /dev, /proc, /sys,

@@ -24,7 +24,7 @@ function stat(   line) {
         if (line !~ /^(intr|softirq) /) print line
     close("/proc/stat")
 }
-function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R, L, ticks, id) {
+function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R, L, ticks, id, T) {
     print "@procs"
     # One cat for all: a process that ends meanwhile is skipped (awk would stop on the error).
     cmd = "cat /proc/[0-9]*/stat 2>/dev/null"
@@ -49,6 +49,13 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
         if (id in last) acct += ticks - last[id]
         else if (looked_procs) acct += ticks
         seen[id] = ticks
+        # Tasks by state, kernel threads too: processes, threads, R, D, Z, T.
+        T[1]++
+        T[2] += (f[18] > 0) ? f[18] : 1
+        if (f[1] == "R") T[3]++
+        else if (f[1] == "D") T[4]++
+        else if (f[1] == "Z") T[5]++
+        else if (f[1] == "T" || f[1] == "t") T[6]++
         if (int(f[7] / 2097152) % 2 == 1) continue
         n++
         D[n] = (id in last) ? ticks - last[id] : 0
@@ -82,6 +89,8 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
     looked_procs = 1
     print "@acct"
     printf "%.0f\n", acct
+    print "@tasks"
+    print T[1] + 0, T[2] + 0, T[3] + 0, T[4] + 0, T[5] + 0, T[6] + 0
 }
 # Owner, storage I/O (- where unreadable) and command line of the kept processes: `pid user
 # read write cmdline` lines. Owners and I/O come from one grep over their status and io files
@@ -206,6 +215,7 @@ function logs(   k, j, n, cmd, line, path, P, I, S, K, budget, len, rot, rest) {
 BEGIN {
     logsetup()
     passwd()
+    sysgrep = "grep -s -H . /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq /sys/class/hwmon/hwmon[0-9]*/name /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_label /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_label 2>/dev/null"
     while (1) {
         # Nanoseconds where date has %N (GNU, busybox), else it prints seconds and "%N".
         "date +%s%N" | getline now
@@ -222,9 +232,18 @@ BEGIN {
             nd = 0
             while (("df -P -k 2>/dev/null" | getline line) > 0) dfl[++nd] = line
             close("df -P -k 2>/dev/null")
+            ni = 0
+            while (("df -P -i 2>/dev/null" | getline line) > 0) dfi[++ni] = line
+            close("df -P -i 2>/dev/null")
         }
         print "@df"
         for (k = 1; k <= nd; k++) print dfl[k]
+        print "@dfi"
+        for (k = 1; k <= ni; k++) print dfi[k]
+        # Pressure, CPU frequencies, sensors: one grep for all (-s: a file missing is none).
+        print "@sys"
+        while ((sysgrep | getline line) > 0) print line
+        close(sysgrep)
         procs()
         if (nl) logs()
         print "@@end"

@@ -301,7 +301,7 @@ async fn connection(
                     let ms = |ticks| super::super::top::ticks_ms(ticks, s.ticks_per_sec);
                     let busy = ms(s.cpu_total.busy());
                     let accounted = f.accounted_ticks.map(ms);
-                    s.procs = top.select(std::mem::take(&mut s.procs), busy, accounted);
+                    s.procs = top.select(std::mem::take(&mut s.procs), Vec::new(), busy, accounted);
                     let _ = tx.try_send(SourceMsg::Sample {
                         raw: Box::new(s),
                         rtt_ms,

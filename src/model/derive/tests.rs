@@ -121,3 +121,46 @@ fn memory_used_is_total_minus_available() {
     assert!((s.mem.used_pct() - 75.0).abs() < 1e-9);
     assert_eq!(s.mem.swap_pct(), 0.0);
 }
+
+#[test]
+fn pressure_disk_time_inodes_and_uptime_are_derived() {
+    use crate::model::sys::{DiskTimes, Inodes};
+    let with = |ts_ms: i64, k: u64| {
+        let mut s = sample(ts_ms, 0, 0, 0);
+        s.sys.psi = Some([k * 20_000, k * 5_000, 0, k * 1_000_000, 0]);
+        s.sys.disks = vec![DiskTimes {
+            name: "sda".into(),
+            ios: k * 50,
+            io_ms: k * 100,
+            busy_ms: k * 250,
+        }];
+        s.sys.inodes = vec![Inodes {
+            mount: "/".into(),
+            total: 1000,
+            free: 750,
+        }];
+        s.fs = vec![crate::model::FsUsage {
+            mount: "/".into(),
+            total: 10,
+            available: 5,
+        }];
+        s
+    };
+    // Two seconds apart.
+    let (a, b) = (with(1_000_000, 1), with(1_002_000, 3));
+    let s = derive(&b, Some(&a));
+    let psi = s.sys.psi.expect("pressure");
+    assert_eq!(
+        psi.map(|p| (p * 100.0).round() / 100.0),
+        [2.0, 0.5, 0.0, 100.0, 0.0],
+        "capped at 100"
+    );
+    let d = &s.disks[0];
+    assert_eq!((d.busy, d.await_ms), (Some(25.0), Some(2.0)));
+    assert_eq!(s.fs[0].inodes_pct, Some(25.0));
+    assert_eq!(s.sys.uptime_s, Some(1_002.0 - 100.0));
+    // One reading alone: no rates, the rest known.
+    let first = derive(&b, None);
+    assert!(first.sys.psi.is_none() && first.disks[0].busy.is_none());
+    assert_eq!(first.fs[0].inodes_pct, Some(25.0));
+}

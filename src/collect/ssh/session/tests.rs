@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::sys::Sensor;
 
 #[test]
 fn ssh_is_told_batch_mode_and_nothing_after_the_destination_is_an_option() {
@@ -115,6 +116,27 @@ async fn the_sampler_runs_in_plain_sh_answers_each_ask_and_its_frames_parse() {
         a.accounted_ticks
             .is_some_and(|t| Some(t) <= b.accounted_ticks)
     );
+    // System detail as this machine's collector reads it.
+    let y = &b.sample.sys;
+    assert!(
+        y.tasks.processes > 0 && y.tasks.threads >= y.tasks.processes,
+        "{y:?}"
+    );
+    assert_eq!(y.disks.len(), b.sample.disks.len());
+    assert!(
+        y.inodes
+            .iter()
+            .all(|i| b.sample.fs.iter().any(|f| f.mount == i.mount))
+    );
+    if std::path::Path::new("/proc/pressure/cpu").exists() {
+        assert!(y.psi.is_some(), "{y:?}");
+    }
+    let mut here = crate::collect::local::LocalCollector::new(5).expect("collector");
+    let local = crate::collect::Collector::collect(&mut here).expect("sample");
+    assert_eq!(local.sys.mhz.len(), y.mhz.len());
+    let names = |s: &[Sensor]| s.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&local.sys.sensors), names(&y.sensors));
+    assert_eq!(local.sys.inodes.is_empty(), y.inodes.is_empty());
 }
 
 #[tokio::test]
@@ -135,7 +157,7 @@ async fn the_sampler_sums_every_process_so_short_lived_ones_show_as_exited() {
         .map(|f| {
             let ms = |t| crate::collect::top::ticks_ms(t, f.sample.ticks_per_sec);
             let busy = ms(f.sample.cpu_total.busy());
-            top.select(f.sample.procs, busy, f.accounted_ticks.map(ms))[0].cpu_ms
+            top.select(f.sample.procs, Vec::new(), busy, f.accounted_ticks.map(ms))[0].cpu_ms
         })
         .collect();
     // About half a core of the second the churn ran; most of it never listed.
