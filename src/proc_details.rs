@@ -66,15 +66,17 @@ fn history(
 /// CPU time so far (ms) → % of one CPU over each `step`-ms bucket (from its first and last
 /// reading: exact, whatever the sampling).
 fn cpu_pct(cum: &[(i64, f64)], step: i64) -> Series {
+    // A gap is longer than a bucket and than three usual spacings of the readings.
+    let mut spacing: Vec<i64> = cum.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    spacing.sort_unstable();
+    let gap = step.max(3 * spacing.get(spacing.len() / 2).copied().unwrap_or(0));
     let mut out = Vec::new();
     let mut prev: Option<(i64, f64)> = None;
     for chunk in cum.chunk_by(|a, b| a.0.div_euclid(step) == b.0.div_euclid(step)) {
         let last = chunk[chunk.len() - 1];
         // From the reading before, unless a gap longer than a bucket (the process left the
         // list, montui stopped) lies between: then from the bucket's own first.
-        let first = prev
-            .filter(|p| chunk[0].0 - p.0 <= step)
-            .unwrap_or(chunk[0]);
+        let first = prev.filter(|p| chunk[0].0 - p.0 <= gap).unwrap_or(chunk[0]);
         let dt = (last.0 - first.0) as f64;
         if dt > 0.0 && last.1 >= first.1 {
             out.push((last.0, (last.1 - first.1) / dt * 100.0));
@@ -118,6 +120,12 @@ mod tests {
         assert_eq!(
             pct.iter().map(|p| p.1.round()).collect::<Vec<_>>(),
             [25.0, 25.0, 50.0]
+        );
+        // Buckets shorter than the sampling (a process seconds old): a point a reading.
+        let pct = cpu_pct(&cum[..4], 50);
+        assert_eq!(
+            pct.iter().map(|p| p.1.round()).collect::<Vec<_>>(),
+            [25.0, 25.0, 25.0]
         );
     }
 

@@ -13,14 +13,7 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
         .spawn()
         .expect("sleep");
     let pid = child.id().to_string();
-    // Every process kept, the idle child among them.
-    let config = dir.path().join("config/montui");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
-        "[collect]\ntop_processes = 1000\n",
-    )
-    .unwrap();
+    keep_every_process(dir.path());
     let t = common::montui(&tmux, dir.path(), "");
     t.wait_for("live figures", |s| {
         s.contains("LIVE") && s.contains("Processes (by CPU)")
@@ -105,13 +98,7 @@ fn enter_on_a_process_shows_its_command_line_directory_open_files_and_history() 
             .expect("sleep"),
     );
     let pid = child.0.id().to_string();
-    let config = dir.path().join("config/montui");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("config.toml"),
-        "[collect]\ntop_processes = 1000\n",
-    )
-    .unwrap();
+    keep_every_process(dir.path());
     let t = common::montui(&tmux, dir.path(), "");
     t.wait_for("live figures", |s| s.contains("Processes (by CPU)"));
     t.send("/");
@@ -185,4 +172,15 @@ fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
     assert!(s.contains(&format!("following {pid}")), "{s}");
     t.send("q");
     drop(child);
+}
+
+/// A config in `home` that records every process (an idle child among them).
+fn keep_every_process(home: &std::path::Path) {
+    let config = home.join("config/montui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[collect]\ntop_processes = 1000\n",
+    )
+    .unwrap();
 }

@@ -13,14 +13,12 @@ fn hostname() -> String {
         .unwrap_or_default()
 }
 
-#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
-#[test]
-fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
+/// A recording of a remote host (recorded first; it sorts first too) and this machine, 60
+/// samples each, replayed in tmux; this machine's name.
+fn replay_two_hosts(dir: &std::path::Path) -> (common::tmux::Tmux, String) {
     let tmux = common::need("tmux");
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
+    let db = dir.join("h.db");
     let local = hostname();
-    // A remote host recorded first (it sorts first too), then this machine.
     let mut w = Store::open_writer(&db).unwrap();
     for host in ["aaa-remote", local.as_str()] {
         let mut samples = common::raw_samples(60);
@@ -30,11 +28,15 @@ fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
         w.insert(&samples).unwrap();
     }
     drop(w);
-    let t = common::montui(
-        &tmux,
-        dir.path(),
-        &format!("--replay --db '{}'", db.display()),
-    );
+    let t = common::montui(&tmux, dir, &format!("--replay --db '{}'", db.display()));
+    (t, local)
+}
+
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (t, local) = replay_two_hosts(dir.path());
     t.wait_for("this machine, the remote in the overview", |s| {
         s.lines()
             .next()
@@ -77,24 +79,8 @@ fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
 #[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
 fn a_click_on_a_chart_goes_there_and_a_click_on_a_host_shows_it() {
-    let tmux = common::need("tmux");
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
-    let local = hostname();
-    let mut w = Store::open_writer(&db).unwrap();
-    for host in ["aaa-remote", local.as_str()] {
-        let mut samples = common::raw_samples(60);
-        for s in &mut samples {
-            s.host = host.to_string();
-        }
-        w.insert(&samples).unwrap();
-    }
-    drop(w);
-    let t = common::montui(
-        &tmux,
-        dir.path(),
-        &format!("--replay --db '{}'", db.display()),
-    );
+    let (t, _) = replay_two_hosts(dir.path());
     t.wait_for("the first sample", |s| s.contains("REPLAY 1/60"));
     t.send("j");
     t.send("30s");

@@ -78,7 +78,7 @@ impl Preset {
                         (Leaf(Pane::Procs), Pct(52)),
                         (
                             Col(vec![
-                                (Leaf(Pane::Alerts), Content(40)),
+                                (Leaf(Pane::Alerts), Content(50)),
                                 (Leaf(Pane::Anomalies), Content(30)),
                                 (Leaf(Pane::Log), Fill(1)),
                             ]),

@@ -150,15 +150,7 @@ pub struct Metric {
 /// The snapshot's metrics; unknown rates are left out, not written as zero.
 pub fn metrics(s: &Snapshot) -> Vec<Metric> {
     let mut out = Vec::new();
-    let mut put = |name: &'static str, labels: Vec<(&'static str, String)>, value: Option<f64>| {
-        if let Some(value) = value {
-            out.push(Metric {
-                name,
-                labels,
-                value,
-            });
-        }
-    };
+    let mut put = |name, labels, value| push(&mut out, name, labels, value);
     put("up", vec![], Some(1.0));
     if let Some(c) = s.cpu {
         put("cpu_busy_percent", vec![], Some(c.busy()));
@@ -236,6 +228,22 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
     }
     sys::put(s, &mut out);
     out
+}
+
+/// Adds a metric whose value is known.
+fn push(
+    out: &mut Vec<Metric>,
+    name: &'static str,
+    labels: Vec<(&'static str, String)>,
+    value: Option<f64>,
+) {
+    if let Some(value) = value {
+        out.push(Metric {
+            name,
+            labels,
+            value,
+        });
+    }
 }
 
 /// Why `name` is no metric montui has (a name, with or without `montui_`, or a prefix

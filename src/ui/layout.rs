@@ -7,8 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use super::theme::Theme;
 use crate::app::{Node, Pane, Size, State};
 
-/// The rows a part sized by content gets at least (borders and a line or two).
-const MIN_ROWS: u16 = 4;
+/// The rows a part sized by content gets at least (borders and a line), whatever its share.
+const MIN_ROWS: u16 = 3;
 
 /// Each pane on screen with its rectangle.
 pub fn place(node: &Node, area: Rect, s: &State) -> Vec<(Pane, Rect)> {
@@ -30,7 +30,7 @@ fn place_into(node: &Node, area: Rect, s: &State, out: &mut Vec<(Pane, Rect)>) {
             Size::Fill(w) => Constraint::Fill(w),
             Size::Content(max_pct) => {
                 let most = (whole as u32 * max_pct as u32 / 100) as u16;
-                Constraint::Length(rows_wanted(n, s).clamp(MIN_ROWS.min(most), most.max(1)))
+                Constraint::Length(rows_wanted(n, s).clamp(MIN_ROWS, most.max(MIN_ROWS)))
             }
         })
         .collect();

@@ -14,15 +14,7 @@ const PRESSURE: [&str; 5] = [
 ];
 
 pub(super) fn put(s: &Snapshot, out: &mut Vec<Metric>) {
-    let mut put = |name: &'static str, labels: Vec<(&'static str, String)>, value: Option<f64>| {
-        if let Some(value) = value {
-            out.push(Metric {
-                name,
-                labels,
-                value,
-            });
-        }
-    };
+    let mut put = |name, labels, value| super::push(out, name, labels, value);
     let y = &s.sys;
     if let Some(psi) = y.psi {
         for (name, v) in PRESSURE.into_iter().zip(psi) {
