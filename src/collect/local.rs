@@ -36,6 +36,8 @@ pub struct LocalCollector {
     top: TopProcs,
     /// Owner, command line and I/O of the processes kept.
     details: procinfo::Details,
+    /// Pressure, frequency and sensor files (`sysdetail`), listed at start.
+    sys_files: Vec<std::path::PathBuf>,
 }
 
 impl LocalCollector {
@@ -62,6 +64,7 @@ impl LocalCollector {
             disks,
             top: TopProcs::new(top),
             details: procinfo::Details::default(),
+            sys_files: sysdetail::local_files(),
         })
     }
 
@@ -198,7 +201,7 @@ impl Collector for LocalCollector {
         let (disks, disk_times) = procfs::diskstats(&read("/proc/diskstats")?)?;
         let (fs, inodes) = self.fs();
         let (procs, tasks) = self.procs(ticks_ms(cpu_total.busy(), self.ticks_per_sec));
-        let (psi, mhz, sensors) = sysdetail::parse(&sysdetail::local_lines());
+        let (psi, mhz, sensors) = sysdetail::parse(&sysdetail::read_lines(&self.sys_files));
         Ok(RawSample {
             host: self.host.clone(),
             ts_ms,

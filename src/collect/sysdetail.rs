@@ -5,6 +5,7 @@
 //! `fan*_input` (rpm) and their `_label`s.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use crate::model::sys::{Sensor, psi_totals};
 
@@ -84,19 +85,32 @@ pub fn parse(text: &str) -> (Option<[u64; 5]>, Vec<f64>, Vec<Sensor>) {
     (psi_totals(&files), mhz, sensors)
 }
 
-/// The lines for this machine, read as the sampler's grep would.
-pub fn local_lines() -> String {
+/// The lines of `files`, as the sampler's grep prints them (a file that cannot be read is
+/// left out).
+pub fn read_lines(files: &[PathBuf]) -> String {
     let mut out = String::new();
-    let mut add = |path: &std::path::Path| {
+    for path in files {
         if let Ok(text) = std::fs::read_to_string(path) {
             for l in text.lines().filter(|l| !l.is_empty()) {
                 out.push_str(&format!("{}:{l}\n", path.display()));
             }
         }
-    };
-    for f in ["cpu", "memory", "io"] {
-        add(std::path::Path::new(&format!("/proc/pressure/{f}")));
     }
+    out
+}
+
+/// This machine's files of those the sampler greps (listed once, not at every sample: CPUs
+/// and sensors come and go seldom).
+pub fn local_files() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ["cpu", "memory", "io"]
+        .iter()
+        .map(|f| PathBuf::from(format!("/proc/pressure/{f}")))
+        .collect();
+    let mut add = |path: PathBuf| {
+        if path.exists() {
+            out.push(path);
+        }
+    };
     let entries = |dir: &str| -> Vec<std::path::PathBuf> {
         let mut all: Vec<_> = (std::fs::read_dir(dir).into_iter().flatten().flatten())
             .map(|e| e.path())
@@ -109,16 +123,16 @@ pub fn local_lines() -> String {
             .and_then(|n| n.strip_prefix("cpu"))
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         if is_cpu {
-            add(&cpu.join("cpufreq/scaling_cur_freq"));
+            add(cpu.join("cpufreq/scaling_cur_freq"));
         }
     }
     for chip in entries("/sys/class/hwmon") {
-        add(&chip.join("name"));
+        add(chip.join("name"));
         for f in entries(&chip.to_string_lossy()) {
             let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let sensor = name.starts_with("temp") || name.starts_with("fan");
             if sensor && (name.ends_with("_input") || name.ends_with("_label")) {
-                add(&f);
+                add(f);
             }
         }
     }
@@ -179,7 +193,7 @@ mod tests {
     #[test]
     fn this_machine_reads_as_the_sampler_sends() {
         // Whatever this machine has, its lines parse (PSI is there on any recent kernel).
-        let (psi, mhz, sensors) = parse(&local_lines());
+        let (psi, mhz, sensors) = parse(&read_lines(&local_files()));
         if std::path::Path::new("/proc/pressure/cpu").exists() {
             assert!(psi.is_some());
         }
