@@ -18,16 +18,8 @@ fn a_process_found_by_search_is_signalled_after_a_confirmation_naming_it() {
     t.wait_for("live figures", |s| {
         s.contains("LIVE") && s.contains("Processes (by CPU)")
     });
-    t.send("F3");
-    t.wait_for("the search prompt", |s| {
-        s.contains("show processes containing")
-    });
-    t.send_literal(&pid);
-    t.send("Enter");
     // Among a thousand idle processes it is not on screen until searched for.
-    t.wait_for("only the child", |s| {
-        s.contains(&format!("/{pid}")) && s.lines().any(|l| l.contains(&format!("┃{pid} ")))
-    });
+    search(&t, "F3", &pid);
     t.send("F9");
     let s = t.wait_for("the confirmation", |s| s.contains("the signal (TERM"));
     assert!(s.contains(&format!("send PID {pid} (sleep 600)")), "{s}");
@@ -101,15 +93,7 @@ fn enter_on_a_process_shows_its_command_line_directory_open_files_and_history() 
     keep_every_process(dir.path());
     let t = common::montui(&tmux, dir.path(), "");
     t.wait_for("live figures", |s| s.contains("Processes (by CPU)"));
-    t.send("/");
-    t.wait_for("the search prompt", |s| {
-        s.contains("show processes containing")
-    });
-    t.send_literal(&pid);
-    t.send("Enter");
-    t.wait_for("only the child", |s| {
-        s.lines().any(|l| l.contains(&format!("┃{pid} ")))
-    });
+    search(&t, "/", &pid);
     t.send("Enter");
     let s = t.wait_for("its details", |s| {
         s.contains(&format!("PID {pid} sleep")) && s.contains("· open files")
@@ -152,13 +136,7 @@ fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
         s.lines().any(|l| l.starts_with(&row))
     });
     // Selected by a search, followed, the search cleared: still selected, wherever it sorts.
-    t.send("/");
-    t.wait_for("the search prompt", |s| {
-        s.contains("show processes containing")
-    });
-    t.send_literal(&pid);
-    t.send("Enter");
-    t.wait_for("only the child", |s| s.contains(&format!("/{pid}")));
+    search(&t, "/", &pid);
     t.send("F");
     t.wait_for("following it", |s| s.contains(&format!("following {pid}")));
     t.send("Escape");
@@ -183,4 +161,17 @@ fn keep_every_process(home: &std::path::Path) {
         "[collect]\ntop_processes = 1000\n",
     )
     .unwrap();
+}
+
+/// Searches the process list (`key`: `/` or `F3`) for `pid` and waits for its row alone.
+fn search(t: &common::tmux::Tmux, key: &str, pid: &str) {
+    t.send(key);
+    t.wait_for("the search prompt", |s| {
+        s.contains("show processes containing")
+    });
+    t.send_literal(pid);
+    t.send("Enter");
+    t.wait_for("only the child", |s| {
+        s.contains(&format!("/{pid}")) && s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+    });
 }

@@ -201,7 +201,6 @@ impl Collector for LocalCollector {
         let (disks, disk_times) = procfs::diskstats(&read("/proc/diskstats")?)?;
         let (fs, inodes) = self.fs();
         let (procs, tasks) = self.procs(ticks_ms(cpu_total.busy(), self.ticks_per_sec));
-        let (psi, mhz, sensors) = sysdetail::parse(&sysdetail::read_lines(&self.sys_files));
         Ok(RawSample {
             host: self.host.clone(),
             ts_ms,
@@ -216,12 +215,10 @@ impl Collector for LocalCollector {
             fs,
             procs,
             sys: SysRaw {
-                psi,
                 tasks,
-                mhz,
-                sensors,
                 disks: disk_times,
                 inodes,
+                ..sysdetail::parse(&sysdetail::read_lines(&self.sys_files))
             },
         })
     }

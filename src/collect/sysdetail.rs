@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::model::sys::{Sensor, psi_totals};
+use crate::model::sys::{Sensor, SysRaw, psi_totals};
 
 /// The files the sampler's grep reads (and `local_lines` reads here), as sh globs.
 #[cfg(test)]
@@ -19,8 +19,9 @@ const SENSORS_MAX: usize = 64;
 /// A hwmon chip as its files tell it: its name, and each input's label and value.
 type Chip<'a> = (String, BTreeMap<&'a str, (Option<String>, Option<f64>)>);
 
-/// Pressure totals, MHz per CPU, sensors, from the lines.
-pub fn parse(text: &str) -> (Option<[u64; 5]>, Vec<f64>, Vec<Sensor>) {
+/// Pressure totals, MHz per CPU and sensors from the lines (the rest of `SysRaw` comes from
+/// elsewhere: tasks from the processes, disk times from diskstats, inodes from statvfs or df).
+pub fn parse(text: &str) -> SysRaw {
     let mut pressure: BTreeMap<&str, String> = BTreeMap::new();
     let mut mhz: BTreeMap<usize, f64> = BTreeMap::new();
     let mut chips: BTreeMap<&str, Chip> = BTreeMap::new();
@@ -82,7 +83,12 @@ pub fn parse(text: &str) -> (Option<[u64; 5]>, Vec<f64>, Vec<Sensor>) {
     } else {
         Vec::new()
     };
-    (psi_totals(&files), mhz, sensors)
+    SysRaw {
+        psi: psi_totals(&files),
+        mhz,
+        sensors,
+        ..Default::default()
+    }
 }
 
 /// The lines of `files`, as the sampler's grep prints them (a file that cannot be read is
@@ -161,7 +167,9 @@ mod tests {
 /sys/class/hwmon/hwmon1/fan1_input:2100
 /sys/class/hwmon/hwmon1/temp2_input:garbage
 ";
-        let (psi, mhz, sensors) = parse(text);
+        let SysRaw {
+            psi, mhz, sensors, ..
+        } = parse(text);
         assert_eq!(psi, Some([500, 7, 6, 90, 80]));
         assert_eq!(mhz, [2400.0, 1200.0]);
         let seen: Vec<(&str, bool, f64)> = (sensors.iter())
@@ -178,10 +186,9 @@ mod tests {
 
     #[test]
     fn nothing_known_or_garbage_gives_nothing_and_never_panics() {
-        assert_eq!(parse(""), (None, Vec::new(), Vec::new()));
+        assert_eq!(parse(""), SysRaw::default());
         let junk = "::\n/proc/pressure/:x\n/sys/devices/system/cpu/cpuX/cpufreq/scaling_cur_freq:1\n\u{1b}[2J:\n/sys/class/hwmon/a/temp1_input:1e400\n";
-        let (psi, mhz, sensors) = parse(junk);
-        assert!(psi.is_none() && mhz.is_empty() && sensors.is_empty());
+        assert_eq!(parse(junk), SysRaw::default());
     }
 
     #[test]
@@ -193,7 +200,9 @@ mod tests {
     #[test]
     fn this_machine_reads_as_the_sampler_sends() {
         // Whatever this machine has, its lines parse (PSI is there on any recent kernel).
-        let (psi, mhz, sensors) = parse(&read_lines(&local_files()));
+        let SysRaw {
+            psi, mhz, sensors, ..
+        } = parse(&read_lines(&local_files()));
         if std::path::Path::new("/proc/pressure/cpu").exists() {
             assert!(psi.is_some());
         }
@@ -201,7 +210,8 @@ mod tests {
             .args(["-c", &format!("grep -s -H . {FILES}")])
             .output()
             .expect("sh");
-        let (_, g_mhz, g_sensors) = parse(&String::from_utf8_lossy(&grep.stdout));
+        let g = parse(&String::from_utf8_lossy(&grep.stdout));
+        let (g_mhz, g_sensors) = (g.mhz, g.sensors);
         let names = |s: &[Sensor]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
         assert_eq!(
             (mhz.len(), names(&sensors)),

@@ -95,7 +95,6 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
     let (disks, disk_times) = procfs::diskstats(section(text, "diskstats")?.as_bytes())?;
     let fs = df(section(text, "df")?);
     // Optional parts: a host that cannot tell them still has the rest.
-    let (psi, mhz, sensors) = sysdetail::parse(section(text, "sys").unwrap_or_default());
     let inodes = (section(text, "dfi").ok())
         .map(|t| df_inodes(t, &fs))
         .unwrap_or_default();
@@ -119,12 +118,10 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
             page,
         ),
         sys: SysRaw {
-            psi,
             tasks,
-            mhz,
-            sensors,
             disks: disk_times,
             inodes,
+            ..sysdetail::parse(section(text, "sys").unwrap_or_default())
         },
     };
     let accounted_ticks = (section(text, "acct").ok()).and_then(|t| t.trim().parse::<u64>().ok());
