@@ -131,9 +131,8 @@ fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
     // One process by CPU and one by memory: an idle child is not among them.
     std::fs::write(config.join("config.toml"), "[collect]\ntop_processes = 1\n").unwrap();
     let t = common::montui(&tmux, dir.path(), "");
-    let row = format!("┃{pid} ");
     t.wait_for("the busy child listed", |s| {
-        s.lines().any(|l| l.starts_with(&row))
+        common::process_row(s, &pid).is_some()
     });
     // Selected by a search, followed, the search cleared: still selected, wherever it sorts.
     search(&t, "/", &pid);
@@ -144,8 +143,7 @@ fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
     std::fs::write(&stop, "").unwrap();
     // Idle now, and still listed and selected: kept in every sample for the follower.
     let s = t.wait_for("the idle child still listed", |s| {
-        s.lines()
-            .any(|l| l.starts_with(&row) && l.contains("sleep 600"))
+        common::process_row(s, &pid).is_some_and(|l| l.contains("sleep 600"))
     });
     assert!(s.contains(&format!("following {pid}")), "{s}");
     t.send("q");
@@ -172,6 +170,6 @@ fn search(t: &common::tmux::Tmux, key: &str, pid: &str) {
     t.send_literal(pid);
     t.send("Enter");
     t.wait_for("only the child", |s| {
-        s.contains(&format!("/{pid}")) && s.lines().any(|l| l.contains(&format!("┃{pid} ")))
+        s.contains(&format!("/{pid}")) && common::process_row(s, pid).is_some()
     });
 }

@@ -408,9 +408,7 @@ fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
     t.send("F3");
     t.send_literal(&pid);
     t.send("Enter");
-    t.wait_for("the child", |s| {
-        s.lines().any(|l| l.contains(&format!("┃{pid} ")))
-    });
+    t.wait_for("the child", |s| common::process_row(s, &pid).is_some());
     // Its details: working directory and open files read over a one-shot ssh too.
     t.send("Enter");
     let s = t.wait_for("its details", |s| {

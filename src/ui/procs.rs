@@ -1,5 +1,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Row, Table};
 
 use super::fmt::{List, block, bytes, draw_list, pct};
@@ -39,15 +40,19 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let total_mem = view.snapshot.as_ref().map_or(0, |x| x.mem.total);
     let columns = fitting(&s.proc_columns, area.width.saturating_sub(2));
     let rows = lines.iter().map(|l| {
-        let cells = columns.iter().map(|c| match c {
-            ProcColumn::Command if l.row.pid != 0 => format!("{}{}", l.tree, command(l.row)),
-            c => cell(*c, l.row, total_mem),
+        let cells = columns.iter().map(|c| {
+            let text = match c {
+                ProcColumn::Command if l.row.pid != 0 => format!("{}{}", l.tree, command(l.row)),
+                c => cell(*c, l.row, total_mem),
+            };
+            aligned(*c, text)
         });
         Row::new(cells.collect::<Vec<_>>())
     });
     let widths: Vec<Constraint> = columns.iter().map(|c| width(*c)).collect();
     let keys: Vec<&'static str> = columns.iter().map(|c| c.key()).collect();
-    let heading = Row::new(columns.iter().map(|c| c.heading())).style(t.title);
+    let heading =
+        Row::new(columns.iter().map(|c| aligned(*c, c.heading().to_string()))).style(t.title);
     let table = Table::new(rows, widths.iter().copied())
         .header(heading)
         .block(b)
@@ -118,6 +123,15 @@ fn fitting(chosen: &[ProcColumn], width: u16) -> Vec<ProcColumn> {
         shown.retain(|c| *c != drop);
     }
     shown
+}
+
+/// A cell of column `c`: figures right-aligned, as htop writes them, so their digits line up;
+/// names and the state left.
+fn aligned(c: ProcColumn, text: String) -> Line<'static> {
+    match c {
+        ProcColumn::User | ProcColumn::State | ProcColumn::Command => Line::from(text),
+        _ => Line::from(text).right_aligned(),
+    }
 }
 
 fn cell(c: ProcColumn, p: &ProcRow, total_mem: u64) -> String {

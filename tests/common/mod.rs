@@ -273,3 +273,13 @@ pub fn ended_by(child: &mut std::process::Child) -> Option<i32> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// The row of process `pid` in the process list on `screen` (its PID is the row's first
+/// figure, right-aligned).
+pub fn process_row<'a>(screen: &'a str, pid: &str) -> Option<&'a str> {
+    screen.lines().find(|l| {
+        l.strip_prefix('┃')
+            .or_else(|| l.strip_prefix('│'))
+            .is_some_and(|r| r.trim_start().starts_with(&format!("{pid} ")))
+    })
+}
