@@ -11,13 +11,13 @@ use crate::app::{Node, Pane, Size, State};
 const MIN_ROWS: u16 = 3;
 
 /// Each pane on screen with its rectangle.
-pub fn place(node: &Node, area: Rect, s: &State) -> Vec<(Pane, Rect)> {
+pub fn place(node: &Node, area: Rect, s: &State, t: &Theme) -> Vec<(Pane, Rect)> {
     let mut out = Vec::new();
-    place_into(node, area, s, &mut out);
+    place_into(node, area, (s, t), &mut out);
     out
 }
 
-fn place_into(node: &Node, area: Rect, s: &State, out: &mut Vec<(Pane, Rect)>) {
+fn place_into(node: &Node, area: Rect, (s, t): (&State, &Theme), out: &mut Vec<(Pane, Rect)>) {
     let (parts, vertical) = match node {
         Node::Leaf(p) => return out.push((*p, area)),
         Node::Row(parts) => (parts, false),
@@ -30,7 +30,7 @@ fn place_into(node: &Node, area: Rect, s: &State, out: &mut Vec<(Pane, Rect)>) {
             Size::Fill(w) => Constraint::Fill(w),
             Size::Content(max_pct) => {
                 let most = (whole as u32 * max_pct as u32 / 100) as u16;
-                Constraint::Length(rows_wanted(n, s).clamp(MIN_ROWS, most.max(MIN_ROWS)))
+                Constraint::Length(rows_wanted(n, s, t).clamp(MIN_ROWS, most.max(MIN_ROWS)))
             }
         })
         .collect();
@@ -40,25 +40,25 @@ fn place_into(node: &Node, area: Rect, s: &State, out: &mut Vec<(Pane, Rect)>) {
         Layout::horizontal(constraints)
     };
     for ((n, _), rect) in parts.iter().zip(layout.split(area).iter()) {
-        place_into(n, *rect, s, out);
+        place_into(n, *rect, (s, t), out);
     }
 }
 
 /// The rows a part's content needs: the most of a row's panes, the sum of a column's.
-fn rows_wanted(node: &Node, s: &State) -> u16 {
+fn rows_wanted(node: &Node, s: &State, t: &Theme) -> u16 {
     match node {
-        Node::Leaf(p) => pane_rows(*p, s),
+        Node::Leaf(p) => pane_rows(*p, s, t),
         Node::Row(parts) => (parts.iter())
-            .map(|(n, _)| rows_wanted(n, s))
+            .map(|(n, _)| rows_wanted(n, s, t))
             .max()
             .unwrap_or(0),
-        Node::Col(parts) => (parts.iter()).map(|(n, _)| rows_wanted(n, s)).sum(),
+        Node::Col(parts) => (parts.iter()).map(|(n, _)| rows_wanted(n, s, t)).sum(),
     }
 }
 
 /// The rows a pane's content needs, borders included; panes with charts that use any height
 /// ask for a readable least.
-fn pane_rows(p: Pane, s: &State) -> u16 {
+fn pane_rows(p: Pane, s: &State, t: &Theme) -> u16 {
     let view = s.shown();
     let snap = view.snapshot.as_ref();
     let count = |n: usize| n.min(u16::MAX as usize / 2) as u16;
@@ -68,11 +68,7 @@ fn pane_rows(p: Pane, s: &State) -> u16 {
         // Borders, memory and swap, each with its chart.
         Pane::Mem => 6,
         // Borders, the load line, tasks, pressure and sensors where known, a chart row.
-        Pane::Load => {
-            4 + snap.map_or(0, |x| {
-                super::load::detail(&x.sys, &Theme::default()).len() as u16
-            })
-        }
+        Pane::Load => 4 + snap.map_or(0, |x| super::load::detail(&x.sys, t).len() as u16),
         // Borders, the rates' line and chart, then a line per file system and disk.
         Pane::Disk => 5 + count(snap.map_or(0, |x| x.fs.len() + x.disks.len())),
         Pane::Net => 5 + count(snap.map_or(0, |x| x.nets.len())),

@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     status::render(f, status, s, t);
     if let Some(screen) = s.screen() {
-        for (pane, rect) in layout::place(&screen, panes, s) {
+        for (pane, rect) in layout::place(&screen, panes, s, t) {
             draw_pane(f, pane, rect, s, t);
         }
     }
