@@ -76,6 +76,14 @@ impl State {
         Some((target, p.nice))
     }
 
+    /// Remembers the list's order for the next sample's ties.
+    pub(super) fn rank_procs(&mut self) {
+        let rank = (self.proc_lines().iter().enumerate())
+            .map(|(i, l)| (l.row.pid, i))
+            .collect();
+        self.proc_rank = rank;
+    }
+
     /// The processes in the table's order.
     pub fn proc_rows(&self) -> Vec<&ProcRow> {
         self.proc_lines().into_iter().map(|l| l.row).collect()
@@ -99,11 +107,14 @@ impl State {
             })
             .unwrap_or_default();
         let SortBy { by, reverse } = self.sort;
-        // Ties: the busier first, then the larger, then by PID.
+        // Ties: the order they had at the last sample (those listed then first), then the
+        // busier, the larger, by PID.
+        let rank = |p: &ProcRow| self.proc_rank.get(&p.pid).copied().unwrap_or(usize::MAX);
         let then = [ProcColumn::Cpu, ProcColumn::Res, ProcColumn::Pid];
         procs.sort_by(|a, b| {
             let first = by.order(a, b);
             let first = if reverse { first.reverse() } else { first };
+            let first = first.then_with(|| rank(a).cmp(&rank(b)));
             then.iter()
                 .fold(first, |o, c| o.then_with(|| c.order(a, b)))
         });
@@ -266,6 +277,33 @@ mod tests {
         s.live.snapshot = Some(snap(exited));
         s.proc_tree = false;
         assert_eq!(pids(&s), [2, 1], "nothing exited: no row");
+    }
+
+    #[test]
+    fn processes_that_tie_keep_their_order_so_a_blip_moves_one_row_once() {
+        use crate::app::Mode;
+        use crate::model::Snapshot;
+        let mut s = State::new(Mode::Live, "here", 1000, 10);
+        let sample = |cpu: [f64; 4]| Snapshot {
+            host: "here".into(),
+            procs: (1..=4)
+                .map(|pid| p(pid, 0, cpu[pid as usize - 1]))
+                .collect(),
+            ..Default::default()
+        };
+        let pids = |s: &State| s.proc_rows().iter().map(|r| r.pid).collect::<Vec<_>>();
+        s.push_live(sample([0.0, 0.0, 0.0, 0.0]));
+        assert_eq!(pids(&s), [1, 2, 3, 4]);
+        // PID 3 is busy for a sample, then idle again: up once, and it stays.
+        s.push_live(sample([0.0, 0.0, 1.0, 0.0]));
+        assert_eq!(pids(&s), [3, 1, 2, 4]);
+        s.push_live(sample([0.0, 0.0, 0.0, 0.0]));
+        assert_eq!(pids(&s), [3, 1, 2, 4], "back to idle: where it was shown");
+        // What looks the same ties: 0.04 % and 0.01 % are both 0.0 %.
+        s.push_live(sample([0.04, 0.0, 0.0, 0.01]));
+        assert_eq!(pids(&s), [3, 1, 2, 4]);
+        s.push_live(sample([0.0, 2.0, 0.0, 3.0]));
+        assert_eq!(pids(&s), [4, 2, 3, 1], "the busier still go first");
     }
 
     #[test]

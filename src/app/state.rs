@@ -1,7 +1,7 @@
 use super::History;
 use super::hosts::HostSort;
 use super::selection::Selection;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::alert::board::Board;
@@ -199,6 +199,9 @@ pub struct State {
     /// The process table's selection (by PID), and the first shown row of the disk and net
     /// lists.
     pub proc_selected: Selection<u32>,
+    /// Each process's row in the list at the last sample: processes that tie keep the order
+    /// they had, so a blip of CPU moves one row once, not the whole list twice.
+    pub proc_rank: HashMap<u32, usize>,
     pub scroll: [usize; Pane::ALL.len()],
     /// Alerting as the engine (or the recording) has it, and the alert pane's selection.
     pub board: Board,
@@ -299,6 +302,7 @@ impl State {
             proc_tree: false,
             proc_follow: None,
             proc_selected: Selection::default(),
+            proc_rank: HashMap::new(),
             scroll: [0; Pane::ALL.len()],
             board: Board::default(),
             policy: Arc::new(Policy::default()),
@@ -379,6 +383,7 @@ impl State {
         }
         self.live.history.push(&s);
         self.live.snapshot = Some(s);
+        self.rank_procs();
     }
 
     /// A host answers again, or stopped answering: said in the status bar, kept for the
@@ -414,6 +419,7 @@ impl State {
         if let Some(s) = &self.browsed.snapshot {
             self.host.clone_from(&s.host);
         }
+        self.rank_procs();
         self.pos = Some(pos);
     }
 

@@ -104,7 +104,8 @@ impl ProcColumn {
             Nice => b.nice.cmp(&a.nice),
             State => a.state.cmp(&b.state),
             Threads => b.threads.cmp(&a.threads),
-            Cpu => figure(|p| p.cpu),
+            // As shown, to a tenth: what looks the same ties.
+            Cpu => figure(|p| p.cpu.map(|c| (c * 10.0).round())),
             Res | Mem => b.rss.cmp(&a.rss),
             Time => b.time_ms.cmp(&a.time_ms),
             Read => figure(|p| p.read),

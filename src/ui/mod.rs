@@ -11,6 +11,7 @@ mod hosts;
 mod input;
 mod io;
 mod layout;
+pub mod lean;
 mod load;
 mod log;
 mod mem;
@@ -22,7 +23,7 @@ mod proc_details;
 mod procs;
 mod run;
 mod status;
-mod suspend;
+mod terminal;
 pub mod theme;
 
 pub use run::{Look, Source, run};

@@ -8,7 +8,8 @@ use tokio::time::{Instant, sleep_until};
 
 use super::acts::{Acts, act, done, next_act};
 use super::input::{key, mouse, pointer};
-use super::{Theme, draw, suspend};
+use super::terminal::{self, Tui};
+use super::{Theme, draw};
 use crate::alert::silence::parse_prompt;
 use crate::app::{self, Mode, Recording, Request, State};
 use crate::collect::signal::Signaller;
@@ -34,7 +35,7 @@ pub enum Source {
 /// and SIGTSTP suspend it. The terminal is restored on
 /// every way out, panics included (ratatui's hook chains the previous one).
 pub async fn run(state: State, source: Source, look: Look) -> anyhow::Result<()> {
-    let mut terminal = ratatui::init();
+    let mut terminal = terminal::init()?;
     if look.mouse {
         mouse(true)?;
         // A panic gives the terminal back without mouse reports too (ratatui's hook restores
@@ -49,7 +50,7 @@ pub async fn run(state: State, source: Source, look: Look) -> anyhow::Result<()>
     if look.mouse {
         mouse(false)?;
     }
-    ratatui::restore();
+    terminal::restore();
     result
 }
 
@@ -63,7 +64,7 @@ pub struct Look {
 }
 
 async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut Tui,
     mut state: State,
     source: Source,
     look: &Look,
@@ -117,7 +118,7 @@ async fn event_loop(
                             if look.mouse {
                                 mouse(false)?;
                             }
-                            suspend::suspend(terminal)?;
+                            terminal::suspend(terminal)?;
                             if look.mouse {
                                 mouse(true)?;
                             }
@@ -216,7 +217,7 @@ async fn event_loop(
             _ = int.recv() => break,
             _ = quit.recv() => break,
             _ = tstp.recv() => {
-                suspend::suspend(terminal)?;
+                terminal::suspend(terminal)?;
                 dirty = true;
             },
         }
