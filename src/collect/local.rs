@@ -38,6 +38,8 @@ pub struct LocalCollector {
     details: procinfo::Details,
     /// Pressure, frequency and sensor files (`sysdetail`), listed at start.
     sys_files: Vec<std::path::PathBuf>,
+    /// NVIDIA's GPUs, when NVML loads.
+    nvml: super::gpu::Nvml,
 }
 
 impl LocalCollector {
@@ -65,6 +67,7 @@ impl LocalCollector {
             top: TopProcs::new(top),
             details: procinfo::Details::default(),
             sys_files: sysdetail::local_files(),
+            nvml: super::gpu::Nvml::load(),
         })
     }
 
@@ -218,7 +221,7 @@ impl Collector for LocalCollector {
                 tasks,
                 disks: disk_times,
                 inodes,
-                ..sysdetail::parse(&sysdetail::read_lines(&self.sys_files))
+                ..sysdetail::parse(&(sysdetail::read_lines(&self.sys_files) + &self.nvml.lines()))
             },
         })
     }

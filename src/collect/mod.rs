@@ -1,5 +1,6 @@
 //! Collectors turn a host's state into `RawSample`s. No terminal code here.
 
+mod gpu;
 pub mod inspect;
 mod local;
 pub mod procfs;

@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::gpu;
 use crate::model::sys::{Sensor, SysRaw, psi_totals};
 
 /// The files the sampler's grep reads (and `local_lines` reads here), as sh globs.
 #[cfg(test)]
-const FILES: &str = "/proc/pressure/cpu /proc/pressure/memory /proc/pressure/io /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq /sys/class/hwmon/hwmon[0-9]*/name /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_label /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_label";
+const FILES: &str = "/proc/pressure/cpu /proc/pressure/memory /proc/pressure/io /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq /sys/class/hwmon/hwmon[0-9]*/name /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_label /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_label /sys/class/drm/card[0-9]*/device/gpu_busy_percent /sys/class/drm/card[0-9]*/device/mem_info_vram_used /sys/class/drm/card[0-9]*/device/mem_info_vram_total";
 
 /// The most sensors kept (a host reporting thousands must not take the console with it).
 const SENSORS_MAX: usize = 64;
@@ -25,6 +26,7 @@ pub fn parse(text: &str) -> SysRaw {
     let mut pressure: BTreeMap<&str, String> = BTreeMap::new();
     let mut mhz: BTreeMap<usize, f64> = BTreeMap::new();
     let mut chips: BTreeMap<&str, Chip> = BTreeMap::new();
+    let mut gpus = gpu::Lines::default();
     for line in text.lines() {
         let Some((path, value)) = line.split_once(':') else {
             continue;
@@ -42,6 +44,7 @@ pub fn parse(text: &str) -> SysRaw {
             {
                 mhz.insert(cpu, khz / 1000.0);
             }
+        } else if gpus.take(path, value) {
         } else if let Some((chip, file)) = path.rsplit_once('/')
             && chip.starts_with("/sys/class/hwmon/")
         {
@@ -76,6 +79,8 @@ pub fn parse(text: &str) -> SysRaw {
             });
         }
     }
+    let (gpus, gpu_temps) = gpus.finish();
+    sensors.extend(gpu_temps);
     sensors.truncate(SENSORS_MAX);
     // CPUs without cpufreq leave gaps: frequencies are per CPU number or not at all.
     let mhz = if mhz.keys().copied().eq(0..mhz.len()) {
@@ -87,6 +92,7 @@ pub fn parse(text: &str) -> SysRaw {
         psi: psi_totals(&files),
         mhz,
         sensors,
+        gpus,
         ..Default::default()
     }
 }
@@ -130,6 +136,11 @@ pub fn local_files() -> Vec<PathBuf> {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         if is_cpu {
             add(cpu.join("cpufreq/scaling_cur_freq"));
+        }
+    }
+    for card in entries("/sys/class/drm") {
+        for f in gpu::AMD_FILES {
+            add(card.join("device").join(f));
         }
     }
     for chip in entries("/sys/class/hwmon") {

@@ -118,6 +118,12 @@ pub const FAMILIES: &[(&str, &str)] = &[
     ),
     ("uptime_seconds", "time since the host booted"),
     (
+        "gpu_busy_percent",
+        "time a GPU ran kernels over the driver's last period, percent",
+    ),
+    ("gpu_memory_used_percent", "memory in use on a GPU, percent"),
+    ("gpu_memory_used_bytes", "memory in use on a GPU"),
+    (
         "log_pattern_lines_per_minute",
         "lines of a log pattern in the last minute",
     ),
@@ -314,6 +320,12 @@ fn one_of_everything() -> Snapshot {
             },
             mhz: vec![0.0],
             sensors: vec![sensor(false), sensor(true)],
+            gpus: vec![super::sys::Gpu {
+                name: "0".into(),
+                busy: Some(0.0),
+                mem_used: 0,
+                mem_total: 1,
+            }],
             uptime_s: Some(0.0),
         },
         ..Default::default()

@@ -17,6 +17,27 @@ pub struct SysRaw {
     pub sensors: Vec<Sensor>,
     pub disks: Vec<DiskTimes>,
     pub inodes: Vec<Inodes>,
+    /// Not in the sample's own encoding: the store writes it after (format 4), so samples
+    /// of format 3 read as hosts without GPUs.
+    #[serde(skip)]
+    pub gpus: Vec<Gpu>,
+}
+
+/// A GPU's reading: how busy it was over the driver's last sampling period (%), and its
+/// memory in use and in all (bytes). `name` is the card's (`0 NVIDIA A100`, `card1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Gpu {
+    pub name: String,
+    pub busy: Option<f64>,
+    pub mem_used: u64,
+    pub mem_total: u64,
+}
+
+impl Gpu {
+    /// Memory in use, % of the card's; None where the total is not known.
+    pub fn mem_pct(&self) -> Option<f64> {
+        (self.mem_total > 0).then(|| self.mem_used as f64 * 100.0 / self.mem_total as f64)
+    }
 }
 
 /// Processes and threads now, and processes by state (every process, kernel threads too).
@@ -85,6 +106,7 @@ pub struct SysNow {
     pub tasks: Tasks,
     pub mhz: Vec<f64>,
     pub sensors: Vec<Sensor>,
+    pub gpus: Vec<Gpu>,
     /// Seconds since the host booted.
     pub uptime_s: Option<f64>,
 }

@@ -1,15 +1,16 @@
 use serde::{Deserialize, Serialize};
 
-use crate::model::sys::SysRaw;
+use crate::model::sys::{Gpu, SysRaw};
 use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
 
 use super::texts::Texts;
 
-/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 3 since
-/// a process's owner and command line are kept once in `proc_texts` and the row names them by
-/// id, and samples carry system detail (`sys`); 2 when every row carried them; 1 before processes carried what htop shows (read as
-/// processes without those fields).
-pub const FORMAT: i64 = 3;
+/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 4 since
+/// GPUs follow the text ids; 3 since a process's owner and command line are kept once in
+/// `proc_texts` and the row names them by id, and samples carry system detail (`sys`); 2 when
+/// every row carried them; 1 before processes carried what htop shows (read as processes
+/// without those fields).
+pub const FORMAT: i64 = 4;
 
 /// A sample as the head keeps it: its processes without owner and command line, and beside
 /// them the id of each one's texts (`text_ids[i]` for `procs[i]`).
@@ -19,11 +20,11 @@ pub(super) fn encode(s: &RawSample, text_ids: &[i64]) -> Result<Vec<u8>, postcar
         p.user.clear();
         p.cmdline.clear();
     }
-    postcard::to_stdvec(&(bare, text_ids))
+    postcard::to_stdvec(&(bare, text_ids, &s.sys.gpus))
 }
 
-/// Reads a head row; `texts` gives format 3's owners and command lines (an id it lacks leaves
-/// them empty, as a process whose command line could not be read).
+/// Reads a head row; `texts` gives the owners and command lines of formats 3 and 4 (an id it
+/// lacks leaves them empty, as a process whose command line could not be read).
 pub(super) fn decode(
     fmt: i64,
     data: &[u8],
@@ -31,9 +32,14 @@ pub(super) fn decode(
     texts: &Texts,
 ) -> Result<RawSample, String> {
     let mut s: RawSample = match fmt {
-        FORMAT => {
-            let (mut s, ids): (RawSample, Vec<i64>) =
-                postcard::from_bytes(data).map_err(|e| e.to_string())?;
+        3 | FORMAT => {
+            let (mut s, ids, gpus): (RawSample, Vec<i64>, Vec<Gpu>) = if fmt == 3 {
+                let (s, ids) = postcard::from_bytes(data).map_err(|e| e.to_string())?;
+                (s, ids, Vec::new())
+            } else {
+                postcard::from_bytes(data).map_err(|e| e.to_string())?
+            };
+            s.sys.gpus = gpus;
             for (p, id) in s.procs.iter_mut().zip(ids) {
                 if let Some((user, cmdline)) = texts.get(id) {
                     p.user = user.to_string();
@@ -153,6 +159,14 @@ mod tests {
         assert_eq!(decode(2, &two, "h", &none).as_ref(), Ok(&now));
         let texts = Texts::from_rows([(9, "root".to_string(), "/sbin/init".to_string())]);
         now.procs[0].user = "root".into();
+        let three = postcard::to_stdvec(&(&now, vec![9i64])).expect("encodes");
+        assert_eq!(decode(3, &three, "h", &texts).as_ref(), Ok(&now));
+        now.sys.gpus = vec![Gpu {
+            name: "0 T4".into(),
+            busy: Some(3.0),
+            mem_used: 1 << 30,
+            mem_total: 16 << 30,
+        }];
         let back = decode(FORMAT, &encode(&now, &[9]).expect("encodes"), "h", &texts);
         assert_eq!(back, Ok(now));
     }

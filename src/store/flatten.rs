@@ -299,7 +299,7 @@ fn entry<T>(list: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T)
 mod tests {
     use super::*;
     use crate::model::MemRaw;
-    use crate::model::sys::{DiskTimes, Inodes, Sensor, SysRaw, Tasks};
+    use crate::model::sys::{DiskTimes, Gpu, Inodes, Sensor, SysRaw, Tasks};
 
     pub(crate) fn rich_sample() -> RawSample {
         RawSample {
@@ -411,6 +411,20 @@ mod tests {
                     total: 1000,
                     free: 10,
                 }],
+                gpus: vec![
+                    Gpu {
+                        name: "0 NVIDIA A100".into(),
+                        busy: Some(35.0),
+                        mem_used: 1 << 30,
+                        mem_total: 40 << 30,
+                    },
+                    Gpu {
+                        name: "card1".into(),
+                        busy: None,
+                        mem_used: 0,
+                        mem_total: 0,
+                    },
+                ],
             },
         }
     }

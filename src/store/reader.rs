@@ -77,7 +77,7 @@ impl Store {
             })?
             .collect()
         })?;
-        let texts = if rows.iter().any(|r| r.1 == codec::FORMAT) {
+        let texts = if rows.iter().any(|r| r.1 >= 3) {
             self.sql(|c| Texts::load(c, host_id))?
         } else {
             Texts::default()

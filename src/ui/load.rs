@@ -8,7 +8,7 @@ use crate::app::{Pane, State};
 use crate::model::sys::SysNow;
 
 /// Load averages against the core count; tasks by state and uptime; pressure stall
-/// information; sensors; then a chart of the 1-minute load.
+/// information; GPUs; sensors; then a chart of the 1-minute load.
 pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     let inner = framed(f, area, " Load ", Pane::Load, s, t);
     let view = s.shown();
@@ -79,6 +79,24 @@ pub(super) fn detail<'a>(y: &SysNow, t: &Theme) -> Vec<Line<'a>> {
             Span::styled(format!("mem {} ", pair(p[1], p[2])), t.level(p[1] * 2.0)),
             Span::styled(format!("io {}", pair(p[3], p[4])), t.level(p[3] * 2.0)),
         ]));
+    }
+    for g in &y.gpus {
+        let mut spans = vec![Span::raw(format!("GPU {} ", g.name))];
+        if let Some(b) = g.busy {
+            spans.push(Span::styled(format!("{b:.0}% "), t.level(b)));
+        }
+        if g.mem_total > 0 {
+            let pct = g.mem_pct().unwrap_or(0.0);
+            spans.push(Span::styled(
+                format!(
+                    "mem {} / {}",
+                    super::fmt::bytes(g.mem_used as f64),
+                    super::fmt::bytes(g.mem_total as f64)
+                ),
+                t.level(pct),
+            ));
+        }
+        out.push(Line::from(spans));
     }
     if !y.sensors.is_empty() {
         let shown: Vec<String> = (y.sensors.iter())

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use montui::app::{Mode, Recording, State};
-use montui::model::sys::{DiskTimes, Inodes, Sensor, SysRaw, Tasks};
+use montui::model::sys::{DiskTimes, Gpu, Inodes, Sensor, SysRaw, Tasks};
 use montui::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample, derive};
 
 /// A deterministic host: `n` one-second samples with a busy-ish pattern.
@@ -140,6 +140,12 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         mount: "/".into(),
                         total: 6_000_000,
                         free: 4_500_000,
+                    }],
+                    gpus: vec![Gpu {
+                        name: "0 NVIDIA T4".into(),
+                        busy: Some(30.0 + (i % 3) as f64),
+                        mem_used: 3 << 30,
+                        mem_total: 15 << 30,
                     }],
                 },
             }

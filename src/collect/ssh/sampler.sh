@@ -215,7 +215,10 @@ function logs(   k, j, n, cmd, line, path, P, I, S, K, budget, len, rot, rest) {
 BEGIN {
     logsetup()
     passwd()
-    sysgrep = "grep -s -H . /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq /sys/class/hwmon/hwmon[0-9]*/name /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_label /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_label 2>/dev/null"
+    nvsmi = ""
+    if (system("command -v nvidia-smi >/dev/null 2>&1") == 0)
+        nvsmi = "nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total,temperature.gpu --format=csv,noheader,nounits 2>/dev/null"
+    sysgrep = "grep -s -H . /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq /sys/class/hwmon/hwmon[0-9]*/name /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/temp[0-9]*_label /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_input /sys/class/hwmon/hwmon[0-9]*/fan[0-9]*_label /sys/class/drm/card[0-9]*/device/gpu_busy_percent /sys/class/drm/card[0-9]*/device/mem_info_vram_used /sys/class/drm/card[0-9]*/device/mem_info_vram_total 2>/dev/null"
     while (1) {
         # Nanoseconds where date has %N (GNU, busybox), else it prints seconds and "%N".
         "date +%s%N" | getline now
@@ -244,6 +247,11 @@ BEGIN {
         print "@sys"
         while ((sysgrep | getline line) > 0) print line
         close(sysgrep)
+        # NVIDIA GPUs, where nvidia-smi (from the driver) is installed.
+        if (nvsmi != "") {
+            while ((nvsmi | getline line) > 0) print "nvidia-smi:" line
+            close(nvsmi)
+        }
         procs()
         if (nl) logs()
         print "@@end"

@@ -1,5 +1,5 @@
 //! System detail of a snapshot: pressure as % of the interval stalled, disks' busy % and
-//! average I/O time, file systems' inode use, uptime.
+//! average I/O time, file systems' inode use, uptime; GPUs as read.
 
 use super::{counter_delta, rate};
 use crate::model::RawSample;
@@ -24,6 +24,7 @@ pub(super) fn sys_now(cur: &RawSample, prev: Option<&RawSample>, secs: Option<f6
         tasks: s.tasks,
         mhz: s.mhz.clone(),
         sensors: s.sensors.clone(),
+        gpus: s.gpus.clone(),
         uptime_s,
     }
 }

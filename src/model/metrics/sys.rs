@@ -1,5 +1,5 @@
 //! The system detail metrics of a snapshot (pressure, tasks, frequencies, sensors, disks'
-//! busy time and latency, inodes, uptime).
+//! busy time and latency, inodes, uptime, GPUs).
 
 use super::Metric;
 use crate::model::Snapshot;
@@ -43,6 +43,12 @@ pub(super) fn put(s: &Snapshot, out: &mut Vec<Metric>) {
             "temperature_celsius"
         };
         put(name, vec![("sensor", x.name.clone())], Some(x.value));
+    }
+    for g in &y.gpus {
+        let gpu = || vec![("gpu", g.name.clone())];
+        put("gpu_busy_percent", gpu(), g.busy);
+        put("gpu_memory_used_percent", gpu(), g.mem_pct());
+        put("gpu_memory_used_bytes", gpu(), Some(g.mem_used as f64));
     }
     for d in &s.disks {
         put("disk_busy_percent", vec![("disk", d.name.clone())], d.busy);

@@ -1,7 +1,7 @@
 //! System detail (`SysRaw`) as keyed values and back, beside the rest of `flatten`.
 
 use super::{SEP, entry};
-use crate::model::sys::{DiskTimes, Inodes, Sensor, SysRaw};
+use crate::model::sys::{DiskTimes, Gpu, Inodes, Sensor, SysRaw};
 
 /// Whether a system detail key is a counter (pressure totals, disk times).
 pub fn is_counter(kind: &str) -> bool {
@@ -43,6 +43,13 @@ pub fn flatten(s: &SysRaw, put: &mut impl FnMut(String, f64)) {
     for i in &s.inodes {
         put(format!("inode{SEP}total{SEP}{}", i.mount), i.total as f64);
         put(format!("inode{SEP}free{SEP}{}", i.mount), i.free as f64);
+    }
+    for g in &s.gpus {
+        if let Some(busy) = g.busy {
+            put(format!("gpu{SEP}busy{SEP}{}", g.name), busy);
+        }
+        put(format!("gpu{SEP}used{SEP}{}", g.name), g.mem_used as f64);
+        put(format!("gpu{SEP}total{SEP}{}", g.name), g.mem_total as f64);
     }
 }
 
@@ -112,6 +119,21 @@ pub fn unflatten(s: &mut SysRaw, (kind, field, rest): (&str, &str, Option<&str>)
                 i.total = u
             } else {
                 i.free = u
+            }
+        }
+        ("gpu", Some(name)) => {
+            let g = entry(
+                &mut s.gpus,
+                |g: &Gpu| g.name == name,
+                || Gpu {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            );
+            match field {
+                "busy" => g.busy = Some(v),
+                "used" => g.mem_used = u,
+                _ => g.mem_total = u,
             }
         }
         _ => return false,

@@ -70,7 +70,21 @@ fn reasons_say_what_to_do() {
 
 /// `n` frames of the sampler run here in plain sh, each asked `gap` after the one before.
 async fn sampler_frames(n: usize, gap: Duration) -> Vec<super::super::frame::Frame> {
-    let mut child = Command::new("sh")
+    sampler_frames_in(n, gap, None).await
+}
+
+/// As `sampler_frames`, with `bin` first on the PATH.
+async fn sampler_frames_in(
+    n: usize,
+    gap: Duration,
+    bin: Option<&std::path::Path>,
+) -> Vec<super::super::frame::Frame> {
+    let mut command = Command::new("sh");
+    if let Some(bin) = bin {
+        let path = std::env::var("PATH").unwrap_or_default();
+        command.env("PATH", format!("{}:{path}", bin.display()));
+    }
+    let mut child = command
         .args(["-s", "5"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -165,6 +179,37 @@ async fn the_sampler_sums_every_process_so_short_lived_ones_show_as_exited() {
 }
 
 /// An `ssh` that prints `output` (a shell command) and never runs the sampler.
+/// This machine has no NVIDIA driver: a stand-in `nvidia-smi` answers the sampler's query as
+/// the driver's does (the query itself is checked against `gpu::NVIDIA_SMI`).
+#[tokio::test]
+async fn the_sampler_sends_nvidia_gpus_where_nvidia_smi_is_installed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let smi = dir.path().join("nvidia-smi");
+    std::fs::write(
+        &smi,
+        "#!/bin/sh\ncase \"$*\" in *--query-gpu=*) echo '0, Tesla T4, 42, 2048, 15360, 51';; esac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&smi, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let frames = sampler_frames_in(1, Duration::ZERO, Some(dir.path())).await;
+    let y = &frames[0].sample.sys;
+    let gpu = y
+        .gpus
+        .iter()
+        .find(|g| g.name == "0 Tesla T4")
+        .expect("the GPU");
+    assert_eq!(
+        (gpu.busy, gpu.mem_used, gpu.mem_total),
+        (Some(42.0), 2048 << 20, 15360 << 20)
+    );
+    assert!(
+        y.sensors
+            .iter()
+            .any(|s| s.name == "gpu 0 Tesla T4" && s.value == 51.0)
+    );
+}
+
 fn fake_ssh(dir: &std::path::Path, output: &str) -> SshOptions {
     let frame = dir.join("frame.txt");
     std::fs::write(&frame, include_str!("../frame/sample.txt")).unwrap();
