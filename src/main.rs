@@ -185,9 +185,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         // Notices queued by this run or an earlier one go out from the outbox.
         let _delivery = montui::notify::spawn(&cfg.receivers, &db, &health, &bell);
         let ssh = cfg.ssh.options(cfg.collect.top_processes);
+        // Each host's processes kept whatever they use: the one followed (`F`).
+        let remote_pins: std::collections::HashMap<String, montui::collect::top::Pins> = (remote
+            .iter())
+        .map(|(t, _)| (t.name.clone(), Default::default()))
+        .collect();
+        let mut pins = remote_pins.clone();
+        pins.insert(host.clone(), collector.pins());
         let signaller = montui::collect::signal::Signaller {
             local: host.clone(),
-            pins: collector.pins(),
+            pins,
             remote: (remote.iter())
                 .map(|(t, _)| (t.name.clone(), (t.clone(), ssh.clone())))
                 .collect(),
@@ -196,6 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Sources {
                 local: Some(Box::new(collector)),
                 remote,
+                pins: remote_pins,
                 ssh,
                 logs: LogSetup {
                     sources: log_sources.clone(),

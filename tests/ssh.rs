@@ -431,3 +431,58 @@ fn a_remote_process_is_signalled_over_its_own_ssh_after_a_confirmation() {
     t.send("q");
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
+
+#[cfg_attr(
+    any(montui_no_tmux, montui_no_sshd),
+    ignore = "needs tmux and openssh-server (apt-get install tmux openssh-server)"
+)]
+#[test]
+fn a_followed_remote_process_stays_listed_when_it_is_no_top_process_any_more() {
+    let tmux = common::need("tmux");
+    let sshd = common::sshd(1);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sshd, &["lab1"]);
+    // Few processes sent: an idle sleep is none of them.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[collect]\ntop_processes = 3\n")).unwrap();
+    // Busy (a top process) until told, then an idle sleep of the same PID.
+    let mut child = Command::new("sh")
+        .args(["-c", "while [ ! -e stop ]; do :; done; exec sleep 600"])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let t = ui(&tmux, dir.path(), &cfg);
+    t.wait_for("lab1 up", |s| {
+        s.lines().any(|l| l.contains("lab1") && l.contains(" up "))
+    });
+    for _ in 0..4 {
+        t.send("Tab");
+    }
+    t.send("j");
+    t.send("Enter");
+    t.wait_for("lab1 on screen", |s| {
+        s.lines().next().is_some_and(|l| l.contains("│ lab1 │"))
+    });
+    for _ in 0..4 {
+        t.send("BTab");
+    }
+    t.wait_for("processes focused", |s| s.contains("▸ Processes"));
+    t.send("F3");
+    t.send_literal(&pid);
+    t.send("Enter");
+    t.wait_for("the busy child", |s| common::process_row(s, &pid).is_some());
+    t.send("F");
+    std::fs::write(dir.path().join("stop"), "").unwrap();
+    // Idle now: still sent and listed, as the sleep it became.
+    t.wait_for("the idle child", |s| {
+        common::process_row(s, &pid).is_some_and(|r| r.contains("sleep 600"))
+    });
+    std::thread::sleep(Duration::from_secs(4));
+    let s = t.wait_for("still listed", |s| common::process_row(s, &pid).is_some());
+    assert!(!s.contains("while lab1 lists it"), "{s}");
+    let _ = child.kill();
+    let _ = child.wait();
+    t.send("q");
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}

@@ -8,7 +8,7 @@ pub mod procinfo;
 pub mod signal;
 pub mod ssh;
 mod sysdetail;
-mod top;
+pub mod top;
 
 pub use local::LocalCollector;
 

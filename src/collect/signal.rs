@@ -55,23 +55,25 @@ pub struct ProcId {
 #[derive(Debug, Clone, Default)]
 pub struct Signaller {
     pub local: String,
-    /// The local collector's processes kept whatever they use.
-    pub pins: super::top::Pins,
+    /// The processes each host's collector keeps whatever they use, by host name.
+    pub pins: HashMap<String, super::top::Pins>,
     pub remote: HashMap<String, (Target, SshOptions)>,
 }
 
 impl Signaller {
-    /// Keeps `p` (None: no process) in this machine's every sample; false for another host's,
-    /// whose sampler keeps its top processes only.
+    /// Keeps `p` (None: no process) in its host's every sample, and no other; false when its
+    /// host is not one montui collects from.
     pub fn follow(&self, p: Option<&ProcId>) -> bool {
-        let Ok(mut pins) = self.pins.lock() else {
+        for pins in self.pins.values() {
+            if let Ok(mut pins) = pins.lock() {
+                pins.clear();
+            }
+        }
+        let Some(p) = p else { return false };
+        let Some(Ok(mut pins)) = self.pins.get(&p.host).map(|pins| pins.lock()) else {
             return false;
         };
-        pins.clear();
-        match p {
-            Some(p) if p.host == self.local => pins.insert((p.pid, p.start)),
-            _ => false,
-        }
+        pins.insert((p.pid, p.start))
     }
 
     /// Does `act` to process `p`; what went wrong, said for the user.
@@ -206,6 +208,35 @@ pub(super) async fn one_shot(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn following_keeps_one_process_on_its_own_host_only() {
+        let pins: HashMap<String, super::super::top::Pins> = ["here", "db1"]
+            .into_iter()
+            .map(|h| (h.to_string(), Default::default()))
+            .collect();
+        let s = Signaller {
+            local: "here".into(),
+            pins: pins.clone(),
+            ..Default::default()
+        };
+        let id = |host: &str| ProcId {
+            host: host.into(),
+            pid: 42,
+            start: 7,
+        };
+        let held = |h: &str| pins[h].lock().unwrap().iter().copied().collect::<Vec<_>>();
+        assert!(s.follow(Some(&id("db1"))));
+        assert_eq!((held("here"), held("db1")), (vec![], vec![(42, 7)]));
+        assert!(s.follow(Some(&id("here"))));
+        assert_eq!((held("here"), held("db1")), (vec![(42, 7)], vec![]));
+        assert!(
+            !s.follow(Some(&id("elsewhere"))),
+            "not a host montui collects"
+        );
+        assert!(!s.follow(None));
+        assert_eq!((held("here"), held("db1")), (vec![], vec![]));
+    }
 
     #[test]
     fn signals_are_named_or_numbered_from_the_list_only() {

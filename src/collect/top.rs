@@ -27,9 +27,14 @@ pub struct TopProcs {
 
 impl TopProcs {
     pub fn new(top: usize) -> Self {
+        Self::with_pins(top, Pins::default())
+    }
+
+    /// As `new`, keeping the processes in `pins` (shared with who chooses them).
+    pub fn with_pins(top: usize, pins: Pins) -> Self {
         Self {
             top,
-            pins: Pins::default(),
+            pins,
             last_cpu: HashMap::new(),
             last_busy: None,
             last_accounted: None,

@@ -1,15 +1,16 @@
 //! The collectors as tasks, all feeding one bounded channel: this machine sampled on a timer
 //! (one collection in flight), each remote host by its own ssh session.
 
-use std::time::Duration;
-
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 use crate::collect::ssh::session::HostLogs;
 use crate::collect::ssh::{SshOptions, Target, session};
+use crate::collect::top::Pins;
 use crate::collect::{Collector, SourceMsg};
 use crate::logs::feed::LogMsg;
 use crate::logs::remote::RemoteLogs;
@@ -23,6 +24,8 @@ pub struct Sources {
     pub local: Option<Box<dyn Collector>>,
     /// Remote hosts, each with its sampling interval.
     pub remote: Vec<(Target, Duration)>,
+    /// Remote hosts' processes kept whatever they use (the one followed), by host name.
+    pub pins: HashMap<String, Pins>,
     pub ssh: SshOptions,
     /// Logs to follow and mine (the engine starts them).
     pub logs: super::LogSetup,
@@ -51,7 +54,9 @@ impl Sources {
                 tx: logs.clone(),
             });
             let (tx, stop) = (tx.clone(), stop.clone());
-            tokio::spawn(session::run(t, every, ssh, slots, tx, host_logs, stop));
+            let pins = self.pins.remove(&t.name).unwrap_or_default();
+            let poll = session::Poll { every, pins };
+            tokio::spawn(session::run(t, poll, ssh, slots, tx, host_logs, stop));
         }
         rx
     }

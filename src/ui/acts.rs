@@ -115,7 +115,7 @@ pub fn act(
             let kept = acts.is_some_and(|a| a.signaller.follow(target.as_ref().map(id).as_ref()));
             if let Some(t) = target.filter(|_| !kept && state.mode != Mode::Replay) {
                 state.message = Some(format!(
-                    "following PID {} while {} lists it (an SSH host sends its top processes)",
+                    "following PID {} while {} lists it (montui does not collect from it)",
                     t.pid, t.host
                 ));
             }

@@ -152,6 +152,7 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
     let sources = Sources {
         local: None,
         remote,
+        pins: HashMap::new(),
         ssh: SshOptions {
             config_file: Some(sshd.ssh_config.clone()),
             ..Default::default()

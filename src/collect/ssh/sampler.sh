@@ -81,6 +81,8 @@ function procs(   cmd, pid, line, a, b, comm, rest, f, n, j, k, best, sel, D, R,
             if (!(j in sel) && (best == 0 || R[j] > R[best])) best = j
         if (best) sel[best] = 1
     }
+    # The process followed, whatever it uses.
+    for (j = 1; j <= n; j++) if ((P[j] " " S[j]) in pin) sel[j] = 1
     for (j in sel) print L[j]
     print "@procinfo"
     info(sel, P, S, C)
@@ -215,6 +217,7 @@ function logs(   k, j, n, cmd, line, path, P, I, S, K, budget, len, rot, rest) {
 BEGIN {
     logsetup()
     passwd()
+    asker = "read t && echo \"x $t\""
     nvsmi = ""
     if (system("command -v nvidia-smi >/dev/null 2>&1") == 0)
         nvsmi = "nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total,temperature.gpu --format=csv,noheader,nounits 2>/dev/null"
@@ -256,7 +259,13 @@ BEGIN {
         if (nl) logs()
         print "@@end"
         fflush()
-        # sh reads one line and no more from stdin (awk would buffer ahead).
-        if (system("read t") != 0) exit 0
+        # sh reads one line and no more from stdin (awk would buffer ahead): the processes
+        # to keep whatever they use, as pid and start time pairs. None read: the end.
+        asked = ""
+        if ((asker | getline asked) <= 0) exit 0
+        close(asker)
+        for (k in pin) delete pin[k]
+        np = split(asked, A, " ")
+        for (k = 2; k < np; k += 2) pin[A[k] " " A[k + 1]] = 1
     }
 }'

@@ -13,7 +13,7 @@ use tokio::process::{Child, Command};
 
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use super::super::top::TopProcs;
+use super::super::top::{Pins, TopProcs};
 use super::super::{CollectError, SourceMsg};
 use super::Target;
 use super::stream::Frames;
@@ -90,12 +90,19 @@ pub struct HostLogs {
 /// time every one of them out.
 pub const MAX_CONNECTING: usize = 16;
 
+/// How a host is polled: a sample every `every`, the processes in `pins` kept in each
+/// whatever they use (the one followed).
+pub struct Poll {
+    pub every: Duration,
+    pub pins: Pins,
+}
+
 /// Watches `t` until `stop`: samples and failures go to `tx` (never blocking on it). A
 /// connection holds one of `slots` until its first frame. Log lines go to `logs` (waiting
 /// for room: the files keep them meanwhile).
 pub async fn run(
     t: Target,
-    interval: Duration,
+    poll: Poll,
     opts: SshOptions,
     slots: Arc<Semaphore>,
     tx: mpsc::Sender<SourceMsg>,
@@ -105,7 +112,7 @@ pub async fn run(
     let mut failures = 0u32;
     loop {
         let outcome = tokio::select! {
-            r = connection(&t, interval, &opts, &slots, &tx, &mut logs) => r,
+            r = connection(&t, &poll, &opts, &slots, &tx, &mut logs) => r,
             _ = stop.changed() => return,
         };
         // A connection that delivered samples starts the backoff over.
@@ -147,6 +154,19 @@ struct Ended {
     answered: bool,
 }
 
+/// The line that asks for a frame: the processes to keep whatever they use, as `pid start`
+/// pairs (numbers only: the sampler takes them as keys, never as shell text).
+fn ask(pins: &Pins) -> String {
+    let mut line = String::new();
+    if let Ok(p) = pins.lock() {
+        for (pid, start) in p.iter() {
+            line.push_str(&format!("{pid} {start} "));
+        }
+    }
+    line.push('\n');
+    line
+}
+
 fn spawn(t: &Target, o: &SshOptions) -> std::io::Result<Child> {
     let mut cmd = Command::new(&o.binary);
     cmd.args(ssh_args(t, o))
@@ -169,7 +189,7 @@ fn spawn(t: &Target, o: &SshOptions) -> std::io::Result<Child> {
 /// never asked twice and the round trip is measured from the ask to the frame's end.
 async fn connection(
     t: &Target,
-    interval: Duration,
+    poll: &Poll,
     o: &SshOptions,
     slots: &Semaphore,
     tx: &mpsc::Sender<SourceMsg>,
@@ -200,7 +220,8 @@ async fn connection(
     }
     let mut frames = Frames::default();
     let mut clock = Clock::default();
-    let mut top = TopProcs::new(o.top);
+    let interval = poll.every;
+    let mut top = TopProcs::with_pins(o.top, poll.pins.clone());
     let mut answered = false;
     // A dead connection shows at once (end of stream); silence is given longer, as a busy
     // host may be late.
@@ -217,7 +238,7 @@ async fn connection(
         let read = tokio::select! {
             r = stdout.read_buf(frames.buffer()) => r,
             _ = ticks.tick(), if answered && asked.is_none() => {
-                if let Err(e) = stdin.write_all(b"\n").await {
+                if let Err(e) = stdin.write_all(ask(&poll.pins).as_bytes()).await {
                     let why = stderr_reason(&mut child).await;
                     return failed(why.unwrap_or_else(|| format!("asking: {e}")), true);
                 }

@@ -70,14 +70,15 @@ fn reasons_say_what_to_do() {
 
 /// `n` frames of the sampler run here in plain sh, each asked `gap` after the one before.
 async fn sampler_frames(n: usize, gap: Duration) -> Vec<super::super::frame::Frame> {
-    sampler_frames_in(n, gap, None).await
+    sampler_frames_in(n, gap, None, &Pins::default()).await
 }
 
-/// As `sampler_frames`, with `bin` first on the PATH.
+/// As `sampler_frames`, with `bin` first on the PATH, asking to keep `pins`.
 async fn sampler_frames_in(
     n: usize,
     gap: Duration,
     bin: Option<&std::path::Path>,
+    pins: &Pins,
 ) -> Vec<super::super::frame::Frame> {
     let mut command = Command::new("sh");
     if let Some(bin) = bin {
@@ -106,7 +107,7 @@ async fn sampler_frames_in(
             frames.push(f.unwrap_or_else(|e| panic!("{e}")));
             // One frame at once, then one per line asked.
             tokio::time::sleep(gap).await;
-            stdin.write_all(b"\n").await.unwrap();
+            stdin.write_all(ask(pins).as_bytes()).await.unwrap();
         }
     }
     drop(stdin);
@@ -179,6 +180,38 @@ async fn the_sampler_sums_every_process_so_short_lived_ones_show_as_exited() {
 }
 
 /// An `ssh` that prints `output` (a shell command) and never runs the sampler.
+/// A process that uses nothing is not among the top ones; asked for, it is sent.
+#[tokio::test]
+async fn the_sampler_keeps_the_processes_it_is_asked_for() {
+    let mut child = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Asleep, done starting (a start still loading could be a busy process for a frame).
+    let stat = loop {
+        let stat = std::fs::read(format!("/proc/{pid}/stat")).unwrap();
+        let p = crate::collect::procfs::proc_stat(&stat, 100, 4096)
+            .unwrap()
+            .0;
+        if p.state == 'S' {
+            break p;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let start = stat.start;
+    let has = |f: &super::super::frame::Frame| f.sample.procs.iter().any(|p| p.pid == pid);
+    // The first frame is sent before any ask; the next after one naming the sleep.
+    let pins = Pins::default();
+    let plain = sampler_frames_in(2, Duration::from_secs(1), None, &pins).await;
+    assert!(!plain.iter().any(has), "a sleep is no top process");
+    pins.lock().unwrap().insert((pid, start));
+    let asked = sampler_frames_in(2, Duration::ZERO, None, &pins).await;
+    assert!(has(&asked[1]), "kept when asked for");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// This machine has no NVIDIA driver: a stand-in `nvidia-smi` answers the sampler's query as
 /// the driver's does (the query itself is checked against `gpu::NVIDIA_SMI`).
 #[tokio::test]
@@ -192,7 +225,7 @@ async fn the_sampler_sends_nvidia_gpus_where_nvidia_smi_is_installed() {
     )
     .unwrap();
     std::fs::set_permissions(&smi, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let frames = sampler_frames_in(1, Duration::ZERO, Some(dir.path())).await;
+    let frames = sampler_frames_in(1, Duration::ZERO, Some(dir.path()), &Pins::default()).await;
     let y = &frames[0].sample.sys;
     let gpu = y
         .gpus
@@ -235,7 +268,11 @@ async fn ended_with(output: &str) -> String {
     let (tx, mut rx) = mpsc::channel(1024);
     let (_stop_tx, stop) = watch::channel(false);
     let slots = Arc::new(Semaphore::new(1));
-    let task = tokio::spawn(run(t, Duration::from_secs(1), o, slots, tx, None, stop));
+    let poll = Poll {
+        every: Duration::from_secs(1),
+        pins: Default::default(),
+    };
+    let task = tokio::spawn(run(t, poll, o, slots, tx, None, stop));
     let reason = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             match rx.recv().await {
