@@ -11,6 +11,7 @@ const TOOLS: &[(&str, &[&str])] = &[
     ("montui_no_tmux", &["tmux"]),
     ("montui_no_sshd", &["sshd", "ssh", "ssh-keygen"]),
     ("montui_no_alertmanager", &["prometheus-alertmanager"]),
+    ("montui_no_node_exporter", &["prometheus-node-exporter"]),
     ("montui_no_openssl", &["openssl"]),
     ("montui_no_dbus", &["dbus-daemon"]),
 ];

@@ -19,6 +19,7 @@ pub mod logs;
 pub mod model;
 pub mod notify;
 pub mod proc_details;
+pub mod prom;
 pub mod replay;
 pub mod store;
 pub mod text;

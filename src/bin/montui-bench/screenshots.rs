@@ -117,7 +117,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     keys(&t, &["e", "Enter"])?;
     shot(&t, "anomaly-chart")?;
     t.kill();
-    println!("screenshots: views=8 out={out}");
+    // The hosts overview: two SSH hosts (aliases of a loopback sshd) beside this machine, in
+    // the alerts layout.
+    let sshd = super::sshd::Sshd::start(2).map_err(|p| format!("needs {p}"))?;
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[ssh]\nconfig_file = \"{}\"\n\n[[hosts]]\nssh = \"lab1\"\n\n[[hosts]]\nssh = \"lab2\"\n",
+            sshd.ssh_config.display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let t = Tmux::start(
+        "hosts",
+        home,
+        &format!("'{}' --db '{}'", bin.display(), home.join("o.db").display()),
+        W,
+        H,
+    )?;
+    std::thread::sleep(Duration::from_secs(20));
+    keys(&t, &["v", "v"])?;
+    shot(&t, "hosts")?;
+    t.kill();
+    println!("screenshots: views=9 out={out}");
     Ok(())
 }
 

@@ -14,12 +14,8 @@ use montui::collect::ssh::{SshOptions, Target};
 use montui::engine::Sources;
 
 use super::procstat::{cpu_secs, rss_mb};
+use super::sshd;
 use super::{flag, median};
-
-/// The test sshd (the bench uses part of it).
-#[allow(dead_code)]
-#[path = "../../../tests/common/sshd.rs"]
-mod sshd;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     // `--isolate` (root): each session gets its own PID namespace and /proc, so the remote
