@@ -175,7 +175,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.interval,
         db.display()
     );
-    let remote_names: Vec<String> = remote.iter().map(|(t, _)| t.name.clone()).collect();
+    let remote_names: Vec<String> = (remote.iter().map(|(t, _)| t.name.clone()))
+        .chain(cfg.scraped.iter().map(|h| h.name.clone()))
+        .collect();
     let r = rt.block_on(async {
         let writer = spawn_writer(store, cfg.store.flush_interval.0, cfg.retention());
         let bell = writer.outbox.clone();
@@ -204,6 +206,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 local: Some(Box::new(collector)),
                 remote,
                 pins: remote_pins,
+                scraped: cfg.scraped.clone(),
                 ssh,
                 logs: LogSetup {
                     sources: log_sources.clone(),

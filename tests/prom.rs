@@ -1,5 +1,5 @@
 //! The Prometheus ecosystem against the real servers from Debian's packages, on loopback
-//! ports: node_exporter's page read as a host.
+//! ports: node_exporter's page read as a host, and a host watched through it.
 
 mod common;
 
@@ -133,5 +133,68 @@ fn node_exporter_reads_as_this_machine_does_and_its_host_draws() {
     assert!(
         screen.contains(&cores) && screen.contains("Mem "),
         "{screen}"
+    );
+}
+
+/// Waits until `log` holds `what` `n` times.
+fn wait_log(log: &std::path::Path, what: &str, n: usize) {
+    let t0 = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.matches(what).count() >= n {
+            return;
+        }
+        assert!(
+            t0.elapsed() < common::WAIT,
+            "waited for {n}× `{what}`:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[cfg_attr(
+    montui_no_node_exporter,
+    ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
+)]
+#[test]
+fn a_host_with_node_exporter_is_watched_without_ssh_and_goes_down_with_it() {
+    let mut node = NodeExporter::start();
+    let name = format!("127.0.0.1:{}", node.port);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("montui.toml");
+    std::fs::write(
+        &cfg,
+        format!("interval = \"1s\"\n\n[[hosts]]\nscrape = [\"http://{name}/metrics\"]\n"),
+    )
+    .unwrap();
+    let log = dir.path().join("stderr.log");
+    let mut montui = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["--headless", "--config"])
+        .arg(&cfg)
+        .arg("--db")
+        .arg(dir.path().join("h.db"))
+        .envs(common::home(dir.path()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_log(&log, &format!("{name}: connected"), 1);
+    std::thread::sleep(Duration::from_secs(3));
+    // The exporter ends: the host is down, with the reason.
+    let _ = node.child.kill();
+    let _ = node.child.wait();
+    wait_log(&log, &format!("{name}: scraping http://{name}/metrics"), 1);
+    common::sshd::signal(montui.id(), 15);
+    assert!(montui.wait().unwrap().success());
+    let store = montui::store::Store::open_reader(&dir.path().join("h.db")).unwrap();
+    let samples = store.samples(&name, i64::MIN, i64::MAX).unwrap();
+    let here = LocalCollector::new(5).unwrap().collect().unwrap();
+    assert!(samples.len() >= 2, "{} samples", samples.len());
+    assert!(
+        samples
+            .iter()
+            .all(|s| s.cpus.len() == here.cpus.len() && s.mem.total == here.mem.total),
+        "recorded as this machine reads"
     );
 }

@@ -5,12 +5,14 @@ pub mod inspect;
 mod local;
 pub mod procfs;
 pub mod procinfo;
+mod scrape;
 pub mod signal;
 pub mod ssh;
 mod sysdetail;
 pub mod top;
 
 pub use local::LocalCollector;
+pub use scrape::run as scrape_host;
 
 use crate::model::RawSample;
 

@@ -13,10 +13,14 @@ use crate::collect::ssh::{SshOptions, Target};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostConfig {
-    /// Shown and recorded as; default: the host part of `ssh`.
+    /// Shown and recorded as; default: the host part of `ssh`, else `host:port` of `scrape`.
     pub name: Option<String>,
     /// An alias from ~/.ssh/config, `host`, `user@host` or `user@host:port`.
-    pub ssh: String,
+    pub ssh: Option<String>,
+    /// A host without `ssh`: its node_exporter's page (`http://host:9100/metrics`), which
+    /// gives the same panes and alerts.
+    #[serde(default)]
+    pub scrape: Vec<String>,
     /// Time between two samples of this host; default: the global `interval`.
     pub interval: Option<Dur>,
     /// Added to this host's alerts (`env = "prod"`), for silences, inhibition, grouping and
@@ -62,21 +66,73 @@ impl SshConfig {
     }
 }
 
-/// The hosts of the config, checked, each with its interval (`default` when it sets none).
+/// A host reached over SSH, and its interval.
+pub type SshHost = (Target, Duration);
+
+/// A host read from its node_exporter: its name, page and interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScrapeHost {
+    pub name: String,
+    pub url: String,
+    pub every: Duration,
+}
+
+/// The hosts of the config, checked: those reached over SSH, each with its interval
+/// (`default` when it sets none), and those read from node_exporter.
 pub fn targets(
     hosts: &[HostConfig],
     default: Duration,
     text: &str,
     path: &Path,
-) -> Result<Vec<(Target, Duration)>, ConfigError> {
-    let mut out: Vec<(Target, Duration)> = Vec::new();
+) -> Result<(Vec<SshHost>, Vec<ScrapeHost>), ConfigError> {
+    let mut out: Vec<SshHost> = Vec::new();
+    let mut scraped: Vec<ScrapeHost> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for h in hosts {
-        let t = Target::parse(&h.ssh, h.name.as_deref())
-            .map_err(|why| ConfigError::invalid(text, path, "ssh", Some(&h.ssh), &why))?;
-        if out.iter().any(|(o, _)| o.name == t.name) {
-            let why = format!("a host named `{}` is listed already", t.name);
-            return Err(ConfigError::invalid(text, path, "ssh", Some(&h.ssh), &why));
+        let bad = |key: &str, value: &str, why: &str| {
+            Err(ConfigError::invalid(text, path, key, Some(value), why))
+        };
+        let (target, name, key, value) = match (&h.ssh, h.scrape.as_slice()) {
+            (Some(ssh), []) => {
+                let t = Target::parse(ssh, h.name.as_deref())
+                    .map_err(|why| ConfigError::invalid(text, path, "ssh", Some(ssh), &why))?;
+                let name = t.name.clone();
+                (Some(t), name, "ssh", ssh.as_str())
+            }
+            (None, [url]) => {
+                let Some(name) = h.name.clone().or_else(|| host_port(url)) else {
+                    return bad("scrape", url, "not an http:// or https:// URL");
+                };
+                if !h.logs.is_empty() {
+                    return bad(
+                        "scrape",
+                        url,
+                        "a host read from node_exporter has no logs to follow (they need `ssh`)",
+                    );
+                }
+                (None, name, "scrape", url.as_str())
+            }
+            (None, []) => {
+                let why = "a host needs `ssh` (reached over SSH) or `scrape` (its node_exporter)";
+                return Err(ConfigError::invalid(text, path, "hosts", None, why));
+            }
+            (_, [first, ..]) => {
+                let why = "one of `ssh` or a single node_exporter `scrape` URL (other exporters come with [[scrape]])";
+                return bad("scrape", first, why);
+            }
+        };
+        if names.contains(&name) {
+            let why = format!("a host named `{name}` is listed already");
+            return bad(key, value, &why);
         }
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-:".contains(c))
+            || name.starts_with('-')
+        {
+            return bad("name", &name, "a host name is letters, digits and . _ - :");
+        }
+        names.push(name.clone());
         for (k, v) in &h.labels {
             if let Err(why) = label(k, v) {
                 return Err(ConfigError::invalid(text, path, k, Some(v), &why));
@@ -87,9 +143,39 @@ pub fn targets(
             let why = "must be between 100ms and 1h";
             return Err(ConfigError::invalid(text, path, "interval", None, why));
         }
-        out.push((t, every));
+        match target {
+            Some(t) => out.push((t, every)),
+            None => scraped.push(ScrapeHost {
+                name,
+                url: value.to_string(),
+                every,
+            }),
+        }
     }
-    Ok(out)
+    Ok((out, scraped))
+}
+
+impl HostConfig {
+    /// The name the host is shown and recorded as (after `targets` accepted it).
+    pub fn shown_name(&self) -> Option<String> {
+        match (&self.ssh, self.scrape.first()) {
+            (Some(ssh), _) => Target::parse(ssh, self.name.as_deref())
+                .ok()
+                .map(|t| t.name),
+            (None, Some(url)) => self.name.clone().or_else(|| host_port(url)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// `host:port` of an http(s) URL (`127.0.0.1:9100`), or None when it is no such URL.
+fn host_port(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    (!authority.is_empty()).then(|| authority.to_string())
 }
 
 /// A host label montui can carry: a Prometheus-style name, not one montui sets itself, and a

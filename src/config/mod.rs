@@ -16,7 +16,7 @@ pub use alerts::{AlertsConfig, RuleConfig};
 pub use anomalies::AnomaliesConfig;
 pub use duration::Dur;
 pub use error::ConfigError;
-pub use hosts::{HostConfig, SshConfig};
+pub use hosts::{HostConfig, ScrapeHost, SshConfig};
 pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
 
 use std::path::{Path, PathBuf};
@@ -48,6 +48,9 @@ pub struct Config {
     /// The hosts, checked (filled by `parse`).
     #[serde(skip)]
     pub remote: Vec<(Target, Duration)>,
+    /// The hosts read from their node_exporter (filled by `parse`).
+    #[serde(skip)]
+    pub scraped: Vec<ScrapeHost>,
     /// Their log files (sources named `host:…`), by host name (filled by `parse`).
     #[serde(skip)]
     pub remote_logs: std::collections::HashMap<String, Vec<crate::logs::feed::LogSource>>,
@@ -123,6 +126,7 @@ impl Default for Config {
             ssh: SshConfig::default(),
             hosts: Vec::new(),
             remote: Vec::new(),
+            scraped: Vec::new(),
             remote_logs: std::collections::HashMap::new(),
             logs: Vec::new(),
             log_sources: Vec::new(),
@@ -203,24 +207,20 @@ impl Config {
         cfg.validate(text, path)?;
         let mut policy = cfg.alerts.policy(text, path)?;
         policy.anomalies = cfg.anomalies.settings(text, path)?;
-        cfg.remote = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
+        (cfg.remote, cfg.scraped) = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
         cfg.log_sources = logs::sources(&cfg.logs, text, path)?;
-        for (h, (t, _)) in cfg.hosts.iter().zip(&cfg.remote) {
-            if !h.logs.is_empty() {
-                let files = logs::remote_sources(&t.name, &h.logs, text, path)?;
-                cfg.remote_logs.insert(t.name.clone(), files);
-            }
+        for h in cfg.hosts.iter().filter(|h| !h.logs.is_empty()) {
+            let name = h.shown_name().unwrap_or_default();
+            let files = logs::remote_sources(&name, &h.logs, text, path)?;
+            cfg.remote_logs.insert(name, files);
         }
         cfg.known_patterns = logs::known(&cfg.log_patterns, text, path)?;
         cfg.receivers = cfg.notify.receivers(text, path)?;
         policy.routing = (cfg.notify).routing(&cfg.receivers, &policy.grouping, text, path)?;
         escalation_channels(&policy, &cfg.receivers, text, path)?;
-        policy.host_labels = cfg
-            .hosts
-            .iter()
-            .zip(&cfg.remote)
-            .filter(|(h, _)| !h.labels.is_empty())
-            .map(|(h, (t, _))| (t.name.clone(), h.labels.clone()))
+        policy.host_labels = (cfg.hosts.iter())
+            .filter(|h| !h.labels.is_empty())
+            .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))
             .collect();
         Ok((cfg, policy))
     }

@@ -498,3 +498,48 @@ fn the_layout_and_hidden_panes_are_set_and_a_wrong_pane_is_named() {
     let e = err("[ui]\nlayout = \"grid\"\n");
     assert!(e.contains("key `layout`") && e.contains("overview"), "{e}");
 }
+
+#[test]
+fn a_host_is_read_over_ssh_or_from_its_node_exporter() {
+    let text = "[[hosts]]\nssh = \"db1\"\n\n[[hosts]]\nscrape = [\"http://127.0.0.1:9100/metrics\"]\nlabels = { env = \"lab\" }\n\n[[hosts]]\nname = \"web\"\nscrape = [\"https://web.example:9100/metrics\"]\ninterval = \"15s\"\n";
+    let (cfg, policy) = Config::parse_with_policy(text, Path::new("c.toml")).unwrap();
+    assert_eq!(cfg.remote.len(), 1);
+    let scraped: Vec<(&str, &str, u64)> = (cfg.scraped.iter())
+        .map(|h| (h.name.as_str(), h.url.as_str(), h.every.as_secs()))
+        .collect();
+    assert_eq!(
+        scraped,
+        [
+            ("127.0.0.1:9100", "http://127.0.0.1:9100/metrics", 1),
+            ("web", "https://web.example:9100/metrics", 15)
+        ]
+    );
+    assert_eq!(policy.host_labels["127.0.0.1:9100"]["env"], "lab");
+    for (bad, says) in [
+        ("[[hosts]]\nname = \"x\"\n", "`ssh`"),
+        ("[[hosts]]\nscrape = [\"ftp://a/metrics\"]\n", "not an http"),
+        (
+            "[[hosts]]\nssh = \"a\"\nscrape = [\"http://a:9100/metrics\"]\n",
+            "one of",
+        ),
+        (
+            "[[hosts]]\nscrape = [\"http://a:1/m\", \"http://a:2/m\"]\n",
+            "one of",
+        ),
+        (
+            "[[hosts]]\nscrape = [\"http://a:1/m\"]\nlogs = [\"/var/log/x\"]\n",
+            "no logs",
+        ),
+        (
+            "[[hosts]]\nname = \"-o\"\nscrape = [\"http://a:1/m\"]\n",
+            "host name",
+        ),
+        (
+            "[[hosts]]\nssh = \"a\"\n[[hosts]]\nscrape = [\"http://a:1/m\"]\nname = \"a\"\n",
+            "listed already",
+        ),
+    ] {
+        let e = err(bad);
+        assert!(e.contains(says) && e.contains("line"), "{bad}: {e}");
+    }
+}

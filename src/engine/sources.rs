@@ -12,6 +12,7 @@ use crate::collect::ssh::session::HostLogs;
 use crate::collect::ssh::{SshOptions, Target, session};
 use crate::collect::top::Pins;
 use crate::collect::{Collector, SourceMsg};
+use crate::config::ScrapeHost;
 use crate::logs::feed::LogMsg;
 use crate::logs::remote::RemoteLogs;
 
@@ -26,6 +27,8 @@ pub struct Sources {
     pub remote: Vec<(Target, Duration)>,
     /// Remote hosts' processes kept whatever they use (the one followed), by host name.
     pub pins: HashMap<String, Pins>,
+    /// Hosts read from their node_exporter.
+    pub scraped: Vec<ScrapeHost>,
     pub ssh: SshOptions,
     /// Logs to follow and mine (the engine starts them).
     pub logs: super::LogSetup,
@@ -57,6 +60,9 @@ impl Sources {
             let pins = self.pins.remove(&t.name).unwrap_or_default();
             let poll = session::Poll { every, pins };
             tokio::spawn(session::run(t, poll, ssh, slots, tx, host_logs, stop));
+        }
+        for h in self.scraped {
+            tokio::spawn(crate::collect::scrape_host(h, tx.clone(), stop.clone()));
         }
         rx
     }

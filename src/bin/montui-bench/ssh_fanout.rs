@@ -149,6 +149,7 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
         local: None,
         remote,
         pins: HashMap::new(),
+        scraped: Vec::new(),
         ssh: SshOptions {
             config_file: Some(sshd.ssh_config.clone()),
             ..Default::default()
