@@ -1,4 +1,5 @@
-//! Finds the system tools the integration tests drive (tmux, OpenSSH, Alertmanager, openssl,
+//! Finds the system tools the integration tests drive (tmux, OpenSSH, Prometheus, Alertmanager,
+//! node_exporter, openssl,
 //! and Python modules: the OpenMetrics parser, aiosmtpd). A test whose tool is
 //! missing is compiled as `#[ignore = "needs <package>"]`, so `cargo test` counts it as ignored,
 //! with the package to install, in its summary. With `MONTUI_E2E=require` nothing is ignored:
@@ -12,6 +13,7 @@ const TOOLS: &[(&str, &[&str])] = &[
     ("montui_no_sshd", &["sshd", "ssh", "ssh-keygen"]),
     ("montui_no_alertmanager", &["prometheus-alertmanager"]),
     ("montui_no_node_exporter", &["prometheus-node-exporter"]),
+    ("montui_no_prometheus", &["prometheus", "promtool"]),
     ("montui_no_openssl", &["openssl"]),
     ("montui_no_dbus", &["dbus-daemon"]),
 ];

@@ -196,7 +196,7 @@ fn json_row(out: &mut impl Write, s: &Snapshot, m: &Metric) -> std::io::Result<(
 }
 
 /// An OpenMetrics label value: its escapes, and no other control or bidi override.
-fn om_escape(v: &str) -> String {
+pub(crate) fn om_escape(v: &str) -> String {
     let v = v
         .replace('\\', "\\\\")
         .replace('"', "\\\"")

@@ -201,6 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|(t, _)| (t.name.clone(), (t.clone(), ssh.clone())))
                 .collect(),
         };
+        let exposed = cfg.served.as_ref().map(|_| Default::default());
         let engine = Engine::spawn(
             Sources {
                 local: Some(Box::new(collector)),
@@ -219,7 +220,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Some(writer),
             Some(alerting),
             !cli.headless,
+            exposed.clone(),
         );
+        if let (Some(serve), Some(exposed)) = (&cfg.served, exposed) {
+            let stats = engine.stats.clone();
+            montui::serve::start(serve, exposed, stats, Some(db.clone()))
+                .await
+                .map_err(anyhow::Error::msg)?;
+        }
         if cli.headless {
             let mut engine = engine;
             tokio::select! {

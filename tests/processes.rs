@@ -128,8 +128,9 @@ fn a_followed_process_stays_selected_and_recorded_when_it_goes_idle() {
     let pid = child.0.id().to_string();
     let config = dir.path().join("config/montui");
     std::fs::create_dir_all(&config).unwrap();
-    // One process by CPU and one by memory: an idle child is not among them.
-    std::fs::write(config.join("config.toml"), "[collect]\ntop_processes = 1\n").unwrap();
+    // Three processes by CPU and three by memory: an idle child is not among them, the busy
+    // one is even while other tests keep the machine busy.
+    std::fs::write(config.join("config.toml"), "[collect]\ntop_processes = 3\n").unwrap();
     let t = common::montui(&tmux, dir.path(), "");
     t.wait_for("the busy child listed", |s| {
         common::process_row(s, &pid).is_some()

@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use montui::app::{Mode, State};
 use montui::collect::{Collector, LocalCollector};
@@ -13,74 +12,13 @@ use montui::model::derive;
 use montui::prom::expo::{Format, parse};
 use montui::prom::node::host_sample;
 
-/// A node_exporter on a free loopback port; killed on drop.
-struct NodeExporter {
-    child: Child,
-    port: u16,
-}
-
-impl NodeExporter {
-    fn start() -> Self {
-        let bin = common::need("prometheus-node-exporter");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let child = Command::new(bin)
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let n = NodeExporter { child, port };
-        let t0 = Instant::now();
-        while n.get("/metrics", "text/plain").is_err() {
-            assert!(t0.elapsed() < common::WAIT, "node_exporter did not answer");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        n
-    }
-
-    /// `GET path` asking for `accept`: the Content-Type and the body.
-    fn get(&self, path: &str, accept: &str) -> Result<(String, String), String> {
-        let mut s =
-            std::net::TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
-        write!(
-            s,
-            "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n\r\n"
-        )
-        .map_err(|e| e.to_string())?;
-        let mut all = String::new();
-        s.read_to_string(&mut all).map_err(|e| e.to_string())?;
-        let (head, body) = all.split_once("\r\n\r\n").ok_or("no answer")?;
-        if !(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200")) {
-            return Err(head.to_string());
-        }
-        let ct = (head.lines())
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-type:")
-                    .map(|v| v.trim().to_string())
-            })
-            .unwrap_or_default();
-        Ok((ct, body.to_string()))
-    }
-}
-
-impl Drop for NodeExporter {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[cfg_attr(
     montui_no_node_exporter,
     ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
 )]
 #[test]
 fn node_exporter_reads_as_this_machine_does_and_its_host_draws() {
-    let node = NodeExporter::start();
+    let node = common::prom::NodeExporter::start();
     let scrape = || {
         let (ct, body) = node.get("/metrics", "text/plain").expect("a page");
         let page = parse(&body, Format::of_content_type(&ct)).expect("node_exporter's page parses");
@@ -136,29 +74,13 @@ fn node_exporter_reads_as_this_machine_does_and_its_host_draws() {
     );
 }
 
-/// Waits until `log` holds `what` `n` times.
-fn wait_log(log: &std::path::Path, what: &str, n: usize) {
-    let t0 = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        if text.matches(what).count() >= n {
-            return;
-        }
-        assert!(
-            t0.elapsed() < common::WAIT,
-            "waited for {n}× `{what}`:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[cfg_attr(
     montui_no_node_exporter,
     ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
 )]
 #[test]
 fn a_host_with_node_exporter_is_watched_without_ssh_and_goes_down_with_it() {
-    let mut node = NodeExporter::start();
+    let mut node = common::prom::NodeExporter::start();
     let name = format!("127.0.0.1:{}", node.port);
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("montui.toml");
@@ -179,12 +101,12 @@ fn a_host_with_node_exporter_is_watched_without_ssh_and_goes_down_with_it() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    wait_log(&log, &format!("{name}: connected"), 1);
+    common::wait_log(&log, &format!("{name}: connected"), 1);
     std::thread::sleep(Duration::from_secs(3));
     // The exporter ends: the host is down, with the reason.
     let _ = node.child.kill();
     let _ = node.child.wait();
-    wait_log(&log, &format!("{name}: scraping http://{name}/metrics"), 1);
+    common::wait_log(&log, &format!("{name}: scraping http://{name}/metrics"), 1);
     common::sshd::signal(montui.id(), 15);
     assert!(montui.wait().unwrap().success());
     let store = montui::store::Store::open_reader(&dir.path().join("h.db")).unwrap();

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::sshd::{Sshd, signal};
 use montui::store::Store;
@@ -41,23 +41,6 @@ fn headless(dir: &Path, cfg: &Path) -> (Child, std::path::PathBuf) {
     (child, log)
 }
 
-/// Waits until the log holds `n` more occurrences of `what` than `after`; returns the count.
-fn wait_log(log: &Path, what: &str, at_least: usize) -> usize {
-    let (t0, limit) = (Instant::now(), common::WAIT);
-    loop {
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        let n = text.matches(what).count();
-        if n >= at_least {
-            return n;
-        }
-        assert!(
-            t0.elapsed() < limit,
-            "waited {limit:?} for {at_least}× `{what}`; log:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// montui with its terminal UI in tmux (120×40).
 fn ui(tmux: &Path, dir: &Path, cfg: &Path) -> common::tmux::Tmux {
     let cmd = format!(
@@ -85,17 +68,17 @@ fn a_remote_host_streams_survives_sshd_dying_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &sshd, &["lab1", "lab2"]);
     let (child, log) = headless(dir.path(), &cfg);
-    wait_log(&log, "lab1: connected", 1);
-    wait_log(&log, "lab2: connected", 1);
+    common::wait_log(&log, "lab1: connected", 1);
+    common::wait_log(&log, "lab2: connected", 1);
     std::thread::sleep(Duration::from_secs(3));
     // sshd and its sessions die mid-stream: the hosts are reported down.
     sshd.kill();
-    wait_log(&log, "lab1: ", 2);
+    common::wait_log(&log, "lab1: ", 2);
     std::thread::sleep(Duration::from_secs(2));
     sshd.restart();
     // Reconnects on its own (backoff: about 1, 2, 4 s).
-    wait_log(&log, "lab1: connected", 2);
-    wait_log(&log, "lab2: connected", 2);
+    common::wait_log(&log, "lab1: connected", 2);
+    common::wait_log(&log, "lab2: connected", 2);
     std::thread::sleep(Duration::from_secs(3));
     stop(child);
     let store = Store::open_reader(&dir.path().join("h.db")).unwrap();
@@ -147,13 +130,13 @@ fn a_stalled_sampler_is_restarted() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &sshd, &["lab1"]);
     let (child, log) = headless(dir.path(), &cfg);
-    wait_log(&log, "lab1: connected", 1);
+    common::wait_log(&log, "lab1: connected", 1);
     let samplers = sshd.samplers();
     assert_eq!(samplers.len(), 1, "one sampler per host");
     // Frozen: the connection stays up but no frame comes.
     signal(samplers[0], 19);
-    wait_log(&log, "sampler stalled", 1);
-    wait_log(&log, "lab1: connected", 2);
+    common::wait_log(&log, "sampler stalled", 1);
+    common::wait_log(&log, "lab1: connected", 2);
     signal(samplers[0], 18);
     stop(child);
 }
@@ -179,7 +162,7 @@ fn host_key_and_auth_faults_are_named_per_host_and_never_prompt() {
         ("refused", "authentication refused"),
         ("closed", "Connection refused"),
     ] {
-        wait_log(&log, &format!("{host}: "), 1);
+        common::wait_log(&log, &format!("{host}: "), 1);
         let text = std::fs::read_to_string(&log).unwrap();
         let line = text
             .lines()
@@ -188,7 +171,7 @@ fn host_key_and_auth_faults_are_named_per_host_and_never_prompt() {
         assert!(line.contains(says), "{host}: {line}");
     }
     // The good host goes on meanwhile.
-    wait_log(&log, "lab1: connected", 1);
+    common::wait_log(&log, "lab1: connected", 1);
     stop(child);
     // In the terminal UI nothing asks for a password or a yes/no.
     let t = ui(&tmux, dir.path(), &cfg);
@@ -320,7 +303,7 @@ fn remote_log_files_are_followed_over_ssh_through_rotation_truncation_and_reconn
         + &format!("logs = [\"{}/app*.log\"]\n", logs.display());
     std::fs::write(&cfg, text).unwrap();
     let (child, log) = headless(dir.path(), &cfg);
-    wait_log(&log, "lab1: connected", 1);
+    common::wait_log(&log, "lab1: connected", 1);
     std::thread::sleep(Duration::from_millis(1500));
     append(&app, &lines(5, "request served"));
     std::thread::sleep(Duration::from_millis(1500));
@@ -334,7 +317,7 @@ fn remote_log_files_are_followed_over_ssh_through_rotation_truncation_and_reconn
         signal(pid, 9);
     }
     append(&app, &lines(4, "request served"));
-    wait_log(&log, "lab1: connected", 2);
+    common::wait_log(&log, "lab1: connected", 2);
     std::thread::sleep(Duration::from_millis(1500));
     // Truncated, then written again; and a file that appears later is read from its start.
     std::fs::write(&app, "").unwrap();

@@ -73,6 +73,10 @@ pub fn figure(v: f64) -> String {
     }
     let s = if v.abs() >= 100.0 {
         format!("{v:.0}")
+    } else if v != 0.0 && v.abs() < 0.1 {
+        // Two significant figures: an I/O's 0.0021 s is not 0.
+        let places = (1 - v.abs().log10().floor() as i32).clamp(2, 12) as usize;
+        format!("{v:.places$}")
     } else {
         format!("{v:.2}")
     };
@@ -120,6 +124,9 @@ mod tests {
     fn figures_read_well() {
         assert_eq!(figure(95.0), "95");
         assert_eq!(figure(0.25), "0.25");
+        assert_eq!(figure(0.0021), "0.0021");
+        assert_eq!(figure(-0.012345), "-0.012");
+        assert_eq!(figure(0.0), "0");
         assert_eq!(figure(1234.56), "1235");
         assert_eq!(figure(f64::NAN), "?");
     }

@@ -11,6 +11,7 @@ mod logs;
 mod notify;
 pub mod paths;
 mod receivers;
+mod serve;
 
 pub use alerts::{AlertsConfig, RuleConfig};
 pub use anomalies::AnomaliesConfig;
@@ -18,6 +19,7 @@ pub use duration::Dur;
 pub use error::ConfigError;
 pub use hosts::{HostConfig, ScrapeHost, SshConfig};
 pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
+pub use serve::{Serve, ServeSection};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -69,6 +71,11 @@ pub struct Config {
     /// The receivers, checked (filled by `parse`).
     #[serde(skip)]
     pub receivers: Vec<crate::notify::Receiver>,
+    /// montui's own `/metrics` (off unless `listen` is set).
+    pub serve: ServeSection,
+    /// That, checked (filled by `parse`).
+    #[serde(skip)]
+    pub served: Option<Serve>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -134,6 +141,8 @@ impl Default for Config {
             known_patterns: Vec::new(),
             notify: Default::default(),
             receivers: Vec::new(),
+            serve: ServeSection::default(),
+            served: None,
         }
     }
 }
@@ -218,6 +227,7 @@ impl Config {
         cfg.receivers = cfg.notify.receivers(text, path)?;
         policy.routing = (cfg.notify).routing(&cfg.receivers, &policy.grouping, text, path)?;
         escalation_channels(&policy, &cfg.receivers, text, path)?;
+        cfg.served = cfg.serve.checked(text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

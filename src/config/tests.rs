@@ -263,6 +263,11 @@ fn the_examples_commented_out_in_the_example_file_are_valid() {
     let (cfg, policy) =
         Config::parse_with_policy(&text, Path::new("x")).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(cfg.remote.len(), 1);
+    let served = cfg
+        .served
+        .as_ref()
+        .map(|s| (s.listen.to_string(), s.token.is_some()));
+    assert_eq!(served, Some(("127.0.0.1:9930".to_string(), false)));
     let (host, every) = &cfg.remote[0];
     assert_eq!((host.name.as_str(), every.as_secs()), ("db1", 5));
     assert!(

@@ -118,6 +118,7 @@ impl Engine {
         writer: Option<WriterHandle>,
         alerting: Option<Alerting>,
         with_events: bool,
+        exposed: Option<Arc<crate::serve::Exposed>>,
     ) -> Self {
         let stats = Arc::new(EngineStats {
             writer: writer.as_ref().map(|w| w.status.clone()),
@@ -149,6 +150,7 @@ impl Engine {
             writer,
             alerting,
             events: tx,
+            exposed,
             commands: cmd_rx,
             stats: stats.clone(),
             board_sent: Instant::now(),
@@ -192,6 +194,8 @@ struct Parts {
     writer: Option<WriterHandle>,
     alerting: Option<Alerting>,
     events: Option<mpsc::Sender<EngineEvent>>,
+    /// What `/metrics` shows, when served.
+    exposed: Option<Arc<crate::serve::Exposed>>,
     commands: mpsc::Receiver<EngineCommand>,
     stats: Arc<EngineStats>,
     board_sent: Instant,
@@ -228,10 +232,16 @@ impl Parts {
     }
 
     fn send_alerts(&self, now: i64) {
-        if let Some(al) = &self.alerting
-            && self.events.is_some()
-        {
-            self.send(EngineEvent::Alerts(al.board(now)));
+        let Some(al) = &self.alerting else { return };
+        if self.events.is_none() && self.exposed.is_none() {
+            return;
+        }
+        let board = al.board(now);
+        if let Some(x) = &self.exposed {
+            x.alerts(&board);
+        }
+        if self.events.is_some() {
+            self.send(EngineEvent::Alerts(board));
             let anomalies = al.evaluator.watch.board();
             self.send(EngineEvent::Anomalies(Box::new(anomalies)));
         }
@@ -352,6 +362,9 @@ async fn run(
                 }
                 prev.insert(raw.host.clone(), *raw);
                 parts.alert(Seen::Sample(&snap));
+                if let Some(x) = &parts.exposed {
+                    x.sample(&snap);
+                }
                 parts.send(EngineEvent::Sample {
                     snap: Box::new(snap),
                     rtt_ms,
@@ -359,6 +372,9 @@ async fn run(
             }
             SourceMsg::Failed { host, at, reason } => {
                 tracing::warn!("{host}: {reason}");
+                if let Some(x) = &parts.exposed {
+                    x.down(&host);
+                }
                 parts.alert(Seen::Down {
                     host: &host,
                     at,

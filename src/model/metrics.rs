@@ -109,8 +109,8 @@ pub const FAMILIES: &[(&str, &str)] = &[
         "time a disk had I/O in flight, percent",
     ),
     (
-        "disk_io_milliseconds",
-        "average time an I/O of a disk took, ms",
+        "disk_io_seconds",
+        "average time an I/O of a disk took, seconds",
     ),
     (
         "filesystem_inodes_used_percent",

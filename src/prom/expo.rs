@@ -101,6 +101,24 @@ impl Format {
             Self::Text
         }
     }
+
+    /// The format to answer a scrape in, from its `Accept` header: OpenMetrics when the
+    /// scraper takes it (Prometheus does), else text.
+    pub fn of_accept(accept: &str) -> Self {
+        if accept.contains("application/openmetrics-text") {
+            Self::OpenMetrics
+        } else {
+            Self::Text
+        }
+    }
+
+    /// The `Content-Type` of a page in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Self::Text => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
 }
 
 /// Parses a whole page.

@@ -22,6 +22,9 @@ pub struct WriterStatus {
     /// Samples the channel or the pending buffer could not take.
     pub dropped: AtomicU64,
     pub error: Mutex<Option<String>>,
+    /// Transactions of samples committed, and the time they took (µs, summed).
+    pub commits: AtomicU64,
+    pub commit_us: AtomicU64,
     /// What could not be written when the writer stopped (said in full), if anything.
     pub lost: Mutex<Option<String>>,
 }
@@ -268,8 +271,12 @@ fn commit(store: &mut Store, batch: &mut Vec<RawSample>, status: &WriterStatus) 
     if batch.is_empty() {
         return;
     }
+    let began = Instant::now();
     match store.insert(batch) {
         Ok(()) => {
+            let us = began.elapsed().as_micros();
+            (status.commit_us).fetch_add(u64::try_from(us).unwrap_or(u64::MAX), Ordering::Relaxed);
+            status.commits.fetch_add(1, Ordering::Relaxed);
             if status.error().is_some() {
                 tracing::info!("recording resumed");
                 status.set_error(None);

@@ -232,18 +232,44 @@ impl Drop for Flood {
 
 /// GET `url` (http, loopback): the status and body.
 pub fn get(url: &str) -> Option<(u16, String)> {
+    fetch(url, &[]).map(|f| (f.status, f.body))
+}
+
+/// An answer: status, `Content-Type` and body.
+pub struct Fetched {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+/// `GET url` with these headers (HTTP/1.0: the answer is never chunked).
+pub fn fetch(url: &str, headers: &[(&str, &str)]) -> Option<Fetched> {
     let rest = url.strip_prefix("http://")?;
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut c = TcpStream::connect(host).ok()?;
     c.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let path = if path.is_empty() { "/" } else { path };
-    // HTTP/1.0: the answer is never chunked.
-    write!(c, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").ok()?;
+    let mut ask = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n");
+    for (k, v) in headers {
+        ask.push_str(&format!("{k}: {v}\r\n"));
+    }
+    write!(c, "{ask}\r\n").ok()?;
     let mut text = String::new();
     c.read_to_string(&mut text).ok()?;
     let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
-    Some((status, body))
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let content_type = (head.lines())
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-type")
+                .then(|| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    Some(Fetched {
+        status,
+        content_type,
+        body: body.to_string(),
+    })
 }
 
 /// `ids` sorted, and whether none came twice.

@@ -219,6 +219,7 @@ pub fn need(tool: &str) -> std::path::PathBuf {
 pub mod http;
 pub mod mail;
 pub mod notify;
+pub mod prom;
 pub mod tmux;
 
 /// Draws with `f` into a w×h TestBackend; the text drawn.
@@ -288,4 +289,21 @@ pub fn process_row<'a>(screen: &'a str, pid: &str) -> Option<&'a str> {
             .or_else(|| l.strip_prefix('│'))
             .is_some_and(|r| r.trim_start().starts_with(&format!("{pid} ")))
     })
+}
+
+/// Waits until the log holds `what` at least `at_least` times; returns the count.
+pub fn wait_log(log: &std::path::Path, what: &str, at_least: usize) -> usize {
+    let (t0, limit) = (std::time::Instant::now(), WAIT);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let n = text.matches(what).count();
+        if n >= at_least {
+            return n;
+        }
+        assert!(
+            t0.elapsed() < limit,
+            "waited {limit:?} for {at_least}× `{what}`; log:\n{text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

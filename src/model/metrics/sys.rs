@@ -52,11 +52,8 @@ pub(super) fn put(s: &Snapshot, out: &mut Vec<Metric>) {
     }
     for d in &s.disks {
         put("disk_busy_percent", vec![("disk", d.name.clone())], d.busy);
-        put(
-            "disk_io_milliseconds",
-            vec![("disk", d.name.clone())],
-            d.await_ms,
-        );
+        let seconds = d.await_ms.map(|ms| ms / 1000.0);
+        put("disk_io_seconds", vec![("disk", d.name.clone())], seconds);
     }
     for f in &s.fs {
         let labels = vec![("mount", f.mount.clone())];

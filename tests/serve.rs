@@ -1,0 +1,174 @@
+//! `[serve]`: montui's own /metrics, read by a plain client and by the real Prometheus
+//! (Debian's package, on loopback ports), and checked by `promtool check metrics`.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::http::{Fetched, fetch};
+use common::notify::{recorder, stop, write};
+
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0";
+
+/// Starts montui headless with `[serve]` on a port the kernel picks and `extra` config;
+/// the child and the base URL it says it serves.
+fn serving(dir: &Path, extra: &str) -> (std::process::Child, String) {
+    let cfg = write(
+        dir,
+        &format!(
+            "interval = \"500ms\"\n[alerts.notify]\ngroup_wait = \"0s\"\n\
+             [[alerts.rules]]\nname = \"always\"\nmetric = \"up\"\nabove = 0.5\n\
+             severity = \"critical\"\n[serve]\nlisten = \"127.0.0.1:0\"\n{extra}"
+        ),
+    );
+    let child = recorder(dir, &cfg, &[]);
+    let log = dir.join("stderr.log");
+    common::wait_log(&log, "serving /metrics on http://", 1);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let at = text.find("serving /metrics on http://").unwrap();
+    let url = text[at..].split_whitespace().nth(3).unwrap();
+    let base = url.trim_end_matches("/metrics").to_string();
+    (child, base)
+}
+
+/// Fetches until `ok` holds (the first samples and alerts take a moment).
+fn until(url: &str, headers: &[(&str, &str)], ok: impl Fn(&Fetched) -> bool) -> Fetched {
+    let t0 = Instant::now();
+    loop {
+        if let Some(f) = fetch(url, headers).filter(|f| ok(f)) {
+            return f;
+        }
+        assert!(
+            t0.elapsed() < common::WAIT,
+            "{url} never answered as wanted"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn metrics_carry_the_hosts_the_alerts_and_montuis_health_behind_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "tok-123\n").unwrap();
+    let extra = format!("bearer_token_file = \"{}\"\n", token.display());
+    let (child, base) = serving(dir.path(), &extra);
+    let metrics = format!("{base}/metrics");
+    // Without the token, or with another: refused, and nothing said.
+    let refused = fetch(&metrics, &[]).unwrap();
+    assert_eq!(refused.status, 401);
+    assert!(!refused.body.contains("montui_"));
+    let wrong = fetch(&metrics, &[("Authorization", "Bearer tok-124")]).unwrap();
+    assert_eq!(wrong.status, 401);
+    // The health check needs none.
+    let healthy = fetch(&format!("{base}/-/healthy"), &[]).unwrap();
+    assert_eq!(healthy.status, 200);
+    let auth = ("Authorization", "Bearer tok-123");
+    let page = until(&metrics, &[auth, ("Accept", OPENMETRICS)], |f| {
+        f.body
+            .contains("ALERTS{alertname=\"always\",alertstate=\"firing\"")
+            && f.body.contains("montui_cpu_busy_percent{")
+    });
+    assert_eq!(page.status, 200);
+    assert!(
+        page.content_type
+            .starts_with("application/openmetrics-text")
+    );
+    let host = hostname();
+    for want in [
+        format!("montui_up{{host=\"{host}\"}} 1\n"),
+        format!("montui_cpu_busy_percent{{host=\"{host}\"}} "),
+        "severity=\"critical\",host=".to_string(),
+        "montui_samples_collected_total ".to_string(),
+        "montui_store_write_seconds_count ".to_string(),
+        "montui_store_bytes ".to_string(),
+    ] {
+        assert!(page.body.contains(&want), "{want} not in\n{}", page.body);
+    }
+    assert!(page.body.ends_with("# EOF\n"));
+    let parsed = montui::prom::expo::parse(&page.body, montui::prom::expo::Format::OpenMetrics);
+    assert!(parsed.is_ok(), "{parsed:?}");
+    // Asked for no format in particular: the text format.
+    let text = fetch(&metrics, &[auth]).unwrap();
+    assert!(text.content_type.starts_with("text/plain; version=0.0.4"));
+    assert!(!text.body.contains("# EOF"));
+    stop(child);
+}
+
+fn hostname() -> String {
+    montui::collect::LocalCollector::new(1)
+        .map(|c| montui::collect::Collector::host(&c).to_string())
+        .unwrap()
+}
+
+#[cfg_attr(
+    montui_no_prometheus,
+    ignore = "needs prometheus and promtool (apt-get install prometheus)"
+)]
+#[cfg_attr(
+    montui_no_node_exporter,
+    ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
+)]
+#[test]
+fn prometheus_scrapes_montui_beside_node_exporter_and_promtool_accepts_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = common::prom::NodeExporter::start();
+    let (child, base) = serving(dir.path(), "");
+    let montui_at = base.trim_start_matches("http://").to_string();
+    let node_at = format!("127.0.0.1:{}", node.port);
+    let prom = common::prom::Prometheus::start(dir.path(), &[node_at.clone(), montui_at.clone()]);
+    // Both targets up in Prometheus's own view.
+    let t0 = Instant::now();
+    loop {
+        let targets = prom.api("/api/v1/targets");
+        let up: Vec<String> = (targets["data"]["activeTargets"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter(|t| t["health"] == "up")
+            .filter_map(|t| t["labels"]["instance"].as_str().map(String::from))
+            .collect();
+        if up.contains(&node_at) && up.contains(&montui_at) {
+            break;
+        }
+        assert!(
+            t0.elapsed() < common::WAIT,
+            "targets never both up: {targets}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // What Prometheus took from montui: the host's figures and the alert.
+    let t0 = Instant::now();
+    loop {
+        let q = prom.api("/api/v1/query?query=ALERTS%7Balertname%3D%22always%22%7D");
+        if q["data"]["result"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+        {
+            break;
+        }
+        assert!(t0.elapsed() < common::WAIT, "no ALERTS in prometheus: {q}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // promtool's lint takes montui's page (the text format it checks) without a word.
+    let page = fetch(&format!("{base}/metrics"), &[]).unwrap().body;
+    let out = promtool_check(&page);
+    assert!(out.0, "promtool check metrics:\n{}\n{page}", out.1);
+    stop(child);
+}
+
+/// `promtool check metrics` on `page`: success and what it said.
+fn promtool_check(page: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut p = std::process::Command::new(common::need("promtool"))
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    p.stdin.take().unwrap().write_all(page.as_bytes()).unwrap();
+    let o = p.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.success() && said.trim().is_empty(), said)
+}
