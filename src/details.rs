@@ -152,7 +152,7 @@ pub fn load(db: &Path, policy: &Policy, fingerprint: u64, now: i64) -> Result<De
             m.name == metric
                 && m.labels
                     .iter()
-                    .all(|(k, v)| alert.labels.get(*k) == Some(v))
+                    .all(|(k, v)| alert.labels.get(k.as_ref()) == Some(v))
         })?,
         _ => Vec::new(),
     };

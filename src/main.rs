@@ -208,6 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 remote,
                 pins: remote_pins,
                 scraped: cfg.scraped.clone(),
+                scrapes: cfg.scrape_targets.clone(),
                 ssh,
                 logs: LogSetup {
                     sources: log_sources.clone(),

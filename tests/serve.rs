@@ -172,3 +172,47 @@ fn promtool_check(page: &str) -> (bool, String) {
     let said = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
     (o.status.success() && said.trim().is_empty(), said)
 }
+
+#[cfg_attr(
+    montui_no_node_exporter,
+    ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
+)]
+#[test]
+fn an_exporters_series_are_recorded_served_and_alerted_on_by_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = common::prom::NodeExporter::start();
+    let url = format!("http://127.0.0.1:{}/metrics", node.port);
+    // Any exporter's page (node_exporter's here, taken as series, not as a host): a gauge
+    // and a counter's rate in rules by their own names (expressions take series without
+    // labels).
+    let extra = format!(
+        "\n[[scrape]]\nurl = \"{url}\"\ninterval = \"1s\"\n\n\
+         [[alerts.rules]]\nname = \"load_seen\"\nmetric = \"node_load1\"\nabove = -1\n\n\
+         [[alerts.rules]]\nname = \"ticking\"\nexpr = \"max(node_context_switches_per_second, 1m) > 0\"\n"
+    );
+    let (child, base) = serving(dir.path(), &extra);
+    let page = until(&format!("{base}/metrics"), &[], |f| {
+        f.body
+            .contains("ALERTS{alertname=\"load_seen\",alertstate=\"firing\"")
+            && f.body
+                .contains("ALERTS{alertname=\"ticking\",alertstate=\"firing\"")
+    });
+    let host = hostname();
+    for want in [
+        format!("montui_node_load1{{host=\"{host}\"}} "),
+        format!("montui_node_context_switches_per_second{{host=\"{host}\"}} "),
+        format!("montui_scrape_up{{host=\"{host}\",url=\"{url}\"}} 1"),
+    ] {
+        assert!(page.body.contains(&want), "{want} not in\n{}", page.body);
+    }
+    stop(child);
+    // Recorded with the host's samples: read back from the history file.
+    let store = montui::store::Store::open_reader(&dir.path().join("h.db")).unwrap();
+    let samples = store.samples(&host, i64::MIN, i64::MAX).unwrap();
+    let last = samples.last().expect("samples");
+    assert!(
+        (last.series.iter()).any(|s| s.name == "node_context_switches_total" && s.counter),
+        "{:?}",
+        last.series.iter().map(|s| &s.name).collect::<Vec<_>>()
+    );
+}

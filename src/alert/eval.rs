@@ -17,7 +17,7 @@ use crate::detect::{Watch, WatchSettings};
 use crate::model::{FAMILIES, Metric, Snapshot, is_log_family, metrics};
 
 /// metric → (time, value), oldest first.
-type Rings = HashMap<&'static str, VecDeque<(i64, f64)>>;
+type Rings = HashMap<crate::model::Name, VecDeque<(i64, f64)>>;
 
 /// A change of an alert: its fingerprint and new phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,8 @@ pub struct Transition {
 struct Compiled {
     /// Fingerprint state after the rule's name.
     prefix: u64,
-    /// For a threshold rule, the index of its metric family (None: no such metric).
+    /// For a threshold rule, the index of its metric family (None: no such metric): one of
+    /// `FAMILIES`, or past them one of `custom`.
     family: Option<usize>,
 }
 
@@ -45,6 +46,9 @@ pub struct Evaluator {
     live: HashMap<String, Vec<FpSet>>,
     /// Per metric family, the indexes of this sample's metrics (reused between samples).
     by_family: Vec<Vec<usize>>,
+    /// Metric names the rules name that are none of montui's families: series a scrape or
+    /// StatsD brings (their families come after `FAMILIES`).
+    custom: Vec<String>,
     /// What dynamic thresholds learned, per series.
     learned: FpMap<Learned>,
     /// Every series' detector (anomalies, forecasts), read by predict and unusual rules.
@@ -72,6 +76,7 @@ impl Evaluator {
             })
             .max()
             .unwrap_or(0);
+        let mut custom: Vec<String> = Vec::new();
         let compiled = rules
             .iter()
             .map(|r| Compiled {
@@ -79,7 +84,9 @@ impl Evaluator {
                 family: match &r.condition {
                     Condition::Threshold { metric, .. }
                     | Condition::Predict { metric, .. }
-                    | Condition::Unusual { metric, .. } => family(metric),
+                    | Condition::Unusual { metric, .. } => {
+                        family(metric).or_else(|| Some(custom_family(&mut custom, metric)))
+                    }
                     Condition::Expr(_) => None,
                 },
             })
@@ -91,7 +98,8 @@ impl Evaluator {
             recent: HashMap::new(),
             keep_ms,
             live: HashMap::new(),
-            by_family: vec![Vec::new(); FAMILIES.len()],
+            by_family: vec![Vec::new(); FAMILIES.len() + custom.len()],
+            custom,
             learned: FpMap::default(),
             watch: Watch::new(settings),
             host_labels: HashMap::new(),
@@ -119,7 +127,7 @@ impl Evaluator {
     /// at 0 (`host_down`); every other rule keeps its alerts as they were.
     pub fn evaluate_down(&mut self, host: &str, now: i64, reason: &str) -> Vec<Transition> {
         let up = Metric {
-            name: "up",
+            name: "up".into(),
             labels: Vec::new(),
             value: 0.0,
         };
@@ -144,11 +152,16 @@ impl Evaluator {
         }
         let mut rings = self.recent.get_mut(host);
         for m in ms.iter().filter(|m| m.labels.is_empty()) {
-            latest.insert(m.name, m.value);
+            latest.insert(&m.name, m.value);
             if self.keep_ms > 0
                 && let Some(rings) = rings.as_deref_mut()
             {
-                let ring = rings.entry(m.name).or_default();
+                if !rings.contains_key(&m.name) {
+                    rings.insert(m.name.clone(), VecDeque::new());
+                }
+                let Some(ring) = rings.get_mut(&m.name) else {
+                    continue;
+                };
                 ring.push_back((now, m.value));
                 while ring.front().is_some_and(|(t, _)| *t < now - self.keep_ms) {
                     ring.pop_front();
@@ -157,7 +170,11 @@ impl Evaluator {
         }
         self.by_family.iter_mut().for_each(Vec::clear);
         for (i, m) in ms.iter().enumerate() {
-            if let Some(f) = family(m.name) {
+            let f = family(&m.name).or_else(|| {
+                let at = self.custom.iter().position(|c| *c == m.name)?;
+                Some(FAMILIES.len() + at)
+            });
+            if let Some(f) = f {
                 self.by_family[f].push(i);
             }
         }
@@ -174,7 +191,9 @@ impl Evaluator {
                 continue;
             }
             // Log rules see log pattern metrics only, the others samples only.
-            let log_rule = c.family.is_some_and(|f| is_log_family(FAMILIES[f].0));
+            let log_rule = (c.family)
+                .and_then(|f| FAMILIES.get(f))
+                .is_some_and(|(f, _)| is_log_family(f));
             if log_rule != (pass == Pass::Logs) {
                 continue;
             }
@@ -344,10 +363,22 @@ fn family(name: &str) -> Option<usize> {
     FAMILIES.iter().position(|(f, _)| *f == name)
 }
 
+/// The family index of a name no family of montui's has, after `FAMILIES`.
+fn custom_family(custom: &mut Vec<String>, name: &str) -> usize {
+    let at = match custom.iter().position(|c| c == name) {
+        Some(at) => at,
+        None => {
+            custom.push(name.to_string());
+            custom.len() - 1
+        }
+    };
+    FAMILIES.len() + at
+}
+
 /// A metric's labels with the host's, sorted by name (a metric's own come sorted).
 fn with_host<'a>(m: &'a Metric, host: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-    let split = m.labels.partition_point(|(k, _)| *k < "host");
-    let pair = |(k, v): &'a (&'static str, String)| (*k, v.as_str());
+    let split = m.labels.partition_point(|(k, _)| k.as_ref() < "host");
+    let pair = |(k, v): &'a (crate::model::Name, String)| (k.as_ref(), v.as_str());
     m.labels[..split]
         .iter()
         .map(pair)

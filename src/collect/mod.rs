@@ -13,6 +13,7 @@ pub mod top;
 
 pub use local::LocalCollector;
 pub use scrape::run as scrape_host;
+pub use scrape::series::run as scrape_target;
 
 use crate::model::RawSample;
 
@@ -52,6 +53,13 @@ pub enum SourceMsg {
     BadFrame { host: String, reason: String },
     /// Something a host sent was cut to a bound (series, followed files): why.
     Capped { host: String, reason: String },
+    /// The series a `source` (a scrape's URL) took for `host`: they replace its last ones
+    /// and ride on the host's next samples.
+    Series {
+        host: String,
+        source: String,
+        series: Vec<crate::model::Series>,
+    },
 }
 
 /// Something that can read one host once per call.

@@ -4,6 +4,8 @@
 //! does not parse or is not node_exporter's is the host down, with the reason (said again
 //! after 1, 2, 4 … 60 s while it lasts).
 
+pub mod series;
+
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
@@ -23,14 +25,7 @@ const ACCEPT: &str =
 
 /// Scrapes `h` every interval until `stop`; samples and failures go to `tx` (never waiting).
 pub async fn run(h: ScrapeHost, tx: mpsc::Sender<SourceMsg>, mut stop: watch::Receiver<bool>) {
-    crate::tls::provider();
-    let client = match reqwest::Client::builder()
-        .timeout(
-            h.every
-                .clamp(Duration::from_secs(1), Duration::from_secs(10)),
-        )
-        .build()
-    {
+    let client = match client(h.every) {
         Ok(c) => c,
         Err(e) => {
             let reason = format!("cannot scrape: {e}");
@@ -79,6 +74,14 @@ pub async fn run(h: ScrapeHost, tx: mpsc::Sender<SourceMsg>, mut stop: watch::Re
             }
         }
     }
+}
+
+/// An HTTP client whose requests end within the interval (1 to 10 s).
+fn client(every: Duration) -> reqwest::Result<reqwest::Client> {
+    crate::tls::provider();
+    (reqwest::Client::builder())
+        .timeout(every.clamp(Duration::from_secs(1), Duration::from_secs(10)))
+        .build()
 }
 
 fn failed(host: &str, reason: String) -> SourceMsg {

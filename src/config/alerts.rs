@@ -23,6 +23,10 @@ pub struct AlertsConfig {
     pub inhibit: Vec<InhibitConfig>,
     pub escalation: Vec<EscalationConfig>,
     pub notify: NotifyConfig,
+    /// Rules may name any metric, not only montui's families: set when the config has
+    /// sources of other series (`[[scrape]]`), whose names are not known before they come.
+    #[serde(skip)]
+    pub any_metric: bool,
 }
 
 impl Default for AlertsConfig {
@@ -33,6 +37,7 @@ impl Default for AlertsConfig {
             inhibit: Vec::new(),
             escalation: Vec::new(),
             notify: NotifyConfig::default(),
+            any_metric: false,
         }
     }
 }
@@ -110,13 +115,16 @@ fn default_std() -> f64 {
 type Bad = (&'static str, String, String);
 
 /// An expression rule: a condition (true or false) over metrics montui has.
-fn expr_condition(e: &str) -> Result<Condition, Bad> {
+fn expr_condition(e: &str, any_metric: bool) -> Result<Condition, Bad> {
     let bad = |why: String| Err(("expr", e.to_string(), why));
     let x = match parse(e) {
         Ok(x) => x,
         Err(err) => return bad(err.to_string()),
     };
-    if let Some(why) = x.metrics().into_iter().find_map(unknown_metric) {
+    if let Some(why) = (x.metrics().into_iter())
+        .filter(|_| !any_metric)
+        .find_map(unknown_metric)
+    {
         return bad(why);
     }
     if !x.is_condition() {
@@ -126,7 +134,7 @@ fn expr_condition(e: &str) -> Result<Condition, Bad> {
 }
 
 /// The rule's condition, or the key, value and reason it is wrong.
-fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
+fn condition(r: &RuleConfig, any_metric: bool) -> Result<Condition, Bad> {
     for (key, v) in [("above", r.above), ("below", r.below), ("clear", r.clear)] {
         if let Some(v) = v.filter(|v| !v.is_finite()) {
             return Err((key, v.to_string(), "must be a finite number".into()));
@@ -144,7 +152,7 @@ fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
         }
     }
     let threshold = |m: &String, line: f64, below: bool, dynamic: Option<Dynamic>| {
-        if let Some(why) = unknown_metric(m) {
+        if let Some(why) = unknown_metric(m).filter(|_| !any_metric) {
             return Err(("metric", m.clone(), why));
         }
         Ok(Condition::Threshold {
@@ -200,7 +208,7 @@ fn condition(r: &RuleConfig) -> Result<Condition, Bad> {
         };
     }
     match (&r.expr, &r.metric, r.above, r.below, r.dynamic) {
-        (Some(e), None, None, None, None) => expr_condition(e),
+        (Some(e), None, None, None, None) => expr_condition(e, any_metric),
         (None, Some(m), Some(t), None, None) => threshold(m, t, false, None),
         (None, Some(m), None, Some(t), None) => threshold(m, t, true, None),
         (None, Some(m), None, None, Some(d)) => threshold(m, d.base, d.below, Some(d.build()?)),
@@ -302,7 +310,7 @@ impl AlertsConfig {
                     format!("a rule named `{}` exists already", r.name),
                 );
             }
-            let condition = match condition(r) {
+            let condition = match condition(r, self.any_metric) {
                 Ok(c) => c,
                 Err((key, value, why)) => return bad(key, &value, why),
             };

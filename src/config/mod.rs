@@ -11,6 +11,7 @@ mod logs;
 mod notify;
 pub mod paths;
 mod receivers;
+mod scrape;
 mod serve;
 
 pub use alerts::{AlertsConfig, RuleConfig};
@@ -19,6 +20,7 @@ pub use duration::Dur;
 pub use error::ConfigError;
 pub use hosts::{HostConfig, ScrapeHost, SshConfig};
 pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
+pub use scrape::{ScrapeConfig, ScrapeTarget};
 pub use serve::{Serve, ServeSection};
 
 use std::path::{Path, PathBuf};
@@ -71,6 +73,11 @@ pub struct Config {
     /// The receivers, checked (filled by `parse`).
     #[serde(skip)]
     pub receivers: Vec<crate::notify::Receiver>,
+    /// Exporters whose series are kept beside a host's.
+    pub scrape: Vec<ScrapeConfig>,
+    /// Those, checked (filled by `parse`).
+    #[serde(skip)]
+    pub scrape_targets: Vec<ScrapeTarget>,
     /// montui's own `/metrics` (off unless `listen` is set).
     pub serve: ServeSection,
     /// That, checked (filled by `parse`).
@@ -141,6 +148,8 @@ impl Default for Config {
             known_patterns: Vec::new(),
             notify: Default::default(),
             receivers: Vec::new(),
+            scrape: Vec::new(),
+            scrape_targets: Vec::new(),
             serve: ServeSection::default(),
             served: None,
         }
@@ -214,6 +223,7 @@ impl Config {
         let mut cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
+        cfg.alerts.any_metric = !cfg.scrape.is_empty();
         let mut policy = cfg.alerts.policy(text, path)?;
         policy.anomalies = cfg.anomalies.settings(text, path)?;
         (cfg.remote, cfg.scraped) = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
@@ -228,6 +238,8 @@ impl Config {
         policy.routing = (cfg.notify).routing(&cfg.receivers, &policy.grouping, text, path)?;
         escalation_channels(&policy, &cfg.receivers, text, path)?;
         cfg.served = cfg.serve.checked(text, path)?;
+        let names: Vec<String> = cfg.hosts.iter().filter_map(|h| h.shown_name()).collect();
+        cfg.scrape_targets = scrape::targets(&cfg.scrape, &names, cfg.interval.0, text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

@@ -169,7 +169,7 @@ fn hash_of(x: &impl Hash) -> u64 {
 
 /// A series' key: its host, family and labels.
 pub fn series_key(host: &str, m: &Metric) -> u64 {
-    hash_of(&(host, m.name, &m.labels))
+    hash_of(&(host, m.name.as_ref(), &m.labels))
 }
 
 /// `name{label="value",…}`.
@@ -207,7 +207,10 @@ impl Watch {
     fn tracked_for(&mut self, key: u64, host: &str, m: &Metric) -> &mut Tracked {
         let settings = &self.settings;
         self.series.entry(key).or_insert_with(|| {
-            let tuning = settings.tunings.iter().find(|t| matches(&t.metric, m.name));
+            let tuning = settings
+                .tunings
+                .iter()
+                .find(|t| matches(&t.metric, &m.name));
             Tracked {
                 host: host.to_string(),
                 series: series_name(m),
@@ -225,7 +228,7 @@ impl Watch {
     /// are found and kept (off while the recorded past is replayed at start-up).
     pub fn observe(&mut self, host: &str, now: i64, ms: &[Metric], record: bool) {
         for m in ms {
-            if SIZES.contains(&m.name) || crate::model::is_log_family(m.name) {
+            if SIZES.contains(&m.name.as_ref()) || crate::model::is_log_family(&m.name) {
                 continue;
             }
             let key = series_key(host, m);
@@ -249,7 +252,10 @@ impl Watch {
         let mut x = [0.0; VECTOR.len()];
         let mut found = 0;
         for m in ms {
-            if let Some(i) = VECTOR.iter().position(|(_, fs)| fs.contains(&m.name)) {
+            if let Some(i) = VECTOR
+                .iter()
+                .position(|(_, fs)| fs.contains(&m.name.as_ref()))
+            {
                 x[i] += m.value;
                 found |= 1 << i;
             }

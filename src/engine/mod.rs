@@ -5,6 +5,7 @@ mod alerting;
 mod latest;
 mod logs;
 mod notices;
+mod series;
 mod sources;
 mod warnings;
 
@@ -326,6 +327,7 @@ async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut prev: HashMap<String, RawSample> = HashMap::new();
+    let mut extra = series::Extra::default();
     let mut last_ts = 0;
     loop {
         let msg = tokio::select! {
@@ -355,6 +357,7 @@ async fn run(
                         tracing::warn!("{said}");
                     }
                 }
+                extra.attach(&mut raw);
                 let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;
                 if let Some(w) = &parts.writer {
@@ -399,6 +402,11 @@ async fn run(
                     tracing::warn!("{said}");
                 }
             }
+            SourceMsg::Series {
+                host,
+                source,
+                series,
+            } => extra.put(host, source, series),
             SourceMsg::Capped { host, reason } => {
                 let said =
                     (parts.frame_warnings).say(&host, warnings::CUT, &reason, Instant::now());

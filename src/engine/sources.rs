@@ -12,7 +12,7 @@ use crate::collect::ssh::session::HostLogs;
 use crate::collect::ssh::{SshOptions, Target, session};
 use crate::collect::top::Pins;
 use crate::collect::{Collector, SourceMsg};
-use crate::config::ScrapeHost;
+use crate::config::{ScrapeHost, ScrapeTarget};
 use crate::logs::feed::LogMsg;
 use crate::logs::remote::RemoteLogs;
 
@@ -29,6 +29,8 @@ pub struct Sources {
     pub pins: HashMap<String, Pins>,
     /// Hosts read from their node_exporter.
     pub scraped: Vec<ScrapeHost>,
+    /// Exporters whose series ride on a host's samples.
+    pub scrapes: Vec<ScrapeTarget>,
     pub ssh: SshOptions,
     /// Logs to follow and mine (the engine starts them).
     pub logs: super::LogSetup,
@@ -44,6 +46,13 @@ impl Sources {
         logs: &mpsc::Sender<LogMsg>,
     ) -> mpsc::Receiver<SourceMsg> {
         let (tx, rx) = mpsc::channel(SOURCE_CHANNEL);
+        let here =
+            (self.local.as_ref()).map_or_else(|| "localhost".into(), |c| c.host().to_string());
+        for t in self.scrapes {
+            let host = t.host.clone().unwrap_or_else(|| here.clone());
+            let task = crate::collect::scrape_target(t, host, tx.clone(), stop.clone());
+            tokio::spawn(task);
+        }
         if let Some(c) = self.local {
             tokio::spawn(local(c, interval, tx.clone(), stop.clone()));
         }

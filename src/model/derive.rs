@@ -78,6 +78,11 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
             .collect(),
         procs: procs(cur, prev, secs),
         sys: sys::sys_now(cur, prev, secs),
+        series: cur
+            .series
+            .iter()
+            .filter_map(super::Series::derive)
+            .collect(),
     }
 }
 

@@ -145,12 +145,30 @@ pub fn is_log_family(name: &str) -> bool {
     name.starts_with("log_")
 }
 
+/// A metric's value: a family of montui's (a name known at build time) or a series a
+/// scrape or StatsD brought (its own name).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
-    pub name: &'static str,
+    pub name: Name,
     /// Sorted by name.
-    pub labels: Vec<(&'static str, String)>,
+    pub labels: Vec<(Name, String)>,
     pub value: f64,
+}
+
+/// A metric or label name: montui's own without a copy.
+pub type Name = std::borrow::Cow<'static, str>;
+
+impl Metric {
+    /// One of montui's own.
+    pub fn new(name: &'static str, labels: Vec<(&'static str, String)>, value: f64) -> Self {
+        Self {
+            name: Name::Borrowed(name),
+            labels: (labels.into_iter())
+                .map(|(k, v)| (Name::Borrowed(k), v))
+                .collect(),
+            value,
+        }
+    }
 }
 
 /// The snapshot's metrics; unknown rates are left out, not written as zero.
@@ -233,6 +251,7 @@ pub fn metrics(s: &Snapshot) -> Vec<Metric> {
         );
     }
     sys::put(s, &mut out);
+    out.extend(s.series.iter().cloned());
     out
 }
 
@@ -244,11 +263,7 @@ fn push(
     value: Option<f64>,
 ) {
     if let Some(value) = value {
-        out.push(Metric {
-            name,
-            labels,
-            value,
-        });
+        out.push(Metric::new(name, labels, value));
     }
 }
 
@@ -276,7 +291,14 @@ pub fn label_names(family: &str) -> Vec<&'static str> {
     metrics(&one_of_everything())
         .into_iter()
         .find(|m| m.name == family)
-        .map(|m| m.labels.iter().map(|(k, _)| *k).collect())
+        .map(|m| {
+            (m.labels.iter())
+                .filter_map(|(k, _)| match k {
+                    Name::Borrowed(k) => Some(*k),
+                    Name::Owned(_) => None,
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 

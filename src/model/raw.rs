@@ -28,6 +28,10 @@ pub struct RawSample {
     /// Pressure, tasks, frequencies, sensors, disk times, inodes (last: a sample of format
     /// 2, which ends before it, reads with none).
     pub sys: super::sys::SysRaw,
+    /// Series of scrapes and StatsD that ride on this host's samples (not in the sample's
+    /// own encoding: the store writes them after it, format 5).
+    #[serde(skip)]
+    pub series: Vec<super::Series>,
 }
 
 /// Cumulative CPU time in clock ticks.

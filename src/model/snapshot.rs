@@ -16,6 +16,8 @@ pub struct Snapshot {
     pub nets: Vec<NetRate>,
     pub procs: Vec<ProcRow>,
     pub sys: super::sys::SysNow,
+    /// The series of scrapes and StatsD, derived (counters as rates).
+    pub series: Vec<super::Metric>,
 }
 
 /// CPU time split in percent of all CPUs.

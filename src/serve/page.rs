@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use crate::alert::board::Board;
 use crate::alert::lifecycle::Phase;
 use crate::engine::EngineStats;
-use crate::model::{FAMILIES, Metric, Snapshot, metrics};
+use crate::model::{FAMILIES, Metric, Name, Snapshot, metrics};
 pub use crate::prom::expo::Format;
 
 /// What the engine last saw: fed by it, read at each scrape.
@@ -96,31 +96,34 @@ pub fn page(exposed: &Exposed, health: &Health<'_>, format: Format) -> String {
 }
 
 fn hosts(w: &mut Writer<'_>, now: &Now) {
-    let mut by_family: BTreeMap<&str, Vec<(&str, Metric)>> = BTreeMap::new();
+    let mut by_family: BTreeMap<Name, Vec<(&str, Metric)>> = BTreeMap::new();
     for (host, (snap, up)) in &now.hosts {
-        by_family.entry("up").or_default().push((
-            host,
-            Metric {
-                name: "up",
-                labels: Vec::new(),
-                value: f64::from(u8::from(*up)),
-            },
-        ));
+        let up = Metric::new("up", Vec::new(), f64::from(u8::from(*up)));
+        by_family
+            .entry(up.name.clone())
+            .or_default()
+            .push((host, up));
         for m in snap.iter().flat_map(|s| metrics(s)) {
             if m.name != "up" {
-                by_family.entry(m.name).or_default().push((host, m));
+                by_family.entry(m.name.clone()).or_default().push((host, m));
             }
         }
     }
-    for (family, help) in FAMILIES {
-        let Some(rows) = by_family.get(family) else {
+    // montui's families in their order, then the series scrapes and StatsD brought.
+    let ours = FAMILIES.iter().map(|(f, help)| (Name::Borrowed(*f), *help));
+    let theirs = (by_family.keys())
+        .filter(|f| !FAMILIES.iter().any(|(ours, _)| ours == f))
+        .map(|f| (f.clone(), "a series montui scraped or took by StatsD"));
+    let all: Vec<(Name, &str)> = ours.chain(theirs).collect();
+    for (family, help) in all {
+        let Some(rows) = by_family.get(&family) else {
             continue;
         };
         let name = format!("montui_{family}");
         w.family(&name, "gauge", help);
         for (host, m) in rows {
             let mut labels = vec![("host", host.to_string())];
-            labels.extend(m.labels.iter().map(|(k, v)| (*k, v.clone())));
+            labels.extend(m.labels.iter().map(|(k, v)| (k.as_ref(), v.clone())));
             w.sample(&name, &labels, m.value);
         }
     }

@@ -1,16 +1,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::sys::{Gpu, SysRaw};
-use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample};
+use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, ProcRaw, RawSample, Series};
 
 use super::texts::Texts;
 
-/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 4 since
-/// GPUs follow the text ids; 3 since a process's owner and command line are kept once in
+/// Encoding of the `data` column, stored per row in `fmt` so old rows stay readable: 5 since
+/// the series of scrapes and StatsD follow the GPUs; 4 since GPUs follow the text ids; 3 since a process's owner and command line are kept once in
 /// `proc_texts` and the row names them by id, and samples carry system detail (`sys`); 2 when
 /// every row carried them; 1 before processes carried what htop shows (read as processes
 /// without those fields).
-pub const FORMAT: i64 = 4;
+pub const FORMAT: i64 = 5;
 
 /// A sample as the head keeps it: its processes without owner and command line, and beside
 /// them the id of each one's texts (`text_ids[i]` for `procs[i]`).
@@ -20,7 +20,7 @@ pub(super) fn encode(s: &RawSample, text_ids: &[i64]) -> Result<Vec<u8>, postcar
         p.user.clear();
         p.cmdline.clear();
     }
-    postcard::to_stdvec(&(bare, text_ids, &s.sys.gpus))
+    postcard::to_stdvec(&(bare, text_ids, &s.sys.gpus, &s.series))
 }
 
 /// Reads a head row; `texts` gives the owners and command lines of formats 3 and 4 (an id it
@@ -32,14 +32,22 @@ pub(super) fn decode(
     texts: &Texts,
 ) -> Result<RawSample, String> {
     let mut s: RawSample = match fmt {
-        3 | FORMAT => {
-            let (mut s, ids, gpus): (RawSample, Vec<i64>, Vec<Gpu>) = if fmt == 3 {
-                let (s, ids) = postcard::from_bytes(data).map_err(|e| e.to_string())?;
-                (s, ids, Vec::new())
-            } else {
-                postcard::from_bytes(data).map_err(|e| e.to_string())?
+        3..=FORMAT => {
+            let err = |e: postcard::Error| e.to_string();
+            let (mut s, ids, gpus, series): (RawSample, Vec<i64>, Vec<Gpu>, Vec<Series>) = match fmt
+            {
+                3 => {
+                    let (s, ids) = postcard::from_bytes(data).map_err(err)?;
+                    (s, ids, Vec::new(), Vec::new())
+                }
+                4 => {
+                    let (s, ids, gpus) = postcard::from_bytes(data).map_err(err)?;
+                    (s, ids, gpus, Vec::new())
+                }
+                _ => postcard::from_bytes(data).map_err(err)?,
             };
             s.sys.gpus = gpus;
+            s.series = series;
             for (p, id) in s.procs.iter_mut().zip(ids) {
                 if let Some((user, cmdline)) = texts.get(id) {
                     p.user = user.to_string();
@@ -112,6 +120,7 @@ impl From<V1> for RawSample {
                 })
                 .collect(),
             sys: SysRaw::default(),
+            series: Vec::new(),
         }
     }
 }
@@ -166,6 +175,16 @@ mod tests {
             busy: Some(3.0),
             mem_used: 1 << 30,
             mem_total: 16 << 30,
+        }];
+        let four = postcard::to_stdvec(&(&now, vec![9i64], &now.sys.gpus)).expect("encodes");
+        assert_eq!(decode(4, &four, "h", &texts).as_ref(), Ok(&now));
+        now.series = vec![Series {
+            name: "jobs_total".into(),
+            labels: vec![("queue".into(), "a".into())],
+            value: 9.0,
+            at_ms: 4,
+            counter: true,
+            prev: Some((2, 7.0)),
         }];
         let back = decode(FORMAT, &encode(&now, &[9]).expect("encodes"), "h", &texts);
         assert_eq!(back, Ok(now));

@@ -4,6 +4,7 @@
 
 use crate::model::{CpuTicks, DiskIo, FsUsage, NetIo, ProcRaw, RawSample};
 
+mod series;
 mod sys;
 
 const SEP: char = '\u{1f}';
@@ -45,9 +46,9 @@ fn set_cpu(c: &mut CpuTicks, field: &str, v: u64) {
 pub fn is_counter(key: &str) -> bool {
     let mut parts = key.split(SEP);
     match (parts.next(), parts.next()) {
-        (Some("cpu" | "core" | "disk" | "net"), _) | (Some("proc"), Some("cpu" | "rd" | "wr")) => {
-            true
-        }
+        (Some("cpu" | "core" | "disk" | "net"), _)
+        | (Some("proc"), Some("cpu" | "rd" | "wr"))
+        | (Some("ser"), Some("c")) => true,
         (Some(kind), _) => sys::is_counter(kind),
         _ => false,
     }
@@ -133,6 +134,9 @@ pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
         }
     }
     sys::flatten(&s.sys, &mut put);
+    for x in &s.series {
+        series::flatten(x, &mut put);
+    }
     out
 }
 
@@ -149,6 +153,7 @@ pub fn unflatten<'a>(
         ..Default::default()
     };
     let u = |v: f64| v as u64;
+    let mut series = series::Unflatten::default();
     for (key, v) in values {
         let mut parts = key.splitn(3, SEP);
         let (kind, field, rest) = (
@@ -157,6 +162,10 @@ pub fn unflatten<'a>(
             parts.next(),
         );
         if sys::unflatten(&mut s.sys, (kind, field, rest), v) {
+            continue;
+        }
+        if kind == "ser" {
+            series.take(&mut s.series, field, rest, v);
             continue;
         }
         match (kind, rest) {
@@ -298,8 +307,8 @@ fn entry<T>(list: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MemRaw;
     use crate::model::sys::{DiskTimes, Gpu, Inodes, Sensor, SysRaw, Tasks};
+    use crate::model::{MemRaw, Series};
 
     pub(crate) fn rich_sample() -> RawSample {
         RawSample {
@@ -426,6 +435,25 @@ mod tests {
                     },
                 ],
             },
+            series: vec![
+                Series {
+                    name: "http_requests_total".into(),
+                    labels: vec![
+                        ("code".into(), "200".into()),
+                        ("path".into(), "/a\u{1f}\"b\u{1e}\n".into()),
+                    ],
+                    value: 12.0,
+                    at_ms: 4,
+                    counter: true,
+                    prev: Some((2, 10.0)),
+                },
+                Series {
+                    name: "queue_depth".into(),
+                    value: 3.5,
+                    at_ms: 4,
+                    ..Default::default()
+                },
+            ],
         }
     }
 

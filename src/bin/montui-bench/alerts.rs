@@ -133,5 +133,6 @@ fn snapshot(host: usize, tick: i64) -> Snapshot {
         }],
         procs: vec![],
         sys: Default::default(),
+        series: Vec::new(),
     }
 }

@@ -150,6 +150,7 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
         remote,
         pins: HashMap::new(),
         scraped: Vec::new(),
+        scrapes: Vec::new(),
         ssh: SshOptions {
             config_file: Some(sshd.ssh_config.clone()),
             ..Default::default()

@@ -7,11 +7,8 @@ fn noise(i: u64) -> f64 {
 }
 
 fn metric(name: &'static str, labels: &[(&'static str, &str)], value: f64) -> Metric {
-    Metric {
-        name,
-        labels: labels.iter().map(|(k, v)| (*k, v.to_string())).collect(),
-        value,
-    }
+    let labels = labels.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    Metric::new(name, labels, value)
 }
 
 /// A host's metrics at sample `i`; the root file system jumps at `spike`.
@@ -84,7 +81,7 @@ fn a_spike_is_one_anomaly_that_starts_and_ends_and_calm_series_have_none() {
     // Sizes are not watched; the others are, with their forecasts.
     let mut total = metric("memory_total_bytes", &[], 8e9);
     assert!(w.get(series_key("web1", &total)).is_none());
-    total.name = "cpu_busy_percent";
+    total.name = "cpu_busy_percent".into();
     let cpu = w.get(series_key("web1", &total)).expect("watched");
     assert!(cpu.detector.forecast_error().is_some());
 }

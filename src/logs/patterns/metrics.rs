@@ -66,15 +66,12 @@ impl Patterns {
                 .unwrap_or(0);
             if came as usize > NEW_ONE_BY_ONE {
                 let rest = f64::from(came) - v.len() as f64;
-                out.push(Metric {
-                    name: "log_new_error_pattern",
-                    labels: vec![
-                        ("level", Level::Error.name().to_string()),
-                        ("pattern", FLOOD_PATTERN.to_string()),
-                        ("source", source.to_string()),
-                    ],
-                    value: rest,
-                });
+                let labels = vec![
+                    ("level", Level::Error.name().to_string()),
+                    ("pattern", FLOOD_PATTERN.to_string()),
+                    ("source", source.to_string()),
+                ];
+                out.push(Metric::new("log_new_error_pattern", labels, rest));
             }
         }
         out
@@ -109,11 +106,7 @@ impl Patterns {
             ("source", st.source.to_string()),
         ];
         labels.retain(|(_, v)| !v.is_empty());
-        Metric {
-            name,
-            labels,
-            value,
-        }
+        Metric::new(name, labels, value)
     }
 }
 

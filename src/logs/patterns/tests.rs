@@ -218,7 +218,10 @@ fn a_flood_of_new_error_patterns_is_a_bounded_set_of_series_and_one_alert() {
     );
     let rest = new
         .iter()
-        .find(|m| m.labels.contains(&("pattern", FLOOD_PATTERN.to_string())))
+        .find(|m| {
+            m.labels
+                .contains(&("pattern".into(), FLOOD_PATTERN.to_string()))
+        })
         .expect("the flood's series");
     assert_eq!(rest.value, f64::from(n) - NEW_ONE_BY_ONE as f64);
     assert!(of("log_pattern_lines_per_minute").len() <= RATE_SERIES);
