@@ -223,7 +223,7 @@ impl Collector for LocalCollector {
                 inodes,
                 ..sysdetail::parse(&(sysdetail::read_lines(&self.sys_files) + &self.nvml.lines()))
             },
-            series: Vec::new(),
+            series: Default::default(),
         })
     }
 }

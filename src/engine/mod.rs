@@ -357,11 +357,16 @@ async fn run(
                         tracing::warn!("{said}");
                     }
                 }
-                extra.attach(&mut raw);
+                let fresh = extra.attach(&mut raw);
                 let snap = derive(&raw, prev.get(&raw.host));
                 last_ts = raw.ts_ms;
                 if let Some(w) = &parts.writer {
-                    w.send((*raw).clone());
+                    let mut kept = (*raw).clone();
+                    // A scrape's series are recorded once; readers carry them forward.
+                    if !fresh {
+                        kept.series = Default::default();
+                    }
+                    w.send(kept);
                 }
                 prev.insert(raw.host.clone(), *raw);
                 parts.alert(Seen::Sample(&snap));

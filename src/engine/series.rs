@@ -3,24 +3,40 @@
 //! until then (so a target scraped every 15 s is in each second's sample, rates and all).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::model::{RawSample, Series};
 
 #[derive(Debug, Default)]
 pub struct Extra {
-    by_host: HashMap<String, BTreeMap<String, Vec<Series>>>,
+    by_host: HashMap<String, Host>,
+}
+
+#[derive(Debug, Default)]
+struct Host {
+    by_source: BTreeMap<String, Vec<Series>>,
+    /// All sources' series, shared by every sample that carries them.
+    all: Arc<Vec<Series>>,
+    /// Whether they changed since a sample last took them.
+    fresh: bool,
 }
 
 impl Extra {
     pub fn put(&mut self, host: String, source: String, series: Vec<Series>) {
-        self.by_host.entry(host).or_default().insert(source, series);
+        let h = self.by_host.entry(host).or_default();
+        h.by_source.insert(source, series);
+        h.all = Arc::new(h.by_source.values().flatten().cloned().collect());
+        h.fresh = true;
     }
 
-    /// Gives `raw` its host's series.
-    pub fn attach(&self, raw: &mut RawSample) {
-        if let Some(sources) = self.by_host.get(&raw.host) {
-            raw.series = sources.values().flatten().cloned().collect();
-        }
+    /// Gives `raw` its host's series; true when they are new since the host's last sample
+    /// (the store records them then only).
+    pub fn attach(&mut self, raw: &mut RawSample) -> bool {
+        let Some(h) = self.by_host.get_mut(&raw.host) else {
+            return false;
+        };
+        raw.series = h.all.clone();
+        std::mem::replace(&mut h.fresh, false)
     }
 }
 
@@ -45,14 +61,15 @@ mod tests {
             host: "web".into(),
             ..Default::default()
         };
-        x.attach(&mut raw);
+        assert!(x.attach(&mut raw));
+        assert!(!x.attach(&mut raw), "not new the second time");
         let names: Vec<&str> = raw.series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["a2", "b1"]);
         let mut other = RawSample {
             host: "db".into(),
             ..Default::default()
         };
-        x.attach(&mut other);
+        assert!(!x.attach(&mut other));
         assert!(other.series.is_empty());
     }
 }

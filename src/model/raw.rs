@@ -28,10 +28,11 @@ pub struct RawSample {
     /// Pressure, tasks, frequencies, sensors, disk times, inodes (last: a sample of format
     /// 2, which ends before it, reads with none).
     pub sys: super::sys::SysRaw,
-    /// Series of scrapes and StatsD that ride on this host's samples (not in the sample's
-    /// own encoding: the store writes them after it, format 5).
+    /// Series of scrapes and StatsD that ride on this host's samples, shared by the samples
+    /// that carry the same scrape (not in the sample's own encoding: the store writes them
+    /// after it, format 5, and only in the sample that first carries them).
     #[serde(skip)]
-    pub series: Vec<super::Series>,
+    pub series: std::sync::Arc<Vec<super::Series>>,
 }
 
 /// Cumulative CPU time in clock ticks.

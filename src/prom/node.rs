@@ -127,7 +127,7 @@ pub fn host_sample(page: &Page, host: &str, ts_ms: i64) -> RawSample {
         fs,
         procs: Vec::new(),
         sys: sys(&ix),
-        series: Vec::new(),
+        series: Default::default(),
     }
 }
 

@@ -20,7 +20,7 @@ pub(super) fn encode(s: &RawSample, text_ids: &[i64]) -> Result<Vec<u8>, postcar
         p.user.clear();
         p.cmdline.clear();
     }
-    postcard::to_stdvec(&(bare, text_ids, &s.sys.gpus, &s.series))
+    postcard::to_stdvec(&(bare, text_ids, &s.sys.gpus, s.series.as_slice()))
 }
 
 /// Reads a head row; `texts` gives the owners and command lines of formats 3 and 4 (an id it
@@ -47,7 +47,7 @@ pub(super) fn decode(
                 _ => postcard::from_bytes(data).map_err(err)?,
             };
             s.sys.gpus = gpus;
-            s.series = series;
+            s.series = std::sync::Arc::new(series);
             for (p, id) in s.procs.iter_mut().zip(ids) {
                 if let Some((user, cmdline)) = texts.get(id) {
                     p.user = user.to_string();
@@ -120,7 +120,7 @@ impl From<V1> for RawSample {
                 })
                 .collect(),
             sys: SysRaw::default(),
-            series: Vec::new(),
+            series: Default::default(),
         }
     }
 }
@@ -178,14 +178,14 @@ mod tests {
         }];
         let four = postcard::to_stdvec(&(&now, vec![9i64], &now.sys.gpus)).expect("encodes");
         assert_eq!(decode(4, &four, "h", &texts).as_ref(), Ok(&now));
-        now.series = vec![Series {
+        now.series = std::sync::Arc::new(vec![Series {
             name: "jobs_total".into(),
             labels: vec![("queue".into(), "a".into())],
             value: 9.0,
             at_ms: 4,
             counter: true,
             prev: Some((2, 7.0)),
-        }];
+        }]);
         let back = decode(FORMAT, &encode(&now, &[9]).expect("encodes"), "h", &texts);
         assert_eq!(back, Ok(now));
     }

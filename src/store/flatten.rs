@@ -134,7 +134,7 @@ pub fn flatten(s: &RawSample) -> Vec<(String, f64)> {
         }
     }
     sys::flatten(&s.sys, &mut put);
-    for x in &s.series {
+    for x in s.series.iter() {
         series::flatten(x, &mut put);
     }
     out
@@ -165,7 +165,7 @@ pub fn unflatten<'a>(
             continue;
         }
         if kind == "ser" {
-            series.take(&mut s.series, field, rest, v);
+            series.take(std::sync::Arc::make_mut(&mut s.series), field, rest, v);
             continue;
         }
         match (kind, rest) {
@@ -435,7 +435,7 @@ mod tests {
                     },
                 ],
             },
-            series: vec![
+            series: std::sync::Arc::new(vec![
                 Series {
                     name: "http_requests_total".into(),
                     labels: vec![
@@ -453,7 +453,7 @@ mod tests {
                     at_ms: 4,
                     ..Default::default()
                 },
-            ],
+            ]),
         }
     }
 

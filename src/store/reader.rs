@@ -148,6 +148,7 @@ impl Store {
                 Err(e) => self.skip(format!("unreadable sample of {host} at {ts}: {e}")),
             }
         }
+        carry_series(&mut out);
         Ok(out)
     }
 
@@ -253,4 +254,61 @@ fn parse<'a>(host: &str, b: &'a BlockRow) -> Result<Block<'a>, String> {
         return Err(format!("unknown block format {} for {host}", b.fmt));
     }
     Block::parse(&b.data)
+}
+
+/// A scrape's series are recorded in the first sample that carried them: the samples after
+/// it, until the next scrape, carry them again (shared, not copied).
+fn carry_series(samples: &mut [RawSample]) {
+    for i in 1..samples.len() {
+        if samples[i].series.is_empty() && !samples[i - 1].series.is_empty() {
+            samples[i].series = samples[i - 1].series.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::model::{RawSample, Series};
+    use crate::store::Store;
+
+    #[test]
+    fn a_scrape_recorded_once_is_read_back_in_every_sample_after_it_blocks_and_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Store::open_writer(&dir.path().join("h.db")).unwrap();
+        let scrape = |v: f64| {
+            Arc::new(vec![Series {
+                name: "queue_depth".into(),
+                value: v,
+                ..Default::default()
+            }])
+        };
+        let samples: Vec<RawSample> = (0..10)
+            .map(|i| RawSample {
+                host: "h".into(),
+                ts_ms: 1_000 * (i + 1),
+                series: match i {
+                    2 => scrape(1.0),
+                    6 => scrape(2.0),
+                    _ => Default::default(),
+                },
+                ..Default::default()
+            })
+            .collect();
+        w.insert(&samples).unwrap();
+        let read = |s: &Store| -> Vec<Option<f64>> {
+            (s.samples("h", i64::MIN, i64::MAX).unwrap().iter())
+                .map(|s| s.series.first().map(|x| x.value))
+                .collect()
+        };
+        let want = [None, None, Some(1.0), Some(1.0), Some(1.0), Some(1.0)]
+            .into_iter()
+            .chain([Some(2.0); 4])
+            .collect::<Vec<_>>();
+        assert_eq!(read(&w), want);
+        // The same once packed into a block.
+        w.pack(4).unwrap();
+        assert_eq!(read(&w), want);
+    }
 }

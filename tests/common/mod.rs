@@ -148,7 +148,7 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         mem_total: 15 << 30,
                     }],
                 },
-                series: Vec::new(),
+                series: Default::default(),
             }
         })
         .collect()

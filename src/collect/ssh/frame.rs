@@ -123,7 +123,7 @@ pub fn parse(text: &str) -> Result<Frame, CollectError> {
             inodes,
             ..sysdetail::parse(section(text, "sys").unwrap_or_default())
         },
-        series: Vec::new(),
+        series: Default::default(),
     };
     let accounted_ticks = (section(text, "acct").ok()).and_then(|t| t.trim().parse::<u64>().ok());
     Ok(Frame {
