@@ -53,6 +53,8 @@ pub struct Evaluator {
     learned: FpMap<Learned>,
     /// Every series' detector (anomalies, forecasts), read by predict and unusual rules.
     pub watch: Watch,
+    /// host → when its last sample's scraped series were taken.
+    series_at: HashMap<String, i64>,
     /// host → labels its alerts carry (`[[hosts]] labels`); a series' own labels win.
     pub host_labels: HashMap<String, Labels>,
     /// Dynamic lines that moved, (series fingerprint, time, line), for the caller to record.
@@ -102,6 +104,7 @@ impl Evaluator {
             custom,
             learned: FpMap::default(),
             watch: Watch::new(settings),
+            series_at: HashMap::new(),
             host_labels: HashMap::new(),
             threshold_changes: Vec::new(),
         }
@@ -109,7 +112,15 @@ impl Evaluator {
 
     /// Evaluates every rule on a host's new snapshot.
     pub fn evaluate(&mut self, s: &Snapshot) -> Vec<Transition> {
-        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Sample, None)
+        let pass = Pass::Sample(self.series_new(s));
+        self.run(&s.host, s.ts_ms, &metrics(s), pass, None)
+    }
+
+    /// Whether `s` brings series of a scrape not seen yet (a sample that repeats the last
+    /// one's is not news to the anomaly watch).
+    fn series_new(&mut self, s: &Snapshot) -> bool {
+        let seen = self.series_at.entry(s.host.clone()).or_default();
+        std::mem::replace(seen, s.series_at) != s.series_at
     }
 
     /// Evaluates the rules on log families (`log_*`) over a host's log pattern metrics.
@@ -120,7 +131,8 @@ impl Evaluator {
     /// Learns from a recorded snapshot without raising anything: at start-up, the recent
     /// past fills the windows of expressions and the baselines of dynamic thresholds.
     pub fn learn(&mut self, s: &Snapshot) {
-        self.run(&s.host, s.ts_ms, &metrics(s), Pass::Learn, None);
+        let pass = Pass::Learn(self.series_new(s));
+        self.run(&s.host, s.ts_ms, &metrics(s), pass, None);
     }
 
     /// The host did not answer at `now` (`reason`, kept on its alerts): rules on `up` see it
@@ -143,8 +155,9 @@ impl Evaluator {
         pass: Pass,
         note: Option<&str>,
     ) -> Vec<Transition> {
-        if let Pass::Sample | Pass::Learn = pass {
-            self.watch.observe(host, now, ms, pass == Pass::Sample);
+        if let Pass::Sample(new) | Pass::Learn(new) = pass {
+            let record = matches!(pass, Pass::Sample(_));
+            self.watch.observe(host, now, ms, record, new);
         }
         let mut latest: HashMap<&str, f64> = HashMap::new();
         if !self.recent.contains_key(host) {
@@ -170,10 +183,13 @@ impl Evaluator {
         }
         self.by_family.iter_mut().for_each(Vec::clear);
         for (i, m) in ms.iter().enumerate() {
-            let f = family(&m.name).or_else(|| {
-                let at = self.custom.iter().position(|c| *c == m.name)?;
-                Some(FAMILIES.len() + at)
-            });
+            // A scraped series' name is never a family's (`scraped_` keeps them apart).
+            let f = match &m.name {
+                crate::model::Name::Borrowed(name) => family(name),
+                crate::model::Name::Owned(name) => (self.custom.iter())
+                    .position(|c| c == name)
+                    .map(|at| FAMILIES.len() + at),
+            };
             if let Some(f) = f {
                 self.by_family[f].push(i);
             }
@@ -197,7 +213,7 @@ impl Evaluator {
             if log_rule != (pass == Pass::Logs) {
                 continue;
             }
-            if pass == Pass::Learn {
+            if let Pass::Learn(_) = pass {
                 if let Condition::Threshold {
                     below,
                     dynamic: Some(d),
@@ -348,12 +364,12 @@ impl Evaluator {
 /// What a run over a host's metrics is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pass {
-    /// A new sample: every rule.
-    Sample,
+    /// A new sample: every rule; true when it brings a new scrape's series.
+    Sample(bool),
     /// The host did not answer: only rules on `up`.
     Down,
     /// A recorded sample at start-up: learn, raise nothing.
-    Learn,
+    Learn(bool),
     /// Log pattern metrics: only rules on log families.
     Logs,
 }

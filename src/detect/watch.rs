@@ -15,6 +15,9 @@ use crate::model::Metric;
 
 /// Anomalies kept for the pane (the store keeps them all).
 const RECENT: usize = 500;
+/// Scraped series watched per host, the first that come: a detector holds kilobytes, and an
+/// exporter may bring 10,000 series (the rest are still recorded, charted and in rules).
+pub const SCRAPED_WATCHED: usize = 1_000;
 /// An episode ends once the series' score falls under this share of the line.
 const END: f64 = 0.5;
 /// Families that are sizes, not behaviour: not watched.
@@ -154,6 +157,8 @@ struct Mix {
 pub struct Watch {
     settings: WatchSettings,
     series: FxHashMap<u64, Tracked>,
+    /// host → scraped series watched.
+    scraped: HashMap<String, usize>,
     mixes: HashMap<String, Mix>,
     /// Anomalies that started or ended lately, oldest first.
     pub recent: VecDeque<Anomaly>,
@@ -204,6 +209,23 @@ impl Watch {
         std::mem::take(&mut self.changed)
     }
 
+    /// Whether one more of `host`'s scraped series may be watched (said once when not).
+    fn room_for_scraped(&mut self, host: &str) -> bool {
+        let n = self.scraped.entry(host.to_string()).or_default();
+        if *n < SCRAPED_WATCHED {
+            *n += 1;
+            return true;
+        }
+        if *n == SCRAPED_WATCHED {
+            *n += 1;
+            tracing::info!(
+                "{host}: the anomaly watch follows the first {SCRAPED_WATCHED} scraped series; \
+                 the others are recorded and alerted on, not watched"
+            );
+        }
+        false
+    }
+
     fn tracked_for(&mut self, key: u64, host: &str, m: &Metric) -> &mut Tracked {
         let settings = &self.settings;
         self.series.entry(key).or_insert_with(|| {
@@ -225,13 +247,22 @@ impl Watch {
     }
 
     /// A host's metrics at `now`: every series learns its value; with `record`, anomalies
-    /// are found and kept (off while the recorded past is replayed at start-up).
-    pub fn observe(&mut self, host: &str, now: i64, ms: &[Metric], record: bool) {
+    /// are found and kept (off while the recorded past is replayed at start-up). Scraped
+    /// series (names of their own) learn only with `series_new`: a sample that repeats the
+    /// last scrape is no new value of theirs.
+    pub fn observe(&mut self, host: &str, now: i64, ms: &[Metric], record: bool, series_new: bool) {
         for m in ms {
-            if SIZES.contains(&m.name.as_ref()) || crate::model::is_log_family(&m.name) {
+            let scraped = matches!(m.name, crate::model::Name::Owned(_));
+            if (scraped && !series_new)
+                || SIZES.contains(&m.name.as_ref())
+                || crate::model::is_log_family(&m.name)
+            {
                 continue;
             }
             let key = series_key(host, m);
+            if scraped && !self.series.contains_key(&key) && !self.room_for_scraped(host) {
+                continue;
+            }
             let t = self.tracked_for(key, host, m);
             t.verdict = t.detector.update(now, m.value);
             t.value = m.value;

@@ -83,6 +83,7 @@ pub fn derive(cur: &RawSample, prev: Option<&RawSample>) -> Snapshot {
             .iter()
             .filter_map(super::Series::derive)
             .collect(),
+        series_at: cur.series.iter().map(|s| s.at_ms).max().unwrap_or(0),
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Snapshot {
     pub sys: super::sys::SysNow,
     /// The series of scrapes and StatsD, derived (counters as rates).
     pub series: Vec<super::Metric>,
+    /// When the newest of them was taken (0: none): a sample that repeats the last scrape
+    /// has the same.
+    pub series_at: i64,
 }
 
 /// CPU time split in percent of all CPUs.

@@ -134,5 +134,6 @@ fn snapshot(host: usize, tick: i64) -> Snapshot {
         procs: vec![],
         sys: Default::default(),
         series: Vec::new(),
+        series_at: 0,
     }
 }

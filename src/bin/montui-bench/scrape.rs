@@ -1,7 +1,8 @@
 //! Parsing scraped pages: a real node_exporter's `/metrics` (started here on a loopback port)
 //! and a synthetic page of 10,000 series, parsed by montui's `prom::expo` and by the
 //! `prometheus-parse` crate in the same run. Figures are medians of rounds; `peer_ratio` is
-//! montui's time over the crate's (below 1: montui is faster).
+//! montui's time over the crate's (below 1: montui is faster). Then the whole live path
+//! (`scrape_live`; `--live 0` leaves it out).
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -36,6 +37,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             line.push(format!("series_per_s={series_s:.0} mb_per_s={mb_s:.0}"));
             line.push(format!("peer_ratio={:.2}", t_ours / t_peer));
         }
+    }
+    if super::flag(args, "--live", 1u8)? == 1 {
+        line.extend(super::scrape_live::run(args, 10_000)?);
     }
     println!("scrape: {}", line.join(" "));
     Ok(())
@@ -115,6 +119,11 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
 /// `n` series in families of 100 as exporters write them: help, type, labels (some with
 /// escapes), integer and float values.
 fn synthetic_page(n: usize) -> String {
+    synthetic_page_at(n, 0)
+}
+
+/// `synthetic_page` at its `round`th scrape: each counter `round` higher.
+pub fn synthetic_page_at(n: usize, round: u64) -> String {
     let mut page = String::with_capacity(n * 90);
     for f in 0..n.div_ceil(100) {
         page.push_str(&format!(
@@ -124,7 +133,7 @@ fn synthetic_page(n: usize) -> String {
             page.push_str(&format!(
                 "app_requests_{f}_total{{handler=\"/api/v1/item/{i}\",code=\"{}\",path=\"C:\\\\x \\\"q\\\"\"}} {}.{}\n",
                 200 + i % 5,
-                i * 7919 % 100_000,
+                (i * 7919 % 100_000) as u64 + round,
                 i % 10
             ));
         }

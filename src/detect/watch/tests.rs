@@ -41,7 +41,7 @@ fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted_and_know
             &[("device", "sda")],
             io(i),
         )];
-        w.observe("web1", i as i64 * 1000, &m, true);
+        w.observe("web1", i as i64 * 1000, &m, true, true);
         if i == 1206 {
             assert!(w.recent.len() == 1, "held: {:?}", w.recent);
         }
@@ -58,7 +58,7 @@ fn a_burst_inside_the_range_is_listed_from_its_start_once_it_has_lasted_and_know
 fn a_spike_is_one_anomaly_that_starts_and_ends_and_calm_series_have_none() {
     let mut w = Watch::new(WatchSettings::default());
     for i in 0..1500 {
-        w.observe("web1", i as i64 * 1000, &sample(i, Some(1200)), true);
+        w.observe("web1", i as i64 * 1000, &sample(i, Some(1200)), true, true);
     }
     let fs: Vec<Anomaly> = w
         .recent
@@ -94,7 +94,7 @@ fn tunings_raise_the_line_leave_detectors_out_or_mute_a_metric() {
             tunings: vec![t],
         });
         for i in 0..1500 {
-            w.observe("db1", i as i64 * 1000, &sample(i, Some(1200)), true);
+            w.observe("db1", i as i64 * 1000, &sample(i, Some(1200)), true, true);
         }
         w.recent
             .iter()
@@ -140,13 +140,44 @@ fn tunings_raise_the_line_leave_detectors_out_or_mute_a_metric() {
 fn learning_the_past_records_nothing_and_a_host_mix_needs_cpu_and_memory() {
     let mut w = Watch::new(WatchSettings::default());
     for i in 0..1500 {
-        w.observe("h", i as i64 * 1000, &sample(i, Some(1200)), false);
+        w.observe("h", i as i64 * 1000, &sample(i, Some(1200)), false, true);
     }
     assert!(w.recent.is_empty() && w.take_changed().is_empty());
     assert!(w.mixes.contains_key("h"));
     let mut w = Watch::new(WatchSettings::default());
-    w.observe("bare", 0, &[metric("load1", &[], 1.0)], true);
+    w.observe("bare", 0, &[metric("load1", &[], 1.0)], true, true);
     assert!(w.mixes.is_empty());
     assert!(matches("network_*", "network_receive_bytes_per_second"));
     assert!(!matches("network_*", "cpu_busy_percent"));
+}
+
+#[test]
+fn a_scraped_series_learns_once_per_scrape_not_from_each_sample_that_repeats_it() {
+    let mut w = Watch::new(WatchSettings::default());
+    let q = Metric {
+        name: crate::model::Name::Owned("queue_depth".into()),
+        labels: vec![],
+        value: 1.0,
+    };
+    w.observe("h", 0, std::slice::from_ref(&q), true, false);
+    assert!(w.get(series_key("h", &q)).is_none());
+    w.observe("h", 1000, std::slice::from_ref(&q), true, true);
+    assert!(w.get(series_key("h", &q)).is_some());
+}
+
+#[test]
+fn a_hosts_scraped_series_past_the_first_thousand_are_not_watched() {
+    let mut w = Watch::new(WatchSettings::default());
+    let ms: Vec<Metric> = (0..SCRAPED_WATCHED + 5)
+        .map(|i| Metric {
+            name: crate::model::Name::Owned(format!("s{i}")),
+            labels: vec![],
+            value: 1.0,
+        })
+        .collect();
+    w.observe("h", 0, &ms, true, true);
+    w.observe("h", 1000, &ms, true, true);
+    let watched = ms.iter().filter(|m| w.get(series_key("h", m)).is_some());
+    assert_eq!(watched.count(), SCRAPED_WATCHED);
+    assert!(w.get(series_key("h", &ms[0])).is_some());
 }
