@@ -120,3 +120,48 @@ fn a_host_with_node_exporter_is_watched_without_ssh_and_goes_down_with_it() {
         "recorded as this machine reads"
     );
 }
+
+#[cfg_attr(
+    montui_no_node_exporter,
+    ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
+)]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
+#[test]
+fn an_exporters_series_show_in_the_metrics_pane_and_slash_picks_them() {
+    let tmux = common::need("tmux");
+    let node = common::prom::NodeExporter::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config/montui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[ui]\nlayout = \"alerts\"\n\n[[scrape]]\nurl = \"http://127.0.0.1:{}/metrics\"\ninterval = \"1s\"\n",
+            node.port
+        ),
+    )
+    .unwrap();
+    let t = common::montui(&tmux, dir.path(), "");
+    t.wait_for("the Metrics pane with node_exporter's series", |s| {
+        s.contains(" Metrics  ") && s.contains("go_gc_duration_seconds")
+    });
+    // Focus it (a click on its first row) and pick one load average.
+    let screen = t.capture();
+    let row = (screen.lines())
+        .position(|l| l.contains(" Metrics  "))
+        .unwrap();
+    let line = screen.lines().nth(row).unwrap();
+    let col = line[..line.find(" Metrics  ").unwrap()].chars().count();
+    t.mouse(0, col, row + 2);
+    t.send("/");
+    t.wait_for("the filter prompt", |s| {
+        s.contains("show series containing")
+    });
+    t.send_literal("node_load5");
+    t.send("Enter");
+    let s = t.wait_for("only node_load5", |s| {
+        s.contains("Metrics /node_load5 · 1 of") && s.contains("node_load5 ")
+    });
+    assert!(!s.contains("node_load15"), "{s}");
+    t.send("q");
+}

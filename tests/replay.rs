@@ -58,8 +58,9 @@ fn replay_opens_this_machine_and_switches_hosts_at_the_same_time() {
         row.contains(" up ") && row.contains('%'),
         "its figures then: {row}"
     );
-    // Focus: processes → alerts → anomalies → log → hosts; rows: this machine, then the remote.
-    for _ in 0..4 {
+    // Focus: processes → alerts → anomalies → metrics → log → hosts; rows: this machine,
+    // then the remote.
+    for _ in 0..5 {
         t.send("Tab");
     }
     t.send("Down");

@@ -1,4 +1,4 @@
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::model::Snapshot;
 
@@ -22,7 +22,14 @@ pub struct History {
     /// Bytes/s over all disks.
     pub disk_read: Ring,
     pub disk_write: Ring,
+    /// Scraped series, a value per scrape (not per sample), the first `SERIES_CHARTED` by
+    /// name (`name{label="value"}`); and when the last scrape pushed was taken.
+    pub series: BTreeMap<String, Ring>,
+    pub series_at: i64,
 }
+
+/// Scraped series charted per host: a ring each holds `cap` values.
+pub const SERIES_CHARTED: usize = 500;
 
 impl History {
     pub fn new(cap: usize) -> Self {
@@ -67,6 +74,16 @@ impl History {
         put(&mut self.net_tx, sum(nets.map(|n| n.tx)));
         put(&mut self.disk_read, sum(s.disks.iter().map(|d| d.read)));
         put(&mut self.disk_write, sum(s.disks.iter().map(|d| d.write)));
+        if s.series_at != self.series_at {
+            self.series_at = s.series_at;
+            for m in &s.series {
+                let key = crate::detect::watch::series_name(m);
+                if !self.series.contains_key(&key) && self.series.len() >= SERIES_CHARTED {
+                    continue;
+                }
+                put(self.series.entry(key).or_default(), Some(m.value));
+            }
+        }
     }
 }
 

@@ -135,6 +135,7 @@ const ALERTS: &[Pane] = &[Pane::Alerts];
 const HOSTS: &[Pane] = &[Pane::Hosts];
 const PATTERNS: &[Pane] = &[Pane::Patterns];
 const ANOMALIES: &[Pane] = &[Pane::Anomalies];
+const METRICS: &[Pane] = &[Pane::Metrics];
 const LOG: &[Pane] = &[Pane::Log];
 const PROCS: &[Pane] = &[Pane::Procs];
 
@@ -170,6 +171,7 @@ pub static BINDINGS: &[Binding] = &[
     on(PATTERNS, &[Enter], Action::Open, Everywhere, "lines and rate"),
     on(PATTERNS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: rate, count…"),
     on(PATTERNS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: words"),
+    on(METRICS, &[Char('/'), F(3)], Action::Filter, Everywhere, "filter: name, label"),
     on(PROCS, &[Enter], Action::Open, Everywhere, "details: cwd, files, history"),
     on(PROCS, &[Char('o'), F(6)], Action::Sort, Everywhere, "sort: next column"),
     on(PROCS, &[Char('/'), F(3)], Action::Filter, Everywhere, "search: name, user…"),

@@ -80,6 +80,7 @@ impl Preset {
                             Col(vec![
                                 (Leaf(Pane::Alerts), Content(50)),
                                 (Leaf(Pane::Anomalies), Content(30)),
+                                (Leaf(Pane::Metrics), Content(40)),
                                 (Leaf(Pane::Log), Fill(1)),
                             ]),
                             Fill(1),
@@ -100,6 +101,7 @@ impl Preset {
                 (Leaf(Pane::Hosts), Content(30)),
                 (Leaf(Pane::Alerts), Fill(3)),
                 (Leaf(Pane::Anomalies), Fill(2)),
+                (Leaf(Pane::Metrics), Fill(2)),
                 (Leaf(Pane::Log), Pct(25)),
             ]),
             Preset::Logs => Col(vec![
@@ -196,6 +198,7 @@ impl State {
         match p {
             Pane::Hosts => !self.others.is_empty(),
             Pane::Patterns => self.logs.is_some(),
+            Pane::Metrics => (self.shown().snapshot.as_ref()).is_some_and(|x| !x.series.is_empty()),
             _ => true,
         }
     }

@@ -84,6 +84,10 @@ impl State {
                 let rows: Vec<PatternId> = self.pattern_rows().iter().map(|r| r.id).collect();
                 self.pattern_selected.move_by(&rows, by, |p| *p);
             }
+            Pane::Metrics => {
+                let rows: Vec<String> = self.metric_rows().into_iter().map(|r| r.key).collect();
+                self.metric_selected.move_by(&rows, by, Clone::clone);
+            }
             Pane::Anomalies if self.forecast_view => {
                 let rows = self.forecast_keys();
                 self.forecast_selected.move_by(&rows, by, Clone::clone);

@@ -39,6 +39,8 @@ pub enum Pane {
     Patterns,
     /// Anomalies the watch found, or every series' forecast.
     Anomalies,
+    /// The series of scrapes (when the host on screen has any).
+    Metrics,
 }
 
 /// An anomaly's identity: its host, series and start.
@@ -59,10 +61,11 @@ impl Pane {
             Pane::Hosts => "Hosts",
             Pane::Patterns => "Patterns",
             Pane::Anomalies => "Anomalies",
+            Pane::Metrics => "Metrics",
         }
     }
 
-    pub const ALL: [Pane; 11] = [
+    pub const ALL: [Pane; 12] = [
         Pane::Hosts,
         Pane::Cpu,
         Pane::Mem,
@@ -72,6 +75,7 @@ impl Pane {
         Pane::Procs,
         Pane::Alerts,
         Pane::Anomalies,
+        Pane::Metrics,
         Pane::Patterns,
         Pane::Log,
     ];
@@ -119,6 +123,8 @@ pub enum PromptKind {
     PatternFilter,
     /// Words every listed process must contain (PID, user, name, command line, state).
     ProcFilter,
+    /// Words every listed series must contain (name, label names or values).
+    MetricFilter,
     /// Which signal to send this process (named in the prompt: a confirmation).
     Signal(ProcTarget),
     /// Which nice value to give this process.
@@ -223,6 +229,9 @@ pub struct State {
     pub logs: Option<crate::logs::patterns::LogBoard>,
     pub pattern_sort: super::PatternSort,
     pub pattern_filter: Option<String>,
+    /// The Metrics pane's filter and selection (by series).
+    pub metric_filter: Option<String>,
+    pub metric_selected: Selection<String>,
     pub pattern_selected: Selection<crate::logs::miner::PatternId>,
     /// The log pattern whose window is open (Enter in the Patterns pane).
     pub pattern_open: Option<crate::logs::miner::PatternId>,
@@ -321,6 +330,8 @@ impl State {
             logs: None,
             pattern_sort: super::PatternSort::Rate,
             pattern_filter: None,
+            metric_filter: None,
+            metric_selected: Selection::default(),
             pattern_selected: Selection::default(),
             pattern_open: None,
             raw_tail: None,

@@ -149,6 +149,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             Pane::Patterns => state.pattern_filter = None,
             Pane::Alerts => state.filter = None,
             Pane::Procs => state.proc_filter = None,
+            Pane::Metrics => state.metric_filter = None,
             _ => {}
         },
         Action::Tree => state.proc_tree = !state.proc_tree,
@@ -242,6 +243,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
                 Pane::Patterns => (PromptKind::PatternFilter, &state.pattern_filter),
                 Pane::Hosts => (PromptKind::HostFilter, &state.host_filter),
                 Pane::Procs => (PromptKind::ProcFilter, &state.proc_filter),
+                Pane::Metrics => (PromptKind::MetricFilter, &state.metric_filter),
                 _ => (PromptKind::Filter, &state.filter),
             };
             state.prompt = Some(Prompt {
@@ -377,6 +379,11 @@ fn prompt_key(state: &mut State, key: Key) -> Option<Request> {
                 PromptKind::ProcFilter => {
                     state.proc_filter = words;
                     state.proc_selected.reset();
+                    return None;
+                }
+                PromptKind::MetricFilter => {
+                    state.metric_filter = words;
+                    state.metric_selected.reset();
                     return None;
                 }
                 _ => {}

@@ -84,6 +84,8 @@ fn pane_rows(p: Pane, s: &State, t: &Theme) -> u16 {
             };
             2 + count(rows.max(1))
         }
+        // Borders and heading, then a row per series.
+        Pane::Metrics => 3 + count(s.metric_rows().len().max(1)),
         Pane::Procs | Pane::Log | Pane::Patterns => u16::MAX / 2,
     }
 }

@@ -15,6 +15,7 @@ pub mod lean;
 mod load;
 mod log;
 mod mem;
+mod metrics;
 mod notices;
 mod overlay;
 mod pattern_details;
@@ -98,6 +99,7 @@ pub fn draw_pane(f: &mut Frame, pane: Pane, area: Rect, s: &State, t: &Theme) {
         Pane::Log => log::render(f, area, s, t),
         Pane::Hosts => hosts::render(f, area, s, t),
         Pane::Patterns => patterns::render(f, area, s, t),
+        Pane::Metrics => metrics::render(f, area, s, t),
     }
 }
 

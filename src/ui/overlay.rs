@@ -25,6 +25,7 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize, t: &Theme) {
         Pane::Anomalies,
         Pane::Hosts,
         Pane::Patterns,
+        Pane::Metrics,
         Pane::Log,
     ] {
         let own = BINDINGS
@@ -108,6 +109,7 @@ pub fn prompt(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         PromptKind::ProcFilter => {
             "show processes containing (name, command, user, PID…; empty: all): "
         }
+        PromptKind::MetricFilter => "show series containing (name, label, value…; empty: all): ",
         PromptKind::Signal(p) => &format!(
             "send PID {} ({}) on {} the signal (TERM, KILL, HUP, INT, STOP, CONT…; Esc: none): ",
             p.pid, p.command, p.host

@@ -148,10 +148,34 @@ pub fn raw_samples(n: i64) -> Vec<RawSample> {
                         mem_total: 15 << 30,
                     }],
                 },
-                series: Default::default(),
+                series: scrape(i),
             }
         })
         .collect()
+}
+
+/// What an app's exporter gave, scraped every 5 s (every sample carries the last scrape):
+/// a counter per code and a gauge.
+fn scrape(i: i64) -> std::sync::Arc<Vec<montui::model::Series>> {
+    let at = |k: i64| 1_763_900_000_000 + k * 5_000;
+    let k = i / 5;
+    let requests = |k: i64, code: i64| (k * k * code / 10 + code) as f64;
+    let counter = |code: i64| montui::model::Series {
+        name: "http_requests_total".into(),
+        labels: vec![("code".into(), code.to_string())],
+        value: requests(k, code),
+        at_ms: at(k),
+        counter: true,
+        prev: (k > 0).then(|| (at(k - 1), requests(k - 1, code))),
+    };
+    let queue = montui::model::Series {
+        name: "queue_depth".into(),
+        labels: vec![("queue".into(), "mail".into())],
+        value: ((k * 13) % 9) as f64,
+        at_ms: at(k),
+        ..Default::default()
+    };
+    std::sync::Arc::new(vec![counter(200), counter(500), queue])
 }
 
 /// A live state fed with the fixture samples through the real derive().
