@@ -202,6 +202,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .collect(),
         };
         let exposed = cfg.served.as_ref().map(|_| Default::default());
+        let statsd = (cfg.statsd_listen.as_ref())
+            .map(montui::collect::statsd::bind)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        let statsd_counts = statsd.as_ref().map(|b| b.counts.clone());
         let engine = Engine::spawn(
             Sources {
                 local: Some(Box::new(collector)),
@@ -209,6 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 pins: remote_pins,
                 scraped: cfg.scraped.clone(),
                 scrapes: cfg.scrape_targets.clone(),
+                statsd,
                 ssh,
                 logs: LogSetup {
                     sources: log_sources.clone(),
@@ -224,10 +230,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             exposed.clone(),
         );
         if let (Some(serve), Some(exposed)) = (&cfg.served, exposed) {
-            let stats = engine.stats.clone();
-            montui::serve::start(serve, exposed, stats, Some(db.clone()))
-                .await
-                .map_err(anyhow::Error::msg)?;
+            let from = montui::serve::Sources {
+                stats: engine.stats.clone(),
+                db: Some(db.clone()),
+                statsd: statsd_counts,
+            };
+            (montui::serve::start(serve, exposed, from).await).map_err(anyhow::Error::msg)?;
         }
         if cli.headless {
             let mut engine = engine;

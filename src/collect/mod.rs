@@ -8,6 +8,7 @@ pub mod procinfo;
 mod scrape;
 pub mod signal;
 pub mod ssh;
+pub mod statsd;
 mod sysdetail;
 pub mod top;
 

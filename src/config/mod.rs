@@ -13,6 +13,7 @@ pub mod paths;
 mod receivers;
 mod scrape;
 mod serve;
+mod statsd;
 
 pub use alerts::{AlertsConfig, RuleConfig};
 pub use anomalies::AnomaliesConfig;
@@ -22,6 +23,7 @@ pub use hosts::{HostConfig, ScrapeHost, SshConfig};
 pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
 pub use scrape::{ScrapeConfig, ScrapeTarget};
 pub use serve::{Serve, ServeSection};
+pub use statsd::{StatsdListen, StatsdSection};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -78,6 +80,11 @@ pub struct Config {
     /// Those, checked (filled by `parse`).
     #[serde(skip)]
     pub scrape_targets: Vec<ScrapeTarget>,
+    /// A StatsD listener (off unless `listen` is set).
+    pub statsd: StatsdSection,
+    /// That, checked (filled by `parse`).
+    #[serde(skip)]
+    pub statsd_listen: Option<StatsdListen>,
     /// montui's own `/metrics` (off unless `listen` is set).
     pub serve: ServeSection,
     /// That, checked (filled by `parse`).
@@ -150,6 +157,8 @@ impl Default for Config {
             receivers: Vec::new(),
             scrape: Vec::new(),
             scrape_targets: Vec::new(),
+            statsd: StatsdSection::default(),
+            statsd_listen: None,
             serve: ServeSection::default(),
             served: None,
         }
@@ -223,7 +232,7 @@ impl Config {
         let mut cfg: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(&e, text, path))?;
         cfg.validate(text, path)?;
-        cfg.alerts.any_metric = !cfg.scrape.is_empty();
+        cfg.alerts.any_metric = !cfg.scrape.is_empty() || cfg.statsd.listen.is_some();
         let mut policy = cfg.alerts.policy(text, path)?;
         policy.anomalies = cfg.anomalies.settings(text, path)?;
         (cfg.remote, cfg.scraped) = hosts::targets(&cfg.hosts, cfg.interval.0, text, path)?;
@@ -240,6 +249,7 @@ impl Config {
         cfg.served = cfg.serve.checked(text, path)?;
         let names: Vec<String> = cfg.hosts.iter().filter_map(|h| h.shown_name()).collect();
         cfg.scrape_targets = scrape::targets(&cfg.scrape, &names, cfg.interval.0, text, path)?;
+        cfg.statsd_listen = cfg.statsd.checked(&names, text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

@@ -31,6 +31,8 @@ pub struct Sources {
     pub scraped: Vec<ScrapeHost>,
     /// Exporters whose series ride on a host's samples.
     pub scrapes: Vec<ScrapeTarget>,
+    /// The StatsD listener's socket, bound.
+    pub statsd: Option<crate::collect::statsd::Bound>,
     pub ssh: SshOptions,
     /// Logs to follow and mine (the engine starts them).
     pub logs: super::LogSetup,
@@ -48,6 +50,11 @@ impl Sources {
         let (tx, rx) = mpsc::channel(SOURCE_CHANNEL);
         let here =
             (self.local.as_ref()).map_or_else(|| "localhost".into(), |c| c.host().to_string());
+        if let Some(bound) = self.statsd
+            && let Err(e) = crate::collect::statsd::spawn(bound, &here, tx.clone(), stop.clone())
+        {
+            tracing::error!("StatsD listener not started: {e}");
+        }
         for t in self.scrapes {
             let host = t.host.clone().unwrap_or_else(|| here.clone());
             let task = crate::collect::scrape_target(t, host, tx.clone(), stop.clone());

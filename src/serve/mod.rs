@@ -33,6 +33,7 @@ struct Shared {
     stats: Arc<EngineStats>,
     db: Option<PathBuf>,
     token: Option<String>,
+    statsd: Option<Arc<crate::collect::statsd::Counts>>,
 }
 
 /// The listener, running; it stops with the runtime.
@@ -40,21 +41,25 @@ pub struct Server {
     pub addr: SocketAddr,
 }
 
+/// What `/metrics` tells of montui besides the hosts: the engine's counters, the history
+/// file, the StatsD listener's counts.
+pub struct Sources {
+    pub stats: Arc<EngineStats>,
+    pub db: Option<PathBuf>,
+    pub statsd: Option<Arc<crate::collect::statsd::Counts>>,
+}
+
 /// Binds `cfg.listen` (an error says which address and why) and serves it on the runtime.
-pub async fn start(
-    cfg: &Serve,
-    exposed: Arc<Exposed>,
-    stats: Arc<EngineStats>,
-    db: Option<PathBuf>,
-) -> Result<Server, String> {
+pub async fn start(cfg: &Serve, exposed: Arc<Exposed>, from: Sources) -> Result<Server, String> {
     let listener = (TcpListener::bind(cfg.listen).await)
         .map_err(|e| format!("[serve] cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().unwrap_or(cfg.listen);
     let shared = Arc::new(Shared {
         exposed,
-        stats,
-        db,
+        stats: from.stats,
+        db: from.db,
         token: cfg.token.clone(),
+        statsd: from.statsd,
     });
     tokio::spawn(accept(listener, shared));
     tracing::info!("serving /metrics on http://{addr}/metrics");
@@ -112,6 +117,7 @@ fn answer(shared: &Shared, req: &Request<Incoming>) -> Response<Full<Bytes>> {
             let health = Health {
                 stats: &shared.stats,
                 store_bytes: shared.db.as_deref().map(store_bytes),
+                statsd: shared.statsd.as_deref(),
             };
             let body = page::page(&shared.exposed, &health, format);
             let mut r = Response::new(Full::new(Bytes::from(body)));

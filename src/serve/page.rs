@@ -75,6 +75,8 @@ pub struct Health<'a> {
     pub stats: &'a EngineStats,
     /// The history file's size in bytes (with its write-ahead log), if recording.
     pub store_bytes: Option<u64>,
+    /// What the StatsD listener took, if it runs.
+    pub statsd: Option<&'a crate::collect::statsd::Counts>,
 }
 
 /// The whole page.
@@ -188,6 +190,19 @@ fn own(w: &mut Writer<'_>, h: &Health<'_>) {
             "1 while the history refuses writes",
         );
         w.sample("montui_store_failing", &[], failing);
+    }
+    if let Some(c) = h.statsd {
+        let n = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed) as f64;
+        w.counter(
+            "montui_statsd_packets",
+            "StatsD packets taken",
+            n(&c.packets),
+        );
+        w.counter("montui_statsd_lines", "StatsD lines taken", n(&c.lines));
+        let bad = "StatsD lines that could not be read";
+        w.counter("montui_statsd_malformed", bad, n(&c.malformed));
+        let over = "StatsD lines of new series past max_series, not kept";
+        w.counter("montui_statsd_over_cap", over, n(&c.over_cap));
     }
     if let Some(bytes) = h.store_bytes {
         w.family("montui_store_bytes", "gauge", "size of the history file");

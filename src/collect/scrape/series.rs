@@ -167,7 +167,7 @@ fn is_counter(kind: Kind, name: &str) -> bool {
 
 /// A series' name, kept apart from montui's own families (`up` from an exporter is not the
 /// host's `up`): one that is, or whose rate would be, gets `scraped_` before it.
-fn own_name(name: &str, counter: bool) -> String {
+pub(crate) fn own_name(name: &str, counter: bool) -> String {
     let shown = if counter {
         crate::model::series::rate_name(name)
     } else {

@@ -50,6 +50,7 @@ fn page_of(format: Format) -> String {
     let health = Health {
         stats: &stats,
         store_bytes: Some(4096),
+        statsd: None,
     };
     page(&served(), &health, format)
 }
