@@ -27,6 +27,19 @@ pub struct Serve {
     pub token: Option<String>,
 }
 
+/// `listen`'s address and port; an error names the line and shows `example`.
+pub(super) fn listen_addr(
+    listen: &str,
+    example: &str,
+    text: &str,
+    path: &Path,
+) -> Result<SocketAddr, ConfigError> {
+    listen.parse().map_err(|_| {
+        let why = format!("must be an address and port: {example}");
+        ConfigError::invalid(text, path, "listen", Some(listen), &why)
+    })
+}
+
 impl ServeSection {
     /// The server to start, if any; the token file is read now, so a wrong one stops montui
     /// before it starts.
@@ -37,13 +50,7 @@ impl ServeSection {
         let bad = |key: &str, value: &str, why: &str| {
             Err(ConfigError::invalid(text, path, key, Some(value), why))
         };
-        let Ok(addr) = listen.parse::<SocketAddr>() else {
-            return bad(
-                "listen",
-                listen,
-                "must be an address and port: 127.0.0.1:9930",
-            );
-        };
+        let addr = listen_addr(listen, "127.0.0.1:9930", text, path)?;
         let token = match &self.bearer_token_file {
             None => None,
             Some(file) => match std::fs::read_to_string(file) {

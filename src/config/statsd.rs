@@ -54,13 +54,7 @@ impl StatsdSection {
         let bad = |key: &str, value: &str, why: &str| {
             Err(ConfigError::invalid(text, path, key, Some(value), why))
         };
-        let Ok(addr) = listen.parse::<SocketAddr>() else {
-            return bad(
-                "listen",
-                listen,
-                "must be an address and port: 127.0.0.1:8125",
-            );
-        };
+        let addr = super::serve::listen_addr(listen, "127.0.0.1:8125", text, path)?;
         if !super::interval_ok(self.flush.0) {
             return bad(
                 "flush",

@@ -210,29 +210,24 @@ fn own(w: &mut Writer<'_>, h: &Health<'_>) {
     }
     if let Some(health) = &s.notify {
         let all = health.snapshot();
-        w.family(
-            "montui_notices_waiting",
-            "gauge",
-            "notices in the outbox not delivered yet, by receiver",
-        );
-        for r in &all {
-            w.sample(
+        type Of = fn(&crate::notify::ReceiverHealth) -> u64;
+        let families: [(&str, &str, Of); 2] = [
+            (
                 "montui_notices_waiting",
-                &[("receiver", r.name.clone())],
-                r.pending as f64,
-            );
-        }
-        w.family(
-            "montui_notices_dead",
-            "gauge",
-            "notices a receiver refused for good, kept, by receiver",
-        );
-        for r in &all {
-            w.sample(
+                "notices in the outbox not delivered yet, by receiver",
+                |r| r.pending,
+            ),
+            (
                 "montui_notices_dead",
-                &[("receiver", r.name.clone())],
-                r.dead as f64,
-            );
+                "notices a receiver refused for good, kept, by receiver",
+                |r| r.dead,
+            ),
+        ];
+        for (name, help, of) in families {
+            w.family(name, "gauge", help);
+            for r in &all {
+                w.sample(name, &[("receiver", r.name.clone())], of(r) as f64);
+            }
         }
     }
 }
