@@ -26,6 +26,9 @@ pub struct History {
     /// name (`name{label="value"}`); and when the last scrape pushed was taken.
     pub series: BTreeMap<String, Ring>,
     pub series_at: i64,
+    /// The last scrape's series as `name{label="value"}` with their place in its snapshot,
+    /// sorted: worked out once per scrape, not in every frame.
+    pub series_names: Vec<(String, usize)>,
 }
 
 /// Scraped series charted per host: a ring each holds `cap` values.
@@ -76,12 +79,16 @@ impl History {
         put(&mut self.disk_write, sum(s.disks.iter().map(|d| d.write)));
         if s.series_at != self.series_at {
             self.series_at = s.series_at;
-            for m in &s.series {
-                let key = crate::detect::watch::series_name(m);
-                if !self.series.contains_key(&key) && self.series.len() >= SERIES_CHARTED {
+            self.series_names = (s.series.iter().enumerate())
+                .map(|(i, m)| (crate::detect::watch::series_name(m), i))
+                .collect();
+            self.series_names.sort();
+            for (key, i) in &self.series_names {
+                if !self.series.contains_key(key) && self.series.len() >= SERIES_CHARTED {
                     continue;
                 }
-                put(self.series.entry(key).or_default(), Some(m.value));
+                let ring = self.series.entry(key.clone()).or_default();
+                put(ring, Some(s.series[*i].value));
             }
         }
     }

@@ -85,7 +85,9 @@ impl State {
                 self.pattern_selected.move_by(&rows, by, |p| *p);
             }
             Pane::Metrics => {
-                let rows: Vec<String> = self.metric_rows().into_iter().map(|r| r.key).collect();
+                let rows: Vec<String> = (self.metric_rows().into_iter())
+                    .map(|r| r.key.to_string())
+                    .collect();
                 self.metric_selected.move_by(&rows, by, Clone::clone);
             }
             Pane::Anomalies if self.forecast_view => {

@@ -8,37 +8,39 @@ use super::state::State;
 /// series only).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRow<'a> {
-    pub key: String,
+    pub key: &'a str,
     pub value: f64,
     pub ring: Option<&'a Ring>,
 }
 
 impl State {
     /// The series of the host on screen whose name or labels hold every word of the
-    /// filter, by name.
+    /// filter, by name (the names as the history worked them out for this scrape).
     pub fn metric_rows(&self) -> Vec<MetricRow<'_>> {
         let view = self.shown();
         let Some(snap) = &view.snapshot else {
             return Vec::new();
         };
+        let h = &view.history;
+        if h.series_at != snap.series_at || h.series_names.len() != snap.series.len() {
+            return Vec::new();
+        }
         let words = filter_words(self.metric_filter.as_deref());
-        let mut rows: Vec<MetricRow> = (snap.series.iter())
-            .map(|m| {
-                let key = crate::detect::watch::series_name(m);
-                let ring = view.history.series.get(&key);
-                MetricRow {
-                    key,
-                    value: m.value,
-                    ring,
+        (h.series_names.iter())
+            .filter(|(key, _)| {
+                words.is_empty() || {
+                    let key = key.to_lowercase();
+                    words.iter().all(|w| key.contains(w.as_str()))
                 }
             })
-            .filter(|r| {
-                let key = r.key.to_lowercase();
-                words.iter().all(|w| key.contains(w.as_str()))
+            .filter_map(|(key, i)| {
+                Some(MetricRow {
+                    key,
+                    value: snap.series.get(*i)?.value,
+                    ring: h.series.get(key),
+                })
             })
-            .collect();
-        rows.sort_by(|a, b| a.key.cmp(&b.key));
-        rows
+            .collect()
     }
 }
 
@@ -76,7 +78,7 @@ mod tests {
         with_series(&mut s, 1_000, 1.0);
         with_series(&mut s, 2_000, 2.0);
         assert!(s.panes_shown().contains(&Pane::Metrics));
-        let keys: Vec<String> = s.metric_rows().into_iter().map(|r| r.key).collect();
+        let keys: Vec<&str> = s.metric_rows().into_iter().map(|r| r.key).collect();
         assert_eq!(
             keys,
             [
@@ -93,7 +95,7 @@ mod tests {
             update(&mut s, Key::Char(c));
         }
         update(&mut s, Key::Enter);
-        let keys: Vec<String> = s.metric_rows().into_iter().map(|r| r.key).collect();
+        let keys: Vec<&str> = s.metric_rows().into_iter().map(|r| r.key).collect();
         assert_eq!(keys, ["http_requests_per_second{code=\"500\"}"]);
     }
 }

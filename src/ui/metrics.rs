@@ -34,15 +34,6 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         50.. => 12,
         _ => 0,
     };
-    let cells = |r: &MetricRow| {
-        let mut c = vec![Cell::from(r.key.clone())];
-        if spark_w > 0 {
-            let bars = r.ring.map(|ring| spark(ring, spark_w)).unwrap_or_default();
-            c.push(Cell::from(bars).style(t.cpu));
-        }
-        c.push(Cell::from(crate::alert::template::figure(r.value)));
-        Row::new(c)
-    };
     let mut widths = vec![Constraint::Fill(1)];
     let mut header = vec!["SERIES"];
     if spark_w > 0 {
@@ -51,13 +42,22 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     widths.push(Constraint::Length(10));
     header.push("VALUE");
-    let table = Table::new(rows.iter().map(cells), widths.iter().copied())
+    let selected = (s.focus == Pane::Metrics)
+        .then(|| s.metric_selected.index(&rows, |r| r.key.to_string()))
+        .flatten();
+    let cells = rows.into_iter().map(|r: MetricRow| {
+        let mut c = vec![Cell::from(r.key)];
+        if spark_w > 0 {
+            let bars = r.ring.map(|ring| spark(ring, spark_w)).unwrap_or_default();
+            c.push(Cell::from(bars).style(t.cpu));
+        }
+        c.push(Cell::from(crate::alert::template::figure(r.value)));
+        Row::new(c)
+    });
+    let table = Table::new(cells, widths.iter().copied())
         .header(Row::new(header).style(t.title))
         .block(b)
         .row_highlight_style(t.selected);
-    let selected = (s.focus == Pane::Metrics)
-        .then(|| s.metric_selected.index(&rows, |r| r.key.clone()))
-        .flatten();
     let list = List {
         pane: Pane::Metrics,
         table,
