@@ -214,6 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 pins: remote_pins,
                 scraped: cfg.scraped.clone(),
                 scrapes: cfg.scrape_targets.clone(),
+                fleets: cfg.fleets.clone(),
                 statsd,
                 ssh,
                 logs: LogSetup {

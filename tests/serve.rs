@@ -111,13 +111,21 @@ fn hostname() -> String {
     ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
 )]
 #[test]
-fn prometheus_scrapes_montui_beside_node_exporter_and_promtool_accepts_the_page() {
+fn prometheus_scrapes_montui_beside_node_exporter_and_montui_reads_the_fleet_through_it() {
     let dir = tempfile::tempdir().unwrap();
-    let node = common::prom::NodeExporter::start();
+    let (node, other) = (
+        common::prom::NodeExporter::start(),
+        common::prom::NodeExporter::start(),
+    );
     let (child, base) = serving(dir.path(), "");
     let montui_at = base.trim_start_matches("http://").to_string();
     let node_at = format!("127.0.0.1:{}", node.port);
-    let prom = common::prom::Prometheus::start(dir.path(), &[node_at.clone(), montui_at.clone()]);
+    let other_at = format!("127.0.0.1:{}", other.port);
+    let jobs = [
+        ("node", vec![node_at.clone(), other_at.clone()]),
+        ("montui", vec![montui_at.clone()]),
+    ];
+    let prom = common::prom::Prometheus::start(dir.path(), &jobs);
     // Both targets up in Prometheus's own view.
     let t0 = Instant::now();
     loop {
@@ -154,6 +162,27 @@ fn prometheus_scrapes_montui_beside_node_exporter_and_promtool_accepts_the_page(
     let page = fetch(&format!("{base}/metrics"), &[]).unwrap().body;
     let out = promtool_check(&page);
     assert!(out.0, "promtool check metrics:\n{}\n{page}", out.1);
+    stop(child);
+    // Another montui reads both node instances through that Prometheus, with figures.
+    let fleet = dir.path().join("fleet");
+    std::fs::create_dir_all(&fleet).unwrap();
+    let extra = format!(
+        "\n[[prometheus]]\nurl = \"{}\"\nhosts = 'up{{job=\"node\"}}'\ninterval = \"1s\"\n",
+        prom.url("")
+    );
+    let (child, base) = serving(&fleet, &extra);
+    let page = until(&format!("{base}/metrics"), &[], |f| {
+        [&node_at, &other_at].iter().all(|at| {
+            f.body
+                .contains(&format!("montui_cpu_busy_percent{{host=\"{at}\"}} "))
+                && f.body
+                    .contains(&format!("montui_memory_used_percent{{host=\"{at}\"}} "))
+        })
+    });
+    assert!(
+        !page.body.contains(&format!("host=\"{montui_at}\"")),
+        "only job node"
+    );
     stop(child);
 }
 

@@ -1,5 +1,6 @@
 //! Collectors turn a host's state into `RawSample`s. No terminal code here.
 
+pub mod fleet;
 mod gpu;
 pub mod inspect;
 mod local;

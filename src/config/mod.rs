@@ -6,6 +6,7 @@ mod anomalies;
 mod duration;
 mod error;
 mod escalation;
+mod fleet;
 mod hosts;
 mod logs;
 mod notify;
@@ -19,6 +20,7 @@ pub use alerts::{AlertsConfig, RuleConfig};
 pub use anomalies::AnomaliesConfig;
 pub use duration::Dur;
 pub use error::ConfigError;
+pub use fleet::{FleetSource, PrometheusConfig};
 pub use hosts::{HostConfig, ScrapeHost, SshConfig};
 pub use logs::{LogEntry, LogPatternConfig, LogSourceConfig};
 pub use scrape::{ScrapeConfig, ScrapeTarget};
@@ -80,6 +82,11 @@ pub struct Config {
     /// Those, checked (filled by `parse`).
     #[serde(skip)]
     pub scrape_targets: Vec<ScrapeTarget>,
+    /// Fleets read through a Prometheus HTTP API.
+    pub prometheus: Vec<PrometheusConfig>,
+    /// Those, checked (filled by `parse`).
+    #[serde(skip)]
+    pub fleets: Vec<FleetSource>,
     /// A StatsD listener (off unless `listen` is set).
     pub statsd: StatsdSection,
     /// That, checked (filled by `parse`).
@@ -157,6 +164,8 @@ impl Default for Config {
             receivers: Vec::new(),
             scrape: Vec::new(),
             scrape_targets: Vec::new(),
+            prometheus: Vec::new(),
+            fleets: Vec::new(),
             statsd: StatsdSection::default(),
             statsd_listen: None,
             serve: ServeSection::default(),
@@ -250,6 +259,7 @@ impl Config {
         let names: Vec<String> = cfg.hosts.iter().filter_map(|h| h.shown_name()).collect();
         cfg.scrape_targets = scrape::targets(&cfg.scrape, &names, cfg.interval.0, text, path)?;
         cfg.statsd_listen = cfg.statsd.checked(&names, text, path)?;
+        cfg.fleets = fleet::sources(&cfg.prometheus, text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

@@ -31,6 +31,8 @@ pub struct Sources {
     pub scraped: Vec<ScrapeHost>,
     /// Exporters whose series ride on a host's samples.
     pub scrapes: Vec<ScrapeTarget>,
+    /// Fleets read through a Prometheus HTTP API.
+    pub fleets: Vec<crate::config::FleetSource>,
     /// The StatsD listener's socket, bound.
     pub statsd: Option<crate::collect::statsd::Bound>,
     pub ssh: SshOptions,
@@ -54,6 +56,9 @@ impl Sources {
             && let Err(e) = crate::collect::statsd::spawn(bound, &here, tx.clone(), stop.clone())
         {
             tracing::error!("StatsD listener not started: {e}");
+        }
+        for f in self.fleets {
+            tokio::spawn(crate::collect::fleet::run(f, tx.clone(), stop.clone()));
         }
         for t in self.scrapes {
             let host = t.host.clone().unwrap_or_else(|| here.clone());

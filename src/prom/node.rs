@@ -10,6 +10,10 @@ use super::expo::{Page, Sample};
 use crate::model::sys::{DiskTimes, Inodes, Sensor, SysRaw};
 use crate::model::{CpuTicks, DiskIo, FsUsage, MemRaw, NetIo, RawSample};
 
+/// Every family `host_sample` reads, as a PromQL name regex: what a fleet asks Prometheus
+/// for, for all its instances in one query.
+pub const FAMILIES_RE: &str = "node_(boot_time_seconds|cpu_scaling_frequency_hertz|cpu_seconds_total|disk_.+|filesystem_.+|hwmon_(fan_rpm|temp_celsius)|load(1|5|15)|memory_.+_bytes|network_(receive|transmit)_bytes_total|pressure_.+)";
+
 /// The ticks per second CPU seconds are counted in.
 const TICKS: f64 = 100.0;
 

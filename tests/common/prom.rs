@@ -72,26 +72,27 @@ impl Drop for NodeExporter {
     }
 }
 
-/// A Prometheus server scraping `targets` (`host:port`, path /metrics) every second, with
-/// its data in `dir`; killed on drop.
+/// A Prometheus server scraping each job's targets (`host:port`, path /metrics) every
+/// second, with its data in `dir`; killed on drop.
 pub struct Prometheus {
     child: Child,
     pub port: u16,
 }
 
 impl Prometheus {
-    pub fn start(dir: &Path, targets: &[String]) -> Self {
+    pub fn start(dir: &Path, jobs: &[(&str, Vec<String>)]) -> Self {
         let bin = super::need("prometheus");
-        let list: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
-        let cfg = dir.join("prometheus.yml");
-        std::fs::write(
-            &cfg,
-            format!(
-                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{}]\n",
+        let mut yml =
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n".to_string();
+        for (job, targets) in jobs {
+            let list: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
+            yml.push_str(&format!(
+                "  - job_name: {job}\n    static_configs:\n      - targets: [{}]\n",
                 list.join(", ")
-            ),
-        )
-        .unwrap();
+            ));
+        }
+        let cfg = dir.join("prometheus.yml");
+        std::fs::write(&cfg, yml).unwrap();
         let port = free_port();
         let child = Command::new(bin)
             .arg(format!("--config.file={}", cfg.display()))

@@ -151,6 +151,7 @@ async fn streaming(n: usize, secs: u64, isolate: bool) -> Result<Measured, Strin
         pins: HashMap::new(),
         scraped: Vec::new(),
         scrapes: Vec::new(),
+        fleets: Vec::new(),
         statsd: None,
         ssh: SshOptions {
             config_file: Some(sshd.ssh_config.clone()),
