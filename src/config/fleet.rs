@@ -57,11 +57,7 @@ pub fn sources(
             return bad("interval", &p.url, "must be between 100ms and 1h");
         }
         let token = match (&p.bearer_token_file, &p.bearer_token_env) {
-            (Some(f), _) => match std::fs::read_to_string(f) {
-                Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-                Ok(_) => return bad("bearer_token_file", f, "the file is empty"),
-                Err(e) => return bad("bearer_token_file", f, &format!("cannot read it: {e}")),
-            },
+            (Some(f), _) => Some(super::serve::token_file(f, text, path)?),
             (None, Some(var)) => match std::env::var(var) {
                 Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
                 _ => return bad("bearer_token_env", var, "is not set in the environment"),

@@ -40,6 +40,17 @@ pub(super) fn listen_addr(
     })
 }
 
+/// The token in `bearer_token_file` (trimmed); an empty or unreadable file is an error that
+/// names the line.
+pub(super) fn token_file(file: &str, text: &str, path: &Path) -> Result<String, ConfigError> {
+    let bad = |why: &str| ConfigError::invalid(text, path, "bearer_token_file", Some(file), why);
+    match std::fs::read_to_string(file) {
+        Ok(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+        Ok(_) => Err(bad("the file is empty")),
+        Err(e) => Err(bad(&format!("cannot read it: {e}"))),
+    }
+}
+
 impl ServeSection {
     /// The server to start, if any; the token file is read now, so a wrong one stops montui
     /// before it starts.
@@ -53,11 +64,7 @@ impl ServeSection {
         let addr = listen_addr(listen, "127.0.0.1:9930", text, path)?;
         let token = match &self.bearer_token_file {
             None => None,
-            Some(file) => match std::fs::read_to_string(file) {
-                Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-                Ok(_) => return bad("bearer_token_file", file, "the file is empty"),
-                Err(e) => return bad("bearer_token_file", file, &format!("cannot read it: {e}")),
-            },
+            Some(file) => Some(token_file(file, text, path)?),
         };
         if !addr.ip().is_loopback() && token.is_none() && !self.allow_unauthenticated {
             let why = "is not a loopback address: set bearer_token_file, or write \
