@@ -34,7 +34,9 @@ pub struct Cli {
     #[arg(long, value_name = "TIME", requires = "replay")]
     pub to: Option<String>,
     /// Also watch this host over SSH (an ~/.ssh/config alias, host, user@host[:port]);
-    /// repeat for more. Adds to the config's [[hosts]]. With --replay: the host to replay.
+    /// repeat for more. Adds to the config's [[hosts]]. With --replay: the host to replay
+    /// (an instance of a [[prometheus]] fleet is read from Prometheus, the last 6 hours
+    /// unless --from says).
     #[arg(long = "host", value_name = "DEST")]
     pub hosts: Vec<String>,
     /// Also follow this log file or glob (from its end) and mine its patterns; repeat for

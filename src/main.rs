@@ -348,28 +348,62 @@ async fn replay(
     };
     let (from, to) = (when(&cli.from, "--from")?, when(&cli.to, "--to")?);
     // `--replay --host NAME` picks a recorded host; without it, the first one recorded.
-    let host = match cli.hosts.as_slice() {
+    let spec = match cli.hosts.as_slice() {
         [] => None,
-        [one] => Some(
+        [one] => Some((
+            one.as_str(),
             Target::parse(one, None)
                 .map_err(|e| anyhow::anyhow!("--host {e}"))?
                 .name,
-        ),
+        )),
         _ => bail!("--replay shows one host: give --host once"),
     };
-    let store = Store::open_reader(db)?;
-    // Without --host, this machine, its remote hosts in the overview.
-    let host = match host {
-        Some(h) => Some(h),
-        None => {
-            let local = sysinfo::System::host_name().ok();
-            montui::replay::default_host(&store.hosts()?, local.as_deref())
+    let local = Store::open_reader(db);
+    // A host of a [[prometheus]] fleet: its past as Prometheus has it.
+    let borrowed = match spec {
+        Some((instance, _)) if !cfg.fleets.is_empty() => {
+            let to = to.unwrap_or(now);
+            let from = from.unwrap_or(to - montui::replay::prometheus::DEFAULT_SPAN_MS);
+            let ours = local.as_ref().ok();
+            match montui::replay::prometheus::borrow(&cfg.fleets, instance, from, to, ours).await {
+                Ok(b) => b,
+                Err(why) if ours.is_some() => {
+                    eprintln!("montui: {why}; replaying what montui recorded");
+                    None
+                }
+                Err(why) => bail!(why),
+            }
+        }
+        _ => None,
+    };
+    let (store, host) = match (&borrowed, spec) {
+        (Some(b), Some((instance, _))) => (Store::open_reader(&b.path())?, Some(instance.into())),
+        (_, Some((given, name))) => {
+            let store = local?;
+            // A fleet host is recorded under its instance (`a:9100`), an ssh one by its name.
+            let recorded = store.hosts()?.iter().any(|h| h == given);
+            (store, Some(if recorded { given.to_string() } else { name }))
+        }
+        // Without --host, this machine, its remote hosts in the overview.
+        (_, None) => {
+            let store = local?;
+            let here = sysinfo::System::host_name().ok();
+            let host = montui::replay::default_host(&store.hosts()?, here.as_deref());
+            (store, host)
         }
     };
     let cursor = ReplayCursor::open(store, host.as_deref(), from, to, cfg.ui.history)?;
     let others = cursor.other_hosts()?;
     log_file(logging::to_ui());
-    tracing::info!("replaying {} from {}", cursor.host(), db.display());
+    match &borrowed {
+        Some(b) => tracing::info!(
+            "replaying {} from Prometheus at {} ({} samples)",
+            cursor.host(),
+            b.url,
+            b.samples
+        ),
+        None => tracing::info!("replaying {} from {}", cursor.host(), db.display()),
+    }
     let mut state = State::new(
         Mode::Replay,
         cursor.host(),

@@ -326,6 +326,7 @@ pub fn derive_all(raw: &[RawSample], skip_first: bool) -> Vec<Snapshot> {
 
 mod hosts;
 pub use hosts::default_host;
+pub mod prometheus;
 
 #[cfg(test)]
 mod tests;

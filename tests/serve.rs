@@ -110,8 +110,10 @@ fn hostname() -> String {
     montui_no_node_exporter,
     ignore = "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)"
 )]
+#[cfg_attr(montui_no_tmux, ignore = "needs tmux (apt-get install tmux)")]
 #[test]
-fn prometheus_scrapes_montui_beside_node_exporter_and_montui_reads_the_fleet_through_it() {
+fn prometheus_scrapes_montui_beside_node_exporter_and_montui_reads_the_fleet_and_its_past_through_it()
+ {
     let dir = tempfile::tempdir().unwrap();
     let (node, other) = (
         common::prom::NodeExporter::start(),
@@ -184,6 +186,52 @@ fn prometheus_scrapes_montui_beside_node_exporter_and_montui_reads_the_fleet_thr
         "only job node"
     );
     stop(child);
+    // An instance's past, read back from Prometheus by a montui that recorded nothing: once
+    // Prometheus holds a few scrapes of it, so there are rates to show.
+    let scrapes = format!("count_over_time(up{{instance=\"{node_at}\"}}[5m])");
+    let url = reqwest::Url::parse_with_params(&prom.url("/api/v1/query"), [("query", scrapes)]);
+    let url = url.unwrap();
+    let t0 = Instant::now();
+    loop {
+        let q = prom.api(&format!(
+            "{}?{}",
+            url.path(),
+            url.query().unwrap_or_default()
+        ));
+        let n = q["data"]["result"][0]["value"][1].as_str();
+        if n.and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 5)
+        {
+            break;
+        }
+        assert!(
+            t0.elapsed() < common::WAIT,
+            "5 scrapes never in prometheus: {q}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let tmux = common::need("tmux");
+    let past = dir.path().join("past");
+    std::fs::create_dir_all(&past).unwrap();
+    let cfg = write(&past, &extra);
+    let args = format!(
+        "--replay --host {node_at} --config '{}' --db '{}'",
+        cfg.display(),
+        past.join("nothing.db").display()
+    );
+    let t = common::montui(&tmux, &past, &args);
+    t.wait_for("the instance's past from Prometheus", |s| {
+        s.contains("REPLAY 1/") && s.contains(&node_at)
+    });
+    t.send("G");
+    let s = t.wait_for("its last sample with figures", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("REPLAY") && !l.contains("REPLAY 1/"))
+            && s.contains("Memory")
+    });
+    assert!(!s.contains("no samples"), "{s}");
+    eprintln!("{s}");
 }
 
 /// `promtool check metrics` on `page`: success and what it said.

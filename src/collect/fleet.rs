@@ -17,26 +17,14 @@ use crate::prom::node::{FAMILIES_RE, host_sample};
 
 /// Reads `f` every interval until `stop`; samples and failures go to `tx`.
 pub async fn run(f: FleetSource, tx: mpsc::Sender<SourceMsg>, mut stop: watch::Receiver<bool>) {
-    crate::tls::provider();
-    let timeout = f
-        .every
-        .clamp(Duration::from_secs(1), Duration::from_secs(30));
-    let client = match reqwest::Client::builder()
-        .timeout(timeout)
-        .gzip(true)
-        .build()
-    {
+    let client = match client(&f) {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!("[[prometheus]] {}: {e}", f.url);
             return;
         }
     };
-    let families = format!("{{__name__=~\"{FAMILIES_RE}\"");
-    let data = match matchers(&f.hosts) {
-        "" => format!("{families}}}"),
-        m => format!("{families},{m}}}"),
-    };
+    let data = data_selector(&f.hosts);
     let mut tick = tokio::time::interval(f.every);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut up: HashSet<String> = HashSet::new();
@@ -47,8 +35,8 @@ pub async fn run(f: FleetSource, tx: mpsc::Sender<SourceMsg>, mut stop: watch::R
             _ = stop.changed() => return,
         }
         let both = async {
-            let hosts = query(&client, &f, &f.hosts).await?;
-            let data = query(&client, &f, &data).await?;
+            let hosts = vector(&get(&client, &f, "query", &[("query", &f.hosts)]).await?)?;
+            let data = vector(&get(&client, &f, "query", &[("query", &data)]).await?)?;
             Ok::<_, String>((hosts, data))
         };
         let answer = tokio::select! {
@@ -81,22 +69,9 @@ pub fn messages(
 ) -> Vec<SourceMsg> {
     let mut pages: BTreeMap<&str, Page> = BTreeMap::new();
     for (labels, value) in data {
-        let Some(instance) = labels.get("instance") else {
-            continue;
-        };
-        let Some(name) = labels.get("__name__") else {
-            continue;
-        };
-        let labels = (labels.iter())
-            .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "instance" | "job"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        pages.entry(instance).or_default().samples.push(Sample {
-            name: name.clone(),
-            labels,
-            value: *value,
-            ts_ms: None,
-        });
+        if let Some((instance, sample)) = sample(labels, *value) {
+            pages.entry(instance).or_default().samples.push(sample);
+        }
     }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -142,15 +117,54 @@ pub fn messages(
     out
 }
 
-/// One instant query.
-async fn query(
+/// A series of the API as a sample of its instance's node_exporter page: the instance, and
+/// the series without the labels Prometheus added.
+fn sample(labels: &BTreeMap<String, String>, value: f64) -> Option<(&str, Sample)> {
+    let instance = labels.get("instance")?;
+    let name = labels.get("__name__")?;
+    let labels = (labels.iter())
+        .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "instance" | "job"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let sample = Sample {
+        name: name.clone(),
+        labels,
+        value,
+        ts_ms: None,
+    };
+    Some((instance, sample))
+}
+
+/// Every node_exporter family montui reads, of the instances `hosts` selects.
+fn data_selector(hosts: &str) -> String {
+    let families = format!("{{__name__=~\"{FAMILIES_RE}\"");
+    match matchers(hosts) {
+        "" => format!("{families}}}"),
+        m => format!("{families},{m}}}"),
+    }
+}
+
+fn client(f: &FleetSource) -> Result<reqwest::Client, String> {
+    crate::tls::provider();
+    let timeout = f
+        .every
+        .clamp(Duration::from_secs(1), Duration::from_secs(30));
+    (reqwest::Client::builder()
+        .timeout(timeout)
+        .gzip(true)
+        .build())
+    .map_err(|e| e.to_string())
+}
+
+/// One GET of the API's `/api/v1/<what>` with `params`: the answer's body.
+async fn get(
     client: &reqwest::Client,
     f: &FleetSource,
-    promql: &str,
-) -> Result<Vec<VectorSample>, String> {
-    let url =
-        reqwest::Url::parse_with_params(&format!("{}/api/v1/query", f.url), [("query", promql)])
-            .map_err(|e| format!("{}: {e}", f.url))?;
+    what: &str,
+    params: &[(&str, &str)],
+) -> Result<String, String> {
+    let url = reqwest::Url::parse_with_params(&format!("{}/api/v1/{what}", f.url), params)
+        .map_err(|e| format!("{}: {e}", f.url))?;
     let mut req = client.get(url);
     if let Some(t) = &f.token {
         req = req.bearer_auth(t);
@@ -161,8 +175,11 @@ async fn query(
     if !status.is_success() && !body.starts_with('{') {
         return Err(format!("HTTP {status}"));
     }
-    vector(&body)
+    Ok(body)
 }
+
+mod range;
+pub use range::history;
 
 #[cfg(test)]
 mod tests {
