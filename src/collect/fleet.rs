@@ -11,7 +11,7 @@ use tokio::time::MissedTickBehavior;
 
 use super::SourceMsg;
 use crate::config::FleetSource;
-use crate::prom::api::{VectorSample, matchers, vector};
+use crate::prom::api::{Labels, VectorSample, matchers, vector, vector_each};
 use crate::prom::expo::{Page, Sample};
 use crate::prom::node::{FAMILIES_RE, host_sample};
 
@@ -36,7 +36,7 @@ pub async fn run(f: FleetSource, tx: mpsc::Sender<SourceMsg>, mut stop: watch::R
         }
         let both = async {
             let hosts = vector(&get(&client, &f, "query", &[("query", &f.hosts)]).await?)?;
-            let data = vector(&get(&client, &f, "query", &[("query", &data)]).await?)?;
+            let data = pages(&get(&client, &f, "query", &[("query", &data)]).await?)?;
             Ok::<_, String>((hosts, data))
         };
         let answer = tokio::select! {
@@ -46,7 +46,7 @@ pub async fn run(f: FleetSource, tx: mpsc::Sender<SourceMsg>, mut stop: watch::R
         let now = chrono::Utc::now().timestamp_millis();
         match answer {
             Ok((hosts, data)) => {
-                for msg in messages(&hosts, &data, &mut up, now) {
+                for msg in messages(&hosts, data, &mut up, now) {
                     let _ = tx.try_send(msg);
                 }
             }
@@ -60,28 +60,39 @@ pub async fn run(f: FleetSource, tx: mpsc::Sender<SourceMsg>, mut stop: watch::R
     }
 }
 
+/// The data query's answer as each instance's node_exporter page.
+fn pages(body: &str) -> Result<BTreeMap<String, Page>, String> {
+    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    vector_each(body, |labels, value| {
+        if let Some((instance, sample)) = sample(labels, value) {
+            match pages.get_mut(instance) {
+                Some(page) => page.samples.push(sample),
+                None => {
+                    let page = pages.entry(instance.to_string()).or_default();
+                    page.samples.push(sample);
+                }
+            }
+        }
+    })?;
+    Ok(pages)
+}
+
 /// What one read says: hosts that came up, their samples, hosts down (with why).
 pub fn messages(
     hosts: &[VectorSample],
-    data: &[VectorSample],
+    mut pages: BTreeMap<String, Page>,
     up: &mut HashSet<String>,
     now: i64,
 ) -> Vec<SourceMsg> {
-    let mut pages: BTreeMap<&str, Page> = BTreeMap::new();
-    for (labels, value) in data {
-        if let Some((instance, sample)) = sample(labels, *value) {
-            pages.entry(instance).or_default().samples.push(sample);
-        }
-    }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for (labels, value) in hosts {
-        let Some(host) = labels.get("instance") else {
+        let Some(host) = labels.get("instance").map(String::from) else {
             continue;
         };
         seen.insert(host.clone());
         if *value < 1.0 {
-            up.remove(host);
+            up.remove(&host);
             out.push(SourceMsg::Failed {
                 host: host.clone(),
                 at: now,
@@ -95,9 +106,9 @@ pub fn messages(
                 skew_ms: 0,
             });
         }
-        let page = pages.remove(host.as_str()).unwrap_or_default();
+        let page = pages.remove(&host).unwrap_or_default();
         out.push(SourceMsg::Sample {
-            raw: Box::new(host_sample(&page, host, now)),
+            raw: Box::new(host_sample(&page, &host, now)),
             rtt_ms: None,
         });
     }
@@ -119,15 +130,15 @@ pub fn messages(
 
 /// A series of the API as a sample of its instance's node_exporter page: the instance, and
 /// the series without the labels Prometheus added.
-fn sample(labels: &BTreeMap<String, String>, value: f64) -> Option<(&str, Sample)> {
+fn sample<'l>(labels: &'l Labels, value: f64) -> Option<(&'l str, Sample)> {
     let instance = labels.get("instance")?;
     let name = labels.get("__name__")?;
     let labels = (labels.iter())
-        .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "instance" | "job"))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter(|(k, _)| !matches!(*k, "__name__" | "instance" | "job"))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let sample = Sample {
-        name: name.clone(),
+        name: name.to_string(),
         labels,
         value,
         ts_ms: None,
@@ -186,13 +197,26 @@ mod tests {
     use super::*;
 
     fn s(name: &str, instance: &str, extra: &[(&str, &str)], v: f64) -> VectorSample {
-        let mut l: BTreeMap<String, String> = [("__name__", name), ("instance", instance)]
+        let l = [("__name__", name), ("instance", instance), ("job", "node")]
             .iter()
             .chain(extra)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        l.insert("job".into(), "node".into());
         (l, v)
+    }
+
+    /// The API's answer with `samples`, as each instance's page.
+    fn answer(samples: &[VectorSample]) -> BTreeMap<String, Page> {
+        let result: Vec<serde_json::Value> = (samples.iter())
+            .map(|(l, v)| {
+                let metric: serde_json::Map<String, serde_json::Value> =
+                    l.iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+                serde_json::json!({"metric": metric, "value": [1.5, v.to_string()]})
+            })
+            .collect();
+        let body = serde_json::json!({"status": "success",
+            "data": {"resultType": "vector", "result": result}});
+        pages(&body.to_string()).unwrap()
     }
 
     #[test]
@@ -209,7 +233,7 @@ mod tests {
             ),
         ];
         let mut up = HashSet::new();
-        let msgs = messages(&hosts, &data, &mut up, 1_000);
+        let msgs = messages(&hosts, answer(&data), &mut up, 1_000);
         let raw = msgs.iter().find_map(|m| match m {
             SourceMsg::Sample { raw, .. } => Some(raw),
             _ => None,
@@ -229,10 +253,10 @@ mod tests {
                 .any(|m| matches!(m, SourceMsg::Failed { host, .. } if host == "b:9100"))
         );
         // a leaves the selection: said once.
-        let msgs = messages(&[], &[], &mut up, 2_000);
+        let msgs = messages(&[], answer(&[]), &mut up, 2_000);
         assert!(
             matches!(&msgs[..], [SourceMsg::Failed { host, reason, .. }] if host == "a:9100" && reason.contains("no longer"))
         );
-        assert!(messages(&[], &[], &mut up, 3_000).is_empty());
+        assert!(messages(&[], answer(&[]), &mut up, 3_000).is_empty());
     }
 }

@@ -1,24 +1,70 @@
 //! Prometheus's HTTP API (`/api/v1/query`, `/api/v1/query_range`), as Thanos, Mimir and
 //! VictoriaMetrics serve it too: an instant vector's samples or a range's series with their
-//! labels. No I/O here.
+//! labels. An answer is read a series at a time, its strings borrowed where they can be: a
+//! fleet's answer of 100,000 series costs its text and one series, not a tree of values
+//! ten times its size. No I/O here.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::fmt;
 
-/// One sample of an instant vector: its labels (`__name__` among them) and value.
-pub type VectorSample = (BTreeMap<String, String>, f64);
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
+/// A series' labels as the answer has them (`__name__` among them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Labels<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'a> Labels<'a> {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        (self.0.iter()).find_map(|(k, v)| (k == name).then_some(v.as_ref()))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
+    pub fn into_owned(self) -> Labels<'static> {
+        let owned = self.0.into_iter();
+        Labels(
+            owned
+                .map(|(k, v)| (k.into_owned().into(), v.into_owned().into()))
+                .collect(),
+        )
+    }
+}
+
+impl<'a, K: Into<Cow<'a, str>>, V: Into<Cow<'a, str>>> FromIterator<(K, V)> for Labels<'a> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        Labels(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// One sample of an instant vector: its labels and value.
+pub type VectorSample = (Labels<'static>, f64);
 /// One series of a range: its labels and its points (ms, value), oldest first.
-pub type RangeSeries = (BTreeMap<String, String>, Vec<(i64, f64)>);
+pub type RangeSeries = (Labels<'static>, Vec<(i64, f64)>);
 
-/// The samples of a `/api/v1/query` answer whose result is a vector; an error says what
-/// the server said or what was wrong.
+/// Calls `f` with each sample of a `/api/v1/query` answer whose result is a vector (a
+/// sample whose value is not a time and a number is left out); an error says what the
+/// server said or what was wrong.
+pub fn vector_each(body: &str, mut f: impl FnMut(&Labels, f64)) -> Result<(), String> {
+    each(body, "vector", "an instant vector", |s| {
+        if let Some((_, v)) = s.value.and_then(point) {
+            f(&s.metric, v);
+        }
+    })
+}
+
+/// The samples of an instant vector, owned.
 pub fn vector(body: &str) -> Result<Vec<VectorSample>, String> {
     let mut out = Vec::new();
-    for r in result(body, "vector", "an instant vector")? {
-        if let Some(value) = value(&r["value"]) {
-            out.push((labels(&r), value));
-        }
-    }
+    vector_each(body, |l, v| out.push((l.clone().into_owned(), v)))?;
     Ok(out)
 }
 
@@ -26,41 +72,110 @@ pub fn vector(body: &str) -> Result<Vec<VectorSample>, String> {
 /// a number are left out.
 pub fn matrix(body: &str) -> Result<Vec<RangeSeries>, String> {
     let mut out = Vec::new();
-    for r in result(body, "matrix", "a range")? {
-        let points = (r["values"].as_array().into_iter().flatten())
-            .filter_map(|p| Some(((p[0].as_f64()? * 1000.0).round() as i64, value(p)?)))
-            .collect();
-        out.push((labels(&r), points));
-    }
+    each(body, "matrix", "a range", |s| {
+        let points = (s.values)
+            .and_then(|v| serde_json::from_str::<Vec<&RawValue>>(v.get()).ok())
+            .unwrap_or_default();
+        out.push((
+            s.metric.into_owned(),
+            points.into_iter().filter_map(point).collect(),
+        ));
+    })?;
     Ok(out)
 }
 
-/// The result array of an answer of `kind` (`what` names it in the error).
-fn result(body: &str, kind: &str, what: &str) -> Result<Vec<serde_json::Value>, String> {
-    let mut v: serde_json::Value =
+#[derive(Deserialize)]
+struct Answer<'a> {
+    #[serde(borrow)]
+    status: Cow<'a, str>,
+    #[serde(default, borrow)]
+    error: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    data: Option<Data<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Data<'a> {
+    #[serde(rename = "resultType", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    result: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Series<'a> {
+    #[serde(default, borrow)]
+    metric: Labels<'a>,
+    #[serde(default, borrow)]
+    value: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    values: Option<&'a RawValue>,
+}
+
+/// Calls `f` with each series of an answer of `kind` (`what` names it in the error).
+fn each<'a>(
+    body: &'a str,
+    kind: &str,
+    what: &str,
+    f: impl FnMut(Series<'a>),
+) -> Result<(), String> {
+    let answer: Answer =
         serde_json::from_str(body).map_err(|e| format!("not the API's JSON: {e}"))?;
-    if v["status"] != "success" {
-        let why = v["error"].as_str().unwrap_or("no status");
+    if answer.status != "success" {
+        let why = answer.error.unwrap_or(Cow::Borrowed("no status"));
         return Err(format!("the query failed: {why}"));
     }
-    if v["data"]["resultType"] != kind {
+    let Some(data) = answer.data.filter(|d| d.kind == kind) else {
         return Err(format!("the answer is not {what}"));
+    };
+    let Some(result) = data.result else {
+        return Err("the answer has no result".into());
+    };
+    struct Each<F>(F);
+    impl<'de, F: FnMut(Series<'de>)> Visitor<'de> for Each<F> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of series")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(s) = seq.next_element::<Series<'de>>()? {
+                (self.0)(s);
+            }
+            Ok(())
+        }
     }
-    match v["data"]["result"].take() {
-        serde_json::Value::Array(r) => Ok(r),
-        _ => Err("the answer has no result".into()),
-    }
+    let mut de = serde_json::Deserializer::from_str(result.get());
+    (de.deserialize_seq(Each(f))).map_err(|e| format!("the answer's result: {e}"))
 }
 
-fn labels(r: &serde_json::Value) -> BTreeMap<String, String> {
-    (r["metric"].as_object().into_iter().flatten())
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect()
+/// A `[time, "value"]` pair as (ms, value).
+fn point(pair: &RawValue) -> Option<(i64, f64)> {
+    let (t, v): (f64, Text) = serde_json::from_str(pair.get()).ok()?;
+    Some(((t * 1000.0).round() as i64, v.0.parse().ok()?))
 }
 
-/// The value of a `[time, "value"]` pair.
-fn value(pair: &serde_json::Value) -> Option<f64> {
-    pair[1].as_str()?.parse::<f64>().ok()
+/// A string of the answer, borrowed unless it has escapes.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Labels<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = Labels<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of label names to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Labels<'de>, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some((k, v)) = map.next_entry::<Text, Text>()? {
+                    out.push((k.0, v.0));
+                }
+                Ok(Labels(out))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
 }
 
 /// The label matchers of a selector: `up{job="node"}` → `job="node"` (none: empty).
@@ -84,9 +199,25 @@ mod tests {
             {"metric":{"__name__":"y"},"value":"garbage"}]}}"#;
         let v = vector(body).unwrap();
         assert_eq!(v.len(), 3);
-        assert_eq!((v[0].0["instance"].as_str(), v[0].1), ("a:9100", 1.0));
+        assert_eq!((v[0].0.get("instance"), v[0].1), (Some("a:9100"), 1.0));
         assert_eq!(v[1].1, 0.0);
         assert!(v[2].1.is_nan());
+    }
+
+    #[test]
+    fn escaped_label_values_read_as_written_and_bytes_never_panic() {
+        let body = r#"{"status":"success","data":{"resultType":"vector","result":[
+            {"metric":{"__name__":"x","path":"C:\\a \"b\" \u00e9"},"value":[1,"2"]}]}}"#;
+        let v = vector(body).unwrap();
+        assert_eq!(v[0].0.get("path"), Some(r#"C:\a "b" é"#));
+        // Every prefix, and every byte replaced in turn: an answer or an error.
+        for i in 0..body.len() {
+            let _ = vector(&body[..i]);
+            let mut b = body.as_bytes().to_vec();
+            b[i] = b'}';
+            let _ = vector(&String::from_utf8_lossy(&b));
+            let _ = matrix(&String::from_utf8_lossy(&b));
+        }
     }
 
     #[test]
@@ -105,7 +236,7 @@ mod tests {
             {"metric":{"__name__":"up","instance":"b:9100"},"values":"garbage"}]}}"#;
         let m = matrix(body).unwrap();
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0].0["instance"], "a:9100");
+        assert_eq!(m[0].0.get("instance"), Some("a:9100"));
         assert_eq!(
             m[0].1,
             vec![(1_700_000_000_000, 1.0), (1_700_000_015_500, 0.0)]

@@ -68,7 +68,7 @@ fn time(page: &str, rounds: usize) -> (f64, f64) {
 }
 
 /// node_exporter's page, from one started on a free loopback port.
-fn node_page() -> Result<String, String> {
+pub fn node_page() -> Result<String, String> {
     let bin = ["prometheus-node-exporter", "node_exporter"]
         .iter()
         .find_map(|b| which(b))
