@@ -22,6 +22,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let secs: u64 = flag(args, "--secs", 90)?;
     let runs: usize = flag(args, "--runs", 3)?;
     let every: u64 = flag(args, "--every", 15)?;
+    // Before measuring, long enough for every detector to have its seasons' slots (they come
+    // after 32 samples of a series): what a console that has run a while holds.
+    let warm: u64 = flag(args, "--warm", 34 * every)?;
     let answers = Answers::new(&super::scrape::node_page()?, instances)?;
     let served = Arc::new(AtomicU64::new(0));
     let port = serve(answers, served.clone())?;
@@ -35,13 +38,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for run in 0..runs {
-        without.push(one(dir.path(), &format!("{run}-alone"), None, secs)?);
-        with.push(one(
-            dir.path(),
-            &format!("{run}-fleet"),
-            Some((port, every)),
-            secs,
-        )?);
+        without.push(one(dir.path(), &format!("{run}-alone"), None, 3, secs)?);
+        let api = Some((port, every));
+        with.push(one(dir.path(), &format!("{run}-fleet"), api, warm, secs)?);
         let (w, p) = (
             with.last().unwrap_or(&(0.0, 0.0)),
             without.last().unwrap_or(&(0.0, 0.0)),
@@ -63,7 +62,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (rss, rss_alone) = (m(&with, |r| r.1), m(&without, |r| r.1));
     let per_instance_kb = (rss - rss_alone) * 1024.0 / instances as f64;
     println!(
-        "{instances} instances every {every} s, {secs} s runs, medians of {runs}: montui {cpu:.2} % CPU, {rss:.1} MB; with no fleet {cpu_alone:.2} %, {rss_alone:.1} MB"
+        "{instances} instances every {every} s, {secs} s runs after {warm} s, medians of {runs}: montui {cpu:.2} % CPU, {rss:.1} MB; with no fleet {cpu_alone:.2} %, {rss_alone:.1} MB"
     );
     println!(
         "prom-fleet: instances={instances} cpu_pct={cpu:.2} cpu_pct_alone={cpu_alone:.2} rss_mb={rss:.1} rss_kb_per_instance={per_instance_kb:.1}"
@@ -71,12 +70,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// One run of montui in tmux for `secs` (after it has read the fleet once): CPU % of a core
-/// and RSS MB at the end.
+/// One run of montui in tmux for `secs`, `warm` s after it has shown the fleet: CPU % of a
+/// core and RSS MB at the end.
 fn one(
     dir: &std::path::Path,
     name: &str,
     api: Option<(u16, u64)>,
+    warm: u64,
     secs: u64,
 ) -> Result<(f64, f64), String> {
     let home = dir.join(name);
@@ -106,7 +106,7 @@ fn one(
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    std::thread::sleep(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_secs(warm));
     let (c0, t0) = (cpu_secs(pid), Instant::now());
     std::thread::sleep(Duration::from_secs(secs));
     let (c1, dt) = (cpu_secs(pid), t0.elapsed().as_secs_f64());
