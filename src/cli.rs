@@ -64,6 +64,9 @@ pub struct Cli {
 pub enum Command {
     /// Write recorded history (derived metrics) to stdout.
     Export(ExportArgs),
+    /// A day, week or month of the history as a report: availability, resources, alerts,
+    /// anomalies and log patterns, per host and for the fleet.
+    Report(ReportArgs),
     /// Notifications: `notify test [RECEIVER]`.
     Notify {
         #[command(subcommand)]
@@ -102,6 +105,36 @@ pub struct ExportArgs {
     /// Leave out unreadable parts of the history and exit 0 (they are still named on stderr).
     #[arg(long)]
     pub skip_corrupt: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = ReportPeriod::Day)]
+    pub period: ReportPeriod,
+    /// A day in the period (YYYY-MM-DD) [default: the last whole period].
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Only this recorded host; repeat for more [default: all].
+    #[arg(long = "host", value_name = "NAME")]
+    pub hosts: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Write it here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportPeriod {
+    Day,
+    Week,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

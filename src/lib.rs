@@ -21,6 +21,7 @@ pub mod notify;
 pub mod proc_details;
 pub mod prom;
 pub mod replay;
+pub mod report;
 pub mod serve;
 pub mod store;
 pub mod text;

@@ -8,7 +8,9 @@ use clap::Parser;
 
 use montui::alert::policy::Policy;
 use montui::app::{Mode, Recording, State};
-use montui::cli::{Cli, Command, ExportArgs, ExportFormat, NotifyAction};
+use montui::cli::{
+    Cli, Command, ExportArgs, ExportFormat, NotifyAction, ReportArgs, ReportFormat, ReportPeriod,
+};
 use montui::collect::Collector;
 use montui::collect::LocalCollector;
 use montui::collect::ssh::Target;
@@ -122,6 +124,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let db = cfg.db_path(cli.db.as_deref());
     if let Some(Command::Export(args)) = &cli.command {
         return export(args, &db);
+    }
+    if let Some(Command::Report(args)) = &cli.command {
+        return report(args, &db);
     }
     if let Some(Command::Notify {
         action: NotifyAction::Test { receiver },
@@ -503,6 +508,48 @@ fn export(args: &ExportArgs, db: &std::path::Path) -> anyhow::Result<()> {
         Err(export::ExportError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+fn report(args: &ReportArgs, db: &std::path::Path) -> anyhow::Result<()> {
+    use montui::report::{self, Period};
+    let period = match args.period {
+        ReportPeriod::Day => Period::Day,
+        ReportPeriod::Week => Period::Week,
+        ReportPeriod::Month => Period::Month,
+    };
+    let at = (args.at.as_deref())
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| anyhow::anyhow!("--at `{d}` is not a date: write it as 2026-11-30"))
+        })
+        .transpose()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let span = period.span(at, now).map_err(anyhow::Error::msg)?;
+    let store = Store::open_reader(db)?;
+    let recorded = store.hosts()?;
+    if let Some(h) = args.hosts.iter().find(|h| !recorded.contains(h)) {
+        bail!(
+            "--host {h}: not recorded in {} (recorded: {})",
+            db.display(),
+            recorded.join(", ")
+        );
+    }
+    let ask = report::Ask {
+        period,
+        span,
+        hosts: args.hosts.clone(),
+    };
+    let r = report::build(&store, &ask)?;
+    let text = match args.format {
+        ReportFormat::Md => report::markdown::render(&r),
+        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?,
+    }
+    Ok(())
 }
 
 /// Says where the log file is (or that there is none).

@@ -9,23 +9,7 @@ use ratatui::widgets::{Block, BorderType, Sparkline, SparklineBar, Table, TableS
 use super::theme::Theme;
 use crate::app::{Pane, State};
 
-/// 1536 → "1.5K", binary units, at most 5 characters.
-pub fn bytes(b: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "K", "M", "G", "T", "P"];
-    let mut v = b.max(0.0);
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{v:.0}{}", UNITS[u])
-    } else if v < 10.0 {
-        format!("{v:.1}{}", UNITS[u])
-    } else {
-        format!("{v:.0}{}", UNITS[u])
-    }
-}
+pub use crate::text::bytes;
 
 /// A rate in bytes/s, "—" when unknown.
 pub fn rate(r: Option<f64>) -> String {

@@ -1,0 +1,254 @@
+//! `montui report` on a history made here with known content: three hosts, a day at 10 s
+//! (and the hour before, for the first rates), an outage, a file system filling linearly,
+//! alerts acknowledged and resolved after known delays, a new error pattern. Every number in
+//! the JSON report is checked against what was written.
+
+use std::process::Command;
+
+use chrono::NaiveDate;
+use montui::alert::lifecycle::{Alert, Event, EventKind, Severity};
+use montui::logs::saved::{PatternSaves, SavedPattern};
+use montui::model::{CpuTicks, FsUsage, MemRaw, RawSample};
+use montui::report::Period;
+use montui::store::{BLOCK_SAMPLES, Store};
+
+const STEP: i64 = 10_000;
+const HOSTS: [&str; 3] = ["web", "db", "cache"];
+const GB: u64 = 1 << 30;
+
+/// CPU busy share at `t` (ms into the day): 10 % in the morning, 50 % after noon.
+fn busy(t: i64) -> u64 {
+    if t < 12 * 3_600_000 { 100 } else { 500 }
+}
+
+/// `/data` used share at `t`: 50 % at midnight to 60 % at the next, linearly.
+fn data_used(t: i64) -> f64 {
+    0.5 + 0.1 * t as f64 / 86_400_000.0
+}
+
+fn samples(host: &str, from: i64) -> Vec<RawSample> {
+    let mut ticks = CpuTicks::default();
+    let mut out = Vec::new();
+    let mut t = -3_600_000;
+    while t < 86_400_000 {
+        // 1,000 ticks in each 10 s (100 per second, one core); the busy ones as user time.
+        let b = busy(t.max(0));
+        ticks.user += b;
+        ticks.idle += 1000 - b;
+        let total = 100 * GB;
+        let used = (data_used(t.max(0)) * total as f64) as u64;
+        out.push(RawSample {
+            host: host.into(),
+            ts_ms: from + t,
+            cpu_total: ticks,
+            mem: MemRaw {
+                total: 10 * GB,
+                available: 6 * GB,
+                ..Default::default()
+            },
+            fs: vec![FsUsage {
+                mount: "/data".into(),
+                total,
+                available: total - used,
+            }],
+            ..Default::default()
+        });
+        t += STEP;
+    }
+    out
+}
+
+fn alert(rule: &str, host: &str, events: &[(i64, EventKind)], note: Option<&str>) -> Alert {
+    let mut a = Alert::firing(rule, &[("host", host)]);
+    a.severity = Severity::Critical;
+    a.note = note.map(String::from);
+    a.events = (events.iter())
+        .map(|(at, kind)| Event {
+            at: *at,
+            kind: kind.clone(),
+            value: 1.0,
+        })
+        .collect();
+    a
+}
+
+#[test]
+fn a_days_report_says_exactly_what_the_history_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let span = Period::Day.span(Some(day), 0).unwrap();
+    let (from, h, m) = (span.from, 3_600_000, 60_000);
+    let mut store = Store::open_writer(&db).unwrap();
+    for host in HOSTS {
+        store.insert(&samples(host, from)).unwrap();
+    }
+    store.pack(BLOCK_SAMPLES).unwrap();
+    use EventKind::*;
+    let acked = || Acked { by: "ann".into() };
+    // db: down from 10:00 (pending; firing a minute later) to 10:30.
+    let down = alert(
+        "host_down",
+        "db",
+        &[
+            (from + 10 * h, Pending),
+            (from + 10 * h + m, Firing),
+            (from + 10 * h + 30 * m, Resolved),
+        ],
+        Some("ssh: connection refused"),
+    );
+    // web: cpu_high twice, acked after 5 and 2 minutes, resolved after 30 and 20.
+    let cpu = alert(
+        "cpu_high",
+        "web",
+        &[
+            (from + 12 * h + 5 * m, Firing),
+            (from + 12 * h + 10 * m, acked()),
+            (from + 12 * h + 35 * m, Resolved),
+            (from + 14 * h, Firing),
+            (from + 14 * h + 2 * m, acked()),
+            (from + 14 * h + 20 * m, Resolved),
+        ],
+        None,
+    );
+    store.save_alert(&down).unwrap();
+    store.save_alert(&cpu).unwrap();
+    // A new error pattern at 09:00, 40 lines in two minutes; an old one, quieter than before.
+    let pattern = |uid, template: &str, first_ms, error| SavedPattern {
+        uid,
+        source: "/var/log/app.log".into(),
+        template: template.into(),
+        count: 40,
+        first_ms,
+        last_ms: first_ms + m,
+        levels: [0, 0, 0, 0, 0, error, 0],
+        examples: vec![],
+    };
+    store
+        .save_patterns(&PatternSaves {
+            patterns: vec![
+                pattern(1, "disk <*> failed", from + 9 * h, 40),
+                pattern(2, "GET <*> 200", from - 2 * h, 0),
+            ],
+            rates: vec![
+                (1, from + 9 * h, 30),
+                (1, from + 9 * h + m, 10),
+                (2, from - 2 * h, 500),
+                (2, from + 2 * h, 100),
+            ],
+            merged: vec![],
+        })
+        .unwrap();
+    drop(store);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args([
+            "report",
+            "--period",
+            "day",
+            "--at",
+            "2026-11-30",
+            "--format",
+            "json",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (r["from_ms"].as_i64(), r["to_ms"].as_i64()),
+        (Some(from), Some(span.to))
+    );
+    let host = |name: &str| {
+        (r["hosts"].as_array().unwrap().iter())
+            .find(|x| x["host"] == name)
+            .unwrap_or_else(|| panic!("{name} in {r}"))
+            .clone()
+    };
+    let res = |h: &serde_json::Value, series: &str| {
+        (h["resources"].as_array().unwrap().iter())
+            .find(|x| x["series"] == series)
+            .unwrap_or_else(|| panic!("{series} in {h}"))
+            .clone()
+    };
+    for name in HOSTS {
+        let h = host(name);
+        assert_eq!(h["availability"]["recorded_ratio"], 1.0, "{name}");
+        // A minute's CPU is the morning's 10 % or the afternoon's 50 %: 720 of each.
+        let cpu = res(&h, "cpu_busy_percent");
+        assert_eq!(
+            (
+                cpu["avg"].as_f64(),
+                cpu["p95"].as_f64(),
+                cpu["max"].as_f64()
+            ),
+            (Some(30.0), Some(50.0), Some(50.0))
+        );
+        let mem = res(&h, "memory_used_percent");
+        assert_eq!(
+            (mem["avg"].as_f64(), mem["max"].as_f64()),
+            (Some(40.0), Some(40.0))
+        );
+        // /data: each minute's mean of its six samples, then their mean, p95 and max.
+        let minutes: Vec<f64> = (0..1440)
+            .map(|k| {
+                let six: Vec<f64> = (0..6)
+                    .map(|i| {
+                        let total = 100 * GB;
+                        let used = (data_used(k * m + i * STEP) * total as f64) as u64;
+                        used as f64 / total as f64 * 100.0
+                    })
+                    .collect();
+                six.iter().sum::<f64>() / 6.0
+            })
+            .collect();
+        let fs = res(&h, "filesystem_used_percent{mount=\"/data\"}");
+        let mean = minutes.iter().sum::<f64>() / 1440.0;
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(fs["avg"].as_f64().unwrap(), mean), "{fs} {mean}");
+        assert!(close(fs["p95"].as_f64().unwrap(), minutes[1367]), "{fs}");
+        assert!(close(fs["max"].as_f64().unwrap(), minutes[1439]), "{fs}");
+    }
+    let db_host = host("db");
+    let a = &db_host["availability"];
+    assert_eq!(a["down_ms"], 30 * m);
+    assert_eq!(a["up_ratio"].as_f64(), Some(1.0 - 1800.0 / 86_400.0));
+    assert_eq!(a["outages"][0]["start_ms"], from + 10 * h);
+    assert_eq!(a["outages"][0]["reason"], "ssh: connection refused");
+    let web = host("web")["alerts"].clone();
+    assert_eq!(
+        (
+            web["fired"].as_u64(),
+            web["acked"].as_u64(),
+            web["resolved"].as_u64()
+        ),
+        (Some(2), Some(2), Some(2))
+    );
+    assert_eq!(web["mtta_ms"], (5 * m + 2 * m) / 2);
+    assert_eq!(web["mttr_ms"], (30 * m + 20 * m) / 2);
+    assert_eq!(web["firing_ms"], 50 * m);
+    assert_eq!(web["rules"][0]["flaps"], 1);
+    let fleet = &r["fleet"];
+    assert_eq!(fleet["alerts"]["fired"], 3);
+    assert_eq!(fleet["alerts"]["by_severity"]["critical"], 3);
+    assert_eq!(
+        fleet["new_error_patterns"][0]["template"],
+        "disk <*> failed"
+    );
+    assert_eq!(fleet["new_error_patterns"][0]["lines"], 40);
+    let changed = &fleet["pattern_changes"];
+    assert_eq!(
+        (
+            changed[0]["template"].as_str(),
+            changed[0]["lines"].as_u64(),
+            changed[0]["prev_lines"].as_u64()
+        ),
+        (Some("GET <*> 200"), Some(100), Some(500))
+    );
+}
