@@ -10,11 +10,13 @@ use serde::Serialize;
 use crate::store::{Store, StoreError};
 
 pub mod alerts;
+pub mod capacity;
 pub mod markdown;
 pub mod period;
 pub mod resources;
 
 pub use alerts::{AlertSummary, Outage};
+pub use capacity::Capacity;
 pub use period::{Period, Span};
 pub use resources::Resource;
 
@@ -48,6 +50,8 @@ pub struct HostReport {
     pub alerts: AlertSummary,
     /// The strongest anomalies that started in the period, strongest first.
     pub anomalies: Vec<AnomalyRow>,
+    /// File systems and memory: when they fill, nearest first.
+    pub capacity: Vec<Capacity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,6 +84,8 @@ pub struct Fleet {
     pub new_error_patterns: Vec<PatternRow>,
     /// Patterns whose lines changed most against the period before.
     pub pattern_changes: Vec<PatternRow>,
+    /// Every host's capacity rows, the nearest exhaustion first.
+    pub capacity: Vec<Capacity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,6 +136,8 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
             .collect();
         top.sort_by(|a, b| b.score.total_cmp(&a.score));
         top.truncate(TOP);
+        let mut capacity = capacity::of(store, host, to)?;
+        capacity::nearest_first(&mut capacity);
         out.push(HostReport {
             host: host.clone(),
             availability: Availability {
@@ -141,12 +149,15 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
             resources: resources::summarise(values, &before),
             alerts: AlertSummary::of(mine(), from, to),
             anomalies: top,
+            capacity,
         });
     }
     let of_hosts = |a: &&crate::alert::lifecycle::Alert| {
         a.labels.get("host").is_none_or(|h| hosts.contains(h))
     };
     let (new_error_patterns, pattern_changes) = patterns(store, from, to, prev.from)?;
+    let mut capacity: Vec<Capacity> = out.iter().flat_map(|h| h.capacity.clone()).collect();
+    capacity::nearest_first(&mut capacity);
     let fleet = Fleet {
         hosts: out.len(),
         up_ratio: out.iter().map(|h| h.availability.up_ratio).sum::<f64>()
@@ -154,6 +165,7 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
         alerts: AlertSummary::of(all_alerts.iter().filter(of_hosts), from, to),
         new_error_patterns,
         pattern_changes,
+        capacity,
     };
     Ok(Report {
         period: ask.period,

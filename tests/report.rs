@@ -252,3 +252,88 @@ fn a_days_report_says_exactly_what_the_history_holds() {
         (Some("GET <*> 200"), Some(100), Some(500))
     );
 }
+
+/// A file system filling linearly for a week, sampled each minute: the report's 90 % and
+/// 100 % dates hold the line's own dates within their bands, and its growth per week is the
+/// line's.
+#[test]
+fn a_filling_file_system_has_its_full_dates_within_the_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let span = Period::Week.span(Some(day), 0).unwrap();
+    let (start, end) = (span.from, span.to);
+    let total = 100 * GB;
+    // 40 % at the start to 50 % at the end: 10 points a week, 90 % 4 weeks after the end;
+    // each minute up to half a point off the line (files come and go).
+    let jitter = |t: i64| ((t / 60_000).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0 - 0.5;
+    let used = |t: i64| 0.4 + 0.1 * (t - start) as f64 / (end - start) as f64 + jitter(t) / 100.0;
+    let samples: Vec<RawSample> = (start..end)
+        .step_by(60_000)
+        .map(|t| RawSample {
+            host: "nas".into(),
+            ts_ms: t,
+            mem: MemRaw {
+                total: 10 * GB,
+                available: 6 * GB,
+                ..Default::default()
+            },
+            fs: vec![FsUsage {
+                mount: "/data".into(),
+                total,
+                available: total - (used(t) * total as f64) as u64,
+            }],
+            ..Default::default()
+        })
+        .collect();
+    let mut store = Store::open_writer(&db).unwrap();
+    store.insert(&samples).unwrap();
+    store.pack(BLOCK_SAMPLES).unwrap();
+    drop(store);
+    let out = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args([
+            "report",
+            "--period",
+            "week",
+            "--at",
+            "2026-11-30",
+            "--format",
+            "json",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = r["fleet"]["capacity"].as_array().unwrap();
+    let fs = (rows.iter())
+        .find(|c| c["series"] == "filesystem_used_percent{mount=\"/data\"}")
+        .unwrap_or_else(|| panic!("{r}"));
+    let week = (end - start) as f64;
+    assert!(
+        (fs["growth_per_week"].as_f64().unwrap() - 10.0).abs() < 0.01,
+        "{fs}"
+    );
+    for (line, key) in [(0.9, "full_90"), (1.0, "full_100")] {
+        let truth = start + ((line - 0.4) / 0.1 * week) as i64;
+        let e = &fs[key];
+        let (early, late) = (e["earliest_ms"].as_i64().unwrap(), e["latest_ms"].as_i64());
+        // Forecasts step by the hour.
+        let hour = 3_600_000;
+        let within = early - hour <= truth && late.is_none_or(|l| truth <= l + hour);
+        assert!(within, "{key}: {e}, truth {truth}");
+        let likely = e["at_ms"].as_i64().unwrap();
+        let off = (likely - truth).abs() as f64 / (truth - end) as f64;
+        assert!(off < 0.1, "{key}: {e}, truth {truth}, {off:.3} off");
+    }
+    // Memory stays at 40 %: no date.
+    let mem = (rows.iter())
+        .find(|c| c["series"] == "memory_used_percent")
+        .unwrap();
+    assert!(mem["full_90"].is_null(), "{mem}");
+}

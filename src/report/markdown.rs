@@ -51,10 +51,39 @@ pub fn render(r: &Report) -> String {
         }
         out += "\n";
     }
+    if !f.capacity.is_empty() {
+        out += "### Capacity, the nearest exhaustion first\n\n| host | series | now | per week | 90 % | 100 % |\n|---|---|---:|---:|---|---|\n";
+        for c in &f.capacity {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:+.2} pp | {} | {} |",
+                cell(&c.host),
+                cell(&c.series),
+                pct(c.now),
+                c.growth_per_week,
+                eta(&c.full_90),
+                eta(&c.full_100)
+            );
+        }
+        out += "\n";
+    }
     for h in &r.hosts {
         host(&mut out, h);
     }
     out
+}
+
+/// `2026-12-21 14:00 (12-19 … 12-24)`, or `—` when not within a year.
+fn eta(e: &Option<super::capacity::Eta>) -> String {
+    let Some(e) = e else { return "—".into() };
+    let day = |ms: i64| {
+        Local
+            .timestamp_millis_opt(ms)
+            .single()
+            .map_or_else(|| ms.to_string(), |t| t.format("%m-%d").to_string())
+    };
+    let latest = e.latest_ms.map_or("later".to_string(), day);
+    format!("{} ({} … {latest})", time(e.at_ms), day(e.earliest_ms))
 }
 
 fn host(out: &mut String, h: &HostReport) {
