@@ -1,5 +1,5 @@
 //! Finds the system tools the integration tests drive (tmux, OpenSSH, Prometheus, Alertmanager,
-//! node_exporter, openssl,
+//! node_exporter, openssl, tidy, headless Chromium,
 //! and Python modules: the OpenMetrics parser, aiosmtpd). A test whose tool is
 //! missing is compiled as `#[ignore = "needs <package>"]`, so `cargo test` counts it as ignored,
 //! with the package to install, in its summary. With `MONTUI_E2E=require` nothing is ignored:
@@ -16,6 +16,8 @@ const TOOLS: &[(&str, &[&str])] = &[
     ("montui_no_prometheus", &["prometheus", "promtool"]),
     ("montui_no_openssl", &["openssl"]),
     ("montui_no_dbus", &["dbus-daemon"]),
+    ("montui_no_tidy", &["tidy"]),
+    ("montui_no_chromium", &["chromium-headless-shell"]),
 ];
 
 /// Each cfg, set when a Python module (of Debian's python3) is missing.

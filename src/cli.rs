@@ -134,6 +134,7 @@ pub enum ReportPeriod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Md,
+    Html,
     Json,
 }
 

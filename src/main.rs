@@ -542,6 +542,7 @@ fn report(args: &ReportArgs, db: &std::path::Path) -> anyhow::Result<()> {
     let r = report::build(&store, &ask)?;
     let text = match args.format {
         ReportFormat::Md => report::markdown::render(&r),
+        ReportFormat::Html => report::html::render(&r),
         ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
     };
     match &args.out {

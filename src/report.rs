@@ -11,9 +11,11 @@ use crate::store::{Store, StoreError};
 
 pub mod alerts;
 pub mod capacity;
+pub mod html;
 pub mod markdown;
 pub mod period;
 pub mod resources;
+mod svg;
 
 pub use alerts::{AlertSummary, Outage};
 pub use capacity::Capacity;
@@ -52,6 +54,12 @@ pub struct HostReport {
     pub anomalies: Vec<AnomalyRow>,
     /// File systems and memory: when they fill, nearest first.
     pub capacity: Vec<Capacity>,
+    /// For the HTML charts: CPU, memory and file systems over the period (bucket start,
+    /// value), and when alerts were firing.
+    #[serde(skip)]
+    pub timeline: Vec<(String, Vec<(i64, f64)>)>,
+    #[serde(skip)]
+    pub firing: Vec<(i64, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,6 +103,18 @@ pub struct PatternRow {
     pub lines: u64,
     pub prev_lines: u64,
     pub first_ms: i64,
+}
+
+impl Report {
+    /// `montui report: Week of 2026-11-30`.
+    pub fn title(&self) -> String {
+        let period = match self.period {
+            Period::Day => "Day",
+            Period::Week => "Week",
+            Period::Month => "Month",
+        };
+        format!("montui report: {period} of {}", self.first_day)
+    }
 }
 
 /// Rows of the top lists (anomalies, patterns).
@@ -146,7 +166,9 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
                 down_ms,
                 outages,
             },
-            resources: resources::summarise(values, &before),
+            resources: resources::summarise(&values, &before),
+            timeline: resources::charted(&values),
+            firing: alerts::firing_spans(mine(), from, to),
             alerts: AlertSummary::of(mine(), from, to),
             anomalies: top,
             capacity,

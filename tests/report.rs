@@ -3,18 +3,21 @@
 //! alerts acknowledged and resolved after known delays, a new error pattern. Every number in
 //! the JSON report is checked against what was written.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::NaiveDate;
+mod common;
+
 use montui::alert::lifecycle::{Alert, Event, EventKind, Severity};
 use montui::logs::saved::{PatternSaves, SavedPattern};
 use montui::model::{CpuTicks, FsUsage, MemRaw, RawSample};
-use montui::report::Period;
 use montui::store::{BLOCK_SAMPLES, Store};
 
 const STEP: i64 = 10_000;
 const HOSTS: [&str; 3] = ["web", "db", "cache"];
 const GB: u64 = 1 << 30;
+/// 2026-11-30 00:00 UTC: the reports run in UTC.
+const FROM: i64 = 1_795_996_800_000;
 
 /// CPU busy share at `t` (ms into the day): 10 % in the morning, 50 % after noon.
 fn busy(t: i64) -> u64 {
@@ -72,13 +75,10 @@ fn alert(rule: &str, host: &str, events: &[(i64, EventKind)], note: Option<&str>
     a
 }
 
-#[test]
-fn a_days_report_says_exactly_what_the_history_holds() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.db");
-    let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let span = Period::Day.span(Some(day), 0).unwrap();
-    let (from, h, m) = (span.from, 3_600_000, 60_000);
+/// The day's history in `dir`: its file.
+fn day_history(dir: &Path) -> PathBuf {
+    let db = dir.join("h.db");
+    let (from, h, m) = (FROM, 3_600_000, 60_000);
     let mut store = Store::open_writer(&db).unwrap();
     for host in HOSTS {
         store.insert(&samples(host, from)).unwrap();
@@ -140,19 +140,17 @@ fn a_days_report_says_exactly_what_the_history_holds() {
         })
         .unwrap();
     drop(store);
+    db
+}
 
+/// `montui report` on `db` with `args`, in UTC: its output (which must succeed).
+fn report(db: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_montui"))
-        .args([
-            "report",
-            "--period",
-            "day",
-            "--at",
-            "2026-11-30",
-            "--format",
-            "json",
-            "--db",
-        ])
-        .arg(&db)
+        .arg("report")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env("TZ", "UTC")
         .output()
         .unwrap();
     assert!(
@@ -160,10 +158,24 @@ fn a_days_report_says_exactly_what_the_history_holds() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    out.stdout
+}
+
+#[test]
+fn a_days_report_says_exactly_what_the_history_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = day_history(dir.path());
+    let (from, h, m) = (FROM, 3_600_000, 60_000);
+    let to = from + 24 * h;
+
+    let out = report(
+        &db,
+        &["--period", "day", "--at", "2026-11-30", "--format", "json"],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
         (r["from_ms"].as_i64(), r["to_ms"].as_i64()),
-        (Some(from), Some(span.to))
+        (Some(from), Some(to))
     );
     let host = |name: &str| {
         (r["hosts"].as_array().unwrap().iter())
@@ -260,9 +272,8 @@ fn a_days_report_says_exactly_what_the_history_holds() {
 fn a_filling_file_system_has_its_full_dates_within_the_band() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.db");
-    let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let span = Period::Week.span(Some(day), 0).unwrap();
-    let (start, end) = (span.from, span.to);
+    // The week of Monday 2026-11-30.
+    let (start, end) = (FROM, FROM + 7 * 86_400_000);
     let total = 100 * GB;
     // 40 % at the start to 50 % at the end: 10 points a week, 90 % 4 weeks after the end;
     // each minute up to half a point off the line (files come and go).
@@ -290,26 +301,11 @@ fn a_filling_file_system_has_its_full_dates_within_the_band() {
     store.insert(&samples).unwrap();
     store.pack(BLOCK_SAMPLES).unwrap();
     drop(store);
-    let out = Command::new(env!("CARGO_BIN_EXE_montui"))
-        .args([
-            "report",
-            "--period",
-            "week",
-            "--at",
-            "2026-11-30",
-            "--format",
-            "json",
-            "--db",
-        ])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = report(
+        &db,
+        &["--period", "week", "--at", "2026-11-30", "--format", "json"],
     );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let rows = r["fleet"]["capacity"].as_array().unwrap();
     let fs = (rows.iter())
         .find(|c| c["series"] == "filesystem_used_percent{mount=\"/data\"}")
@@ -336,4 +332,88 @@ fn a_filling_file_system_has_its_full_dates_within_the_band() {
         .find(|c| c["series"] == "memory_used_percent")
         .unwrap();
     assert!(mem["full_90"].is_null(), "{mem}");
+}
+
+/// The same day as Markdown, for chat and wikis: as it reads.
+#[test]
+fn a_days_report_in_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = day_history(dir.path());
+    let md = report(&db, &["--period", "day", "--at", "2026-11-30"]);
+    insta::assert_snapshot!(String::from_utf8(md).unwrap());
+}
+
+/// The same day as one HTML file: valid for `tidy`, and drawn by headless Chromium into a
+/// picture that is not blank (the charts and tables are there).
+#[cfg_attr(montui_no_tidy, ignore = "needs tidy (apt-get install tidy)")]
+#[cfg_attr(
+    montui_no_chromium,
+    ignore = "needs chromium-headless-shell (apt-get install chromium-headless-shell)"
+)]
+#[test]
+fn a_days_report_in_html_is_valid_self_contained_and_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = day_history(dir.path());
+    let page = dir.path().join("day.html");
+    let out = page.to_str().unwrap();
+    report(
+        &db,
+        &[
+            "--period",
+            "day",
+            "--at",
+            "2026-11-30",
+            "--format",
+            "html",
+            "--out",
+            out,
+        ],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    for outside in ["<script", "src=", "href=", "@import", "url("] {
+        assert!(
+            !html.contains(outside),
+            "{outside} in a self-contained page"
+        );
+    }
+    assert!(html.matches("<svg").count() >= 6, "two charts a host");
+    let tidy = Command::new(common::need("tidy"))
+        .args(["-errors", "-quiet"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        tidy.status.success(),
+        "tidy: {}",
+        String::from_utf8_lossy(&tidy.stderr)
+    );
+    let png = dir.path().join("day.png");
+    let shot = Command::new(common::need("chromium-headless-shell"))
+        .args([
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--window-size=800,1400",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        png.is_file(),
+        "no picture: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples();
+    let inked = buf[..info.buffer_size()]
+        .chunks(px)
+        .filter(|p| p.iter().take(3).any(|c| *c < 200))
+        .count();
+    let share = inked as f64 / (info.width * info.height) as f64;
+    assert!(share > 0.01, "{:.4} of the picture drawn", share);
 }

@@ -66,7 +66,7 @@ const CLIP: f64 = 3.0;
 /// Smoothing of the seasonal indices.
 const GAMMA: f64 = 0.05;
 /// The band around a crossing time: ±1.645σ (90 %).
-const BAND_Z: f64 = 1.645;
+pub const BAND_Z: f64 = 1.645;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Holt {

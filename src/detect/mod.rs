@@ -37,8 +37,8 @@ mod window;
 
 use chart::Chart;
 use context::Contexts;
-pub use forecast::Crossing;
 use forecast::Forecaster;
+pub use forecast::{BAND_Z, Crossing};
 use lasting::Lasting;
 use local::Local;
 use range::Range;

@@ -141,6 +141,21 @@ impl AlertSummary {
     }
 }
 
+/// When any of `alerts` was firing inside `[from, to)`, as spans (they may overlap).
+pub fn firing_spans<'a>(
+    alerts: impl IntoIterator<Item = &'a Alert>,
+    from: i64,
+    to: i64,
+) -> Vec<(i64, i64)> {
+    (alerts.into_iter())
+        .flat_map(episodes)
+        .filter_map(|ep| {
+            let (a, b) = (ep.fired?.max(from), ep.resolved.unwrap_or(to).min(to));
+            (a < b).then_some((a, b))
+        })
+        .collect()
+}
+
 /// A stretch the host did not answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outage {

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::detect::Detector;
 use crate::detect::watch::series_name;
+use crate::detect::{BAND_Z, Detector};
 use crate::model::metrics;
 use crate::replay::derive_all;
 use crate::store::{Store, StoreError};
@@ -27,6 +27,13 @@ pub struct Capacity {
     pub growth_per_week: f64,
     pub full_90: Option<Eta>,
     pub full_100: Option<Eta>,
+    /// For the HTML chart: the hours learned, and the forecast ahead (time, likeliest, the
+    /// 90 % band's low and high) every 6 hours until the 100 % crossing's band ends, at
+    /// least 14 days and at most 90.
+    #[serde(skip)]
+    pub history: Vec<(i64, f64)>,
+    #[serde(skip)]
+    pub forecast: Vec<(i64, f64, f64, f64)>,
 }
 
 /// When a forecast crosses a line: the likeliest time and the 90 % band (ms since the
@@ -75,13 +82,26 @@ pub fn of(store: &Store, host: &str, to: i64) -> Result<Vec<Capacity>, StoreErro
             };
             let now = points.last().map_or(f64::NAN, |p| p.1);
             let past = |line: f64| now >= line;
+            let full_100 = if past(100.0) { None } else { eta(100.0) };
+            let until = (full_100.as_ref())
+                .map_or(0, |e| e.latest_ms.unwrap_or(e.at_ms) - last)
+                .clamp(14 * 86_400_000, 90 * 86_400_000);
+            let forecast = (1..=until / HOUR)
+                .step_by(6)
+                .map(|h| {
+                    let (f, sd) = d.forecast(h as usize);
+                    (last + h * HOUR, f, f - BAND_Z * sd, f + BAND_Z * sd)
+                })
+                .collect();
             Capacity {
                 host: host.to_string(),
                 series: name,
                 now,
                 growth_per_week: slope(&points) * 7.0 * 86_400_000.0,
                 full_90: if past(90.0) { None } else { eta(90.0) },
-                full_100: if past(100.0) { None } else { eta(100.0) },
+                full_100,
+                history: points,
+                forecast,
             }
         })
         .collect())

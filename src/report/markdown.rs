@@ -9,12 +9,7 @@ use super::{AlertSummary, HostReport, Report};
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let period = match r.period {
-        super::Period::Day => "Day",
-        super::Period::Week => "Week",
-        super::Period::Month => "Month",
-    };
-    let _ = writeln!(out, "# montui report: {period} of {}\n", r.first_day);
+    let _ = writeln!(out, "# {}\n", r.title());
     let f = &r.fleet;
     let _ = writeln!(
         out,
@@ -74,7 +69,7 @@ pub fn render(r: &Report) -> String {
 }
 
 /// `2026-12-21 14:00 (12-19 … 12-24)`, or `—` when not within a year.
-fn eta(e: &Option<super::capacity::Eta>) -> String {
+pub(super) fn eta(e: &Option<super::capacity::Eta>) -> String {
     let Some(e) = e else { return "—".into() };
     let day = |ms: i64| {
         Local
@@ -116,10 +111,7 @@ fn host(out: &mut String, h: &HostReport) {
         out.push_str("| resource | avg | p95 | max | change |\n|---|---:|---:|---:|---:|\n");
         for r in &h.resources {
             let v = |x: f64| value(&r.family, x);
-            let change = r.change.map_or("—".to_string(), |c| {
-                let sign = if c >= 0.0 { "+" } else { "−" };
-                format!("{sign}{}", v(c.abs()))
-            });
+            let change = change(&r.family, r.change);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {change} |",
@@ -151,7 +143,7 @@ fn host(out: &mut String, h: &HostReport) {
     }
 }
 
-fn alert_line(a: &AlertSummary) -> String {
+pub(super) fn alert_line(a: &AlertSummary) -> String {
     if a.fired == 0 {
         return "No alert fired.".into();
     }
@@ -196,7 +188,7 @@ fn rules(out: &mut String, a: &AlertSummary) {
 }
 
 /// A value of `family` as people read it.
-fn value(family: &str, x: f64) -> String {
+pub(super) fn value(family: &str, x: f64) -> String {
     if family.ends_with("_percent") {
         pct(x)
     } else if family.ends_with("_bytes_per_second") {
@@ -206,7 +198,17 @@ fn value(family: &str, x: f64) -> String {
     }
 }
 
-fn pct(x: f64) -> String {
+/// A change of a value of `family`: signed, percentages in points (`+2.5 pp`).
+pub(super) fn change(family: &str, c: Option<f64>) -> String {
+    let Some(c) = c else { return "—".into() };
+    let sign = if c >= 0.0 { "+" } else { "−" };
+    match family.ends_with("_percent") {
+        true => format!("{sign}{:.1} pp", c.abs()),
+        false => format!("{sign}{}", value(family, c.abs())),
+    }
+}
+
+pub(super) fn pct(x: f64) -> String {
     format!("{x:.1} %")
 }
 
@@ -221,7 +223,7 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
-fn time(ms: i64) -> String {
+pub(super) fn time(ms: i64) -> String {
     Local.timestamp_millis_opt(ms).single().map_or_else(
         || ms.to_string(),
         |t| t.format("%Y-%m-%d %H:%M").to_string(),

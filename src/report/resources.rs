@@ -38,8 +38,8 @@ pub struct Resource {
     pub change: Option<f64>,
 }
 
-/// Each series' bucket values, by (family, series).
-pub type Values = BTreeMap<(usize, String), Vec<f64>>;
+/// Each series' buckets (start, value), by (family, series).
+pub type Values = BTreeMap<(usize, String), Vec<(i64, f64)>>;
 
 /// Each series' bucket values in `[from, to)` at `tier_ms`, and the share of the period's
 /// buckets that have a sample.
@@ -60,7 +60,10 @@ pub fn values(
             if let Some(f) = FAMILIES.iter().position(|f| *f == m.name.as_ref())
                 && m.value.is_finite()
             {
-                out.entry((f, series_name(&m))).or_default().push(m.value);
+                let at = s.ts_ms;
+                out.entry((f, series_name(&m)))
+                    .or_default()
+                    .push((at, m.value));
             }
         }
     }
@@ -68,16 +71,33 @@ pub fn values(
     Ok((out, snaps.len() as f64 / total))
 }
 
+/// The series charted in an HTML report: CPU, memory and each file system.
+pub fn charted(v: &Values) -> Vec<(String, Vec<(i64, f64)>)> {
+    (v.iter())
+        .filter(|((f, _), _)| {
+            matches!(
+                FAMILIES[*f],
+                "cpu_busy_percent" | "memory_used_percent" | "filesystem_used_percent"
+            )
+        })
+        .map(|((_, s), points)| (s.clone(), points.clone()))
+        .collect()
+}
+
 /// The resources of `now`'s values against the `before` period's.
-pub fn summarise(now: Values, before: &Values) -> Vec<Resource> {
-    (now.into_iter())
-        .map(|((f, series), mut v)| {
+pub fn summarise(now: &Values, before: &Values) -> Vec<Resource> {
+    (now.iter())
+        .map(|((f, series), points)| {
+            let mut v: Vec<f64> = points.iter().map(|p| p.1).collect();
             let avg = mean(&v);
-            let prev_avg = before.get(&(f, series.clone())).map(|b| mean(b));
+            let prev_avg = before.get(&(*f, series.clone())).map(|b| {
+                let v: Vec<f64> = b.iter().map(|p| p.1).collect();
+                mean(&v)
+            });
             v.sort_by(f64::total_cmp);
             Resource {
-                family: FAMILIES[f].to_string(),
-                series,
+                family: FAMILIES[*f].to_string(),
+                series: series.clone(),
                 avg,
                 p95: nearest_rank(&v, 0.95),
                 max: v.last().copied().unwrap_or(f64::NAN),
