@@ -94,6 +94,15 @@ pub struct Fleet {
     pub pattern_changes: Vec<PatternRow>,
     /// Every host's capacity rows, the nearest exhaustion first.
     pub capacity: Vec<Capacity>,
+    /// Notices queued in the period, per receiver: delivered and given up on.
+    pub notices: Vec<Notices>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notices {
+    pub receiver: String,
+    pub delivered: u32,
+    pub dead: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,6 +197,13 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
         new_error_patterns,
         pattern_changes,
         capacity,
+        notices: (store.notices_between(from, to)?.into_iter())
+            .map(|(receiver, delivered, dead)| Notices {
+                receiver,
+                delivered,
+                dead,
+            })
+            .collect(),
     };
     Ok(Report {
         period: ask.period,

@@ -11,7 +11,7 @@ mod common;
 use montui::alert::lifecycle::{Alert, Event, EventKind, Severity};
 use montui::logs::saved::{PatternSaves, SavedPattern};
 use montui::model::{CpuTicks, FsUsage, MemRaw, RawSample};
-use montui::store::{BLOCK_SAMPLES, Store};
+use montui::store::{BLOCK_SAMPLES, Outcome, Store};
 
 const STEP: i64 = 10_000;
 const HOSTS: [&str; 3] = ["web", "db", "cache"];
@@ -139,6 +139,25 @@ fn day_history(dir: &Path) -> PathBuf {
             merged: vec![],
         })
         .unwrap();
+    // Notices of the day: two mailed, one to a webhook given up on; one of the day before.
+    let items = |r: &str| vec![(r.to_string(), "{}".to_string())];
+    store.enqueue("n0", &items("mail"), from - h).unwrap();
+    store
+        .enqueue("n1", &items("mail"), from + 12 * h + 5 * m)
+        .unwrap();
+    store.enqueue("n2", &items("mail"), from + 14 * h).unwrap();
+    store.enqueue("n2", &items("hook"), from + 14 * h).unwrap();
+    let done = |r: &str| store.due(r, i64::MAX, 10).unwrap();
+    let mut outcomes: Vec<(i64, Outcome, i64)> = (done("mail").iter())
+        .map(|p| (p.id, Outcome::Delivered, p.created_ms))
+        .collect();
+    outcomes.extend(done("hook").iter().map(|p| {
+        let dead = Outcome::Dead {
+            error: "HTTP 404".into(),
+        };
+        (p.id, dead, p.created_ms)
+    }));
+    store.record(&outcomes).unwrap();
     drop(store);
     db
 }
@@ -247,6 +266,11 @@ fn a_days_report_says_exactly_what_the_history_holds() {
     assert_eq!(web["firing_ms"], 50 * m);
     assert_eq!(web["rules"][0]["flaps"], 1);
     let fleet = &r["fleet"];
+    let notices = serde_json::json!([
+        {"receiver": "hook", "delivered": 0, "dead": 1},
+        {"receiver": "mail", "delivered": 2, "dead": 0}
+    ]);
+    assert_eq!(fleet["notices"], notices);
     assert_eq!(fleet["alerts"]["fired"], 3);
     assert_eq!(fleet["alerts"]["by_severity"]["critical"], 3);
     assert_eq!(

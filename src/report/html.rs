@@ -30,6 +30,19 @@ pub fn render(r: &Report) -> String {
         escape(&alert_line(&f.alerts))
     );
     rules(&mut out, &f.alerts);
+    if !f.notices.is_empty() {
+        out.push_str("<table>\n<tr><th>notices to</th><th>delivered</th><th>given up</th></tr>\n");
+        for n in &f.notices {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&n.receiver),
+                n.delivered,
+                n.dead
+            );
+        }
+        out.push_str("</table>\n");
+    }
     if !f.capacity.is_empty() {
         out.push_str("<h3>Capacity, the nearest exhaustion first</h3>\n<table>\n<tr><th>host</th><th>series</th><th>now</th><th>per week</th><th>90 %</th><th>100 %</th></tr>\n");
         for c in &f.capacity {

@@ -19,6 +19,19 @@ pub fn render(r: &Report) -> String {
         alert_line(&f.alerts)
     );
     rules(&mut out, &f.alerts);
+    if !f.notices.is_empty() {
+        out += "| notices to | delivered | given up |\n|---|---:|---:|\n";
+        for n in &f.notices {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&n.receiver),
+                n.delivered,
+                n.dead
+            );
+        }
+        out += "\n";
+    }
     if !f.new_error_patterns.is_empty() {
         out += "### New error patterns\n\n| lines | source | pattern |\n|---:|---|---|\n";
         for p in &f.new_error_patterns {

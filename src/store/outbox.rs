@@ -235,6 +235,24 @@ impl Store {
         })
     }
 
+    /// Per receiver, the notices queued in `[from, to)`: (receiver, delivered, dead).
+    pub fn notices_between(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, u32, u32)>, StoreError> {
+        self.sql(|c| {
+            let mut st = c.prepare(
+                "SELECT receiver, SUM(state = ?3), SUM(state = ?4) FROM outbox
+                 WHERE created_ms >= ?1 AND created_ms < ?2 GROUP BY receiver ORDER BY receiver",
+            )?;
+            let rows = st.query_map(params![from, to, DELIVERED, DEAD], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect()
+        })
+    }
+
     /// Drops a dead letter (by hand: the user asked); false if `id` is no dead letter.
     pub fn drop_dead(&self, id: i64) -> Result<bool, StoreError> {
         self.sql(|c| {

@@ -13,6 +13,7 @@ mod notify;
 mod overhead;
 mod procstat;
 mod prom_fleet;
+mod report;
 mod scrape;
 mod scrape_live;
 mod screenshots;
@@ -46,8 +47,9 @@ fn main() -> ExitCode {
         Some("scrape") => scrape::run(&args[1..]),
         Some("statsd") => statsd::run(&args[1..]),
         Some("prom-fleet") => prom_fleet::run(&args[1..]),
+        Some("report") => report::run(&args[1..]),
         _ => {
-            Err("usage: montui-bench overhead [--secs 60] [--runs 3] [--extra 1000] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR] | nab --data DIR [--out DIR] [--detail] [--ablate] | flood [--lines 1000000] [--level ERROR] [--data DIR] [--limit 600] | hostile [--secs 60] | globs [--files 5000] [--secs 20] | notify [--notices 10000] [--rate 2000] | screenshots [--out screenshots] | scrape [--rounds 7] [--live 1] [--secs 60] [--runs 3] [--every 15] | statsd [--rate 500000] [--secs 3] | prom-fleet [--instances 1000] [--secs 90] [--runs 3] [--every 15] [--warm 510] [--serve SECS]".into())
+            Err("usage: montui-bench overhead [--secs 60] [--runs 3] [--extra 1000] | dbsize [--secs 600] | store [--hours 24] | alerts [--rules 1000] [--hosts 100] | ssh-fanout [--hosts 10,50,100] [--secs 60] [--isolate] | loghub --data DIR [--out DIR] | nab --data DIR [--out DIR] [--detail] [--ablate] | flood [--lines 1000000] [--level ERROR] [--data DIR] [--limit 600] | hostile [--secs 60] | globs [--files 5000] [--secs 20] | notify [--notices 10000] [--rate 2000] | screenshots [--out screenshots] | scrape [--rounds 7] [--live 1] [--secs 60] [--runs 3] [--every 15] | statsd [--rate 500000] [--secs 3] | prom-fleet [--instances 1000] [--secs 90] [--runs 3] [--every 15] [--warm 510] [--serve SECS] | report [--hosts 20] [--days 30] [--interval 10] [--runs 5]".into())
         }
     };
     match result {
