@@ -216,6 +216,29 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
     })
 }
 
+/// The report of `host` over the `period` holding `at_ms`, up to `at_ms` (so far), as the
+/// lines of its Markdown as plain text: what the console's report window shows.
+pub fn so_far(
+    db: &std::path::Path,
+    host: &str,
+    period: Period,
+    at_ms: i64,
+) -> Result<Vec<String>, String> {
+    let day = chrono::TimeZone::timestamp_millis_opt(&chrono::Local, at_ms)
+        .single()
+        .map(|t| t.date_naive());
+    let mut span = period.span(day, at_ms)?;
+    span.to = span.to.min(at_ms.max(span.from + 1));
+    let store = Store::open_reader(db).map_err(|e| e.to_string())?;
+    let ask = Ask {
+        period,
+        span,
+        hosts: vec![host.to_string()],
+    };
+    let r = build(&store, &ask).map_err(|e| e.to_string())?;
+    Ok(markdown::as_text(&markdown::render(&r)))
+}
+
 /// New error patterns of `[from, to)` and the patterns whose lines changed most against
 /// `[prev_from, from)`.
 fn patterns(

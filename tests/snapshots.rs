@@ -412,6 +412,21 @@ fn notifications_view_at_each_size() {
 }
 
 #[test]
+fn report_window_at_each_size() {
+    let mut s = common::fixture_state();
+    let text = "# montui report: Day of 2026-11-30\n\n## Fleet\n\n1 host(s), up 97.9 % of the time on average. 1 alert(s) fired (1 critical), firing 29 m 00 s in all.\n\n| rule | severity | fired | firing | flaps |\n|---|---|---:|---:|---:|\n| host_down | critical | 1 | 29 m 00 s | 0 |\n\n## web-1\n\n| resource | avg | p95 | max | change |\n|---|---:|---:|---:|---:|\n| cpu_busy_percent | 30.0 % | 50.0 % | 50.0 % | +20.0 pp |\n| memory_used_percent | 40.0 % | 40.0 % | 40.0 % | +0.0 pp |";
+    s.summary = Some(montui::app::Summary {
+        period: montui::report::Period::Day,
+        lines: montui::report::markdown::as_text(text),
+        scroll: 0,
+    });
+    for (w, h) in SIZES {
+        let out = render(w, h, |f| draw(f, &s, &Theme::default()));
+        insta::assert_snapshot!(format!("report_window_{w}x{h}"), out);
+    }
+}
+
+#[test]
 fn process_details_at_each_size() {
     let mut s = common::fixture_state();
     let row = s.proc_rows()[0].clone();

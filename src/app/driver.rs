@@ -23,6 +23,7 @@ pub fn handle(state: &mut State, cursor: &mut ReplayCursor, req: Request, now_ms
         | Request::Details(_)
         | Request::AnomalyChart { .. }
         | Request::Notices
+        | Request::Report(_)
         | Request::RetryNotice(_)
         | Request::DropNotice(_)
         | Request::Act(..)

@@ -40,6 +40,8 @@ pub enum Action {
     Silence,
     Silences,
     Notifications,
+    /// A report of the host on screen (today so far).
+    Report,
     /// Enter: open the focused list's item (an alert's details, a host, a pattern, a chart).
     Open,
     Filter,
@@ -184,6 +186,7 @@ pub static BINDINGS: &[Binding] = &[
     on(LOG, &[Enter], Action::Open, Everywhere, "all of it, by pages"),
     b(&[Char('S')], Action::Silences, Everywhere, "silences: list, expire"),
     b(&[Char('O')], Action::Notifications, Everywhere, "notifications: receivers, outbox"),
+    b(&[Char('R')], Action::Report, Everywhere, "report of this host: today so far (d w m)"),
     b(&[Char('q'), Ctrl('c'), F(10)], Action::Quit, Everywhere, "quit"),
     b(&[Ctrl('z')], Action::Suspend, Everywhere, "suspend (fg resumes)"),
     b(&[Char('?'), F(1)], Action::ToggleHelp, Everywhere, "this help"),

@@ -31,6 +31,6 @@ pub use procs::ProcLine;
 pub use selection::Selection;
 pub use state::{
     AnomalyKey, Mode, Pane, ProcTarget, Prompt, PromptKind, Recording, ReplayPos, SortBy, State,
-    View,
+    Summary, View,
 };
 pub use update::{Request, update};

@@ -62,3 +62,52 @@ pub fn details_key(state: &mut State, key: Key) -> Option<Request> {
     }
     alert_key(state, action, shown)
 }
+
+/// The report window: `d`, `w`, `m` for the day, week or month so far; the list keys scroll
+/// it; Esc, `q` or `R` close it.
+pub fn summary_key(state: &mut State, key: Key) -> Option<Request> {
+    use crate::report::Period;
+    let s = state.summary.as_mut()?;
+    let most = s.lines.len().saturating_sub(1);
+    match key {
+        Key::Esc | Key::Char('q') | Key::Char('R') => state.summary = None,
+        Key::Char('d') => return Some(Request::Report(Period::Day)),
+        Key::Char('w') => return Some(Request::Report(Period::Week)),
+        Key::Char('m') => return Some(Request::Report(Period::Month)),
+        Key::Down | Key::Char('j') => s.scroll = (s.scroll + 1).min(most),
+        Key::Up | Key::Char('k') => s.scroll = s.scroll.saturating_sub(1),
+        Key::PageDown => s.scroll = (s.scroll + 10).min(most),
+        Key::PageUp => s.scroll = s.scroll.saturating_sub(10),
+        Key::Home | Key::Char('g') => s.scroll = 0,
+        _ => {}
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Period;
+
+    #[test]
+    fn the_report_window_owns_its_keys() {
+        let mut s = State::new(Mode::Live, "h", 1000, 10);
+        assert_eq!(
+            super::super::update(&mut s, Key::Char('R')),
+            Some(Request::Report(Period::Day))
+        );
+        s.summary = Some(super::super::Summary {
+            period: Period::Day,
+            lines: vec!["a".into(), "b".into(), "c".into()],
+            scroll: 0,
+        });
+        let mut key = |k| super::super::update(&mut s, k);
+        assert_eq!(key(Key::Char('w')), Some(Request::Report(Period::Week)));
+        assert_eq!(key(Key::Char('m')), Some(Request::Report(Period::Month)));
+        // A pane's key (`q` quits there) closes the window instead.
+        assert_eq!(key(Key::Char('j')), None);
+        assert_eq!(s.summary.as_ref().map(|x| x.scroll), Some(1));
+        assert_eq!(super::super::update(&mut s, Key::Char('q')), None);
+        assert!(s.summary.is_none());
+    }
+}

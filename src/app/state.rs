@@ -162,6 +162,14 @@ pub struct OtherHost {
     pub state: Option<HostState>,
 }
 
+/// A report of one host, as text lines (`montui report`'s Markdown), scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub period: crate::report::Period,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}
+
 /// Where replay stands in the recording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayPos {
@@ -258,6 +266,8 @@ pub struct State {
     /// The notifications view (`O`): the newest notices, the selected one by outbox id.
     pub notices: Option<Vec<crate::notify::SentRow>>,
     pub notice_selected: Selection<i64>,
+    /// The report window (`R`): the host on screen over a period so far.
+    pub summary: Option<Summary>,
     /// The help overlay is open, scrolled this many lines (when it does not fit).
     pub help: Option<usize>,
     pub prompt: Option<Prompt>,
@@ -341,6 +351,7 @@ impl State {
             log_window: None,
             silence_list: false,
             notices: None,
+            summary: None,
             notice_selected: Selection::default(),
             silence_selected: Selection::default(),
             help: None,

@@ -1,5 +1,5 @@
 use super::keys::{Action, Key, action_for, panes_for};
-use super::overlays::{details_key, notices_key, silences_key};
+use super::overlays::{details_key, notices_key, silences_key, summary_key};
 use super::state::{Mode, Pane, ProcTarget, Prompt, PromptKind, SortBy, State};
 use crate::alert::lifecycle::Phase;
 use crate::collect::signal::{Act, SIGNALS, parse_signal};
@@ -38,6 +38,8 @@ pub enum Request {
     },
     /// Read the newest notices of the outbox (the notifications view).
     Notices,
+    /// A report of the host on screen over this period, so far.
+    Report(crate::report::Period),
     /// A dead letter back in the queue, due now (outbox id).
     RetryNotice(i64),
     /// Drop a dead letter (outbox id).
@@ -78,6 +80,8 @@ pub fn update(state: &mut State, key: Key) -> Option<Request> {
         silences_key(state, key)
     } else if state.notices.is_some() {
         notices_key(state, key)
+    } else if state.summary.is_some() {
+        summary_key(state, key)
     } else if state.details.is_some() || state.anomaly_chart.is_some() {
         details_key(state, key)
     } else if state.proc_details.is_some() {
@@ -214,6 +218,7 @@ fn pane_key(state: &mut State, key: Key) -> Option<Request> {
             state.notices = Some(Vec::new());
             return Some(Request::Notices);
         }
+        Action::Report => return Some(Request::Report(crate::report::Period::Day)),
         Action::Open => return open(state),
         Action::RawTail if state.raw_tail.is_some() => state.raw_tail = None,
         Action::RawTail => {

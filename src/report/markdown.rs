@@ -243,6 +243,54 @@ pub(super) fn time(ms: i64) -> String {
     )
 }
 
+/// The Markdown as plain text for a terminal: tables as aligned columns (numbers to the
+/// right, as their separator row says), without the separator rows and code marks.
+pub fn as_text(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut right: Vec<bool> = Vec::new();
+    let flush = |table: &mut Vec<Vec<String>>, right: &[bool], out: &mut Vec<String>| {
+        let cols = table.iter().map(Vec::len).max().unwrap_or(0);
+        let width = |c: usize| {
+            (table.iter())
+                .map(|r| r.get(c).map_or(0, |x| x.chars().count()))
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..cols).map(width).collect();
+        for row in table.drain(..) {
+            let cells: Vec<String> = (row.iter().enumerate())
+                .map(|(c, x)| match right.get(c).copied().unwrap_or(false) {
+                    true => format!("{x:>w$}", w = widths[c]),
+                    false => format!("{x:<w$}", w = widths[c]),
+                })
+                .collect();
+            out.push(cells.join("  ").trim_end().to_string());
+        }
+    };
+    for line in md.lines() {
+        let Some(inner) = line.strip_prefix('|').and_then(|l| l.strip_suffix('|')) else {
+            flush(&mut table, &right, &mut out);
+            out.push(line.to_string());
+            continue;
+        };
+        let cells: Vec<String> = inner
+            .split('|')
+            .map(|c| c.trim().replace('`', ""))
+            .collect();
+        if cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+        {
+            right = cells.iter().map(|c| c.ends_with(':')).collect();
+            continue;
+        }
+        table.push(cells);
+    }
+    flush(&mut table, &right, &mut out);
+    out
+}
+
 /// Text made safe for a table cell: no `|`, no line breaks, no control characters.
 fn cell(s: &str) -> String {
     s.chars()
@@ -257,6 +305,22 @@ fn cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_become_aligned_columns() {
+        let md = "# T\n\n| rule | fired |\n|---|---:|\n| cpu_high | 2 |\n| x | 10 |\nend";
+        assert_eq!(
+            as_text(md),
+            [
+                "# T",
+                "",
+                "rule      fired",
+                "cpu_high      2",
+                "x            10",
+                "end"
+            ]
+        );
+    }
 
     #[test]
     fn durations_read_as_people_say_them() {

@@ -24,6 +24,7 @@ mod proc_details;
 mod procs;
 mod run;
 mod status;
+mod summary;
 mod terminal;
 pub mod theme;
 
@@ -63,6 +64,7 @@ pub fn draw(f: &mut Frame, s: &State, t: &Theme) {
     log::render_window(f, area, s, t);
     overlay::silences(f, area, s, t);
     notices::render(f, area, s, t);
+    summary::render(f, area, s, t);
     if let Some(scroll) = s.help {
         overlay::help(f, area, scroll, t);
     }

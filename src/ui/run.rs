@@ -295,6 +295,23 @@ fn request(
     req: Option<Request>,
 ) {
     let Some(req) = req else { return };
+    if let Request::Report(period) = req {
+        let path = db.or_else(|| cursor.as_ref().map(|c| c.db_path()));
+        let at = state.shown_ts().unwrap_or_else(now_ms);
+        let lines = (path.ok_or_else(|| "not recording: no history to report on".to_string()))
+            .and_then(|p| crate::report::so_far(p, &state.host, period, at));
+        match lines {
+            Ok(lines) => {
+                state.summary = Some(app::Summary {
+                    period,
+                    lines,
+                    scroll: 0,
+                })
+            }
+            Err(e) => state.message = Some(e),
+        }
+        return;
+    }
     if matches!(
         req,
         Request::Notices | Request::RetryNotice(_) | Request::DropNotice(_)
