@@ -235,6 +235,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             !cli.headless,
             exposed.clone(),
         );
+        // Reports on schedule, from the history being recorded.
+        let (reports_stop, stopped_reports) = tokio::sync::watch::channel(false);
+        tokio::spawn(montui::report::schedule::run(
+            cfg.report_jobs.clone(),
+            db.clone(),
+            montui::config::paths::reports_dir(),
+            stopped_reports,
+        ));
+        let _reports = reports_stop;
         if let (Some(serve), Some(exposed)) = (&cfg.served, exposed) {
             let from = montui::serve::Sources {
                 stats: engine.stats.clone(),
@@ -541,10 +550,11 @@ fn report(args: &ReportArgs, db: &std::path::Path) -> anyhow::Result<()> {
     };
     let r = report::build(&store, &ask)?;
     let text = match args.format {
-        ReportFormat::Md => report::markdown::render(&r),
-        ReportFormat::Html => report::html::render(&r),
-        ReportFormat::Json => serde_json::to_string_pretty(&r)? + "\n",
-    };
+        ReportFormat::Md => report::Format::Md,
+        ReportFormat::Html => report::Format::Html,
+        ReportFormat::Json => report::Format::Json,
+    }
+    .render(&r);
     match &args.out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,

@@ -15,6 +15,7 @@ pub mod html;
 pub mod markdown;
 pub mod period;
 pub mod resources;
+pub mod schedule;
 mod svg;
 
 pub use alerts::{AlertSummary, Outage};
@@ -112,6 +113,33 @@ pub struct PatternRow {
     pub lines: u64,
     pub prev_lines: u64,
     pub first_ms: i64,
+}
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Json,
+}
+
+impl Format {
+    pub fn render(self, r: &Report) -> String {
+        match self {
+            Format::Md => markdown::render(r),
+            Format::Html => html::render(r),
+            Format::Json => serde_json::to_string_pretty(r).unwrap_or_default() + "\n",
+        }
+    }
+
+    /// The file name ending.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
 }
 
 impl Report {

@@ -441,3 +441,49 @@ fn a_days_report_in_html_is_valid_self_contained_and_draws() {
     let share = inked as f64 / (info.width * info.height) as f64;
     assert!(share > 0.01, "{:.4} of the picture drawn", share);
 }
+
+/// `[[reports]]`: montui recording headless makes yesterday's report at its start (as one
+/// missed while it was down), into `$XDG_DATA_HOME/montui/reports/`.
+#[test]
+fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
+    use montui::report::Period;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let now = chrono::Utc::now().timestamp_millis();
+    let yesterday = Period::Day.span(None, now).unwrap();
+    let mut store = Store::open_writer(&db).unwrap();
+    let mut day = samples("web", yesterday.from);
+    day.retain(|s| s.ts_ms < yesterday.to && s.ts_ms % 60_000 == 0);
+    store.insert(&day).unwrap();
+    drop(store);
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[reports]]\nname = \"daily\"\nperiod = \"day\"\nat = \"00:00\"\nhosts = [\"web\"]\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["--headless", "--config"])
+        .arg(&cfg)
+        .arg("--db")
+        .arg(&db)
+        .envs(common::home(dir.path()))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let file = dir.path().join(format!(
+        "data/montui/reports/daily-{}.html",
+        yesterday.first_day
+    ));
+    let t0 = std::time::Instant::now();
+    while !file.exists() && t0.elapsed() < common::WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let html = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    assert!(
+        html.contains("<h2>web</h2>") && html.ends_with("</html>\n"),
+        "{html}"
+    );
+}

@@ -12,6 +12,7 @@ mod logs;
 mod notify;
 pub mod paths;
 mod receivers;
+mod reports;
 mod scrape;
 mod serve;
 mod statsd;
@@ -92,6 +93,11 @@ pub struct Config {
     /// That, checked (filled by `parse`).
     #[serde(skip)]
     pub statsd_listen: Option<StatsdListen>,
+    /// Reports made on schedule.
+    pub reports: Vec<reports::ReportConfig>,
+    /// Those, checked (filled by `parse`).
+    #[serde(skip)]
+    pub report_jobs: Vec<crate::report::schedule::Job>,
     /// montui's own `/metrics` (off unless `listen` is set).
     pub serve: ServeSection,
     /// That, checked (filled by `parse`).
@@ -166,6 +172,8 @@ impl Default for Config {
             scrape_targets: Vec::new(),
             prometheus: Vec::new(),
             fleets: Vec::new(),
+            reports: Vec::new(),
+            report_jobs: Vec::new(),
             statsd: StatsdSection::default(),
             statsd_listen: None,
             serve: ServeSection::default(),
@@ -260,6 +268,7 @@ impl Config {
         cfg.scrape_targets = scrape::targets(&cfg.scrape, &names, cfg.interval.0, text, path)?;
         cfg.statsd_listen = cfg.statsd.checked(&names, text, path)?;
         cfg.fleets = fleet::sources(&cfg.prometheus, text, path)?;
+        cfg.report_jobs = reports::jobs(&cfg.reports, text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

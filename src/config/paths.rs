@@ -18,6 +18,11 @@ pub fn default_db() -> PathBuf {
     xdg("XDG_DATA_HOME", ".local/share").join("montui/history.db")
 }
 
+/// `$XDG_DATA_HOME/montui/reports`: reports made on schedule (`[[reports]]`).
+pub fn reports_dir() -> PathBuf {
+    xdg("XDG_DATA_HOME", ".local/share").join("montui/reports")
+}
+
 /// `$XDG_STATE_HOME/montui/montui.log`: montui's own log while it runs full-screen.
 pub fn log_file() -> PathBuf {
     xdg("XDG_STATE_HOME", ".local/state").join("montui/montui.log")
