@@ -113,3 +113,64 @@ fn a_wrong_password_is_refused_for_good_with_the_servers_answer() {
         "{mail:?}"
     );
 }
+
+/// `[[reports]] receivers`: yesterday's report, made at the start, arrives as mail with the
+/// HTML report as its body.
+#[test]
+#[cfg_attr(
+    any(montui_no_aiosmtpd, montui_no_openssl),
+    ignore = "needs python3-aiosmtpd and openssl (apt-get install python3-aiosmtpd openssl)"
+)]
+fn a_scheduled_report_arrives_as_mail_with_the_html_as_its_body() {
+    use montui::model::{MemRaw, RawSample};
+    use montui::report::Period;
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = common::mail::Smtp::start(dir.path());
+    let db = dir.path().join("h.db");
+    let now = chrono::Utc::now().timestamp_millis();
+    let yesterday = Period::Day.span(None, now).unwrap();
+    let day: Vec<RawSample> = (yesterday.from..yesterday.to)
+        .step_by(60_000)
+        .map(|t| RawSample {
+            host: "web".into(),
+            ts_ms: t,
+            mem: MemRaw {
+                total: 1 << 30,
+                available: 1 << 29,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .collect();
+    let mut store = montui::store::Store::open_writer(&db).unwrap();
+    store.insert(&day).unwrap();
+    drop(store);
+    let cfg = dir.path().join("config.toml");
+    let text = format!(
+        "{}\n[[reports]]\nperiod = \"day\"\nat = \"00:00\"\nhosts = [\"web\"]\nreceivers = [\"mail\"]\n",
+        smtp.receiver("T_SMTP_PASSWORD")
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let child = Command::new(BIN)
+        .args(["--headless", "--config"])
+        .arg(&cfg)
+        .arg("--db")
+        .arg(&db)
+        .envs(common::home(dir.path()))
+        .env("T_SMTP_PASSWORD", "pw-right")
+        .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mails = smtp.mails(1);
+    common::notify::stop(child);
+    let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap_or_default();
+    let mail = mails
+        .first()
+        .unwrap_or_else(|| panic!("no mail came: {log}"));
+    let subject = format!("Subject: montui report: Day of {}", yesterday.first_day);
+    assert!(mail.contains(&subject), "{mail}");
+    assert!(
+        mail.contains("text/html") && mail.contains("<h2>web</h2>"),
+        "{mail}"
+    );
+}

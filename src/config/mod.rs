@@ -268,7 +268,7 @@ impl Config {
         cfg.scrape_targets = scrape::targets(&cfg.scrape, &names, cfg.interval.0, text, path)?;
         cfg.statsd_listen = cfg.statsd.checked(&names, text, path)?;
         cfg.fleets = fleet::sources(&cfg.prometheus, text, path)?;
-        cfg.report_jobs = reports::jobs(&cfg.reports, text, path)?;
+        cfg.report_jobs = reports::jobs(&cfg.reports, &cfg.receivers, text, path)?;
         policy.host_labels = (cfg.hosts.iter())
             .filter(|h| !h.labels.is_empty())
             .filter_map(|h| Some((h.shown_name()?, h.labels.clone())))

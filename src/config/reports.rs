@@ -21,9 +21,18 @@ pub struct ReportConfig {
     pub hosts: Vec<String>,
     /// `html` (default), `md` or `json`.
     pub format: Option<String>,
+    /// Email receivers (`[[notify.receivers]]` names) that get it: an HTML report as the
+    /// mail's body.
+    #[serde(default)]
+    pub receivers: Vec<String>,
 }
 
-pub fn jobs(all: &[ReportConfig], text: &str, path: &Path) -> Result<Vec<Job>, ConfigError> {
+pub fn jobs(
+    all: &[ReportConfig],
+    receivers: &[crate::notify::Receiver],
+    text: &str,
+    path: &Path,
+) -> Result<Vec<Job>, ConfigError> {
     let bad = |key: &str, value: &str, why: &str| {
         Err(ConfigError::invalid(text, path, key, Some(value), why))
     };
@@ -58,12 +67,33 @@ pub fn jobs(all: &[ReportConfig], text: &str, path: &Path) -> Result<Vec<Job>, C
                 "is another report's too: give each a name of its own",
             );
         }
+        for name in &r.receivers {
+            match receivers.iter().find(|x| x.name == *name).map(|x| &x.kind) {
+                Some(crate::notify::Kind::Email(_)) => {}
+                Some(_) => {
+                    return bad(
+                        "receivers",
+                        name,
+                        "reports go by email: not an email receiver",
+                    );
+                }
+                None => return bad("receivers", name, "is no [[notify.receivers]] name"),
+            }
+        }
+        if !r.receivers.is_empty() && format != Format::Html {
+            return bad(
+                "format",
+                r.format.as_deref().unwrap_or_default(),
+                "a mailed report is html",
+            );
+        }
         out.push(Job {
             name,
             period,
             at_min,
             hosts: r.hosts.clone(),
             format,
+            receivers: r.receivers.clone(),
         });
     }
     Ok(out)

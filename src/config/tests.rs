@@ -552,7 +552,10 @@ fn a_host_is_read_over_ssh_or_from_its_node_exporter() {
 #[test]
 fn a_wrong_report_names_its_line_key_and_value() {
     let e = err("[[reports]]\nperiod = \"week\"\n\n[[reports]]\nperiod = \"fortnight\"\n");
-    assert!(e.contains("line 5") && e.contains("`period`") && e.contains("fortnight"), "{e}");
+    assert!(
+        e.contains("line 5") && e.contains("`period`") && e.contains("fortnight"),
+        "{e}"
+    );
     let e = err("[[reports]]\nperiod = \"day\"\nat = \"8am\"\n");
     assert!(e.contains("at") && e.contains("8am"), "{e}");
     let e = err("[[reports]]\nperiod = \"day\"\n[[reports]]\nperiod = \"day\"\n");

@@ -38,7 +38,10 @@ pub struct Email {
 
 pub fn send(e: &Email, p: &Pending, timeout: Duration, w: &Words) -> Answer {
     let n = Notice::parse(&p.payload);
-    let message = message(e, &n, &p.notice, w).map_err(Failure::permanent)?;
+    let message = match n.montui_report.is_empty() {
+        true => message(e, &n, &p.notice, w).map_err(Failure::permanent)?,
+        false => report(e, &n, &p.notice)?,
+    };
     let transport = transport(e, timeout)?;
     let to = e.to.join(", ");
     let answer = |r: lettre::transport::smtp::response::Response| {
@@ -89,17 +92,7 @@ fn transport(e: &Email, timeout: Duration) -> Result<SmtpTransport, Failure> {
 
 /// The mail: subject the notice's title, a text part and an HTML part.
 pub fn message(e: &Email, n: &Notice, id: &str, w: &Words) -> Result<Message, String> {
-    let mailbox = |s: &str| {
-        s.parse::<Mailbox>()
-            .map_err(|err| format!("address `{s}`: {err}"))
-    };
-    let mut b = Message::builder()
-        .from(mailbox(&e.from)?)
-        .subject(w.title.clone())
-        .message_id(Some(format!("<{id}@montui>")));
-    for to in &e.to {
-        b = b.to(mailbox(to)?);
-    }
+    let b = builder(e, &w.title, id)?;
     let text = format!(
         "{}\n-- \nmontui notice {}\n",
         w.body.trim_end(),
@@ -111,6 +104,39 @@ pub fn message(e: &Email, n: &Notice, id: &str, w: &Words) -> Result<Message, St
     };
     b.multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|err| err.to_string())
+}
+
+/// A report made on schedule: its title the subject, the HTML file the body (a file not
+/// there yet, or gone, is tried again).
+fn report(e: &Email, n: &Notice, id: &str) -> Result<Message, Failure> {
+    let path = std::path::Path::new(&n.montui_report);
+    let html = std::fs::read_to_string(path)
+        .map_err(|err| Failure::retry(format!("{}: {err}", path.display())))?;
+    let text = format!(
+        "{}: the report is the HTML part of this mail, and in {}.\n-- \nmontui notice {}\n",
+        n.montui_title,
+        path.display(),
+        n.montui_notice_id
+    );
+    let b = builder(e, &n.montui_title, id).map_err(Failure::permanent)?;
+    b.multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|err| Failure::permanent(err.to_string()))
+}
+
+/// From, to, subject and a `Message-ID` from the notice id.
+fn builder(e: &Email, subject: &str, id: &str) -> Result<lettre::message::MessageBuilder, String> {
+    let mailbox = |s: &str| {
+        s.parse::<Mailbox>()
+            .map_err(|err| format!("address `{s}`: {err}"))
+    };
+    let mut b = Message::builder()
+        .from(mailbox(&e.from)?)
+        .subject(subject)
+        .message_id(Some(format!("<{id}@montui>")));
+    for to in &e.to {
+        b = b.to(mailbox(to)?);
+    }
+    Ok(b)
 }
 
 fn escape(s: &str) -> String {

@@ -21,6 +21,9 @@ pub struct Notice {
     /// Opsgenie take it); empty otherwise.
     #[serde(rename = "montuiEvent")]
     pub event: String,
+    /// A report made on schedule (`[[reports]]`): its file and title; empty for alerts.
+    pub montui_report: String,
+    pub montui_title: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

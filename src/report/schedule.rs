@@ -1,7 +1,9 @@
 //! `[[reports]]`: reports made on schedule while montui records (headless or not). Each
 //! job's last whole period is made once it has ended and the job's time of day has come,
 //! into `$XDG_DATA_HOME/montui/reports/`; a file already there is the record that it was
-//! made, so one missed while montui was down is made at the next start.
+//! made, so one missed while montui was down is made at the next start. A job with
+//! receivers queues the report in the outbox for them before the file is in place, so it
+//! is sent whatever happens next (the mail reads the file when it goes).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,6 +21,8 @@ pub struct Job {
     pub at_min: u32,
     pub hosts: Vec<String>,
     pub format: Format,
+    /// Email receivers it is sent to.
+    pub receivers: Vec<String>,
 }
 
 impl Job {
@@ -76,13 +80,30 @@ pub fn make(job: &Job, db: &Path, span: Span, file: &Path) -> Result<(), String>
         span,
         hosts: job.hosts.clone(),
     };
-    let text = job
-        .format
-        .render(&super::build(&store, &ask).map_err(|e| e.to_string())?);
+    let report = super::build(&store, &ask).map_err(|e| e.to_string())?;
+    drop(store);
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let part = file.with_extension("part");
-    std::fs::write(&part, text).map_err(|e| format!("{}: {e}", part.display()))?;
+    std::fs::write(&part, job.format.render(&report))
+        .map_err(|e| format!("{}: {e}", part.display()))?;
+    if !job.receivers.is_empty() {
+        let id = format!("report-{}-{}", job.name, span.first_day);
+        let payload = serde_json::json!({
+            "montuiNoticeId": id,
+            "montuiReport": file.display().to_string(),
+            "montuiTitle": report.title(),
+        })
+        .to_string();
+        let items: Vec<(String, String)> = (job.receivers.iter())
+            .map(|r| (r.clone(), payload.clone()))
+            .collect();
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut outbox = Store::open_outbox(db).map_err(|e| e.to_string())?;
+        outbox
+            .enqueue(&id, &items, now)
+            .map_err(|e| e.to_string())?;
+    }
     std::fs::rename(&part, file).map_err(|e| format!("{}: {e}", file.display()))
 }
 
@@ -98,6 +119,7 @@ mod tests {
             at_min: 8 * 60,
             hosts: vec![],
             format: Format::Html,
+            receivers: vec![],
         };
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let today = Period::Day.span(Some(day), 0).unwrap();
