@@ -1,7 +1,8 @@
-//! `montui report` on a history made here with known content: three hosts, a day at 10 s
+//! `montui report` on a history made here with known content: three hosts, a week at 1 s
 //! (and the hour before, for the first rates), an outage, a file system filling linearly,
 //! alerts acknowledged and resolved after known delays, a new error pattern. Every number in
-//! the JSON report is checked against what was written.
+//! the JSON report is checked against what was written. The history is made once and kept
+//! in cargo's target directory (its name says what it holds).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,33 +14,48 @@ use montui::logs::saved::{PatternSaves, SavedPattern};
 use montui::model::{CpuTicks, FsUsage, MemRaw, RawSample};
 use montui::store::{BLOCK_SAMPLES, Outcome, Store};
 
-const STEP: i64 = 10_000;
+const STEP: i64 = 1_000;
+const DAY: i64 = 86_400_000;
+const WEEK: i64 = 7 * DAY;
 const HOSTS: [&str; 3] = ["web", "db", "cache"];
 const GB: u64 = 1 << 30;
 /// 2026-11-30 00:00 UTC: the reports run in UTC.
 const FROM: i64 = 1_795_996_800_000;
 
-/// CPU busy share at `t` (ms into the day): 10 % in the morning, 50 % after noon.
+/// CPU busy ticks of a second at `t` (ms into the week): 10 % in the mornings, 50 % after
+/// noon.
 fn busy(t: i64) -> u64 {
-    if t < 12 * 3_600_000 { 100 } else { 500 }
+    if t.rem_euclid(DAY) < 12 * 3_600_000 {
+        10
+    } else {
+        50
+    }
 }
 
-/// `/data` used share at `t`: 50 % at midnight to 60 % at the next, linearly.
+/// `/data` used share at `t`: 40 % at the start of the week to 50 % at its end, linearly.
 fn data_used(t: i64) -> f64 {
-    0.5 + 0.1 * t as f64 / 86_400_000.0
+    0.4 + 0.1 * t.max(0) as f64 / WEEK as f64
 }
 
-fn samples(host: &str, from: i64) -> Vec<RawSample> {
+/// `/data` used percent as recorded at `t` (bytes are whole).
+fn data_percent(t: i64) -> f64 {
+    let total = 100 * GB;
+    let used = (data_used(t) * total as f64) as u64;
+    used as f64 / total as f64 * 100.0
+}
+
+/// The host's samples from an hour before the week to its end, an hour at a time.
+fn samples(host: &str, from: i64, mut put: impl FnMut(&[RawSample])) {
     let mut ticks = CpuTicks::default();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(BLOCK_SAMPLES);
     let mut t = -3_600_000;
-    while t < 86_400_000 {
-        // 1,000 ticks in each 10 s (100 per second, one core); the busy ones as user time.
+    while t < WEEK {
+        // 100 ticks a second (one core); the busy ones as user time.
         let b = busy(t.max(0));
         ticks.user += b;
-        ticks.idle += 1000 - b;
+        ticks.idle += 100 - b;
         let total = 100 * GB;
-        let used = (data_used(t.max(0)) * total as f64) as u64;
+        let used = (data_used(t) * total as f64) as u64;
         out.push(RawSample {
             host: host.into(),
             ts_ms: from + t,
@@ -56,9 +72,13 @@ fn samples(host: &str, from: i64) -> Vec<RawSample> {
             }],
             ..Default::default()
         });
+        if out.len() == BLOCK_SAMPLES {
+            put(&out);
+            out.clear();
+        }
         t += STEP;
     }
-    out
+    put(&out);
 }
 
 fn alert(rule: &str, host: &str, events: &[(i64, EventKind)], note: Option<&str>) -> Alert {
@@ -75,15 +95,33 @@ fn alert(rule: &str, host: &str, events: &[(i64, EventKind)], note: Option<&str>
     a
 }
 
-/// The day's history in `dir`: its file.
-fn day_history(dir: &Path) -> PathBuf {
+/// The week's history, made once (a copy for each test, which may open it as it likes).
+fn week_history(dir: &Path) -> PathBuf {
+    static MADE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let made = MADE.get_or_init(|| {
+        let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-week-1s-v1.db");
+        if !kept.exists() {
+            let part = kept.with_extension("part");
+            let _ = std::fs::remove_file(&part);
+            make_week(&part);
+            std::fs::rename(&part, &kept).unwrap();
+        }
+        kept
+    });
     let db = dir.join("h.db");
+    std::fs::copy(made, &db).unwrap();
+    db
+}
+
+fn make_week(db: &Path) {
     let (from, h, m) = (FROM, 3_600_000, 60_000);
-    let mut store = Store::open_writer(&db).unwrap();
+    let mut store = Store::open_writer(db).unwrap();
     for host in HOSTS {
-        store.insert(&samples(host, from)).unwrap();
+        samples(host, from, |chunk| {
+            store.insert(chunk).unwrap();
+            store.pack(BLOCK_SAMPLES).unwrap();
+        });
     }
-    store.pack(BLOCK_SAMPLES).unwrap();
     use EventKind::*;
     let acked = || Acked { by: "ann".into() };
     // db: down from 10:00 (pending; firing a minute later) to 10:30.
@@ -158,8 +196,6 @@ fn day_history(dir: &Path) -> PathBuf {
         (p.id, dead, p.created_ms)
     }));
     store.record(&outcomes).unwrap();
-    drop(store);
-    db
 }
 
 /// `montui report` on `db` with `args`, in UTC: its output (which must succeed).
@@ -181,15 +217,15 @@ fn report(db: &Path, args: &[&str]) -> Vec<u8> {
 }
 
 #[test]
-fn a_days_report_says_exactly_what_the_history_holds() {
+fn a_weeks_report_says_exactly_what_the_history_holds() {
     let dir = tempfile::tempdir().unwrap();
-    let db = day_history(dir.path());
+    let db = week_history(dir.path());
     let (from, h, m) = (FROM, 3_600_000, 60_000);
-    let to = from + 24 * h;
+    let to = from + WEEK;
 
     let out = report(
         &db,
-        &["--period", "day", "--at", "2026-11-30", "--format", "json"],
+        &["--period", "week", "--at", "2026-12-02", "--format", "json"],
     );
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
@@ -211,7 +247,7 @@ fn a_days_report_says_exactly_what_the_history_holds() {
     for name in HOSTS {
         let h = host(name);
         assert_eq!(h["availability"]["recorded_ratio"], 1.0, "{name}");
-        // A minute's CPU is the morning's 10 % or the afternoon's 50 %: 720 of each.
+        // A 5 minutes' CPU is a morning's 10 % or an afternoon's 50 %: 1,008 of each.
         let cpu = res(&h, "cpu_busy_percent");
         assert_eq!(
             (
@@ -226,30 +262,46 @@ fn a_days_report_says_exactly_what_the_history_holds() {
             (mem["avg"].as_f64(), mem["max"].as_f64()),
             (Some(40.0), Some(40.0))
         );
-        // /data: each minute's mean of its six samples, then their mean, p95 and max.
-        let minutes: Vec<f64> = (0..1440)
+        // /data: each 5 minutes' mean of its 300 samples, then their mean, p95 and max.
+        let buckets: Vec<f64> = (0..2016)
             .map(|k| {
-                let six: Vec<f64> = (0..6)
-                    .map(|i| {
-                        let total = 100 * GB;
-                        let used = (data_used(k * m + i * STEP) * total as f64) as u64;
-                        used as f64 / total as f64 * 100.0
-                    })
-                    .collect();
-                six.iter().sum::<f64>() / 6.0
+                (0..300)
+                    .map(|i| data_percent(k * 5 * m + i * STEP))
+                    .sum::<f64>()
+                    / 300.0
             })
             .collect();
         let fs = res(&h, "filesystem_used_percent{mount=\"/data\"}");
-        let mean = minutes.iter().sum::<f64>() / 1440.0;
+        let mean = buckets.iter().sum::<f64>() / 2016.0;
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
         assert!(close(fs["avg"].as_f64().unwrap(), mean), "{fs} {mean}");
-        assert!(close(fs["p95"].as_f64().unwrap(), minutes[1367]), "{fs}");
-        assert!(close(fs["max"].as_f64().unwrap(), minutes[1439]), "{fs}");
+        assert!(close(fs["p95"].as_f64().unwrap(), buckets[1915]), "{fs}");
+        assert!(close(fs["max"].as_f64().unwrap(), buckets[2015]), "{fs}");
+        // It reaches 90 % five weeks after the week began and 100 % six: within the band.
+        let full = (h["capacity"].as_array().unwrap().iter())
+            .find(|c| c["series"] == "filesystem_used_percent{mount=\"/data\"}")
+            .unwrap_or_else(|| panic!("{h}"))
+            .clone();
+        for (weeks, key) in [(5, "full_90"), (6, "full_100")] {
+            let truth = from + weeks * WEEK;
+            let e = &full[key];
+            let early = e["earliest_ms"].as_i64().unwrap_or(i64::MAX);
+            let hour = 3_600_000;
+            let within =
+                early - hour <= truth && e["latest_ms"].as_i64().is_none_or(|l| truth <= l + hour);
+            assert!(within, "{name} {key}: {e}, truth {truth}");
+        }
+        assert!(
+            (full["growth_per_week"].as_f64().unwrap() - 10.0).abs() < 0.01,
+            "{full}"
+        );
     }
     let db_host = host("db");
     let a = &db_host["availability"];
     assert_eq!(a["down_ms"], 30 * m);
-    assert_eq!(a["up_ratio"].as_f64(), Some(1.0 - 1800.0 / 86_400.0));
+    // As written (serde_json reads floats to within an ulp).
+    let up = 1.0 - (30 * m) as f64 / WEEK as f64;
+    assert!((a["up_ratio"].as_f64().unwrap() - up).abs() < 1e-15, "{a}");
     assert_eq!(a["outages"][0]["start_ms"], from + 10 * h);
     assert_eq!(a["outages"][0]["reason"], "ssh: connection refused");
     let web = host("web")["alerts"].clone();
@@ -362,7 +414,7 @@ fn a_filling_file_system_has_its_full_dates_within_the_band() {
 #[test]
 fn a_days_report_in_markdown() {
     let dir = tempfile::tempdir().unwrap();
-    let db = day_history(dir.path());
+    let db = week_history(dir.path());
     let md = report(&db, &["--period", "day", "--at", "2026-11-30"]);
     insta::assert_snapshot!(String::from_utf8(md).unwrap());
 }
@@ -377,7 +429,7 @@ fn a_days_report_in_markdown() {
 #[test]
 fn a_days_report_in_html_is_valid_self_contained_and_draws() {
     let dir = tempfile::tempdir().unwrap();
-    let db = day_history(dir.path());
+    let db = week_history(dir.path());
     let page = dir.path().join("day.html");
     let out = page.to_str().unwrap();
     report(
@@ -452,8 +504,19 @@ fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
     let now = chrono::Utc::now().timestamp_millis();
     let yesterday = Period::Day.span(None, now).unwrap();
     let mut store = Store::open_writer(&db).unwrap();
-    let mut day = samples("web", yesterday.from);
-    day.retain(|s| s.ts_ms < yesterday.to && s.ts_ms % 60_000 == 0);
+    let day: Vec<RawSample> = (yesterday.from..yesterday.to)
+        .step_by(60_000)
+        .map(|t| RawSample {
+            host: "web".into(),
+            ts_ms: t,
+            mem: MemRaw {
+                total: 10 * GB,
+                available: 6 * GB,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .collect();
     store.insert(&day).unwrap();
     drop(store);
     let cfg = dir.path().join("c.toml");
