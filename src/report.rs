@@ -17,6 +17,7 @@ pub mod period;
 pub mod resources;
 pub mod schedule;
 mod svg;
+pub mod text;
 
 pub use alerts::{AlertSummary, Outage};
 pub use capacity::Capacity;

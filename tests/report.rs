@@ -44,6 +44,26 @@ fn data_percent(t: i64) -> f64 {
     used as f64 / total as f64 * 100.0
 }
 
+/// A sample of `host` at `t`: memory 40 % used, `/data` `used` (a share) of 100 GB.
+fn sample(host: &str, t: i64, used: f64) -> RawSample {
+    let total = 100 * GB;
+    RawSample {
+        host: host.into(),
+        ts_ms: t,
+        mem: MemRaw {
+            total: 10 * GB,
+            available: 6 * GB,
+            ..Default::default()
+        },
+        fs: vec![FsUsage {
+            mount: "/data".into(),
+            total,
+            available: total - (used * total as f64) as u64,
+        }],
+        ..Default::default()
+    }
+}
+
 /// The host's samples from an hour before the week to its end, an hour at a time.
 fn samples(host: &str, from: i64, mut put: impl FnMut(&[RawSample])) {
     let mut ticks = CpuTicks::default();
@@ -54,23 +74,9 @@ fn samples(host: &str, from: i64, mut put: impl FnMut(&[RawSample])) {
         let b = busy(t.max(0));
         ticks.user += b;
         ticks.idle += 100 - b;
-        let total = 100 * GB;
-        let used = (data_used(t) * total as f64) as u64;
         out.push(RawSample {
-            host: host.into(),
-            ts_ms: from + t,
             cpu_total: ticks,
-            mem: MemRaw {
-                total: 10 * GB,
-                available: 6 * GB,
-                ..Default::default()
-            },
-            fs: vec![FsUsage {
-                mount: "/data".into(),
-                total,
-                available: total - used,
-            }],
-            ..Default::default()
+            ..sample(host, from + t, data_used(t))
         });
         if out.len() == BLOCK_SAMPLES {
             put(&out);
@@ -350,28 +356,13 @@ fn a_filling_file_system_has_its_full_dates_within_the_band() {
     let db = dir.path().join("h.db");
     // The week of Monday 2026-11-30.
     let (start, end) = (FROM, FROM + 7 * 86_400_000);
-    let total = 100 * GB;
     // 40 % at the start to 50 % at the end: 10 points a week, 90 % 4 weeks after the end;
     // each minute up to half a point off the line (files come and go).
     let jitter = |t: i64| ((t / 60_000).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0 - 0.5;
     let used = |t: i64| 0.4 + 0.1 * (t - start) as f64 / (end - start) as f64 + jitter(t) / 100.0;
     let samples: Vec<RawSample> = (start..end)
         .step_by(60_000)
-        .map(|t| RawSample {
-            host: "nas".into(),
-            ts_ms: t,
-            mem: MemRaw {
-                total: 10 * GB,
-                available: 6 * GB,
-                ..Default::default()
-            },
-            fs: vec![FsUsage {
-                mount: "/data".into(),
-                total,
-                available: total - (used(t) * total as f64) as u64,
-            }],
-            ..Default::default()
-        })
+        .map(|t| sample("nas", t, used(t)))
         .collect();
     let mut store = Store::open_writer(&db).unwrap();
     store.insert(&samples).unwrap();
@@ -506,16 +497,7 @@ fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
     let mut store = Store::open_writer(&db).unwrap();
     let day: Vec<RawSample> = (yesterday.from..yesterday.to)
         .step_by(60_000)
-        .map(|t| RawSample {
-            host: "web".into(),
-            ts_ms: t,
-            mem: MemRaw {
-                total: 10 * GB,
-                available: 6 * GB,
-                ..Default::default()
-            },
-            ..Default::default()
-        })
+        .map(|t| sample("web", t, 0.5))
         .collect();
     store.insert(&day).unwrap();
     drop(store);
