@@ -323,6 +323,47 @@ fn a_weeks_report_says_exactly_what_the_history_holds() {
     assert_eq!(web["mttr_ms"], (30 * m + 20 * m) / 2);
     assert_eq!(web["firing_ms"], 50 * m);
     assert_eq!(web["rules"][0]["flaps"], 1);
+    // The fields README documents, no more and no fewer.
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&r),
+        [
+            "bucket_ms",
+            "first_day",
+            "fleet",
+            "from_ms",
+            "hosts",
+            "period",
+            "to_ms"
+        ]
+    );
+    assert_eq!(
+        keys(&host("web")),
+        [
+            "alerts",
+            "anomalies",
+            "availability",
+            "capacity",
+            "host",
+            "resources"
+        ]
+    );
+    assert_eq!(
+        keys(&r["fleet"]),
+        [
+            "alerts",
+            "capacity",
+            "hosts",
+            "new_error_patterns",
+            "notices",
+            "pattern_changes",
+            "up_ratio"
+        ]
+    );
     let fleet = &r["fleet"];
     let notices = serde_json::json!([
         {"receiver": "hook", "delivered": 0, "dead": 1},
