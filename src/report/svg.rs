@@ -65,12 +65,12 @@ pub fn render(c: &Chart) -> String {
         let upper = c
             .band
             .iter()
-            .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.3)));
+            .map(|p| format!("{:.0},{:.0}", x(p.0), y(p.3)));
         let lower = c
             .band
             .iter()
             .rev()
-            .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.2)));
+            .map(|p| format!("{:.0},{:.0}", x(p.0), y(p.2)));
         let all: Vec<String> = upper.chain(lower).collect();
         let _ = write!(
             s,
@@ -78,7 +78,7 @@ pub fn render(c: &Chart) -> String {
             all.join(" ")
         );
         let mid: Vec<String> = (c.band.iter())
-            .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1)))
+            .map(|p| format!("{:.0},{:.0}", x(p.0), y(p.1)))
             .collect();
         let _ = write!(
             s,
@@ -113,9 +113,8 @@ pub fn render(c: &Chart) -> String {
     for (i, (_, points)) in c.lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         for run in runs(points, c.gap_ms) {
-            let pts: Vec<String> = run
-                .iter()
-                .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1)))
+            let pts: Vec<String> = (thin(run).iter())
+                .map(|p| format!("{:.0},{:.0}", x(p.0), y(p.1)))
                 .collect();
             let _ = write!(
                 s,
@@ -148,6 +147,32 @@ pub fn legend(names: &[&str]) -> String {
         );
     }
     s
+}
+
+/// Points a line keeps at most: the chart is 720 wide, a pixel each for the lowest and the
+/// highest of every group of points.
+const MOST_POINTS: usize = 360;
+
+/// `points` thinned to `MOST_POINTS`: of each group, its lowest and highest in their order,
+/// so a spike stays a spike and a mailed month stays small.
+fn thin(points: &[(i64, f64)]) -> Vec<(i64, f64)> {
+    if points.len() <= MOST_POINTS {
+        return points.to_vec();
+    }
+    let group = points.len().div_ceil(MOST_POINTS / 2);
+    let mut out = Vec::with_capacity(MOST_POINTS);
+    for g in points.chunks(group) {
+        let lo = g.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+        let hi = g.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            let (a, b) = if lo.0 <= hi.0 { (lo, hi) } else { (hi, lo) };
+            out.push(*a);
+            if b.0 != a.0 {
+                out.push(*b);
+            }
+        }
+    }
+    out
 }
 
 /// The stretches of `points` with no gap longer than `gap_ms`.
@@ -192,6 +217,16 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_thinned_and_keeps_its_spike() {
+        let mut pts: Vec<(i64, f64)> = (0..1440).map(|i| (i * 60, 10.0)).collect();
+        pts[777].1 = 95.0;
+        let t = thin(&pts);
+        assert!(t.len() <= MOST_POINTS, "{}", t.len());
+        assert!(t.contains(&(777 * 60, 95.0)));
+        assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
+    }
 
     #[test]
     fn gaps_break_lines_and_text_is_escaped() {
