@@ -537,10 +537,19 @@ fn report(args: &ReportArgs, db: &std::path::Path) -> anyhow::Result<()> {
     let store = Store::open_reader(db)?;
     let recorded = store.hosts()?;
     if let Some(h) = args.hosts.iter().find(|h| !recorded.contains(h)) {
+        let some = recorded
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = match recorded.len().saturating_sub(10) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         bail!(
-            "--host {h}: not recorded in {} (recorded: {})",
-            db.display(),
-            recorded.join(", ")
+            "--host {h}: not recorded in {} (recorded: {some}{more})",
+            db.display()
         );
     }
     let ask = report::Ask {
@@ -558,7 +567,11 @@ fn report(args: &ReportArgs, db: &std::path::Path) -> anyhow::Result<()> {
     match &args.out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,
-        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?,
+        // `montui report | head` is not an error.
+        None => match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => {}
+        },
     }
     Ok(())
 }

@@ -178,8 +178,13 @@ pub fn build(store: &Store, ask: &Ask) -> Result<Report, StoreError> {
         let mine =
             || (all_alerts.iter()).filter(|a| a.labels.get("host").is_some_and(|h| h == host));
         let (values, recorded_ratio) = resources::values(store, host, tier, from, to)?;
-        let (before, _) = resources::values(store, host, tier, prev.from, prev.to)?;
         let outages = alerts::outages(mine(), from, to);
+        // Unless asked for by name, a host neither recorded nor down in the period (one
+        // gone before it, or added after) is not in its report.
+        if ask.hosts.is_empty() && values.is_empty() && outages.is_empty() {
+            continue;
+        }
+        let (before, _) = resources::values(store, host, tier, prev.from, prev.to)?;
         let down_ms: i64 = outages.iter().map(|o| o.length_ms).sum();
         let mut top: Vec<AnomalyRow> = (anomalies.iter())
             .filter(|a| a.host == *host && (from..to).contains(&a.started_ms))

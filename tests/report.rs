@@ -323,6 +323,13 @@ fn a_weeks_report_says_exactly_what_the_history_holds() {
     assert_eq!(web["mttr_ms"], (30 * m + 20 * m) / 2);
     assert_eq!(web["firing_ms"], 50 * m);
     assert_eq!(web["rules"][0]["flaps"], 1);
+    // A week before anything was recorded names no host (unless asked for by name).
+    let before: serde_json::Value = serde_json::from_slice(&report(
+        &db,
+        &["--period", "week", "--at", "2026-11-16", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(before["hosts"], serde_json::json!([]));
     // The fields README documents, no more and no fewer.
     let keys = |v: &serde_json::Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -572,4 +579,22 @@ fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
         html.contains("<h2>web</h2>") && html.ends_with("</html>\n"),
         "{html}"
     );
+}
+
+/// `montui report | head`: the reader leaving early is no error.
+#[test]
+fn a_reader_that_leaves_early_is_no_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = week_history(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_montui"))
+        .args(["report", "--period", "week", "--at", "2026-11-30", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.is_empty(), "{said}");
 }
