@@ -151,16 +151,7 @@ fn a_scheduled_report_arrives_as_mail_with_the_html_as_its_body() {
         smtp.receiver("T_SMTP_PASSWORD")
     );
     std::fs::write(&cfg, text).unwrap();
-    let child = Command::new(BIN)
-        .args(["--headless", "--config"])
-        .arg(&cfg)
-        .arg("--db")
-        .arg(&db)
-        .envs(common::home(dir.path()))
-        .env("T_SMTP_PASSWORD", "pw-right")
-        .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
-        .spawn()
-        .unwrap();
+    let child = common::notify::recorder(dir.path(), &cfg, &[("T_SMTP_PASSWORD", "pw-right")]);
     let mails = smtp.mails(1);
     common::notify::stop(child);
     let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap_or_default();

@@ -555,15 +555,7 @@ fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
         "[[reports]]\nname = \"daily\"\nperiod = \"day\"\nat = \"00:00\"\nhosts = [\"web\"]\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_montui"))
-        .args(["--headless", "--config"])
-        .arg(&cfg)
-        .arg("--db")
-        .arg(&db)
-        .envs(common::home(dir.path()))
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = common::notify::recorder(dir.path(), &cfg, &[]);
     let file = dir.path().join(format!(
         "data/montui/reports/daily-{}.html",
         yesterday.first_day
@@ -572,8 +564,7 @@ fn a_scheduled_report_missed_while_down_is_made_at_the_start() {
     while !file.exists() && t0.elapsed() < common::WAIT {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    common::notify::stop(child);
     let html = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     assert!(
         html.contains("<h2>web</h2>") && html.ends_with("</html>\n"),
